@@ -1,0 +1,33 @@
+# Makefile - the README's commands; CMake does the building.
+#   make          build the host tools (and, once present, the firmware)
+#   make test     fetch missing models, build, run every test
+#   make test-sanitize   the same tests under AddressSanitizer + UBSan
+#   make models   download the models into models/ (SHA-256 checked)
+#   make story    tell a story with stories260K on this PC
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all test test-sanitize models story clean
+
+all:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
+	cmake --build $(BUILD) -j $(JOBS)
+
+test:
+	scripts/download-models.sh --if-missing
+	$(MAKE) all
+	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure
+
+test-sanitize:
+	$(MAKE) test BUILD=$(BUILD)-sanitize CMAKE_ARGS=-DPICOLLAMA_SANITIZE=ON
+
+models:
+	scripts/download-models.sh
+
+story:
+	scripts/download-models.sh --if-missing
+	$(MAKE) all
+	$(BUILD)/tools/picollama run stories260K.bin -z tok512.bin -i "Once upon a time"
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-sanitize

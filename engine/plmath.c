@@ -1,0 +1,269 @@
+/* plmath.c - expf, sincosf and powf reproducing glibc's results bit for bit.
+ *
+ * The algorithms and constants are those published with ARM's optimized
+ * routines and used by glibc since 2.28 (sysdeps/ieee754/flt-32): reduce the
+ * argument with a small table, evaluate a short polynomial in double
+ * precision, round once to float. Reproducing them exactly (same constants,
+ * same operation order, -ffp-contract=off) is what makes our floats equal to
+ * glibc's; a merely accurate implementation differs in ~1% of sin/cos results
+ * and in thousands of expf results, enough to change llama2.c's text.
+ */
+#include "plmath.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static uint32_t float_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+static float bits_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+static uint64_t double_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
+static double bits_double(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
+
+/* Top 12 bits of a float's representation without the sign: cheap range tests. */
+static uint32_t abs_top12(float x) { return (float_bits(x) >> 20) & 0x7ff; }
+
+/* ---- 2^x core shared by expf and powf ---------------------------------- */
+
+#define EXP2_TABLE_BITS 5
+#define EXP2_N (1 << EXP2_TABLE_BITS)
+
+/* 2^(i/32) as doubles, with i << 47 subtracted from the bit pattern so that
+ * adding k << 47 later yields 2^(k/32) for any integer k. */
+static const uint64_t exp2_table[EXP2_N] = {
+    0x3ff0000000000000, 0x3fefd9b0d3158574, 0x3fefb5586cf9890f, 0x3fef9301d0125b51,
+    0x3fef72b83c7d517b, 0x3fef54873168b9aa, 0x3fef387a6e756238, 0x3fef1e9df51fdee1,
+    0x3fef06fe0a31b715, 0x3feef1a7373aa9cb, 0x3feedea64c123422, 0x3feece086061892d,
+    0x3feebfdad5362a27, 0x3feeb42b569d4f82, 0x3feeab07dd485429, 0x3feea47eb03a5585,
+    0x3feea09e667f3bcd, 0x3fee9f75e8ec5f74, 0x3feea11473eb0187, 0x3feea589994cce13,
+    0x3feeace5422aa0db, 0x3feeb737b0cdc5e5, 0x3feec49182a3f090, 0x3feed503b23e255d,
+    0x3feee89f995ad3ad, 0x3feeff76f2fb5e47, 0x3fef199bdd85529c, 0x3fef3720dcef9069,
+    0x3fef5818dcfba487, 0x3fef7c97337b9b5f, 0x3fefa4afa2a490da, 0x3fefd0765b6e4540,
+};
+
+/* 2^(r/32) ~ 1 + C2 r + C1 r^2 + C0 r^3 for |r| <= 1/2 (scaled by 1/32). */
+static const double exp2_poly[3] = {
+    0x1.c6af84b912394p-5 / EXP2_N / EXP2_N / EXP2_N,
+    0x1.ebfce50fac4f3p-3 / EXP2_N / EXP2_N,
+    0x1.62e42ff0c52d6p-1 / EXP2_N,
+};
+
+/* Adding this constant rounds a double of magnitude < 2^51 to an integer and
+ * leaves that integer in the low mantissa bits. */
+static const double round_shift = 0x1.8p+52;
+
+/* 2^(z/32) for z already scaled by 32, as float. */
+static float exp2_scaled(double z)
+{
+    double kd = z + round_shift;
+    uint64_t ki = double_bits(kd);
+    kd -= round_shift;
+    double r = z - kd;
+    uint64_t t = exp2_table[ki % EXP2_N] + (ki << (52 - EXP2_TABLE_BITS));
+    double s = bits_double(t);
+    double p = exp2_poly[0] * r + exp2_poly[1];
+    double r2 = r * r;
+    double y = exp2_poly[2] * r + 1;
+    y = p * r2 + y;
+    return (float)(y * s);
+}
+
+float pl_expf(float x)
+{
+    uint32_t top = abs_top12(x);
+    if (top >= abs_top12(88.0f)) {            /* |x| >= 88, inf or nan */
+        if (float_bits(x) == float_bits(-__builtin_inff())) return 0.0f;
+        if (top >= abs_top12(__builtin_inff())) return x + x;
+        if (x > 0x1.62e42ep6f) return __builtin_inff();   /* overflows */
+        if (x < -0x1.9fe368p6f) return 0.0f;              /* underflows */
+    }
+    const double inv_ln2_scaled = 0x1.71547652b82fep+0 * EXP2_N;
+    return exp2_scaled(inv_ln2_scaled * (double)x);
+}
+
+/* ---- sin / cos ---------------------------------------------------------- */
+
+/* Polynomials for sin and cos on [-pi/4, pi/4]; the second set is the first
+ * with cos negated, used for quadrants 2 and 3. */
+typedef struct {
+    double sign[4];
+    double inv_half_pi_2p24;   /* 2/pi * 2^24 */
+    double half_pi;
+    double c0, c1, c2, c3, c4; /* cos */
+    double s1, s2, s3;         /* sin */
+} sincos_poly;
+
+static const sincos_poly sincos_tables[2] = {
+    {{1.0, -1.0, -1.0, 1.0}, 0x1.45F306DC9C883p+23, 0x1.921FB54442D18p0,
+     0x1p0, -0x1.ffffffd0c621cp-2, 0x1.55553e1068f19p-5, -0x1.6c087e89a359dp-10,
+     0x1.99343027bf8c3p-16, -0x1.555545995a603p-3, 0x1.1107605230bc4p-7,
+     -0x1.994eb3774cf24p-13},
+    {{1.0, -1.0, -1.0, 1.0}, 0x1.45F306DC9C883p+23, 0x1.921FB54442D18p0,
+     -0x1p0, 0x1.ffffffd0c621cp-2, -0x1.55553e1068f19p-5, 0x1.6c087e89a359dp-10,
+     -0x1.99343027bf8c3p-16, -0x1.555545995a603p-3, 0x1.1107605230bc4p-7,
+     -0x1.994eb3774cf24p-13},
+};
+
+/* Bits of 4/pi, for reducing large arguments exactly with integer math. */
+static const uint32_t inv_pio4_bits[24] = {
+    0xa2,       0xa2f9,     0xa2f983,   0xa2f9836e, 0xf9836e4e, 0x836e4e44,
+    0x6e4e4415, 0x4e441529, 0x441529fc, 0x1529fc27, 0x29fc2757, 0xfc2757d1,
+    0x2757d1f5, 0x57d1f534, 0xd1f534dd, 0xf534ddc0, 0x34ddc0db, 0xddc0db62,
+    0xc0db6295, 0xdb629599, 0x6295993c, 0x95993c43, 0x993c4390, 0x3c439041,
+};
+
+/* Evaluates sin and cos of the reduced argument x (x2 = x*x); odd quadrant n
+ * swaps the two outputs. */
+static void sincos_poly_eval(double x, double x2, const sincos_poly *p, int n,
+                             float *sin_out, float *cos_out)
+{
+    if (n & 1) { float *t = sin_out; sin_out = cos_out; cos_out = t; }
+    double x4 = x2 * x2;
+    double x3 = x2 * x;
+    double c2 = p->c3 + x2 * p->c4;
+    double s1 = p->s2 + x2 * p->s3;
+    double c1 = p->c0 + x2 * p->c1;
+    double x5 = x3 * x2;
+    double x6 = x4 * x2;
+    double s = x + x3 * p->s1;
+    double c = c1 + x4 * p->c2;
+    *sin_out = (float)(s + x5 * s1);
+    *cos_out = (float)(c + x6 * c2);
+}
+
+/* x - n*pi/2 for |x| < 120, n the nearest quadrant. */
+static double reduce_small(double x, const sincos_poly *p, int *n)
+{
+    double r = x * p->inv_half_pi_2p24;
+    *n = ((int32_t)r + 0x800000) >> 24;
+    return x - *n * p->half_pi;
+}
+
+/* The same for any finite |x| >= 120, multiplying the mantissa by 4/pi bits. */
+static double reduce_large(uint32_t xi, int *n)
+{
+    const uint32_t *arr = &inv_pio4_bits[(xi >> 26) & 15];
+    int shift = (xi >> 23) & 7;
+    xi = (xi & 0xffffff) | 0x800000;
+    xi <<= shift;
+    uint64_t res0 = xi * arr[0];
+    uint64_t res1 = (uint64_t)xi * arr[4];
+    uint64_t res2 = (uint64_t)xi * arr[8];
+    res0 = (res2 >> 32) | (res0 << 32);
+    res0 += res1;
+    uint64_t q = (res0 + (1ULL << 61)) >> 62;
+    res0 -= q << 62;
+    *n = (int)q;
+    return (double)(int64_t)res0 * 0x1.921FB54442D18p-62;
+}
+
+void pl_sincosf(float y, float *sin_out, float *cos_out)
+{
+    double x = y;
+    const sincos_poly *p = &sincos_tables[0];
+    int n;
+    if (abs_top12(y) < abs_top12(0x1.921FB6p-1f)) {         /* |y| < pi/4 */
+        if (abs_top12(y) < abs_top12(0x1p-12f)) {
+            *sin_out = y;
+            *cos_out = 1.0f;
+            return;
+        }
+        sincos_poly_eval(x, x * x, p, 0, sin_out, cos_out);
+    } else if (abs_top12(y) < abs_top12(120.0f)) {
+        x = reduce_small(x, p, &n);
+        double s = p->sign[n & 3];
+        if (n & 2) p = &sincos_tables[1];
+        sincos_poly_eval(x * s, x * x, p, n, sin_out, cos_out);
+    } else if (abs_top12(y) < abs_top12(__builtin_inff())) {
+        uint32_t xi = float_bits(y);
+        int sign = (int)(xi >> 31);
+        x = reduce_large(xi, &n);
+        double s = p->sign[(n + sign) & 3];
+        if ((n + sign) & 2) p = &sincos_tables[1];
+        sincos_poly_eval(x * s, x * x, p, n, sin_out, cos_out);
+    } else {
+        *sin_out = *cos_out = y - y;                          /* nan */
+    }
+}
+
+/* ---- powf --------------------------------------------------------------- */
+
+#define LOG2_TABLE_BITS 4
+#define LOG2_N (1 << LOG2_TABLE_BITS)
+
+/* log2(x) = k + log2(c) + log2(z/c), with c near z from this table. */
+static const struct { double invc, logc; } log2_table[LOG2_N] = {
+    {0x1.661ec79f8f3bep+0, -0x1.efec65b963019p-2},
+    {0x1.571ed4aaf883dp+0, -0x1.b0b6832d4fca4p-2},
+    {0x1.49539f0f010bp+0, -0x1.7418b0a1fb77bp-2},
+    {0x1.3c995b0b80385p+0, -0x1.39de91a6dcf7bp-2},
+    {0x1.30d190c8864a5p+0, -0x1.01d9bf3f2b631p-2},
+    {0x1.25e227b0b8eap+0, -0x1.97c1d1b3b7afp-3},
+    {0x1.1bb4a4a1a343fp+0, -0x1.2f9e393af3c9fp-3},
+    {0x1.12358f08ae5bap+0, -0x1.960cbbf788d5cp-4},
+    {0x1.0953f419900a7p+0, -0x1.a6f9db6475fcep-5},
+    {0x1p+0, 0x0p+0},
+    {0x1.e608cfd9a47acp-1, 0x1.338ca9f24f53dp-4},
+    {0x1.ca4b31f026aap-1, 0x1.476a9543891bap-3},
+    {0x1.b2036576afce6p-1, 0x1.e840b4ac4e4d2p-3},
+    {0x1.9c2d163a1aa2dp-1, 0x1.40645f0c6651cp-2},
+    {0x1.886e6037841edp-1, 0x1.88e9c2c1b9ff8p-2},
+    {0x1.767dcf5534862p-1, 0x1.ce0a44eb17bccp-2},
+};
+
+static const double log2_poly[5] = {
+    0x1.27616c9496e0bp-2, -0x1.71969a075c67ap-2, 0x1.ec70a6ca7baddp-2,
+    -0x1.7154748bef6c8p-1, 0x1.71547652ab82bp0,
+};
+
+/* log2 of a positive normal float given by its bits. */
+static double log2_of_bits(uint32_t ix)
+{
+    const uint32_t off = 0x3f330000;   /* z lands in [off, 2*off] */
+    uint32_t tmp = ix - off;
+    int i = (int)((tmp >> (23 - LOG2_TABLE_BITS)) % LOG2_N);
+    uint32_t top = tmp & 0xff800000;
+    uint32_t iz = ix - top;
+    int k = (int32_t)top >> 23;
+    double invc = log2_table[i].invc;
+    double logc = log2_table[i].logc;
+    double z = (double)bits_float(iz);
+    double r = z * invc - 1;
+    double y0 = logc + (double)k;
+    double r2 = r * r;
+    double y = log2_poly[0] * r + log2_poly[1];
+    double p = log2_poly[2] * r + log2_poly[3];
+    double r4 = r2 * r2;
+    double q = log2_poly[4] * r + y0;
+    q = p * r2 + q;
+    return y * r4 + q;
+}
+
+float pl_powf(float x, float y)
+{
+    uint32_t ix = float_bits(x);
+    uint32_t iy = float_bits(y);
+    int x_ok = ix >= 0x00800000 && ix < 0x7f800000;   /* positive, normal, finite */
+    int y_ok = (iy & 0x7fffffff) < 0x7f800000;
+    if (!x_ok || !y_ok) return __builtin_nanf("");
+    if ((iy & 0x7fffffff) == 0) return 1.0f;
+    double ylogx = y * log2_of_bits(ix);
+    if (((double_bits(ylogx) >> 47) & 0xffff) >= (double_bits(126.0) >> 47)) {
+        if (ylogx > 0x1.fffffffd1d571p+6) return __builtin_inff();
+        if (ylogx <= -150.0) return 0.0f;
+    }
+    return exp2_scaled(ylogx * EXP2_N);
+}
+
+/* ---- softmax ------------------------------------------------------------ */
+
+void pl_softmax(float *x, int size)
+{
+    float max_val = x[0];
+    for (int i = 1; i < size; i++)
+        if (x[i] > max_val) max_val = x[i];
+    float sum = 0.0f;
+    for (int i = 0; i < size; i++) {
+        x[i] = pl_expf(x[i] - max_val);
+        sum += x[i];
+    }
+    for (int i = 0; i < size; i++) x[i] /= sum;
+}

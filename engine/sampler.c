@@ -1,0 +1,133 @@
+/* sampler.c - token sampling exactly as llama2.c's run.c does it. */
+#include "sampler.h"
+
+#include "plmath.h"
+
+void pl_sampler_init(pl_sampler *s, int32_t vocab_size, float temperature, float topp,
+                     uint64_t seed, pl_prob_index *probindex)
+{
+    s->vocab_size = vocab_size;
+    s->temperature = temperature;
+    s->topp = topp;
+    s->rng_state = seed;
+    s->probindex = probindex;
+}
+
+uint32_t pl_random_u32(uint64_t *state)
+{
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return (uint32_t)((*state * 0x2545F4914F6CDD1Dull) >> 32);
+}
+
+float pl_random_f32(uint64_t *state)
+{
+    return (pl_random_u32(state) >> 8) / 16777216.0f;
+}
+
+int32_t pl_sample_argmax(const float *p, int32_t n)
+{
+    int32_t max_i = 0;
+    float max_p = p[0];
+    for (int32_t i = 1; i < n; i++) {
+        if (p[i] > max_p) {
+            max_i = i;
+            max_p = p[i];
+        }
+    }
+    return max_i;
+}
+
+int32_t pl_sample_mult(const float *p, int32_t n, float coin)
+{
+    float cdf = 0.0f;
+    for (int32_t i = 0; i < n; i++) {
+        cdf += p[i];
+        if (coin < cdf) return i;
+    }
+    return n - 1; /* rounding errors */
+}
+
+/* Order of the top-p candidate list: probability descending, then index
+ * ascending. run.c sorts with glibc's qsort, a stable merge sort over
+ * candidates collected in index order, which is this same total order; any
+ * sort by it therefore gives run.c's list. */
+static int ranks_before(const pl_prob_index *a, const pl_prob_index *b)
+{
+    if (a->prob != b->prob) return a->prob > b->prob;
+    return a->index < b->index;
+}
+
+static void sift_down(pl_prob_index *v, int32_t root, int32_t n)
+{
+    /* max-heap on "ranks after", so the heap top is the last in order */
+    for (;;) {
+        int32_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && ranks_before(&v[child], &v[child + 1])) child++;
+        if (!ranks_before(&v[root], &v[child])) return;
+        pl_prob_index tmp = v[root];
+        v[root] = v[child];
+        v[child] = tmp;
+        root = child;
+    }
+}
+
+/* Heap sort: no scratch memory, O(n log n) even for a 32000-token vocab. */
+static void sort_candidates(pl_prob_index *v, int32_t n)
+{
+    for (int32_t i = n / 2 - 1; i >= 0; i--) sift_down(v, i, n);
+    for (int32_t end = n - 1; end > 0; end--) {
+        pl_prob_index tmp = v[0];
+        v[0] = v[end];
+        v[end] = tmp;
+        sift_down(v, 0, end);
+    }
+}
+
+int32_t pl_sample_topp(const float *p, int32_t n, float topp, pl_prob_index *probindex, float coin)
+{
+    /* values below (1 - topp) / (n - 1) cannot be in the nucleus */
+    int32_t n0 = 0;
+    const float cutoff = (1.0f - topp) / (n - 1);
+    for (int32_t i = 0; i < n; i++) {
+        if (p[i] >= cutoff) {
+            probindex[n0].index = i;
+            probindex[n0].prob = p[i];
+            n0++;
+        }
+    }
+    /* a tiny topp over a flat distribution leaves no candidate at all
+     * (run.c then reads before its array); take the most likely token */
+    if (n0 == 0) return pl_sample_argmax(p, n);
+    sort_candidates(probindex, n0);
+
+    float cumulative_prob = 0.0f;
+    int32_t last_idx = n0 - 1;
+    for (int32_t i = 0; i < n0; i++) {
+        cumulative_prob += probindex[i].prob;
+        if (cumulative_prob > topp) {
+            last_idx = i;
+            break;
+        }
+    }
+
+    float r = coin * cumulative_prob;
+    float cdf = 0.0f;
+    for (int32_t i = 0; i <= last_idx; i++) {
+        cdf += probindex[i].prob;
+        if (r < cdf) return probindex[i].index;
+    }
+    return probindex[last_idx].index;
+}
+
+int32_t pl_sample(pl_sampler *s, float *logits)
+{
+    if (s->temperature == 0.0f) return pl_sample_argmax(logits, s->vocab_size);
+    for (int32_t q = 0; q < s->vocab_size; q++) logits[q] /= s->temperature;
+    pl_softmax(logits, s->vocab_size);
+    float coin = pl_random_f32(&s->rng_state);
+    if (s->topp <= 0 || s->topp >= 1) return pl_sample_mult(logits, s->vocab_size, coin);
+    return pl_sample_topp(logits, s->vocab_size, s->topp, s->probindex, coin);
+}

@@ -1,0 +1,39 @@
+/* sampler.h - picks the next token from the logits: greedy, multinomial or
+ * top-p, with llama2.c's xorshift generator so a seed tells the same story
+ * on every platform. */
+#ifndef PICOLLAMA_SAMPLER_H
+#define PICOLLAMA_SAMPLER_H
+
+#include <stdint.h>
+
+typedef struct {
+    float prob;
+    int32_t index;
+} pl_prob_index;
+
+typedef struct {
+    int32_t vocab_size;
+    float temperature; /* 0 = greedy argmax */
+    float topp;        /* in (0,1): nucleus sampling; otherwise plain multinomial */
+    uint64_t rng_state;
+    pl_prob_index *probindex; /* vocab_size entries of caller memory (top-p only) */
+} pl_sampler;
+
+/* probindex may be NULL unless 0 < topp < 1 and temperature > 0. */
+void pl_sampler_init(pl_sampler *s, int32_t vocab_size, float temperature, float topp,
+                     uint64_t seed, pl_prob_index *probindex);
+
+/* Samples a token id; modifies logits in place (temperature, softmax). */
+int32_t pl_sample(pl_sampler *s, float *logits);
+
+/* llama2.c's generator: xorshift64* returning the top 32 bits. */
+uint32_t pl_random_u32(uint64_t *state);
+/* Uniform float in [0,1) with 24 random bits. */
+float pl_random_f32(uint64_t *state);
+
+int32_t pl_sample_argmax(const float *probabilities, int32_t n);
+int32_t pl_sample_mult(const float *probabilities, int32_t n, float coin);
+int32_t pl_sample_topp(const float *probabilities, int32_t n, float topp,
+                       pl_prob_index *probindex, float coin);
+
+#endif

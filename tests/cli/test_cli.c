@@ -1,0 +1,262 @@
+/* test_cli.c - the picollama command line end to end: bad input of every
+ * kind gets one clear line on stderr and exit status 1 (never a crash), and
+ * random-weight checkpoints of other shapes run through `picollama run`. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "proc.h"
+#include "testenv.h"
+
+#define MAX_ARGS 24
+
+/* Runs picollama with the given arguments (NULL-terminated list). */
+static proc_result picollama(const char *first, ...)
+{
+    char *argv[MAX_ARGS] = {PICOLLAMA_BIN};
+    int argc = 1;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && argc < MAX_ARGS - 1; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    argv[argc] = NULL;
+    proc_result r;
+    assert_true(proc_run(argv, NULL, 120, &r));
+    return r;
+}
+
+/* The error contract: exit 1, nothing on stdout, one line on stderr that
+ * contains `needle`. */
+static void expect_error(proc_result r, const char *needle)
+{
+    if (r.signal || r.exit_code != 1 || proc_count_lines(r.err) != 1 || !strstr(r.err, needle))
+        print_error("expected one error line containing '%s'; got exit %d signal %d:\n%s",
+                    needle, r.exit_code, r.signal, r.err);
+    assert_int_equal(r.signal, 0);
+    assert_int_equal(r.exit_code, 1);
+    assert_int_equal(r.out_len, 0);
+    assert_int_equal(proc_count_lines(r.err), 1);
+    assert_non_null(strstr(r.err, needle));
+    proc_free(&r);
+}
+
+static void write_bytes(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static const char *model260k(void) { const char *p = testenv_model("stories260K.bin"); assert_non_null(p); return p; }
+static const char *tok512(void) { const char *p = testenv_model("tok512.bin"); assert_non_null(p); return p; }
+
+static void help_and_usage(void **state)
+{
+    (void)state;
+    const char *cmds[] = {"run", "tokenize", "uf2"};
+    for (int i = 0; i < 3; i++) {
+        proc_result r = picollama(cmds[i], "--help", NULL);
+        assert_int_equal(r.exit_code, 0);
+        assert_non_null(strstr(r.out, "Usage: picollama"));
+        proc_free(&r);
+    }
+    proc_result r = picollama("--help", NULL);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "Commands:"));
+    proc_free(&r);
+    expect_error(picollama(NULL), "missing command");
+    expect_error(picollama("frobnicate", NULL), "unknown command 'frobnicate'");
+}
+
+static void missing_files(void **state)
+{
+    (void)state;
+    expect_error(picollama("run", "/nonexistent/model.bin", "-z", tok512(), NULL),
+                 "/nonexistent/model.bin: No such file");
+    expect_error(picollama("run", model260k(), "-z", "/nonexistent/tok.bin", NULL),
+                 "/nonexistent/tok.bin: No such file");
+    expect_error(picollama("run", "/tmp", "-z", tok512(), NULL), "not a regular file");
+    expect_error(picollama("tokenize", "-z", "/nonexistent/tok.bin", "hi", NULL), "No such file");
+}
+
+/* A copy of stories260K.bin cut or extended by delta bytes. */
+static const char *resized_model(const char *name, long delta)
+{
+    size_t len;
+    char *data = testenv_read(model260k(), &len);
+    assert_non_null(data);
+    size_t new_len = (size_t)((long)len + delta);
+    data = realloc(data, new_len > len ? new_len : len);
+    if (new_len > len) memset(data + len, 0, new_len - len);
+    const char *path = testenv_tmp(name);
+    write_bytes(path, data, new_len);
+    free(data);
+    return path;
+}
+
+static void bad_model_files(void **state)
+{
+    (void)state;
+    expect_error(picollama("run", resized_model("trunc.bin", -100), "-z", tok512(), NULL),
+                 "truncated");
+    expect_error(picollama("run", resized_model("header.bin", -1056540 + 10), "-z", tok512(), NULL),
+                 "too short");
+    expect_error(picollama("run", resized_model("big.bin", 4096), "-z", tok512(), NULL),
+                 "larger than its header");
+    const char *empty = testenv_tmp("empty.bin");
+    write_bytes(empty, "", 0);
+    expect_error(picollama("run", empty, "-z", tok512(), NULL), "too short");
+    char garbage[4096];
+    for (size_t i = 0; i < sizeof(garbage); i++) garbage[i] = (char)(i * 2654435761u >> 13);
+    const char *junk = testenv_tmp("junk.bin");
+    write_bytes(junk, garbage, sizeof(garbage));
+    expect_error(picollama("run", junk, "-z", tok512(), NULL), "dimension");
+    /* a tokenizer is not a model */
+    expect_error(picollama("run", tok512(), "-z", tok512(), NULL), "dim");
+    /* nor is a model a tokenizer */
+    expect_error(picollama("run", model260k(), "-z", model260k(), NULL), "malformed tokenizer");
+}
+
+static void vocab_mismatch(void **state)
+{
+    (void)state;
+    const char *big_tok = testenv_model("tokenizer.bin");
+    assert_non_null(big_tok);
+    expect_error(picollama("run", model260k(), "-z", big_tok, NULL),
+                 "tokenizer has 32000 tokens but the model's vocabulary has 512");
+}
+
+static void bad_flag_values(void **state)
+{
+    (void)state;
+    const char *m = model260k(), *z = tok512();
+    expect_error(picollama("run", m, "-z", z, "-t", "hot", NULL), "bad value 'hot' for -t");
+    expect_error(picollama("run", m, "-z", z, "-t", "-1", NULL), "bad value '-1' for -t");
+    expect_error(picollama("run", m, "-z", z, "-t", "inf", NULL), "for -t");
+    expect_error(picollama("run", m, "-z", z, "-p", "1.5", NULL), "bad value '1.5' for -p");
+    expect_error(picollama("run", m, "-z", z, "-n", "-5", NULL), "bad value '-5' for -n");
+    expect_error(picollama("run", m, "-z", z, "-n", "12x", NULL), "for -n");
+    expect_error(picollama("run", m, "-z", z, "-n", "99999999999", NULL), "for -n");
+    expect_error(picollama("run", m, "-z", z, "-s", "-3", NULL), "bad value '-3' for -s");
+    expect_error(picollama("run", m, "-z", z, "-q", "1", NULL), "unknown option '-q'");
+    expect_error(picollama("run", m, "-z", z, "-n", NULL), "option -n needs a value");
+    expect_error(picollama("run", m, "extra.bin", NULL), "unexpected argument 'extra.bin'");
+    expect_error(picollama("tokenize", "-z", z, NULL), "missing TEXT");
+    expect_error(picollama("run", NULL), "missing MODEL");
+    expect_error(picollama("uf2", m, "-o", testenv_tmp("x.uf2"), "--base", "0x10000001", NULL),
+                 "not a 256-byte aligned flash address");
+}
+
+/* Generates a random checkpoint with gen_checkpoint's options. */
+static const char *gen_model(const char *name, const char *opts[])
+{
+    const char *path = testenv_tmp(name);
+    char *argv[MAX_ARGS] = {GEN_CHECKPOINT_BIN, (char *)path};
+    int argc = 2;
+    for (int i = 0; opts[i]; i++) argv[argc++] = (char *)opts[i];
+    argv[argc] = NULL;
+    proc_result r;
+    assert_true(proc_run(argv, NULL, 60, &r));
+    assert_int_equal(r.exit_code, 0);
+    proc_free(&r);
+    return path;
+}
+
+static void prompt_longer_than_context(void **state)
+{
+    (void)state;
+    const char *opts[] = {"--seq", "8", NULL};
+    const char *m = gen_model("seq8.bin", opts);
+    expect_error(picollama("run", m, "-z", tok512(), "-i",
+                           "One day a little girl named Lily went to the park with her mom.",
+                           NULL),
+                 "but the model's context holds 8");
+}
+
+/* Runs a generated model twice with the same seed: same text, success. */
+static char *run_twice(const char *model, const char *tokenizer, const char *steps,
+                       const char *prompt)
+{
+    char *outs[2];
+    for (int i = 0; i < 2; i++) {
+        proc_result r = prompt ? picollama("run", model, "-z", tokenizer, "-n", steps, "-s", "7",
+                                           "-i", prompt, NULL)
+                               : picollama("run", model, "-z", tokenizer, "-n", steps, "-s", "7",
+                                           NULL);
+        if (r.exit_code != 0) print_error("%s", r.err);
+        assert_int_equal(r.exit_code, 0);
+        assert_true(r.out_len >= 1);
+        assert_int_equal(r.out[r.out_len - 1], '\n');
+        outs[i] = strdup(r.out);
+        proc_free(&r);
+    }
+    assert_string_equal(outs[0], outs[1]);
+    free(outs[1]);
+    return outs[0];
+}
+
+static void other_shapes_run_end_to_end(void **state)
+{
+    (void)state;
+    const char *shapes[][12] = {
+        {"--dim", "64", "--heads", "8", "--kv-heads", "8", NULL},                /* GQA 1:1 */
+        {"--dim", "64", "--heads", "8", "--kv-heads", "4", NULL},                /* GQA 2:1 */
+        {"--dim", "48", "--heads", "6", "--kv-heads", "2", NULL},                /* GQA 3:1 */
+        {"--dim", "32", "--heads", "4", "--kv-heads", "4", "--unshared", NULL},  /* classifier */
+    };
+    for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "shape%zu.bin", i);
+        free(run_twice(gen_model(name, shapes[i]), tok512(), "48", "Once upon a time"));
+    }
+}
+
+static void vocab_32000_with_llama_tokenizer(void **state)
+{
+    (void)state;
+    const char *opts[] = {"--dim", "32", "--hidden", "64", "--heads", "4", "--kv-heads", "4",
+                          "--vocab", "32000", "--seq", "32", NULL};
+    const char *m = gen_model("v32000.bin", opts);
+    const char *tok = testenv_model("tokenizer.bin");
+    assert_non_null(tok);
+    free(run_twice(m, tok, "24", "Once upon a time, in a land far away"));
+}
+
+static void steps_clamp_to_context(void **state)
+{
+    (void)state;
+    const char *opts[] = {"--seq", "16", NULL};
+    const char *m = gen_model("seq16.bin", opts);
+    char *full = run_twice(m, tok512(), "0", NULL);
+    char *over = run_twice(m, tok512(), "1000", NULL);
+    char *exact = run_twice(m, tok512(), "16", NULL);
+    assert_string_equal(full, over);
+    assert_string_equal(full, exact);
+    free(full);
+    free(over);
+    free(exact);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(help_and_usage),
+        cmocka_unit_test(missing_files),
+        cmocka_unit_test(bad_model_files),
+        cmocka_unit_test(vocab_mismatch),
+        cmocka_unit_test(bad_flag_values),
+        cmocka_unit_test(prompt_longer_than_context),
+        cmocka_unit_test(other_shapes_run_end_to_end),
+        cmocka_unit_test(vocab_32000_with_llama_tokenizer),
+        cmocka_unit_test(steps_clamp_to_context),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

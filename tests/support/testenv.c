@@ -1,0 +1,111 @@
+/* testenv.c - locating models, goldens and scratch files for tests. */
+#define _POSIX_C_SOURCE 200809L
+#include "testenv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef PICOLLAMA_SOURCE_DIR
+#error "PICOLLAMA_SOURCE_DIR must be defined by the build"
+#endif
+
+static int exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+const char *testenv_model(const char *name)
+{
+    static char paths[4][4096];
+    static int slot;
+    char *path = paths[slot++ % 4];
+    const char *env = getenv("PICOLLAMA_MODELS");
+    if (env && *env) {
+        snprintf(path, 4096, "%s/%s", env, name);
+        if (exists(path)) return path;
+    }
+    snprintf(path, 4096, "%s/models/%s", PICOLLAMA_SOURCE_DIR, name);
+    if (exists(path)) return path;
+    snprintf(path, 4096, "%s/../shared/models/%s", PICOLLAMA_SOURCE_DIR, name);
+    if (exists(path)) return path;
+    fprintf(stderr,
+            "MODEL MISSING: %s not found in $PICOLLAMA_MODELS, models/ or ../shared/models/; "
+            "run 'make models' to download it\n",
+            name);
+    return NULL;
+}
+
+char *testenv_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (!buf) return NULL;
+    buf[n] = '\0';
+    if (len) *len = (size_t)n;
+    return buf;
+}
+
+const char *testenv_tmp(const char *name)
+{
+    static char dir[4096];
+    static char paths[8][4200];
+    static int slot;
+    if (!dir[0]) {
+        const char *base = getenv("TMPDIR");
+        snprintf(dir, sizeof(dir), "%s/picollama-test-XXXXXX", base && *base ? base : "/tmp");
+        if (!mkdtemp(dir)) abort();
+    }
+    char *path = paths[slot++ % 8];
+    snprintf(path, 4200, "%s/%s", dir, name);
+    return path;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+void testenv_unescape(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (*r != '\\' || !r[1]) {
+            *w++ = *r;
+            continue;
+        }
+        r++;
+        switch (*r) {
+        case 'n': *w++ = '\n'; break;
+        case 't': *w++ = '\t'; break;
+        case 'r': *w++ = '\r'; break;
+        case '0': *w++ = '\0'; break;
+        case 'x': {
+            int v = 0, d;
+            while ((d = hex_digit(r[1])) >= 0) {
+                v = v * 16 + d;
+                r++;
+            }
+            *w++ = (char)v;
+            break;
+        }
+        default: *w++ = *r; break;
+        }
+    }
+    *w = '\0';
+}

@@ -1,0 +1,22 @@
+/* testenv.h - where tests find things: the built tools, the golden files
+ * and the model files (lookup order $PICOLLAMA_MODELS, models/,
+ * ../shared/models/). A missing model fails the test loudly. */
+#ifndef PICOLLAMA_TESTENV_H
+#define PICOLLAMA_TESTENV_H
+
+#include <stddef.h>
+
+/* Path of a model file, or NULL after printing how to get it. */
+const char *testenv_model(const char *name);
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer; NULL if absent. */
+char *testenv_read(const char *path, size_t *len);
+
+/* A fresh path under the test's temporary directory (static buffer per call
+ * slot: up to 8 live at once). */
+const char *testenv_tmp(const char *name);
+
+/* Turns C escapes (\n, \t, \\, \xHH, \") into bytes, in place. */
+void testenv_unescape(char *s);
+
+#endif

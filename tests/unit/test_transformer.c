@@ -1,0 +1,182 @@
+/* test_transformer.c - the forward pass against an independent, plain
+ * double-precision Llama-2 implementation, on random weights in shapes no
+ * published model has: grouped-query ratios 1:1, 2:1, 3:1, a separate
+ * classifier. Logits must agree to float accuracy at every position. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "checkpoint.h"
+#include "transformer.h"
+
+static uint64_t rng_state;
+
+static float rnd(float a)
+{
+    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+    return ((float)(rng_state >> 40) / 16777216.0f * 2.0f - 1.0f) * a;
+}
+
+/* A random checkpoint in memory: header + weights in run.c's order. */
+static float *make_model(const pl_config *c, int shared, size_t *len)
+{
+    *len = pl_checkpoint_size(c, shared);
+    float *buf = aligned_alloc(16, (*len + 15) & ~(size_t)15);
+    int32_t header[7] = {c->dim, c->hidden_dim, c->n_layers, c->n_heads, c->n_kv_heads,
+                         shared ? c->vocab_size : -c->vocab_size, c->seq_len};
+    memcpy(buf, header, 28);
+    float *w = (float *)((char *)buf + 28);
+    size_t n = (*len - 28) / 4;
+    for (size_t i = 0; i < n; i++) w[i] = rnd(0.3f);
+    return buf;
+}
+
+/* ---- reference implementation (double precision, straight from the paper) */
+
+typedef struct {
+    const pl_config *c;
+    const pl_weights *w;
+    double *kcache, *vcache; /* (layers, seq, kv_dim) */
+} ref_model;
+
+static double f32(const pl_tensor *t, int r, int k) { return ((const float *)t->data)[(size_t)r * t->cols + k]; }
+
+static void ref_matvec(double *out, const pl_tensor *t, const double *x)
+{
+    for (int r = 0; r < t->rows; r++) {
+        double s = 0;
+        for (int k = 0; k < t->cols; k++) s += f32(t, r, k) * x[k];
+        out[r] = s;
+    }
+}
+
+static void ref_rmsnorm(double *o, const double *x, const float *g, int n)
+{
+    double ss = 0;
+    for (int i = 0; i < n; i++) ss += x[i] * x[i];
+    double inv = 1.0 / sqrt(ss / n + 1e-5);
+    for (int i = 0; i < n; i++) o[i] = g[i] * x[i] * inv;
+}
+
+static void ref_rope(double *v, int n, int head_size, int pos)
+{
+    for (int i = 0; i < n; i += 2) {
+        double freq = pow(10000.0, -(double)(i % head_size) / head_size);
+        double a = pos * freq, c = cos(a), s = sin(a);
+        double v0 = v[i], v1 = v[i + 1];
+        v[i] = v0 * c - v1 * s;
+        v[i + 1] = v0 * s + v1 * c;
+    }
+}
+
+static void ref_forward(ref_model *m, int token, int pos, double *logits)
+{
+    const pl_config *c = m->c;
+    int dim = c->dim, hs = dim / c->n_heads, kv_dim = hs * c->n_kv_heads;
+    int group = c->n_heads / c->n_kv_heads;
+    double x[512], xb[512], q[512], att[512], hb[1024], hb2[1024], tmp[512];
+    for (int i = 0; i < dim; i++) x[i] = f32(&m->w->embedding, token, i);
+    for (int l = 0; l < c->n_layers; l++) {
+        const pl_layer_weights *L = &m->w->layers[l];
+        double *kc = m->kcache + (size_t)l * c->seq_len * kv_dim;
+        double *vc = m->vcache + (size_t)l * c->seq_len * kv_dim;
+        ref_rmsnorm(xb, x, L->rms_att, dim);
+        ref_matvec(q, &L->wq, xb);
+        ref_matvec(kc + pos * kv_dim, &L->wk, xb);
+        ref_matvec(vc + pos * kv_dim, &L->wv, xb);
+        ref_rope(q, dim, hs, pos);
+        ref_rope(kc + pos * kv_dim, kv_dim, hs, pos);
+        for (int h = 0; h < c->n_heads; h++) {
+            int kvh = h / group;
+            double mx = -1e300, sum = 0;
+            for (int t = 0; t <= pos; t++) {
+                double s = 0;
+                for (int i = 0; i < hs; i++) s += q[h * hs + i] * kc[t * kv_dim + kvh * hs + i];
+                att[t] = s / sqrt(hs);
+                if (att[t] > mx) mx = att[t];
+            }
+            for (int t = 0; t <= pos; t++) sum += (att[t] = exp(att[t] - mx));
+            for (int i = 0; i < hs; i++) {
+                double acc = 0;
+                for (int t = 0; t <= pos; t++) acc += att[t] / sum * vc[t * kv_dim + kvh * hs + i];
+                xb[h * hs + i] = acc;
+            }
+        }
+        ref_matvec(tmp, &L->wo, xb);
+        for (int i = 0; i < dim; i++) x[i] += tmp[i];
+        ref_rmsnorm(xb, x, L->rms_ffn, dim);
+        ref_matvec(hb, &L->w1, xb);
+        ref_matvec(hb2, &L->w3, xb);
+        for (int i = 0; i < c->hidden_dim; i++) hb[i] = hb[i] / (1 + exp(-hb[i])) * hb2[i];
+        ref_matvec(tmp, &L->w2, hb);
+        for (int i = 0; i < dim; i++) x[i] += tmp[i];
+    }
+    ref_rmsnorm(xb, x, m->w->rms_final, dim);
+    ref_matvec(logits, &m->w->classifier, xb);
+}
+
+static void check_shape(pl_config c, int shared, uint64_t seed)
+{
+    rng_state = seed;
+    size_t len;
+    float *file = make_model(&c, shared, &len);
+    pl_config got;
+    int got_shared;
+    assert_int_equal(pl_checkpoint_read_config(file, len, &got, &got_shared, NULL), PL_OK);
+    assert_int_equal(got_shared, shared);
+    size_t arena_size = pl_transformer_arena_size(&got);
+    void *arena = malloc(arena_size);
+    pl_transformer t;
+    assert_int_equal(pl_transformer_init(&t, &got, arena, arena_size), PL_OK);
+    assert_int_equal(pl_checkpoint_bind(file, len, &got, got_shared, &t.w), PL_OK);
+
+    int kv_dim = c.dim / c.n_heads * c.n_kv_heads;
+    ref_model ref = {&t.cfg, &t.w, calloc((size_t)c.n_layers * c.seq_len * kv_dim, sizeof(double)),
+                     calloc((size_t)c.n_layers * c.seq_len * kv_dim, sizeof(double))};
+    double *want = malloc(sizeof(double) * c.vocab_size);
+    double worst = 0;
+    for (int pos = 0; pos < c.seq_len; pos++) {
+        int token = (pos * 7 + 3) % c.vocab_size;
+        const float *logits = pl_forward(&t, token, pos);
+        assert_non_null(logits);
+        ref_forward(&ref, token, pos, want);
+        double scale = 0;
+        for (int i = 0; i < c.vocab_size; i++) scale = fmax(scale, fabs(want[i]));
+        for (int i = 0; i < c.vocab_size; i++) worst = fmax(worst, fabs(logits[i] - want[i]) / scale);
+    }
+    if (worst > 1e-4) print_error("worst relative logit error %g\n", worst);
+    assert_true(worst <= 1e-4);
+    /* out-of-range inputs are refused, not read */
+    assert_null(pl_forward(&t, c.vocab_size, 0));
+    assert_null(pl_forward(&t, -1, 0));
+    assert_null(pl_forward(&t, 0, c.seq_len));
+    free(want);
+    free(ref.kcache);
+    free(ref.vcache);
+    free(arena);
+    free(file);
+}
+
+static void gqa_1_to_1(void **state) { (void)state; check_shape((pl_config){64, 96, 2, 8, 8, 64, 24}, 1, 1); }
+static void gqa_2_to_1(void **state) { (void)state; check_shape((pl_config){64, 172, 2, 8, 4, 64, 24}, 1, 2); }
+static void gqa_3_to_1(void **state) { (void)state; check_shape((pl_config){48, 80, 3, 6, 2, 50, 20}, 1, 3); }
+static void separate_classifier(void **state) { (void)state; check_shape((pl_config){32, 64, 2, 4, 4, 40, 16}, 0, 4); }
+static void multi_query(void **state) { (void)state; check_shape((pl_config){32, 48, 1, 4, 1, 30, 16}, 1, 5); }
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(gqa_1_to_1),
+        cmocka_unit_test(gqa_2_to_1),
+        cmocka_unit_test(gqa_3_to_1),
+        cmocka_unit_test(separate_classifier),
+        cmocka_unit_test(multi_query),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,40 @@
+/* hostio.h - the host tools' small I/O layer: whole-file reads, model file
+ * lookup, strict number parsing and one-line error reporting. */
+#ifndef PICOLLAMA_HOSTIO_H
+#define PICOLLAMA_HOSTIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    uint8_t *data; /* 16-byte aligned, NUL-terminated one byte past size */
+    size_t size;
+} host_file;
+
+/* Reads a whole file; on failure prints "picollama: PATH: reason" and
+ * returns 0. */
+int host_read_file(const char *path, host_file *out);
+void host_free_file(host_file *f);
+
+/* Writes size bytes to path (replacing it); prints the reason and returns 0
+ * on failure. */
+int host_write_file(const char *path, const void *data, size_t size);
+
+/* Resolves a model file name: an existing path is used as given; a bare file
+ * name is also looked up in $PICOLLAMA_MODELS, ./models, ../shared/models.
+ * Returns a pointer to a static buffer or to name itself. */
+const char *host_find_model(const char *name);
+
+/* Strict parsers: the whole string must be a number in range. */
+int host_parse_float(const char *s, float *out);
+int host_parse_i32(const char *s, int32_t min, int32_t max, int32_t *out);
+int host_parse_u64(const char *s, uint64_t *out);
+
+/* Prints "picollama: " + message + newline on stderr; returns 1 (the exit
+ * status for errors). */
+int host_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic time in seconds. */
+double host_seconds(void);
+
+#endif
