@@ -4,10 +4,13 @@
 #   make test-sanitize   the same tests under AddressSanitizer + UBSan
 #   make models   download the models into models/ (SHA-256 checked)
 #   make story    tell a story with stories260K on this PC
+#   make fuzz     run the libFuzzer targets (FUZZ_SECONDS each, default 60)
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all test test-sanitize models story clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all test test-sanitize models story fuzz clean
 
 all:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
@@ -29,5 +32,9 @@ story:
 	$(MAKE) all
 	$(BUILD)/tools/picollama run stories260K.bin -z tok512.bin -i "Once upon a time"
 
+fuzz:
+	scripts/download-models.sh --if-missing
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize
+	rm -rf $(BUILD) $(BUILD)-sanitize build-fuzz

@@ -34,8 +34,8 @@ static inline int32_t pl_kv_dim(const pl_config *c) { return c->dim / c->n_heads
 
 typedef enum {
     PL_DTYPE_F32 = 0,
-    PL_DTYPE_Q8 = 1, /* int8 with one float scale per group of a row */
-    PL_DTYPE_Q4 = 2, /* 4-bit with one float scale per group of a row */
+    PL_DTYPE_Q8 = 1, /* int8, one float32 scale per group of a row (quant.h) */
+    PL_DTYPE_Q4 = 2, /* 4-bit, one float16 scale per group of a row (quant.h) */
 } pl_dtype;
 
 /* A rows x cols matrix (out x in, row-major), as llama2.c stores it. */
@@ -43,8 +43,8 @@ typedef struct {
     pl_dtype dtype;
     int32_t rows, cols;
     int32_t group;        /* quantization group length along a row; divides cols */
-    const void *data;     /* f32: float[rows*cols]; q8: int8_t[rows*cols] */
-    const float *scales;  /* q8/q4: float[rows*cols/group]; unused for f32 */
+    const void *data;     /* f32: float[]; q8: int8_t[]; q4: two values per byte */
+    const void *scales;   /* q8: float[rows*cols/group]; q4: uint16_t (f16); f32: NULL */
 } pl_tensor;
 
 typedef struct {

@@ -1,4 +1,6 @@
-/* tokenizer.c - llama2.c BPE tokenizer over an in-place tokenizer file.
+/* tokenizer.c - llama2.c BPE tokenizer over the compact form (see
+ * tokenizer.h): building it from a tokenizer.bin, checking it when it comes
+ * from an image, encoding and decoding.
  *
  * Token texts behave as C strings (run.c reads them into NUL-terminated
  * buffers), so a text ends at its first NUL byte, comparisons are strcmp's
@@ -15,8 +17,12 @@ static uint32_t read_u32le(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Walks the records after the header; returns the count of whole records
- * and sets *end to the offset after the last one. Stops at max_count. */
+static size_t align4(size_t n) { return (n + 3) & ~(size_t)3; }
+
+/* ---- reading llama2.c's tokenizer.bin ----------------------------------- */
+
+/* Walks the records after the header, storing each one's offset (if
+ * offsets); returns the count of whole records, *end the offset after them. */
 static int32_t walk_records(const uint8_t *p, size_t len, int32_t max_count, uint32_t *offsets,
                             size_t *end)
 {
@@ -24,7 +30,7 @@ static int32_t walk_records(const uint8_t *p, size_t len, int32_t max_count, uin
     int32_t n = 0;
     while (n < max_count && len - off >= 8) {
         uint32_t text_len = read_u32le(p + off + 4);
-        if (text_len > len - off - 8 || text_len > INT32_MAX) break;
+        if (text_len > len - off - 8) break;
         if (offsets) offsets[n] = (uint32_t)off;
         off += 8 + (size_t)text_len;
         n++;
@@ -33,37 +39,200 @@ static int32_t walk_records(const uint8_t *p, size_t len, int32_t max_count, uin
     return n;
 }
 
-pl_status pl_tokenizer_count(const void *data, size_t len, int32_t *count)
+pl_status pl_tokenizer_count(const void *bin, size_t len, int32_t *count)
 {
-    if (!data || len < 4) return PL_E_TOKENIZER;
-    if (len > UINT32_MAX) return PL_E_TOKENIZER;
+    if (!bin || len < 4 || len > UINT32_MAX) return PL_E_TOKENIZER;
     size_t end;
-    int32_t n = walk_records(data, len, INT32_MAX, NULL, &end);
+    int32_t n = walk_records(bin, len, INT32_MAX, NULL, &end);
     if (end != len || n == 0) return PL_E_TOKENIZER;
     *count = n;
     return PL_OK;
 }
 
-size_t pl_tokenizer_index_size(int32_t vocab_size)
+/* The compact arrays, laid out in one block of memory. */
+typedef struct {
+    uint8_t *lengths;
+    uint32_t *blocks;
+    uint16_t *ranks;
+    uint16_t *sorted;
+    uint32_t *records; /* scratch: offset of each record in the .bin */
+    char *text;
+    size_t total;
+} build_layout;
+
+/* Offsets of the arrays in the build memory; pointers only when base is set. */
+static build_layout layout_build(uint8_t *base, size_t bin_len, int32_t vocab)
 {
-    return vocab_size <= 0 ? 0 : 2 * sizeof(uint32_t) * (size_t)vocab_size;
+    size_t v = (size_t)vocab;
+    size_t lengths = 0;
+    size_t blocks = align4(lengths + v);
+    size_t records = blocks + 4 * (size_t)pl_tokenizer_blocks(vocab);
+    size_t ranks = records + 4 * v;
+    size_t sorted = align4(ranks + 2 * v);
+    size_t text = align4(sorted + 2 * v);
+    build_layout l = {0};
+    l.total = text + bin_len;
+    if (base) {
+        l.lengths = base + lengths;
+        l.blocks = (uint32_t *)(void *)(base + blocks);
+        l.records = (uint32_t *)(void *)(base + records);
+        l.ranks = (uint16_t *)(void *)(base + ranks);
+        l.sorted = (uint16_t *)(void *)(base + sorted);
+        l.text = (char *)base + text;
+    }
+    return l;
 }
+
+size_t pl_tokenizer_build_size(size_t bin_len, int32_t vocab_size)
+{
+    if (vocab_size <= 0 || vocab_size > PL_TOKENIZER_MAX_VOCAB) return 0;
+    return layout_build(NULL, bin_len, vocab_size).total;
+}
+
+static float record_score(const uint8_t *bin, uint32_t record)
+{
+    float score;
+    memcpy(&score, bin + record, sizeof(score));
+    return score;
+}
+
+/* A score run.c can ever pick as a merge: greater than its -1e10 start. */
+static int score_can_merge(float s) { return s > -1e10f; }
+
+/* Ranking order: unmergeable first, then by score, ties by id. */
+static int score_before(const uint8_t *bin, const uint32_t *records, uint16_t a, uint16_t b)
+{
+    float sa = record_score(bin, records[a]), sb = record_score(bin, records[b]);
+    int ma = score_can_merge(sa), mb = score_can_merge(sb);
+    if (ma != mb) return ma < mb;
+    if (ma && sa != sb) return sa < sb;
+    return a < b;
+}
+
+/* Heap sort of ids by an ordering function (no scratch memory needed). */
+typedef int (*id_order)(const void *ctx, const void *aux, uint16_t a, uint16_t b);
+
+static void sift(uint16_t *v, size_t root, size_t n, id_order before, const void *ctx,
+                 const void *aux)
+{
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && before(ctx, aux, v[child], v[child + 1])) child++;
+        if (!before(ctx, aux, v[root], v[child])) return;
+        uint16_t tmp = v[root];
+        v[root] = v[child];
+        v[child] = tmp;
+        root = child;
+    }
+}
+
+static void sort_ids(uint16_t *v, size_t n, id_order before, const void *ctx, const void *aux)
+{
+    for (size_t i = n / 2; i-- > 0;) sift(v, i, n, before, ctx, aux);
+    for (size_t end = n; end-- > 1;) {
+        uint16_t tmp = v[0];
+        v[0] = v[end];
+        v[end] = tmp;
+        sift(v, 0, end, before, ctx, aux);
+    }
+}
+
+static int by_score(const void *bin, const void *records, uint16_t a, uint16_t b)
+{
+    return score_before(bin, records, a, b);
+}
+
+static int text_compare(const pl_tokenizer *t, uint16_t a, uint16_t b);
+
+static int by_text(const void *t, const void *unused, uint16_t a, uint16_t b)
+{
+    (void)unused;
+    return text_compare(t, a, b) < 0;
+}
+
+static void fill_byte_pieces(pl_tokenizer *t)
+{
+    for (int i = 0; i < 256; i++) {
+        t->byte_pieces[2 * i] = (char)i;
+        t->byte_pieces[2 * i + 1] = '\0';
+    }
+}
+
+/* Ranks preserving the order of the scores; 0 for scores run.c never picks. */
+static void assign_ranks(const uint8_t *bin, build_layout *l, int32_t vocab)
+{
+    for (int32_t i = 0; i < vocab; i++) l->sorted[i] = (uint16_t)i;
+    sort_ids(l->sorted, (size_t)vocab, by_score, bin, l->records);
+    uint16_t rank = 0;
+    float previous = 0.0f;
+    for (int32_t i = 0; i < vocab; i++) {
+        uint16_t id = l->sorted[i];
+        float s = record_score(bin, l->records[id]);
+        if (!score_can_merge(s)) {
+            l->ranks[id] = 0;
+            continue;
+        }
+        if (rank == 0 || s != previous) rank++;
+        previous = s;
+        l->ranks[id] = rank;
+    }
+}
+
+pl_status pl_tokenizer_build(pl_tokenizer *t, const void *bin, size_t len, int32_t vocab_size,
+                             void *mem, size_t mem_len)
+{
+    if (!t || !bin || !mem || vocab_size <= 0) return PL_E_ARG;
+    if (vocab_size > PL_TOKENIZER_MAX_VOCAB) return PL_E_TOO_LARGE;
+    if (mem_len < pl_tokenizer_build_size(len, vocab_size)) return PL_E_NO_MEMORY;
+    if (((uintptr_t)mem & 3) != 0) return PL_E_ALIGN;
+    int32_t count;
+    pl_status st = pl_tokenizer_count(bin, len, &count);
+    if (st != PL_OK) return st;
+    if (count != vocab_size) return PL_E_VOCAB_MISMATCH;
+
+    build_layout l = layout_build(mem, len, vocab_size);
+    size_t end;
+    walk_records(bin, len, vocab_size, l.records, &end);
+    const uint8_t *b = bin;
+    uint32_t text_size = 0;
+    for (int32_t i = 0; i < vocab_size; i++) {
+        if (i % PL_TOKEN_BLOCK == 0) l.blocks[i / PL_TOKEN_BLOCK] = text_size;
+        const char *s = (const char *)b + l.records[i] + 8;
+        uint32_t n = read_u32le(b + l.records[i] + 4);
+        const char *nul = memchr(s, '\0', n); /* a C string ends at its NUL */
+        if (nul) n = (uint32_t)(nul - s);
+        if (n > 255) return PL_E_TOKENIZER;
+        l.lengths[i] = (uint8_t)n;
+        memcpy(l.text + text_size, s, n);
+        text_size += n;
+    }
+    l.blocks[pl_tokenizer_blocks(vocab_size) - 1] = text_size;
+    assign_ranks(b, &l, vocab_size);
+
+    t->vocab_size = vocab_size;
+    t->max_token_length = read_u32le(b);
+    t->lengths = l.lengths;
+    t->block_offsets = l.blocks;
+    t->ranks = l.ranks;
+    t->sorted = l.sorted;
+    t->text = l.text;
+    t->text_size = text_size;
+    fill_byte_pieces(t);
+    for (int32_t i = 0; i < vocab_size; i++) l.sorted[i] = (uint16_t)i;
+    sort_ids(l.sorted, (size_t)vocab_size, by_text, t, NULL);
+    return PL_OK;
+}
+
+/* ---- text access and comparison ----------------------------------------- */
 
 const char *pl_token_text(const pl_tokenizer *t, int32_t id, size_t *len)
 {
-    const uint8_t *rec = t->data + t->offsets[id];
-    uint32_t n = read_u32le(rec + 4);
-    const char *text = (const char *)rec + 8;
-    const char *nul = memchr(text, '\0', n);
-    *len = nul ? (size_t)(nul - text) : n;
-    return text;
-}
-
-float pl_token_score(const pl_tokenizer *t, int32_t id)
-{
-    float score;
-    memcpy(&score, t->data + t->offsets[id], sizeof(score));
-    return score;
+    int32_t first = id - id % PL_TOKEN_BLOCK;
+    uint32_t off = t->block_offsets[id / PL_TOKEN_BLOCK];
+    for (int32_t i = first; i < id; i++) off += t->lengths[i];
+    *len = t->lengths[id];
+    return t->text + off;
 }
 
 /* strcmp order of the concatenation a||b against s (all without NULs). */
@@ -80,69 +249,51 @@ static int compare_concat(const char *a, size_t alen, const char *b, size_t blen
     return alen + blen < slen ? -1 : 1;
 }
 
-static int compare_ids(const pl_tokenizer *t, uint32_t x, uint32_t y)
+/* Order of the sorted list: text, then id. */
+static int text_compare(const pl_tokenizer *t, uint16_t a, uint16_t b)
 {
-    size_t xl, yl;
-    const char *xs = pl_token_text(t, (int32_t)x, &xl);
-    const char *ys = pl_token_text(t, (int32_t)y, &yl);
-    int c = compare_concat(xs, xl, NULL, 0, ys, yl);
+    size_t al, bl;
+    const char *as = pl_token_text(t, a, &al);
+    const char *bs = pl_token_text(t, b, &bl);
+    int c = compare_concat(as, al, NULL, 0, bs, bl);
     if (c != 0) return c;
-    return x < y ? -1 : (x > y ? 1 : 0);
+    return a < b ? -1 : (a > b ? 1 : 0);
 }
 
-static void sift_down_ids(const pl_tokenizer *t, uint32_t *v, size_t root, size_t n)
+pl_status pl_tokenizer_attach(pl_tokenizer *t, int32_t vocab_size, uint32_t max_token_length,
+                              const uint8_t *lengths, const uint32_t *block_offsets,
+                              const uint16_t *ranks, const uint16_t *sorted, const char *text,
+                              uint32_t text_size)
 {
-    for (;;) {
-        size_t child = 2 * root + 1;
-        if (child >= n) return;
-        if (child + 1 < n && compare_ids(t, v[child], v[child + 1]) < 0) child++;
-        if (compare_ids(t, v[root], v[child]) >= 0) return;
-        uint32_t tmp = v[root];
-        v[root] = v[child];
-        v[child] = tmp;
-        root = child;
+    if (!t || !lengths || !block_offsets || !ranks || !sorted || !text) return PL_E_ARG;
+    if (vocab_size <= 0 || vocab_size > PL_TOKENIZER_MAX_VOCAB) return PL_E_TOKENIZER;
+    uint64_t off = 0;
+    for (int32_t i = 0; i < vocab_size; i++) {
+        if (i % PL_TOKEN_BLOCK == 0 && block_offsets[i / PL_TOKEN_BLOCK] != off)
+            return PL_E_TOKENIZER;
+        off += lengths[i];
     }
-}
-
-static void sort_ids(const pl_tokenizer *t, uint32_t *v, size_t n)
-{
-    for (size_t i = n / 2; i-- > 0;) sift_down_ids(t, v, i, n);
-    for (size_t end = n; end-- > 1;) {
-        uint32_t tmp = v[0];
-        v[0] = v[end];
-        v[end] = tmp;
-        sift_down_ids(t, v, 0, end);
-    }
-}
-
-pl_status pl_tokenizer_init(pl_tokenizer *t, const void *data, size_t len, int32_t vocab_size,
-                            void *index_mem, size_t index_len)
-{
-    if (!t || !data || !index_mem || vocab_size <= 0) return PL_E_ARG;
-    if (index_len < pl_tokenizer_index_size(vocab_size)) return PL_E_NO_MEMORY;
-    if (((uintptr_t)index_mem & 3) != 0) return PL_E_ALIGN;
-    int32_t count;
-    pl_status st = pl_tokenizer_count(data, len, &count);
-    if (st != PL_OK) return st;
-    if (count != vocab_size) return PL_E_VOCAB_MISMATCH;
-
-    uint32_t *offsets = index_mem;
-    uint32_t *sorted = offsets + vocab_size;
-    size_t end;
-    walk_records(data, len, vocab_size, offsets, &end);
+    if (off != text_size || block_offsets[pl_tokenizer_blocks(vocab_size) - 1] != text_size)
+        return PL_E_TOKENIZER;
+    if (memchr(text, '\0', text_size)) return PL_E_TOKENIZER;
+    for (int32_t i = 0; i < vocab_size; i++)
+        if (sorted[i] >= vocab_size) return PL_E_TOKENIZER;
     t->vocab_size = vocab_size;
-    t->max_token_length = read_u32le(data);
-    t->data = data;
-    t->offsets = offsets;
+    t->max_token_length = max_token_length;
+    t->lengths = lengths;
+    t->block_offsets = block_offsets;
+    t->ranks = ranks;
     t->sorted = sorted;
-    for (int32_t i = 0; i < 256; i++) {
-        t->byte_pieces[2 * i] = (char)i;
-        t->byte_pieces[2 * i + 1] = '\0';
-    }
-    for (int32_t i = 0; i < vocab_size; i++) sorted[i] = (uint32_t)i;
-    sort_ids(t, sorted, (size_t)vocab_size);
+    t->text = text;
+    t->text_size = text_size;
+    fill_byte_pieces(t);
+    /* strictly increasing (text, id) also proves sorted is a permutation */
+    for (int32_t i = 0; i + 1 < vocab_size; i++)
+        if (text_compare(t, sorted[i], sorted[i + 1]) >= 0) return PL_E_TOKENIZER;
     return PL_OK;
 }
+
+/* ---- encoding ----------------------------------------------------------- */
 
 /* Id of the token whose text is a||b, or -1; glibc's bsearch probe order. */
 static int32_t lookup_concat(const pl_tokenizer *t, const char *a, size_t alen, const char *b,
@@ -151,7 +302,7 @@ static int32_t lookup_concat(const pl_tokenizer *t, const char *a, size_t alen, 
     size_t lo = 0, hi = (size_t)t->vocab_size;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int32_t id = (int32_t)t->sorted[mid];
+        int32_t id = t->sorted[mid];
         size_t slen;
         const char *s = pl_token_text(t, id, &slen);
         int c = compare_concat(a, alen, b, blen, s, slen);
@@ -163,6 +314,13 @@ static int32_t lookup_concat(const pl_tokenizer *t, const char *a, size_t alen, 
 }
 
 static int is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+static pl_status push_token(int32_t *tokens, size_t max_tokens, size_t *n, int32_t id)
+{
+    if (*n >= max_tokens) return PL_E_ARG;
+    tokens[(*n)++] = id;
+    return PL_OK;
+}
 
 /* Splits text into codepoint tokens (or byte tokens), appending to tokens. */
 static pl_status encode_codepoints(const pl_tokenizer *t, const char *text, int32_t *tokens,
@@ -176,26 +334,24 @@ static pl_status encode_codepoints(const pl_tokenizer *t, const char *text, int3
         size_t cp_len = i - start;
         int32_t id = lookup_concat(t, text + start, cp_len, NULL, 0);
         if (id != -1) {
-            if (*n >= max_tokens) return PL_E_ARG;
-            tokens[(*n)++] = id;
+            if (push_token(tokens, max_tokens, n, id) != PL_OK) return PL_E_ARG;
             continue;
         }
         for (size_t b = 0; b < cp_len; b++) { /* byte fallback: <0xXX> = byte + 3 */
             int32_t byte_id = (int32_t)(unsigned char)text[start + b] + 3;
             if (byte_id >= t->vocab_size) return PL_E_ENCODE;
-            if (*n >= max_tokens) return PL_E_ARG;
-            tokens[(*n)++] = byte_id;
+            if (push_token(tokens, max_tokens, n, byte_id) != PL_OK) return PL_E_ARG;
         }
     }
     return PL_OK;
 }
 
 /* Repeatedly merges the adjacent pair whose concatenation is the
- * best-scoring token, until no pair is in the vocabulary. */
+ * best-ranked token (the first such pair on ties), until none is left. */
 static void merge_pairs(const pl_tokenizer *t, int32_t *tokens, size_t *n)
 {
     for (;;) {
-        float best_score = -1e10f;
+        uint16_t best_rank = 0;
         int32_t best_id = -1;
         size_t best_idx = 0;
         for (size_t i = 0; i + 1 < *n; i++) {
@@ -203,8 +359,8 @@ static void merge_pairs(const pl_tokenizer *t, int32_t *tokens, size_t *n)
             const char *a = pl_token_text(t, tokens[i], &alen);
             const char *b = pl_token_text(t, tokens[i + 1], &blen);
             int32_t id = lookup_concat(t, a, alen, b, blen);
-            if (id != -1 && pl_token_score(t, id) > best_score) {
-                best_score = pl_token_score(t, id);
+            if (id != -1 && t->ranks[id] > best_rank) {
+                best_rank = t->ranks[id];
                 best_id = id;
                 best_idx = i;
             }
@@ -223,27 +379,22 @@ pl_status pl_encode(const pl_tokenizer *t, const char *text, int bos, int eos, i
     if (!t || !text || !tokens || !n_tokens) return PL_E_ARG;
     size_t n = 0;
     *n_tokens = 0;
-    if (bos) {
-        if (n >= max_tokens) return PL_E_ARG;
-        tokens[n++] = PL_TOKEN_BOS;
-    }
+    if (bos && push_token(tokens, max_tokens, &n, PL_TOKEN_BOS) != PL_OK) return PL_E_ARG;
     if (text[0] != '\0') {
         /* sentencepiece's add_dummy_prefix: the text starts with a space */
         int32_t space = lookup_concat(t, " ", 1, NULL, 0);
         if (space == -1) return PL_E_ENCODE;
-        if (n >= max_tokens) return PL_E_ARG;
-        tokens[n++] = space;
+        if (push_token(tokens, max_tokens, &n, space) != PL_OK) return PL_E_ARG;
     }
     pl_status st = encode_codepoints(t, text, tokens, max_tokens, &n);
     if (st != PL_OK) return st;
     merge_pairs(t, tokens, &n);
-    if (eos) {
-        if (n >= max_tokens) return PL_E_ARG;
-        tokens[n++] = PL_TOKEN_EOS;
-    }
+    if (eos && push_token(tokens, max_tokens, &n, PL_TOKEN_EOS) != PL_OK) return PL_E_ARG;
     *n_tokens = (int32_t)n;
     return PL_OK;
 }
+
+/* ---- decoding ----------------------------------------------------------- */
 
 static int hex_value(char c)
 {

@@ -1,10 +1,16 @@
-/* tokenizer.h - llama2.c's byte-pair tokenizer, read in place.
+/* tokenizer.h - llama2.c's byte-pair tokenizer over a compact, read-only
+ * representation that can live in flash.
  *
- * File format (tokenizer.bin, tok512.bin): int32 max_token_length, then per
- * token: float32 score, int32 length, `length` bytes (no terminator). The
- * vocabulary size is not stored: it is the model's. Encoding follows run.c:
- * BOS, a dummy-prefix space, UTF-8 codepoints (unknown ones as <0xXX> byte
- * tokens), then repeated merges of the best-scoring adjacent pair.
+ * llama2.c's file (tokenizer.bin, tok512.bin): int32 max_token_length, then
+ * per token float32 score, int32 length, bytes. pl_tokenizer_build() turns it
+ * into the compact form below (the same arrays a model image stores, so the
+ * device uses them in place): texts concatenated in id order, one length
+ * byte per token, the text offset of every 16th token, a merge rank per
+ * token and the ids sorted by text. Merge ranks preserve the order of the
+ * scores (0 = never merged, as run.c's -1e10 threshold), so merges are
+ * exactly run.c's. Encoding: BOS, a dummy-prefix space, UTF-8 codepoints
+ * (unknown ones as <0xXX> byte tokens), then repeated merges of the
+ * best-ranked adjacent pair.
  */
 #ifndef PICOLLAMA_TOKENIZER_H
 #define PICOLLAMA_TOKENIZER_H
@@ -16,27 +22,46 @@
 
 #define PL_TOKEN_BOS 1
 #define PL_TOKEN_EOS 2
+#define PL_TOKEN_BLOCK 16         /* tokens per block_offsets entry */
+#define PL_TOKENIZER_MAX_VOCAB 65535
 
 typedef struct {
     int32_t vocab_size;
     uint32_t max_token_length;
-    const uint8_t *data;     /* the tokenizer file */
-    const uint32_t *offsets; /* vocab_size: offset in data of each token's record */
-    const uint32_t *sorted;  /* vocab_size: token ids in strcmp order of their text */
-    char byte_pieces[512];   /* "\x00\0\x01\0...": the text of byte tokens */
+    const uint8_t *lengths;        /* vocab_size: text length of each token */
+    const uint32_t *block_offsets; /* pl_tokenizer_blocks(): text offset of token 16*k */
+    const uint16_t *ranks;         /* vocab_size: merge rank (higher merges first) */
+    const uint16_t *sorted;        /* vocab_size: ids in strcmp order of text, ties by id */
+    const char *text;              /* every token's text, in id order */
+    uint32_t text_size;
+    char byte_pieces[512];         /* "\x00\0\x01\0...": the text of byte tokens */
 } pl_tokenizer;
 
-/* Counts the token records in a tokenizer file; fails unless the file is
- * exactly a header plus whole records. */
-pl_status pl_tokenizer_count(const void *data, size_t len, int32_t *count);
+/* Number of block_offsets entries for a vocabulary. */
+static inline int32_t pl_tokenizer_blocks(int32_t vocab_size)
+{
+    return (vocab_size + PL_TOKEN_BLOCK - 1) / PL_TOKEN_BLOCK + 1;
+}
 
-/* Bytes of index memory pl_tokenizer_init needs for vocab_size tokens. */
-size_t pl_tokenizer_index_size(int32_t vocab_size);
+/* Counts the token records in a llama2.c tokenizer file; fails unless the
+ * file is exactly a header plus whole records. */
+pl_status pl_tokenizer_count(const void *bin, size_t len, int32_t *count);
 
-/* Parses data (which must outlive t) holding exactly vocab_size tokens and
- * builds the offset and sorted indexes in index_mem. */
-pl_status pl_tokenizer_init(pl_tokenizer *t, const void *data, size_t len, int32_t vocab_size,
-                            void *index_mem, size_t index_len);
+/* Bytes of memory pl_tokenizer_build needs for a file of bin_len bytes. */
+size_t pl_tokenizer_build_size(size_t bin_len, int32_t vocab_size);
+
+/* Builds the compact form of a llama2.c tokenizer file holding exactly
+ * vocab_size tokens into mem (which t then points into; bin may be freed). */
+pl_status pl_tokenizer_build(pl_tokenizer *t, const void *bin, size_t len, int32_t vocab_size,
+                             void *mem, size_t mem_len);
+
+/* Points t at arrays stored elsewhere (a model image) after checking them:
+ * lengths add up to text_size, block offsets agree with the lengths, sorted
+ * holds valid ids in text order. byte_pieces is filled in. */
+pl_status pl_tokenizer_attach(pl_tokenizer *t, int32_t vocab_size, uint32_t max_token_length,
+                              const uint8_t *lengths, const uint32_t *block_offsets,
+                              const uint16_t *ranks, const uint16_t *sorted, const char *text,
+                              uint32_t text_size);
 
 /* Encodes text (NUL-terminated) into tokens (capacity max_tokens; strlen+3
  * always suffices). bos/eos add the BOS/EOS tokens. */
@@ -52,8 +77,7 @@ const char *pl_decode(const pl_tokenizer *t, int32_t prev_token, int32_t token, 
  * is neither printable ASCII nor whitespace (0 then), as run.c's safe_printf. */
 size_t pl_printable_length(const char *piece, size_t len);
 
-/* Score and text of a token (no bounds check beyond the vocabulary). */
-float pl_token_score(const pl_tokenizer *t, int32_t id);
+/* Text of a token (id must be in range). */
 const char *pl_token_text(const pl_tokenizer *t, int32_t id, size_t *len);
 
 #endif

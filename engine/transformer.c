@@ -54,6 +54,9 @@ static void layout_arena(arena_cursor *a, const pl_config *c, pl_transformer *t)
     s.rope_freq = take_floats(a, half_head);
     s.rope_cos = take_floats(a, half_head);
     s.rope_sin = take_floats(a, half_head);
+    uint64_t widest = hidden > dim ? hidden : dim;
+    s.xq.q = arena_take(a, widest * sizeof(int16_t));
+    s.xq.scales = take_floats(a, widest);
     pl_layer_weights *layers =
         arena_take(a, (uint64_t)c->n_layers * sizeof(pl_layer_weights));
     if (t) {
@@ -109,13 +112,6 @@ static void rmsnorm(float *o, const float *x, const float *weight, int32_t size)
     ss += 1e-5f;
     ss = 1.0f / pl_sqrtf(ss);
     for (int32_t j = 0; j < size; j++) o[j] = weight[j] * (ss * x[j]);
-}
-
-/* Copies row `token` of the embedding table into x. */
-static void embed(const pl_tensor *table, int32_t token, float *x)
-{
-    const float *row = (const float *)table->data + (size_t)token * (size_t)table->cols;
-    memcpy(x, row, (size_t)table->cols * sizeof(float));
 }
 
 static void rope_prepare(pl_transformer *t, int32_t pos)
@@ -203,6 +199,27 @@ static void attention_head(pl_transformer *t, int32_t layer, int32_t h, int32_t 
                   s->xb + (size_t)h * head_size);
 }
 
+/* outs[i] = ws[i] x for matrices sharing the input x (n = their cols);
+ * x is quantized once for the quantized ones (per group size). */
+static void matmul_shared(pl_transformer *t, const float *x, int32_t count, float *const *outs,
+                          const pl_tensor *const *ws)
+{
+    pl_qvec *xq = &t->s.xq;
+    xq->group = 0; /* nothing quantized yet for this input */
+    if (t->observer) t->observer(t->observer_ctx, ws, count, x);
+    for (int32_t i = 0; i < count; i++) {
+        const pl_tensor *w = ws[i];
+        if (w->dtype != PL_DTYPE_F32 && xq->group != w->group)
+            pl_quantize_activations(xq, x, w->cols, w->group);
+        pl_matmul_rows(outs[i], x, xq, w, 0, w->rows);
+    }
+}
+
+static void matmul(pl_transformer *t, float *out, const float *x, const pl_tensor *w)
+{
+    matmul_shared(t, x, 1, &out, &w);
+}
+
 static void add_into(float *x, const float *y, int32_t n)
 {
     for (int32_t i = 0; i < n; i++) x[i] += y[i];
@@ -230,19 +247,20 @@ static void layer_forward(pl_transformer *t, int32_t l, int32_t pos)
     float *v = s->value_cache + loff + (size_t)pos * kv_dim;
 
     rmsnorm(s->xb, s->x, L->rms_att, c->dim);
-    pl_matmul(s->q, s->xb, &L->wq);
-    pl_matmul(k, s->xb, &L->wk);
-    pl_matmul(v, s->xb, &L->wv);
+    float *const qkv_out[3] = {s->q, k, v};
+    const pl_tensor *const qkv[3] = {&L->wq, &L->wk, &L->wv};
+    matmul_shared(t, s->xb, 3, qkv_out, qkv);
     rope_apply(t, s->q, k);
     for (int32_t h = 0; h < c->n_heads; h++) attention_head(t, l, h, pos);
-    pl_matmul(s->xb2, s->xb, &L->wo);
+    matmul(t, s->xb2, s->xb, &L->wo);
     add_into(s->x, s->xb2, c->dim);
 
     rmsnorm(s->xb, s->x, L->rms_ffn, c->dim);
-    pl_matmul(s->hb, s->xb, &L->w1);
-    pl_matmul(s->hb2, s->xb, &L->w3);
+    float *const ffn_out[2] = {s->hb, s->hb2};
+    const pl_tensor *const ffn_in[2] = {&L->w1, &L->w3};
+    matmul_shared(t, s->xb, 2, ffn_out, ffn_in);
     swiglu(s->hb, s->hb2, c->hidden_dim);
-    pl_matmul(s->xb, s->hb, &L->w2);
+    matmul(t, s->xb, s->hb, &L->w2);
     add_into(s->x, s->xb, c->dim);
 }
 
@@ -250,10 +268,10 @@ float *pl_forward(pl_transformer *t, int32_t token, int32_t pos)
 {
     const pl_config *c = &t->cfg;
     if (token < 0 || token >= c->vocab_size || pos < 0 || pos >= c->seq_len) return NULL;
-    embed(&t->w.embedding, token, t->s.x);
+    pl_tensor_row(&t->w.embedding, token, t->s.x);
     rope_prepare(t, pos);
     for (int32_t l = 0; l < c->n_layers; l++) layer_forward(t, l, pos);
     rmsnorm(t->s.x, t->s.x, t->w.rms_final, c->dim);
-    pl_matmul(t->s.logits, t->s.x, &t->w.classifier);
+    matmul(t, t->s.logits, t->s.x, &t->w.classifier);
     return t->s.logits;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "quant.h"
 
 /* Activations of the position being computed, plus the KV cache. */
 typedef struct {
@@ -28,12 +29,21 @@ typedef struct {
     float *rope_freq;   /* (head_size / 2) rotation frequency of each pair */
     float *rope_cos;    /* (head_size / 2) for the current position */
     float *rope_sin;    /* (head_size / 2) */
+    pl_qvec xq;         /* the current matmul input, quantized (max(dim, hidden)) */
 } pl_run_state;
+
+/* Called with the float input x about to be multiplied by the count
+ * matrices ws (which share it); used offline to collect calibration
+ * statistics. NULL in normal runs. */
+typedef void (*pl_matmul_observer)(void *ctx, const pl_tensor *const *ws, int32_t count,
+                                   const float *x);
 
 typedef struct {
     pl_config cfg;
     pl_weights w;
     pl_run_state s;
+    pl_matmul_observer observer;
+    void *observer_ctx;
 } pl_transformer;
 
 /* Bytes of arena a model with this config needs; 0 if it overflows size_t. */

@@ -5,6 +5,8 @@
 int cli_run(int argc, char **argv);
 int cli_tokenize(int argc, char **argv);
 int cli_uf2(int argc, char **argv);
+int cli_pack(int argc, char **argv);
+int cli_eval(int argc, char **argv);
 
 /* True for -h / --help. */
 int cli_is_help(const char *arg);

@@ -12,11 +12,13 @@
 static const char usage[] =
     "Usage: picollama run MODEL [options]\n"
     "\n"
-    "Generates text from a llama2.c checkpoint; stdout is exactly what\n"
-    "llama2.c's run prints, the speed goes to stderr.\n"
+    "Generates text from a llama2.c checkpoint or a packed model image\n"
+    "(picollama pack); stdout is exactly what llama2.c's run prints, the\n"
+    "speed goes to stderr.\n"
     "\n"
     "Options:\n"
-    "  -z PATH    tokenizer file (default: tokenizer.bin)\n"
+    "  -z PATH    tokenizer file (default: the image's own; tokenizer.bin\n"
+    "             for a checkpoint)\n"
     "  -t FLOAT   temperature >= 0, 0 = greedy (default 1.0)\n"
     "  -p FLOAT   top-p in [0,1]; 0 or 1 = plain sampling (default 0.9)\n"
     "  -s INT     random seed; 0 = from the clock (default 0)\n"
@@ -44,7 +46,7 @@ static int bad_value(const char *flag, const char *value, const char *expected)
 /* Returns -1 when the options are fine, otherwise the exit status. */
 static int parse_options(int argc, char **argv, run_options *o)
 {
-    *o = (run_options){NULL, "tokenizer.bin", 1.0f, 0.9f, 0, 256, NULL};
+    *o = (run_options){NULL, NULL, 1.0f, 0.9f, 0, 256, NULL};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (cli_is_help(a)) {
@@ -105,7 +107,8 @@ int cli_run(int argc, char **argv)
     if (rc >= 0) return rc;
 
     host_model m;
-    if (!host_model_open(&m, host_find_model(o.model), host_find_model(o.tokenizer))) return 1;
+    const char *tokenizer = o.tokenizer ? host_find_model(o.tokenizer) : NULL;
+    if (!host_model_open(&m, host_find_model(o.model), tokenizer)) return 1;
     const pl_config *cfg = &m.transformer.cfg;
 
     pl_prob_index *probindex = malloc((size_t)cfg->vocab_size * sizeof(*probindex));

@@ -1,4 +1,4 @@
-/* host_model.c - checkpoint + tokenizer loading for the host tools. */
+/* host_model.c - checkpoint, image and tokenizer loading for the host tools. */
 #include "host_model.h"
 
 #include <stdlib.h>
@@ -15,13 +15,29 @@ static void print_config_error(const char *path, pl_status st, const char *why,
                c->hidden_dim, c->n_layers, c->n_heads, c->n_kv_heads, c->vocab_size, c->seq_len);
 }
 
+/* Gives the transformer its run-state memory for a validated config. */
+static int init_transformer(host_model *m, const char *path, const pl_config *cfg)
+{
+    size_t arena_size = pl_transformer_arena_size(cfg);
+    m->arena = arena_size ? aligned_alloc(16, (arena_size + 15) & ~(size_t)15) : NULL;
+    if (!m->arena) {
+        host_error("%s: cannot allocate %zu bytes of run state", path, arena_size);
+        return 0;
+    }
+    pl_status st = pl_transformer_init(&m->transformer, cfg, m->arena, arena_size);
+    if (st != PL_OK) {
+        host_error("%s: %s", path, pl_status_message(st));
+        return 0;
+    }
+    return 1;
+}
+
 static int open_checkpoint(host_model *m, const char *path)
 {
     const host_file *f = &m->model_file;
     pl_config cfg;
-    int shared = 0;
     const char *why = NULL;
-    pl_status st = pl_checkpoint_read_config(f->data, f->size, &cfg, &shared, &why);
+    pl_status st = pl_checkpoint_read_config(f->data, f->size, &cfg, &m->shared_classifier, &why);
     if (st == PL_E_TRUNCATED && f->size < PL_CHECKPOINT_HEADER_BYTES) {
         host_error("%s: too short for a llama2.c checkpoint (%zu bytes)", path, f->size);
         return 0;
@@ -30,58 +46,74 @@ static int open_checkpoint(host_model *m, const char *path)
         print_config_error(path, st, why, &cfg);
         return 0;
     }
-    size_t arena_size = pl_transformer_arena_size(&cfg);
-    m->arena = arena_size ? aligned_alloc(16, (arena_size + 15) & ~(size_t)15) : NULL;
-    if (!m->arena) {
-        host_error("%s: cannot allocate %zu bytes of run state", path, arena_size);
-        return 0;
-    }
-    st = pl_transformer_init(&m->transformer, &cfg, m->arena, arena_size);
-    if (st == PL_OK) st = pl_checkpoint_bind(f->data, f->size, &cfg, shared, &m->transformer.w);
+    if (!init_transformer(m, path, &cfg)) return 0;
+    st = pl_checkpoint_bind(f->data, f->size, &cfg, m->shared_classifier, &m->transformer.w);
     if (st != PL_OK) {
-        size_t expected = pl_checkpoint_size(&cfg, shared);
         host_error("%s: %s (%zu bytes, header implies %zu)", path, pl_status_message(st), f->size,
-                   expected);
+                   pl_checkpoint_size(&cfg, m->shared_classifier));
         return 0;
     }
     return 1;
 }
 
+static int open_image(host_model *m, const char *path, int use_own_tokenizer)
+{
+    pl_image img;
+    const char *why = NULL;
+    pl_status st = pl_image_open(&img, m->model_file.data, m->model_file.size, 1, &why);
+    if (st != PL_OK) {
+        host_error("%s: %s%s%s", path, pl_status_message(st), why ? ": " : "", why ? why : "");
+        return 0;
+    }
+    m->is_image = 1;
+    m->shared_classifier = (img.flags & PL_IMAGE_FLAG_SHARED_CLASSIFIER) != 0;
+    if (!init_transformer(m, path, &img.cfg)) return 0;
+    pl_image_bind_weights(&img, &m->transformer.w);
+    if (use_own_tokenizer) pl_image_bind_tokenizer(&img, &m->tokenizer); /* checked by open */
+    return 1;
+}
+
+/* Builds the tokenizer from a llama2.c tokenizer file (vocab_size 0: any). */
 static int open_tokenizer(host_model *m, const char *path, int32_t vocab_size)
 {
-    if (!host_read_file(path, &m->tokenizer_file)) return 0;
+    host_file f;
+    if (!host_read_file(path, &f)) return 0;
     int32_t count = 0;
-    pl_status st = pl_tokenizer_count(m->tokenizer_file.data, m->tokenizer_file.size, &count);
+    pl_status st = pl_tokenizer_count(f.data, f.size, &count);
+    int ok = 0;
     if (st != PL_OK) {
         host_error("%s: %s", path, pl_status_message(st));
-        return 0;
-    }
-    if (vocab_size == 0) vocab_size = count;
-    if (count != vocab_size) {
+    } else if (vocab_size != 0 && count != vocab_size) {
         host_error("%s: tokenizer has %d tokens but the model's vocabulary has %d", path, count,
                    vocab_size);
-        return 0;
+    } else {
+        size_t mem_size = pl_tokenizer_build_size(f.size, count);
+        m->tokenizer_mem = mem_size ? malloc(mem_size) : NULL;
+        if (!m->tokenizer_mem) {
+            host_error("%s: cannot hold a %d-token vocabulary", path, count);
+        } else {
+            st = pl_tokenizer_build(&m->tokenizer, f.data, f.size, count, m->tokenizer_mem,
+                                    mem_size);
+            if (st != PL_OK) host_error("%s: %s", path, pl_status_message(st));
+            ok = st == PL_OK;
+        }
     }
-    size_t index_size = pl_tokenizer_index_size(vocab_size);
-    m->tokenizer_index = malloc(index_size);
-    if (!m->tokenizer_index) {
-        host_error("%s: out of memory", path);
-        return 0;
-    }
-    st = pl_tokenizer_init(&m->tokenizer, m->tokenizer_file.data, m->tokenizer_file.size,
-                           vocab_size, m->tokenizer_index, index_size);
-    if (st != PL_OK) {
-        host_error("%s: %s", path, pl_status_message(st));
-        return 0;
-    }
-    return 1;
+    host_free_file(&f);
+    return ok;
 }
 
 int host_model_open(host_model *m, const char *model_path, const char *tokenizer_path)
 {
     memset(m, 0, sizeof(*m));
-    int ok = host_read_file(model_path, &m->model_file) && open_checkpoint(m, model_path) &&
-             open_tokenizer(m, tokenizer_path, m->transformer.cfg.vocab_size);
+    int ok = host_read_file(model_path, &m->model_file);
+    if (ok && pl_image_is_image(m->model_file.data, m->model_file.size)) {
+        ok = open_image(m, model_path, tokenizer_path == NULL);
+    } else if (ok) {
+        if (!tokenizer_path) tokenizer_path = "tokenizer.bin"; /* run.c's default */
+        ok = open_checkpoint(m, model_path);
+    }
+    if (ok && tokenizer_path)
+        ok = open_tokenizer(m, tokenizer_path, m->transformer.cfg.vocab_size);
     if (!ok) host_model_close(m);
     return ok;
 }
@@ -97,8 +129,7 @@ int host_tokenizer_open(host_model *m, const char *tokenizer_path)
 void host_model_close(host_model *m)
 {
     host_free_file(&m->model_file);
-    host_free_file(&m->tokenizer_file);
     free(m->arena);
-    free(m->tokenizer_index);
+    free(m->tokenizer_mem);
     memset(m, 0, sizeof(*m));
 }

@@ -86,13 +86,15 @@ static int file_exists(const char *path)
 
 const char *host_find_model(const char *name)
 {
-    static char path[4096];
+    static char paths[4][4096]; /* a few results may be in use at once */
+    static unsigned next;
+    char *path = paths[next++ % 4];
     if (file_exists(name) || strchr(name, '/')) return name;
     const char *env = getenv("PICOLLAMA_MODELS");
     const char *dirs[] = {env, "models", "../shared/models"};
     for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
         if (!dirs[i] || !dirs[i][0]) continue;
-        snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+        snprintf(path, sizeof(paths[0]), "%s/%s", dirs[i], name);
         if (file_exists(path)) return path;
     }
     return name;

@@ -22,7 +22,7 @@ int host_write_file(const char *path, const void *data, size_t size);
 
 /* Resolves a model file name: an existing path is used as given; a bare file
  * name is also looked up in $PICOLLAMA_MODELS, ./models, ../shared/models.
- * Returns a pointer to a static buffer or to name itself. */
+ * Returns name itself or one of four static buffers (reused in turn). */
 const char *host_find_model(const char *name);
 
 /* Strict parsers: the whole string must be a number in range. */

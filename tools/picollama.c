@@ -12,6 +12,8 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  run MODEL [options]      generate text, as llama2.c's run does\n"
+    "  pack CKPT TOK -q TYPE -o OUT   pack a model image (.img) or model UF2\n"
+    "  eval REF CANDIDATE       compare a quantized model with its reference\n"
     "  tokenize -z TOK TEXT     print the token ids of TEXT\n"
     "  uf2 IN.bin -o OUT.uf2    wrap a flash binary into a UF2 for the boot drive\n"
     "\n"
@@ -33,5 +35,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cli_run(argc - 2, argv + 2);
     if (strcmp(cmd, "tokenize") == 0) return cli_tokenize(argc - 2, argv + 2);
     if (strcmp(cmd, "uf2") == 0) return cli_uf2(argc - 2, argv + 2);
+    if (strcmp(cmd, "pack") == 0) return cli_pack(argc - 2, argv + 2);
+    if (strcmp(cmd, "eval") == 0) return cli_eval(argc - 2, argv + 2);
     return host_error("unknown command '%s' (try 'picollama --help')", cmd);
 }

@@ -1,10 +1,11 @@
 /* matmul.h - matrix-vector products, the engine's hot loop.
  *
  * Every kernel computes out[r] = sum_j W[r][j] * x[j] for a range of rows,
- * so callers (one core or two) can split a matrix by rows. Each row is summed
- * strictly from j = 0 upwards, as llama2.c does: that order is part of the
- * result, and a faster kernel must keep it (it may work on several rows at
- * once, never reorder one row's sum).
+ * so callers (one core or two) can split a matrix by rows. The order of the
+ * float operations is part of the result: a float row is summed strictly
+ * from j = 0 upwards, as llama2.c does; a quantized row sums each group
+ * exactly in int32 and adds the groups in order, as runq.c does. Faster
+ * kernels (several rows at once, SIMD on the device) must keep that order.
  */
 #ifndef PICOLLAMA_MATMUL_H
 #define PICOLLAMA_MATMUL_H
@@ -12,18 +13,21 @@
 #include <stdint.h>
 
 #include "../model.h"
+#include "../quant.h"
 
-/* out[r] for r in [row_begin, row_end) of a float matrix with n columns. */
-void pl_matmul_f32(float *out, const float *x, const float *w, int32_t n, int32_t row_begin,
+void pl_matmul_f32(float *out, const float *x, const float *w, int32_t cols, int32_t row_begin,
                    int32_t row_end);
+void pl_matmul_q8(float *out, const pl_qvec *x, const int8_t *w, const float *scales,
+                  int32_t cols, int32_t row_begin, int32_t row_end);
+void pl_matmul_q4(float *out, const pl_qvec *x, const uint8_t *w, const uint16_t *scales,
+                  int32_t cols, int32_t row_begin, int32_t row_end);
 
-/* Dispatches on w->dtype; x has w->cols entries and out w->rows. */
-void pl_matmul_rows(float *out, const float *x, const pl_tensor *w, int32_t row_begin,
-                    int32_t row_end);
+/* Dispatches on w->dtype. x is the float input (w->cols values); for a
+ * quantized w, xq must hold x quantized with w->group. */
+void pl_matmul_rows(float *out, const float *x, const pl_qvec *xq, const pl_tensor *w,
+                    int32_t row_begin, int32_t row_end);
 
-static inline void pl_matmul(float *out, const float *x, const pl_tensor *w)
-{
-    pl_matmul_rows(out, x, w, 0, w->rows);
-}
+/* Row r of a matrix of any dtype, as floats (embedding lookup). */
+void pl_tensor_row(const pl_tensor *w, int32_t r, float *out);
 
 #endif

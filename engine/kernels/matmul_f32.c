@@ -1,8 +1,9 @@
 /* matmul_f32.c - portable float32 matrix-vector kernel.
  *
- * Eight rows at a time: independent sums keep the FPU pipeline busy (a
- * single running sum stalls on each add's latency), while each row's sum
- * still runs in llama2.c's order, so results are bit-identical to run.c.
+ * Eight (then four, then one) rows at a time: independent sums keep the FPU
+ * pipeline busy (a single running sum stalls on each add's latency), while
+ * each row's sum still runs in llama2.c's order, so results are
+ * bit-identical to run.c.
  */
 #include "matmul.h"
 
@@ -40,18 +41,5 @@ void pl_matmul_f32(float *out, const float *x, const float *w, int32_t n, int32_
         float s = 0.0f;
         for (int32_t j = 0; j < n; j++) s += wr[j] * x[j];
         out[r] = s;
-    }
-}
-
-void pl_matmul_rows(float *out, const float *x, const pl_tensor *w, int32_t row_begin,
-                    int32_t row_end)
-{
-    switch (w->dtype) {
-    case PL_DTYPE_F32:
-        pl_matmul_f32(out, x, (const float *)w->data, w->cols, row_begin, row_end);
-        break;
-    default:
-        /* quantized tensors arrive with the image format; nothing else binds them */
-        break;
     }
 }

@@ -34,9 +34,10 @@ static char *golden_path(const char *name)
     return path;
 }
 
-static void run_cases_match_llama2c(void **state)
+/* Runs every case of cases.tsv; with image set, on that packed image (which
+ * carries its own tokenizer) instead of the case's checkpoint. */
+static void check_run_cases(const char *image)
 {
-    (void)state;
     char *cases = testenv_read(golden_path("cases.tsv"), NULL);
     assert_non_null(cases);
     int checked = 0;
@@ -49,9 +50,14 @@ static void run_cases_match_llama2c(void **state)
         assert_non_null(model);
         assert_non_null(tokenizer);
         testenv_unescape(f[7]);
-        char *argv[20] = {PICOLLAMA_BIN, "run", (char *)model, "-z", (char *)tokenizer,
-                          "-t", f[3], "-p", f[4], "-s", f[5], "-n", f[6]};
-        int argc = 13;
+        char *argv[20] = {PICOLLAMA_BIN, "run", (char *)(image ? image : model)};
+        int argc = 3;
+        if (!image) {
+            argv[argc++] = "-z";
+            argv[argc++] = (char *)tokenizer;
+        }
+        char *flags[] = {"-t", f[3], "-p", f[4], "-s", f[5], "-n", f[6]};
+        for (int i = 0; i < 8; i++) argv[argc++] = flags[i];
         if (f[7][0]) {
             argv[argc++] = "-i";
             argv[argc++] = f[7];
@@ -77,6 +83,29 @@ static void run_cases_match_llama2c(void **state)
     }
     assert_true(checked >= 11);
     free(cases);
+}
+
+static void run_cases_match_llama2c(void **state)
+{
+    (void)state;
+    check_run_cases(NULL);
+}
+
+/* The f32 image of stories260K must tell exactly the same stories. */
+static void f32_image_matches_llama2c(void **state)
+{
+    (void)state;
+    const char *image = testenv_tmp("stories260K-f32.img");
+    const char *model = testenv_model("stories260K.bin"), *tok = testenv_model("tok512.bin");
+    assert_non_null(model);
+    assert_non_null(tok);
+    char *argv[] = {PICOLLAMA_BIN, "pack", (char *)model, (char *)tok, "-q", "f32", "-o",
+                    (char *)image, NULL};
+    proc_result r;
+    assert_true(proc_run(argv, NULL, 60, &r));
+    assert_int_equal(r.exit_code, 0);
+    proc_free(&r);
+    check_run_cases(image);
 }
 
 static void check_tokenize_file(const char *tsv, const char *tokenizer_name)
@@ -115,6 +144,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(run_cases_match_llama2c),
+        cmocka_unit_test(f32_image_matches_llama2c),
         cmocka_unit_test(tokenize_matches_llama2c),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

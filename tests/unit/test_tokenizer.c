@@ -27,9 +27,9 @@ static void load(const char *name, int32_t vocab, loaded *l)
     assert_non_null(path);
     l->file = testenv_read(path, &l->len);
     assert_non_null(l->file);
-    size_t n = pl_tokenizer_index_size(vocab);
+    size_t n = pl_tokenizer_build_size(l->len, vocab);
     l->index = malloc(n);
-    assert_int_equal(pl_tokenizer_init(&l->tok, l->file, l->len, vocab, l->index, n), PL_OK);
+    assert_int_equal(pl_tokenizer_build(&l->tok, l->file, l->len, vocab, l->index, n), PL_OK);
 }
 
 static void unload(loaded *l)
@@ -146,7 +146,7 @@ static void malformed_tokenizers_are_refused(void **state)
     (void)state;
     uint8_t buf[64] = {0};
     int32_t count;
-    uint32_t index[16];
+    uint32_t mem[64];
     pl_tokenizer t;
     assert_int_equal(pl_tokenizer_count(buf, 3, &count), PL_E_TOKENIZER); /* no header */
     assert_int_equal(pl_tokenizer_count(buf, 4, &count), PL_E_TOKENIZER); /* no tokens */
@@ -162,10 +162,9 @@ static void malformed_tokenizers_are_refused(void **state)
     buf[8] = 0xff; /* length past the end */
     assert_int_equal(pl_tokenizer_count(buf, 14, &count), PL_E_TOKENIZER);
     buf[8] = 2;
-    assert_int_equal(pl_tokenizer_init(&t, buf, 14, 2, index, sizeof(index)),
-                     PL_E_VOCAB_MISMATCH);
-    assert_int_equal(pl_tokenizer_init(&t, buf, 14, 1, index, 4), PL_E_NO_MEMORY);
-    assert_int_equal(pl_tokenizer_init(&t, buf, 14, 1, index, sizeof(index)), PL_OK);
+    assert_int_equal(pl_tokenizer_build(&t, buf, 14, 2, mem, sizeof(mem)), PL_E_VOCAB_MISMATCH);
+    assert_int_equal(pl_tokenizer_build(&t, buf, 14, 1, mem, 4), PL_E_NO_MEMORY);
+    assert_int_equal(pl_tokenizer_build(&t, buf, 14, 1, mem, sizeof(mem)), PL_OK);
     /* a vocabulary without " " or byte tokens cannot encode text */
     int32_t ids[16];
     int32_t n;

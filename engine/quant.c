@@ -1,0 +1,182 @@
+/* quant.c - quantization and float16 conversion (see quant.h). */
+#include "quant.h"
+
+#include <string.h>
+
+int32_t pl_round(float x)
+{
+    /* out-of-range and nan inputs (garbage weights) must not reach the
+     * undefined float-to-int conversion; callers clamp to +-127 anyway */
+    if (!(x > -1e9f)) return x != x ? 0 : -1000000000;
+    if (x > 1e9f) return 1000000000;
+    int32_t t = (int32_t)x;       /* truncates toward zero */
+    float frac = x - (float)t;    /* exact for |x| < 2^23; 0 beyond */
+    if (frac >= 0.5f) return t + 1;
+    if (frac <= -0.5f) return t - 1;
+    return t;
+}
+
+uint16_t pl_f32_to_f16(float f)
+{
+    uint32_t x;
+    memcpy(&x, &f, 4);
+    uint32_t sign = (x >> 16) & 0x8000;
+    uint32_t abs = x & 0x7fffffff;
+    if (abs > 0x7f800000) return (uint16_t)(sign | 0x7e00);         /* nan */
+    if (abs >= 0x477ff000) return (uint16_t)(sign | 0x7c00);        /* overflows to inf */
+    if (abs < 0x38800000) {                                          /* f16 subnormal or 0 */
+        if (abs < 0x33000000) return (uint16_t)sign;                 /* below half the smallest */
+        uint32_t mant = (abs & 0x7fffff) | 0x800000;
+        int shift = 126 - (int)(abs >> 23);                          /* 14..24 */
+        uint32_t half = mant >> shift;
+        uint32_t rest = mant & ((1u << shift) - 1), mid = 1u << (shift - 1);
+        if (rest > mid || (rest == mid && (half & 1))) half++;
+        return (uint16_t)(sign | half);
+    }
+    uint32_t h = ((abs >> 13) - (112u << 10));                       /* rebias exponent */
+    uint32_t rest = abs & 0x1fff;
+    if (rest > 0x1000 || (rest == 0x1000 && (h & 1))) h++;
+    return (uint16_t)(sign | h);
+}
+
+float pl_f16_to_f32(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16;
+    uint32_t exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
+    uint32_t x;
+    if (exp == 0x1f) {
+        x = sign | 0x7f800000 | (mant << 13);
+    } else if (exp != 0) {
+        x = sign | ((exp + 112) << 23) | (mant << 13);
+    } else if (mant == 0) {
+        x = sign;
+    } else { /* subnormal: normalize */
+        int e = -1;
+        do {
+            mant <<= 1;
+            e++;
+        } while (!(mant & 0x400));
+        x = sign | ((uint32_t)(112 - e) << 23) | ((mant & 0x3ff) << 13);
+    }
+    float f;
+    memcpy(&f, &x, 4);
+    return f;
+}
+
+static float max_abs(const float *x, int32_t n)
+{
+    float m = 0.0f;
+    for (int32_t i = 0; i < n; i++) {
+        float a = x[i] < 0 ? -x[i] : x[i];
+        if (a > m) m = a;
+    }
+    return m;
+}
+
+static int32_t clamp(int32_t v, int32_t limit)
+{
+    return v > limit ? limit : (v < -limit ? -limit : v);
+}
+
+void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group)
+{
+    out->n = n;
+    out->group = group;
+    for (int32_t g = 0; g < n / group; g++) {
+        const float *xg = x + (size_t)g * group;
+        int16_t *qg = out->q + (size_t)g * group;
+        float wmax = max_abs(xg, group);
+        out->scales[g] = wmax / PL_ACT_MAX;
+        if (wmax == 0.0f) {
+            memset(qg, 0, (size_t)group * sizeof(*qg));
+            continue;
+        }
+        /* multiply by the inverse: one division per group, not per value */
+        float inv = PL_ACT_MAX / wmax;
+        for (int32_t i = 0; i < group; i++) qg[i] = (int16_t)clamp(pl_round(xg[i] * inv), PL_ACT_MAX);
+    }
+}
+
+size_t pl_q8_data_bytes(int32_t rows, int32_t cols) { return (size_t)rows * (size_t)cols; }
+size_t pl_q4_data_bytes(int32_t rows, int32_t cols) { return ((size_t)rows * (size_t)cols + 1) / 2; }
+
+size_t pl_q8_scale_bytes(int32_t rows, int32_t cols, int32_t group)
+{
+    return (size_t)rows * (size_t)(cols / group) * sizeof(float);
+}
+
+size_t pl_q4_scale_bytes(int32_t rows, int32_t cols, int32_t group)
+{
+    return (size_t)rows * (size_t)(cols / group) * sizeof(uint16_t);
+}
+
+/* One weight quantized with a given scale, in [-limit, limit]. Division
+ * (not a reciprocal) for accuracy: this runs offline in the packer. */
+static int32_t quantize_weight(float w, float scale, int32_t limit)
+{
+    return scale == 0.0f ? 0 : clamp(pl_round(w / scale), limit);
+}
+
+/* Squared error of a group quantized with scale. */
+static double group_error(const float *w, int32_t n, float scale, int32_t limit)
+{
+    double e = 0;
+    for (int32_t k = 0; k < n; k++) {
+        double d = (double)w[k] - (double)quantize_weight(w[k], scale, limit) * scale;
+        e += d * d;
+    }
+    return e;
+}
+
+/* The scale minimising the group's squared error: max|w| / limit maps the
+ * largest weight exactly, but clipping it a little often rounds the many
+ * small weights better. Searched over 1/256 steps down to 70% of it. */
+static float best_scale(const float *w, int32_t n, int32_t limit)
+{
+    float base = max_abs(w, n) / limit, best = base;
+    double best_error = group_error(w, n, base, limit);
+    for (int step = 1; step <= 77; step++) {
+        float s = base * (1.0f - step / 256.0f);
+        double e = group_error(w, n, s, limit);
+        if (e < best_error) {
+            best_error = e;
+            best = s;
+        }
+    }
+    return best;
+}
+
+void pl_quantize_q8(const float *w, int32_t rows, int32_t cols, int32_t group, int8_t *q,
+                    float *scales)
+{
+    size_t i = 0, s = 0;
+    for (int32_t r = 0; r < rows; r++) {
+        for (int32_t g = 0; g < cols / group; g++, s++) {
+            const float *wg = w + i;
+            float scale = best_scale(wg, group, PL_Q8_MAX);
+            scales[s] = scale;
+            for (int32_t k = 0; k < group; k++, i++)
+                q[i] = (int8_t)quantize_weight(wg[k], scale, PL_Q8_MAX);
+        }
+    }
+}
+
+void pl_quantize_q4(const float *w, int32_t rows, int32_t cols, int32_t group, uint8_t *q,
+                    uint16_t *scales)
+{
+    memset(q, 0, pl_q4_data_bytes(rows, cols));
+    size_t i = 0, s = 0;
+    for (int32_t r = 0; r < rows; r++) {
+        for (int32_t g = 0; g < cols / group; g++, s++) {
+            const float *wg = w + i;
+            /* quantize with the scale as stored, so q * scale is what we meant */
+            uint16_t h = pl_f32_to_f16(max_abs(wg, group) / PL_Q4_MAX);
+            float scale = pl_f16_to_f32(h);
+            scales[s] = h;
+            for (int32_t k = 0; k < group; k++, i++) {
+                uint8_t nibble = (uint8_t)(quantize_weight(wg[k], scale, PL_Q4_MAX) + 8);
+                q[i / 2] |= (uint8_t)((i & 1) ? nibble << 4 : nibble);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/* quant.h - int8 and 4-bit quantization, as llama2.c's runq.c does it:
+ * symmetric, one scale per group of consecutive values in a row.
+ *
+ * q8 weights: int8 in [-127, 127], float32 scales.
+ * q4 weights: 4-bit in [-7, 7] stored as value + 8, two per byte (low nibble
+ *             first), float16 scales (halves the scale overhead, which
+ *             matters for stories15M in 8 MB of PSRAM).
+ * Activations are quantized on the fly to 15-bit integers (|q| <= 16383)
+ * with float32 scales, in the weight tensor's group size, so each group's
+ * dot product is an exact int32 sum (127 x 16383 x 1024 < 2^31: groups up to
+ * 1024 cannot overflow). 16-bit activations cost the M33's SMLAD nothing
+ * over 8-bit ones and remove most of the quantization error int8
+ * activations add. These functions are the reference the device kernels
+ * must equal.
+ */
+#ifndef PICOLLAMA_QUANT_H
+#define PICOLLAMA_QUANT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PL_Q8_MAX 127
+#define PL_Q4_MAX 7
+#define PL_ACT_MAX 16383
+#define PL_MAX_GROUP 1024
+
+/* An activation vector quantized in groups. */
+typedef struct {
+    int16_t *q;       /* n values */
+    float *scales;    /* n / group values */
+    int32_t n;
+    int32_t group;
+} pl_qvec;
+
+/* Rounds half away from zero (C's roundf), exactly; saturates beyond 1e9
+ * and maps nan to 0. */
+int32_t pl_round(float x);
+
+/* IEEE binary16 <-> binary32, round to nearest even; exact both ways for
+ * the values that survive the narrowing. */
+uint16_t pl_f32_to_f16(float f);
+float pl_f16_to_f32(uint16_t h);
+
+/* Quantizes n activations in groups of `group` (which divides n). */
+void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group);
+
+/* Bytes of quantized data and scales for a rows x cols tensor. */
+size_t pl_q8_data_bytes(int32_t rows, int32_t cols);
+size_t pl_q4_data_bytes(int32_t rows, int32_t cols);
+size_t pl_q8_scale_bytes(int32_t rows, int32_t cols, int32_t group);
+size_t pl_q4_scale_bytes(int32_t rows, int32_t cols, int32_t group);
+
+/* Quantizes a float matrix (rows x cols, groups of `group` along a row). */
+void pl_quantize_q8(const float *w, int32_t rows, int32_t cols, int32_t group, int8_t *q,
+                    float *scales);
+void pl_quantize_q4(const float *w, int32_t rows, int32_t cols, int32_t group, uint8_t *q,
+                    uint16_t *scales);
+
+/* Value k of row r of a 4-bit matrix. */
+static inline int32_t pl_q4_get(const uint8_t *q, int32_t cols, int32_t r, int32_t k)
+{
+    size_t i = (size_t)r * (size_t)cols + (size_t)k;
+    uint8_t b = q[i / 2];
+    return (int32_t)((i & 1) ? b >> 4 : b & 15) - 8;
+}
+
+#endif

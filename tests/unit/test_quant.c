@@ -1,0 +1,190 @@
+/* test_quant.c - quantization arithmetic: rounding, float16, activation
+ * and weight quantization error bounds, and the quantized kernels against
+ * plainly written formulas (bit-identical) and float math (close). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kernels/matmul.h"
+#include "quant.h"
+
+static uint32_t bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+static float from_bits(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+
+static void round_matches_roundf(void **state)
+{
+    (void)state;
+    const float special[] = {0.5f, -0.5f, 1.5f, -1.5f, 2.5f, 0.49999997f, -0.49999997f,
+                             126.5f, -127.5f, 8388607.5f, 1e9f, -1e9f};
+    for (size_t i = 0; i < sizeof(special) / sizeof(float); i++)
+        assert_int_equal(pl_round(special[i]), (int32_t)roundf(special[i]));
+    for (uint32_t u = 0; u < 0x4E000000u; u += 997) { /* |x| < 2^29 */
+        float x = from_bits(u);
+        assert_int_equal(pl_round(x), (int32_t)roundf(x));
+        assert_int_equal(pl_round(-x), (int32_t)roundf(-x));
+    }
+    assert_int_equal(pl_round(NAN), 0);
+    assert_int_equal(pl_round(INFINITY), 1000000000);
+    assert_int_equal(pl_round(-INFINITY), -1000000000);
+}
+
+static void float16_matches_the_compiler(void **state)
+{
+    (void)state;
+    for (uint32_t h = 0; h < 65536; h++) { /* every half converts exactly */
+        _Float16 ref;
+        uint16_t hb = (uint16_t)h;
+        memcpy(&ref, &hb, 2);
+        float want = (float)ref, got = pl_f16_to_f32(hb);
+        if (isnan(want)) assert_true(isnan(got));
+        else assert_int_equal(bits(got), bits(want));
+    }
+    for (uint64_t u = 0; u <= 0xFFFFFFFFu; u += 251) { /* rounding to nearest even */
+        float f = from_bits((uint32_t)u);
+        _Float16 ref = (_Float16)f;
+        uint16_t want;
+        memcpy(&want, &ref, 2);
+        uint16_t got = pl_f32_to_f16(f);
+        if (isnan(f)) assert_true((got & 0x7c00) == 0x7c00 && (got & 0x3ff));
+        else if (got != want) fail_msg("f16(%a): got 0x%04x want 0x%04x", f, got, want);
+    }
+}
+
+static void activations_quantize_within_half_a_step(void **state)
+{
+    (void)state;
+    float x[64];
+    int16_t q[64];
+    float scales[4];
+    pl_qvec v = {q, scales, 0, 0};
+    for (int i = 0; i < 64; i++) x[i] = sinf(i * 0.37f) * (i % 16 == 3 ? 50.0f : 1.0f);
+    x[40] = x[41] = 0;
+    for (int i = 48; i < 64; i++) x[i] = 0; /* an all-zero group */
+    pl_quantize_activations(&v, x, 64, 16);
+    assert_int_equal(v.group, 16);
+    for (int i = 0; i < 64; i++) {
+        float s = scales[i / 16];
+        assert_true(abs(q[i]) <= PL_ACT_MAX);
+        assert_true(fabsf(q[i] * s - x[i]) <= 0.5f * s * 1.0001f + 1e-12f);
+    }
+    assert_true(scales[3] == 0.0f);
+    for (int i = 48; i < 64; i++) assert_int_equal(q[i], 0);
+}
+
+static float *random_matrix(int rows, int cols, unsigned seed)
+{
+    float *w = malloc(sizeof(float) * rows * cols);
+    srand(seed);
+    for (int i = 0; i < rows * cols; i++) w[i] = ((float)rand() / RAND_MAX - 0.5f) * 0.2f;
+    return w;
+}
+
+static void weights_quantize_within_half_a_step(void **state)
+{
+    (void)state;
+    int rows = 5, cols = 48, group = 24;
+    float *w = random_matrix(rows, cols, 1);
+    int8_t q8[5 * 48];
+    float s8[10];
+    uint8_t q4[5 * 48 / 2];
+    uint16_t s4[10];
+    pl_quantize_q8(w, rows, cols, group, q8, s8);
+    pl_quantize_q4(w, rows, cols, group, q4, s4);
+    for (int r = 0; r < rows; r++) {
+        for (int k = 0; k < cols; k++) {
+            float x = w[r * cols + k];
+            float scale8 = s8[r * 2 + k / group], scale4 = pl_f16_to_f32(s4[r * 2 + k / group]);
+            assert_true(fabsf(q8[r * cols + k] * scale8 - x) <= 0.5f * scale8 * 1.001f);
+            int v4 = pl_q4_get(q4, cols, r, k);
+            assert_true(v4 >= -7 && v4 <= 7);
+            /* the f16 scale may round below max/7: then the largest clips */
+            assert_true(fabsf(v4 * scale4 - x) <= 0.5f * scale4 * 1.01f + fabsf(x) * 2e-3f);
+        }
+    }
+    free(w);
+}
+
+/* runq.c's formula written out plainly: must equal the kernel bit for bit. */
+static float plain_q8_row(const int8_t *w, const float *ws, const pl_qvec *x, int cols)
+{
+    float val = 0;
+    for (int g = 0; g < cols / x->group; g++) {
+        int32_t isum = 0;
+        for (int k = 0; k < x->group; k++) isum += w[g * x->group + k] * x->q[g * x->group + k];
+        val += ((float)isum * ws[g]) * x->scales[g];
+    }
+    return val;
+}
+
+static void q8_kernel_is_the_formula_and_close_to_float(void **state)
+{
+    (void)state;
+    int rows = 7, cols = 96, group = 32;
+    float *w = random_matrix(rows, cols, 2), *x = random_matrix(1, cols, 3);
+    int8_t q[7 * 96];
+    float s[7 * 3], out[7];
+    int16_t xq_q[96];
+    float xq_s[3];
+    pl_qvec xq = {xq_q, xq_s, 0, 0};
+    pl_quantize_q8(w, rows, cols, group, q, s);
+    pl_quantize_activations(&xq, x, cols, group);
+    pl_matmul_q8(out, &xq, q, s, cols, 0, rows);
+    for (int r = 0; r < rows; r++) {
+        assert_int_equal(bits(out[r]), bits(plain_q8_row(q + r * cols, s + r * 3, &xq, cols)));
+        double exact = 0;
+        for (int k = 0; k < cols; k++) exact += (double)w[r * cols + k] * x[k];
+        assert_true(fabs(out[r] - exact) < 2e-3);
+    }
+    /* a row range computes only those rows */
+    float partial[7] = {0};
+    pl_matmul_q8(partial, &xq, q, s, cols, 2, 5);
+    assert_true(partial[1] == 0 && partial[5] == 0);
+    assert_int_equal(bits(partial[3]), bits(out[3]));
+    free(w);
+    free(x);
+}
+
+static void q4_kernel_matches_dequantized_math(void **state)
+{
+    (void)state;
+    int rows = 6, cols = 64, group = 32;
+    float *w = random_matrix(rows, cols, 4), *x = random_matrix(1, cols, 5);
+    uint8_t q[6 * 64 / 2];
+    uint16_t s[6 * 2];
+    float out[6];
+    int16_t xq_q[64];
+    float xq_s[2];
+    pl_qvec xq = {xq_q, xq_s, 0, 0};
+    pl_quantize_q4(w, rows, cols, group, q, s);
+    pl_quantize_activations(&xq, x, cols, group);
+    pl_matmul_q4(out, &xq, q, s, cols, 0, rows);
+    pl_tensor t = {PL_DTYPE_Q4, rows, cols, group, q, s};
+    for (int r = 0; r < rows; r++) {
+        float row[64];
+        pl_tensor_row(&t, r, row);
+        double deq = 0;
+        for (int k = 0; k < cols; k++) deq += (double)row[k] * x[k];
+        assert_true(fabs(out[r] - deq) < 1e-4);
+    }
+    free(w);
+    free(x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(round_matches_roundf),
+        cmocka_unit_test(float16_matches_the_compiler),
+        cmocka_unit_test(activations_quantize_within_half_a_step),
+        cmocka_unit_test(weights_quantize_within_half_a_step),
+        cmocka_unit_test(q8_kernel_is_the_formula_and_close_to_float),
+        cmocka_unit_test(q4_kernel_matches_dequantized_math),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

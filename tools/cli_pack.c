@@ -1,0 +1,236 @@
+/* cli_pack.c - `picollama pack`: checkpoint + tokenizer -> model image, as
+ * a file or as a UF2 for the RP2350's model slot. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/image.h"
+#include "cli.h"
+#include "host_model.h"
+#include "hostio.h"
+#include "image_writer.h"
+#include "uf2.h"
+
+#define DEFAULT_FLASH_OFFSET 0x80000u /* the model slot the firmware reads */
+#define FLASH_SECTOR 4096u
+#define DEFAULT_CALIBRATION 2048
+#define PSRAM_BYTES (8u * 1024 * 1024) /* APS6404L: where q4 weights live */
+
+static const char usage[] =
+    "Usage: picollama pack CHECKPOINT TOKENIZER -q f32|q8|q4 -o OUT.img|OUT.uf2\n"
+    "                      [--flash-offset N] [--group N]\n"
+    "\n"
+    "Packs a llama2.c checkpoint and its tokenizer into one model image\n"
+    "(docs/model-format.md). With an .uf2 output the image is placed in the\n"
+    "RP2350's flash model slot, ready to drag onto the boot drive.\n"
+    "\n"
+    "Options:\n"
+    "  -q TYPE          f32 (as the checkpoint), q8 (int8, float scales) or\n"
+    "                   q4 (4-bit, float16 scales); RMSNorm weights stay f32\n"
+    "  -o PATH          output; a name ending in .uf2 writes a UF2\n"
+    "  --flash-offset N flash offset of the model slot for a UF2 (default\n"
+    "                   0x80000 = XIP 0x10080000, 4 KB aligned)\n"
+    "  --group N        longest quantization group; groups divide the row length\n"
+    "                   (default: 32 for q8, 64 for q4, doubled up to whole rows\n"
+    "                   until the image fits the flash slot, and for q4 the\n"
+    "                   8 MB PSRAM)\n"
+    "  --calibrate N    positions of sampled text used to calibrate q8/q4\n"
+    "                   rounding (GPTQ; default 2048, 0 = round to nearest)\n";
+
+typedef struct {
+    const char *checkpoint, *tokenizer, *output;
+    pl_dtype dtype;
+    int have_dtype;
+    uint32_t flash_offset;
+    int32_t group;
+    int32_t calibrate;
+} pack_options;
+
+static int parse_dtype(const char *s, pl_dtype *d)
+{
+    if (!strcmp(s, "f32")) *d = PL_DTYPE_F32;
+    else if (!strcmp(s, "q8")) *d = PL_DTYPE_Q8;
+    else if (!strcmp(s, "q4")) *d = PL_DTYPE_Q4;
+    else return 0;
+    return 1;
+}
+
+static int parse_u32(const char *s, uint32_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (end == s || *end || s[0] == '-' || v > 0xFFFFFFFFull) return 0;
+    *out = (uint32_t)v;
+    return 1;
+}
+
+/* Returns -1 when the options are fine, otherwise the exit status. */
+static int parse_options(int argc, char **argv, pack_options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->flash_offset = DEFAULT_FLASH_OFFSET;
+    o->calibrate = DEFAULT_CALIBRATION;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        int takes_value = !strcmp(a, "-q") || !strcmp(a, "-o") || !strcmp(a, "--flash-offset") ||
+                          !strcmp(a, "--group") || !strcmp(a, "--calibrate");
+        if (takes_value && i + 1 >= argc) return host_error("pack: option %s needs a value", a);
+        if (!strcmp(a, "-q")) {
+            if (!parse_dtype(argv[++i], &o->dtype))
+                return host_error("pack: unknown type '%s' for -q (f32, q8, q4)", argv[i]);
+            o->have_dtype = 1;
+        } else if (!strcmp(a, "-o")) {
+            o->output = argv[++i];
+        } else if (!strcmp(a, "--flash-offset")) {
+            if (!parse_u32(argv[++i], &o->flash_offset) || o->flash_offset % FLASH_SECTOR != 0)
+                return host_error("pack: bad --flash-offset '%s' (a multiple of 4096)", argv[i]);
+        } else if (!strcmp(a, "--group")) {
+            uint32_t g;
+            if (!parse_u32(argv[++i], &g) || g < 4 || g > PL_MAX_GROUP)
+                return host_error("pack: bad --group '%s' (4..1024)", argv[i]);
+            o->group = (int32_t)g;
+        } else if (!strcmp(a, "--calibrate")) {
+            if (!host_parse_i32(argv[++i], 0, 1 << 20, &o->calibrate))
+                return host_error("pack: bad --calibrate '%s' (0..1048576)", argv[i]);
+        } else if (a[0] == '-') {
+            return host_error("pack: unknown option '%s' (see 'picollama pack --help')", a);
+        } else if (!o->checkpoint) {
+            o->checkpoint = a;
+        } else if (!o->tokenizer) {
+            o->tokenizer = a;
+        } else {
+            return host_error("pack: unexpected argument '%s'", a);
+        }
+    }
+    if (!o->checkpoint || !o->tokenizer)
+        return host_error("pack: missing CHECKPOINT or TOKENIZER (see 'picollama pack --help')");
+    if (!o->have_dtype) return host_error("pack: missing -q f32|q8|q4");
+    if (!o->output) return host_error("pack: missing -o OUTPUT");
+    return -1;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static void print_row(const char *what, uint64_t bytes)
+{
+    if (bytes) printf("  %-20s %12llu bytes\n", what, (unsigned long long)bytes);
+}
+
+static void print_summary(const pack_options *o, const image_summary *s, int shared)
+{
+    static const char *names[] = {"f32", "q8", "q4"};
+    printf("%s -> %s (%s)\n", o->checkpoint, o->output, names[o->dtype]);
+    print_row("header + table", s->header_and_table);
+    print_row("tokenizer", s->tokenizer);
+    print_row("embedding", s->embedding);
+    print_row("attention", s->attention);
+    print_row("feed-forward", s->ffn);
+    print_row("rmsnorm", s->norms);
+    if (shared) printf("  %-20s %12s\n", "classifier", "(embedding)");
+    print_row("classifier", s->classifier);
+    printf("  %-20s %12llu bytes (%.2f MB, %.2f MiB)\n", "total", (unsigned long long)s->total,
+           s->total / 1e6, s->total / 1048576.0);
+}
+
+static int write_uf2(const pack_options *o, const uint8_t *img, size_t size)
+{
+    uint32_t base = RP2350_XIP_BASE + o->flash_offset;
+    uint64_t room = (uint64_t)RP2350_FLASH_LAST_SECTOR > base ? RP2350_FLASH_LAST_SECTOR - base : 0;
+    if (size > room)
+        return host_error("pack: the image (%zu bytes) does not fit the flash slot at 0x%08x: %llu "
+                          "bytes free before the last 4 KB sector (RP2350-E10)",
+                          size, base, (unsigned long long)room);
+    FILE *f = fopen(o->output, "wb");
+    int ok = f && uf2_write_flash(f, img, size, base, UF2_FAMILY_ABSOLUTE);
+    if (f && fclose(f) != 0) ok = 0;
+    if (!ok) return host_error("pack: cannot write %s", o->output);
+    printf("  flash slot 0x%08x-0x%08x: %zu of %llu bytes (%.1f%%)\n", base, base + (uint32_t)size,
+           size, (unsigned long long)room, 100.0 * size / room);
+    return 0;
+}
+
+static int build(host_model *m, const image_options *opt, uint8_t **img, size_t *size,
+                 image_summary *summary, const char **why)
+{
+    return image_build(&m->transformer.cfg, &m->transformer.w, m->shared_classifier,
+                       &m->tokenizer, opt, img, size, summary, why);
+}
+
+/* The room an image of this kind should fit: the flash slot, and for q4
+ * (meant to be copied to PSRAM) the PSRAM too. */
+static uint64_t budget(const pack_options *o)
+{
+    uint64_t slot = RP2350_FLASH_LAST_SECTOR - (RP2350_XIP_BASE + (uint64_t)o->flash_offset);
+    return o->dtype == PL_DTYPE_Q4 && PSRAM_BYTES < slot ? PSRAM_BYTES : slot;
+}
+
+/* Finest grouping first (best quality), then longer groups until the image
+ * fits `room` or groups are whole rows. */
+static int build_to_fit(host_model *m, image_options *opt, uint64_t room, uint8_t **img,
+                        size_t *size, image_summary *summary, const char **why)
+{
+    int32_t group = opt->dtype == PL_DTYPE_Q4 ? 64 : 32;
+    for (;; group *= 2) {
+        opt->max_group = group;
+        if (!build(m, opt, img, size, summary, why)) return 0;
+        if (*size <= room || opt->dtype == PL_DTYPE_F32 || group >= PL_MAX_GROUP) return 1;
+        fprintf(stderr, "pack: %zu bytes with groups of up to %d do not fit %llu; trying %d\n",
+                *size, group, (unsigned long long)room, 2 * group);
+        free(*img);
+    }
+}
+
+int cli_pack(int argc, char **argv)
+{
+    pack_options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc >= 0) return rc;
+    host_model m;
+    if (!host_model_open(&m, host_find_model(o.checkpoint), host_find_model(o.tokenizer))) return 1;
+    if (m.is_image) {
+        host_model_close(&m);
+        return host_error("pack: %s is already a model image; pack a llama2.c checkpoint",
+                          o.checkpoint);
+    }
+    calibration calib = {0};
+    int calibrated = o.dtype != PL_DTYPE_F32 && o.calibrate > 0;
+    if (calibrated) {
+        fprintf(stderr, "pack: calibrating on %d positions of sampled text...\n", o.calibrate);
+        if (!calibrate(&m.transformer, o.calibrate, &calib)) {
+            calibration_free(&calib);
+            host_model_close(&m);
+            return host_error("pack: out of memory while calibrating");
+        }
+    }
+    image_options opt = {o.dtype, o.group, calibrated ? &calib : NULL};
+    uint8_t *img = NULL;
+    size_t size = 0;
+    image_summary summary;
+    const char *why = "";
+    int ok = o.group ? build(&m, &opt, &img, &size, &summary, &why)
+                     : build_to_fit(&m, &opt, budget(&o), &img, &size, &summary, &why);
+    calibration_free(&calib);
+    if (!ok) {
+        host_model_close(&m);
+        return host_error("pack: %s", why);
+    }
+    pl_image check; /* the reader must accept what the writer wrote */
+    if (pl_image_open(&check, img, size, 1, &why) != PL_OK) {
+        rc = host_error("pack: internal error: the packed image fails its checks: %s", why);
+    } else {
+        print_summary(&o, &summary, m.shared_classifier);
+        if (ends_with(o.output, ".uf2")) rc = write_uf2(&o, img, size);
+        else rc = host_write_file(o.output, img, size) ? 0 : 1;
+    }
+    free(img);
+    host_model_close(&m);
+    return rc;
+}
