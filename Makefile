@@ -3,14 +3,15 @@
 #   make test     fetch missing models, build, run every test
 #   make test-sanitize   the same tests under AddressSanitizer + UBSan
 #   make models   download the models into models/ (SHA-256 checked)
-#   make story    tell a story with stories260K on this PC
+#   make story    tell a story: the firmware on the virtual board
+#   make story-host   the same engine on this PC
 #   make fuzz     run the libFuzzer targets (FUZZ_SECONDS each, default 60)
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all test test-sanitize models story fuzz clean
+.PHONY: all test test-sanitize models story story-host fuzz clean bench
 
 all:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
@@ -30,11 +31,21 @@ models:
 story:
 	scripts/download-models.sh --if-missing
 	$(MAKE) all
+	$(BUILD)/sim/picollama-sim $(BUILD)/firmware/pico_llama.uf2
+
+story-host:
+	scripts/download-models.sh --if-missing
+	$(MAKE) all
 	$(BUILD)/tools/picollama run stories260K.bin -z tok512.bin -i "Once upon a time"
 
 fuzz:
 	scripts/download-models.sh --if-missing
 	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+bench:
+	scripts/download-models.sh --if-missing
+	$(MAKE) all
+	scripts/bench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-sanitize build-fuzz

@@ -33,7 +33,8 @@ size_t pl_prompt_capacity(const char *prompt);
 
 /* Generates from prompt (NULL = empty) for pl_clamp_steps(steps) positions.
  * token_buf holds the encoded prompt (pl_prompt_capacity entries). Fails
- * with PL_E_PROMPT_TOO_LONG when the prompt has more tokens than seq_len. */
+ * with PL_E_PROMPT_TOO_LONG when the prompt has more tokens than seq_len.
+ * The sampler follows the transformer's fast_math option. */
 pl_status pl_generate(pl_transformer *t, const pl_tokenizer *tok, pl_sampler *sampler,
                       const char *prompt, int32_t steps, int32_t *token_buf, size_t token_cap,
                       pl_emit_fn emit, void *user, pl_generation *result);

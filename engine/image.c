@@ -256,3 +256,16 @@ pl_status pl_image_bind_tokenizer(const pl_image *img, pl_tokenizer *t)
                                (const uint16_t *)(const void *)(s + l.sorted),
                                (const char *)s + l.text, text_size);
 }
+
+pl_dtype pl_image_precision(const pl_image *img)
+{
+    pl_image_entry wq = pl_image_entry_at(img, 2); /* embedding, rms_att, wq */
+    return (pl_dtype)wq.dtype;
+}
+
+pl_options pl_image_options(const pl_image *img)
+{
+    if (pl_image_precision(img) == PL_DTYPE_F32) return pl_reference_options;
+    pl_options fast = {PL_KV_COMPACT, 1, 1};
+    return fast;
+}

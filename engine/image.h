@@ -13,6 +13,7 @@
 
 #include "model.h"
 #include "tokenizer.h"
+#include "transformer.h"
 
 #define PL_IMAGE_MAGIC 0x4D4C4C50u /* "PLLM" */
 #define PL_IMAGE_VERSION 1
@@ -91,6 +92,14 @@ void pl_image_bind_weights(const pl_image *img, pl_weights *w);
 
 /* Points t at the image's tokenizer (already checked by pl_image_open). */
 pl_status pl_image_bind_tokenizer(const pl_image *img, pl_tokenizer *t);
+
+/* The data type of the image's matrices (that of wq). */
+pl_dtype pl_image_precision(const pl_image *img);
+
+/* How an image is run: f32 images as llama2.c (pl_reference_options),
+ * quantized ones with the fast options (int8 KV cache, pl_expf_fast), on
+ * the host and the device alike. */
+pl_options pl_image_options(const pl_image *img);
 
 /* CRC-32 of an image with its crc field read as zero. */
 uint32_t pl_image_crc(const void *data, uint32_t size);

@@ -66,8 +66,127 @@ static float exp2_scaled(double z)
     return (float)(y * s);
 }
 
+/* ---- expf fast path: float-float arithmetic --------------------------------
+ *
+ * The double-precision algorithm above is cheap on a PC but costly on a
+ * Cortex-M33, whose FPU is single precision (every double operation is a
+ * library call). So expf first computes e^x as an unevaluated sum of two
+ * floats (~45 bits, exact products through fmaf), and rounds that when the
+ * result is clearly on one side of a rounding boundary: then glibc's own
+ * double result (within 2^-33 of e^x) rounds to the same float. Only the
+ * ~1% of inputs whose e^x lies within 2^-32 (relative) of a boundary take the
+ * double path. tests/unit/test_plmath.c checks every float against glibc. */
+
+typedef struct {
+    float hi, lo;
+} ff;
+
+static ff two_sum(float a, float b)
+{
+    float s = a + b;
+    float bb = s - a;
+    return (ff){s, (a - (s - bb)) + (b - bb)};
+}
+
+static ff fast_two_sum(float a, float b) /* |a| >= |b| */
+{
+    float s = a + b;
+    return (ff){s, b - (s - a)};
+}
+
+static ff two_prod(float a, float b)
+{
+    float p = a * b;
+    return (ff){p, __builtin_fmaf(a, b, -p)};
+}
+
+static ff ff_add(ff a, ff b)
+{
+    ff s = two_sum(a.hi, b.hi);
+    return fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
+}
+
+static ff ff_mul(ff a, ff b)
+{
+    ff p = two_prod(a.hi, b.hi);
+    return fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+}
+
+/* 2^(j/32) as hi + lo floats. */
+static const ff exp2_table_ff[EXP2_N] = {
+    {0x1.000000p+0f, 0x0p+0f},          {0x1.059b0ep+0f, -0x1.9d4f52p-25f},
+    {0x1.0b5586p+0f, 0x1.9f3122p-25f},  {0x1.11301ep+0f, -0x1.fdb496p-25f},
+    {0x1.172b84p+0f, -0x1.c15742p-27f}, {0x1.1d4874p+0f, -0x1.d2e8cap-25f},
+    {0x1.2387a6p+0f, 0x1.ceac48p-25f},  {0x1.29e9e0p+0f, -0x1.5c0424p-25f},
+    {0x1.306fe0p+0f, 0x1.4636e2p-25f},  {0x1.371a74p+0f, -0x1.18aac6p-25f},
+    {0x1.3dea64p+0f, 0x1.824684p-25f},  {0x1.44e086p+0f, 0x1.8624b4p-30f},
+    {0x1.4bfdaep+0f, -0x1.593abcp-25f}, {0x1.5342b6p+0f, -0x1.2c5610p-25f},
+    {0x1.5ab07ep+0f, -0x1.5bd5ecp-27f}, {0x1.6247ecp+0f, -0x1.f8b550p-25f},
+    {0x1.6a09e6p+0f, 0x1.9fcef4p-26f},  {0x1.71f75ep+0f, 0x1.1d8beep-25f},
+    {0x1.7a1148p+0f, -0x1.829fd0p-25f}, {0x1.82589ap+0f, -0x1.accc7cp-26f},
+    {0x1.8ace54p+0f, 0x1.15506ep-27f},  {0x1.93737cp+0f, -0x1.e64744p-25f},
+    {0x1.9c4918p+0f, 0x1.51f848p-27f},  {0x1.a5503cp+0f, -0x1.b83b54p-25f},
+    {0x1.ae89fap+0f, -0x1.a94b14p-26f}, {0x1.b7f770p+0f, -0x1.a09438p-25f},
+    {0x1.c199bep+0f, -0x1.3d56b2p-27f}, {0x1.cb720ep+0f, -0x1.8837ccp-27f},
+    {0x1.d5818ep+0f, -0x1.822dbcp-27f}, {0x1.dfc974p+0f, -0x1.908c94p-25f},
+    {0x1.ea4afap+0f, 0x1.52486cp-27f},  {0x1.f50766p+0f, -0x1.246eb0p-26f},
+};
+
+/* ln2/32 split so that k * each of the first three parts is exact. */
+static const float ln2_32_parts[4] = {0x1.62cp-6f, 0x1.214p-17f, 0x1.fbcp-28f, 0x1.473de6p-39f};
+
+/* Half the gap between f > 0 and its neighbour above (up) or below. */
+static float half_gap(float f, int up)
+{
+    uint32_t b = float_bits(f);
+    return (up ? bits_float(b + 1) - f : f - bits_float(b - 1)) * 0.5f;
+}
+
+/* Targets without a double-precision FPU (the RP2350's M33) try the float
+ * path first; elsewhere doubles are cheaper than the float-float steps
+ * (fmaf is a library call on x86-64 without -mfma). Both give the same
+ * floats. */
+#if defined(__ARM_ARCH) && !(defined(__ARM_FP) && (__ARM_FP & 8))
+#define PL_EXPF_FLOAT_FIRST 1
+#else
+#define PL_EXPF_FLOAT_FIRST 0
+#endif
+
+int pl_expf_float_path(float x, float *out)
+{
+    if (!(x > -64.0f && x < 64.0f)) return 0;
+    float kf = x * 0x1.715476p+5f; /* 32 / ln2 */
+    int32_t k = (int32_t)(kf + (kf >= 0 ? 0.5f : -0.5f));
+    float fk = (float)k;
+    /* r = x - k ln2/32: the first three steps are exact (Cody-Waite) */
+    float r1 = x - fk * ln2_32_parts[0];
+    ff r = two_sum(r1, -(fk * ln2_32_parts[1]));
+    r = ff_add(r, (ff){-(fk * ln2_32_parts[2]), 0.0f});
+    ff t4 = two_prod(fk, ln2_32_parts[3]);
+    r = ff_add(r, (ff){-t4.hi, -t4.lo});
+    /* e^r - 1 = r + r^2/2 + r^3/6 + r^4/24 + r^5/120, |r| < 0.011 */
+    float rh = r.hi;
+    float tail = rh * rh * rh * (0x1.555556p-3f + rh * (0x1.555556p-5f + rh * 0x1.111112p-7f));
+    ff r2 = two_prod(rh, rh);
+    r2.lo += 2.0f * rh * r.lo;
+    ff e = ff_add(r, (ff){r2.hi * 0.5f, r2.lo * 0.5f});
+    e = ff_add(e, (ff){tail, 0.0f});
+    /* 2^(k/32) e^r = T + T (e^r - 1), then times 2^(k / 32 rounded down) */
+    ff t = exp2_table_ff[k & (EXP2_N - 1)];
+    ff v = ff_add(t, ff_mul(t, e));
+    float scale = bits_float((uint32_t)(127 + (k >> 5)) << 23);
+    ff s = fast_two_sum(v.hi * scale, v.lo * scale);
+    float f = s.hi, d = s.lo;
+    float margin = f * 0x1p-32f; /* covers our error and glibc's */
+    if ((d < 0 ? -d : d) + margin >= half_gap(f, d >= 0)) return 0;
+    *out = f;
+    return 1;
+}
+
 float pl_expf(float x)
 {
+    float fast;
+    if (PL_EXPF_FLOAT_FIRST && pl_expf_float_path(x, &fast)) return fast;
     uint32_t top = abs_top12(x);
     if (top >= abs_top12(88.0f)) {            /* |x| >= 88, inf or nan */
         if (float_bits(x) == float_bits(-__builtin_inff())) return 0.0f;
@@ -255,15 +374,27 @@ float pl_powf(float x, float y)
 
 /* ---- softmax ------------------------------------------------------------ */
 
-void pl_softmax(float *x, int size)
+/* Both softmaxes; inlined into each with its own exp, so no call through a
+ * pointer per value. */
+static inline __attribute__((always_inline)) void softmax_with(float *x, int size,
+                                                                float (*exp_fn)(float),
+                                                                int by_inverse)
 {
     float max_val = x[0];
     for (int i = 1; i < size; i++)
         if (x[i] > max_val) max_val = x[i];
     float sum = 0.0f;
     for (int i = 0; i < size; i++) {
-        x[i] = pl_expf(x[i] - max_val);
+        x[i] = exp_fn(x[i] - max_val);
         sum += x[i];
     }
-    for (int i = 0; i < size; i++) x[i] /= sum;
+    if (by_inverse) {
+        float inv = 1.0f / sum;
+        for (int i = 0; i < size; i++) x[i] *= inv;
+    } else {
+        for (int i = 0; i < size; i++) x[i] /= sum;
+    }
 }
+
+void pl_softmax(float *x, int size) { softmax_with(x, size, pl_expf, 0); }
+void pl_softmax_fast(float *x, int size) { softmax_with(x, size, pl_expf_fast, 1); }

@@ -12,8 +12,15 @@
 #ifndef PICOLLAMA_PLMATH_H
 #define PICOLLAMA_PLMATH_H
 
+#include <stdint.h>
+
 /* e^x, bit-identical to glibc expf for every float input. */
 float pl_expf(float x);
+
+/* pl_expf's single-precision path (what the M33 runs first): e^x for
+ * |x| < 64 when its rounding is certain, else 0 (then pl_expf falls back
+ * to the double-precision algorithm). Exposed for tests. */
+int pl_expf_float_path(float x, float *out);
 
 /* sin and cos of x, bit-identical to glibc sinf/cosf for every float input. */
 void pl_sincosf(float x, float *sin_out, float *cos_out);
@@ -22,9 +29,56 @@ void pl_sincosf(float x, float *sin_out, float *cos_out);
  * bit-identical to glibc powf on that domain. Returns NaN outside it. */
 float pl_powf(float x, float y);
 
+/* e^x for the fast precisions, relative error below 4e-7 (tested over the
+ * whole float range), 0 below -87.34 (the normal range ends there) and inf
+ * above 88.72: about twenty float operations, no table, no double, the
+ * same on every platform (plain float arithmetic, -ffp-contract=off).
+ * Inline, so that loops over arrays overlap its operations. */
+static inline float pl_expf_fast_in_range(float x);
+
+static inline float pl_expf_fast(float x)
+{
+    if (!(x > -87.33654f)) return x != x ? x : 0.0f;
+    if (x > 88.72283f) return __builtin_inff();
+    if (x >= -86.0f && x <= 88.0f) return pl_expf_fast_in_range(x);
+    /* near the ends 2^n leaves the exponent field's range: two steps */
+    float fn = ((x * 0x1.715476p+0f) + 0x1.8p23f) - 0x1.8p23f;
+    float r = (x - fn * 0x1.62e400p-1f) - fn * 0x1.7f7d1cp-20f;
+    int32_t n = (int32_t)fn;
+    union { float f; uint32_t u; } h1 = {0}, h2 = {0};
+    h1.u = (uint32_t)(127 + n / 2) << 23;
+    h2.u = (uint32_t)(127 + n - n / 2) << 23;
+    return (pl_expf_fast_in_range(r) * h1.f) * h2.f;
+}
+
+/* pl_expf_fast for -86 <= x <= 88 (the checks left to the caller). */
+static inline float pl_expf_fast_in_range(float x)
+{
+    /* x = n ln2 + r, |r| <= ln2/2; ln2 in two parts, n ln2_hi exact */
+    float t = x * 0x1.715476p+0f;
+    float fn = (t + 0x1.8p23f) - 0x1.8p23f; /* t rounded to an integer */
+    float r = (x - fn * 0x1.62e400p-1f) - fn * 0x1.7f7d1cp-20f;
+    /* e^r by its Taylor series to r^6/6! (error < 3e-7 for |r| <= 0.35) */
+    float p = 0x1.6c16c2p-10f;      /* 1/720 */
+    p = p * r + 0x1.111112p-7f;     /* 1/120 */
+    p = p * r + 0x1.555556p-5f;     /* 1/24 */
+    p = p * r + 0x1.555556p-3f;     /* 1/6 */
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    /* times 2^n, n in [-125, 127]: p is in [0.7, 1.42], so adding n to its
+     * exponent field is exact and the result stays normal */
+    union { float f; uint32_t u; } v = {p};
+    v.u += (uint32_t)(int32_t)fn << 23;
+    return v.f;
+}
+
 /* In-place softmax of x[0..size), as llama2.c computes it (max-subtracted
- * exponentials, summed in order, then divided). */
+ * exponentials, summed in order, then divided). The fast one uses
+ * pl_expf_fast and multiplies by the inverse of the sum instead of
+ * dividing by it. */
 void pl_softmax(float *x, int size);
+void pl_softmax_fast(float *x, int size);
 
 /* IEEE square root (exact on every platform; one VSQRT.F32 on the M33). */
 static inline float pl_sqrtf(float x) { return __builtin_sqrtf(x); }

@@ -3,19 +3,6 @@
 
 #include <string.h>
 
-int32_t pl_round(float x)
-{
-    /* out-of-range and nan inputs (garbage weights) must not reach the
-     * undefined float-to-int conversion; callers clamp to +-127 anyway */
-    if (!(x > -1e9f)) return x != x ? 0 : -1000000000;
-    if (x > 1e9f) return 1000000000;
-    int32_t t = (int32_t)x;       /* truncates toward zero */
-    float frac = x - (float)t;    /* exact for |x| < 2^23; 0 beyond */
-    if (frac >= 0.5f) return t + 1;
-    if (frac <= -0.5f) return t - 1;
-    return t;
-}
-
 uint16_t pl_f32_to_f16(float f)
 {
     uint32_t x;
@@ -63,14 +50,17 @@ float pl_f16_to_f32(uint16_t h)
     return f;
 }
 
-static float max_abs(const float *x, int32_t n)
+float pl_max_abs(const float *x, int32_t n)
 {
-    float m = 0.0f;
-    for (int32_t i = 0; i < n; i++) {
-        float a = x[i] < 0 ? -x[i] : x[i];
-        if (a > m) m = a;
+    /* two running maxima: each VMAXNM waits for the one before it */
+    float m0 = 0.0f, m1 = 0.0f;
+    int32_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        m0 = __builtin_fmaxf(m0, __builtin_fabsf(x[i]));
+        m1 = __builtin_fmaxf(m1, __builtin_fabsf(x[i + 1]));
     }
-    return m;
+    if (i < n) m0 = __builtin_fmaxf(m0, __builtin_fabsf(x[i]));
+    return __builtin_fmaxf(m0, m1);
 }
 
 static int32_t clamp(int32_t v, int32_t limit)
@@ -85,16 +75,21 @@ void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t gr
     for (int32_t g = 0; g < n / group; g++) {
         const float *xg = x + (size_t)g * group;
         int16_t *qg = out->q + (size_t)g * group;
-        float wmax = max_abs(xg, group);
+        float wmax = pl_max_abs(xg, group);
         out->scales[g] = wmax / PL_ACT_MAX;
-        if (wmax == 0.0f) {
-            memset(qg, 0, (size_t)group * sizeof(*qg));
-            continue;
-        }
         /* multiply by the inverse: one division per group, not per value */
-        float inv = PL_ACT_MAX / wmax;
+        float inv = wmax == 0.0f ? 0.0f : PL_ACT_MAX / wmax;
         for (int32_t i = 0; i < group; i++) qg[i] = (int16_t)clamp(pl_round(xg[i] * inv), PL_ACT_MAX);
     }
+    if (!out->pairs) return;
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        out->pairs[i] = out->q[i];
+        out->pairs[i + 1] = out->q[i + 2];
+        out->pairs[i + 2] = out->q[i + 1];
+        out->pairs[i + 3] = out->q[i + 3];
+    }
+    for (; i < n; i++) out->pairs[i] = out->q[i];
 }
 
 size_t pl_q8_data_bytes(int32_t rows, int32_t cols) { return (size_t)rows * (size_t)cols; }
@@ -133,7 +128,7 @@ static double group_error(const float *w, int32_t n, float scale, int32_t limit)
  * small weights better. Searched over 1/256 steps down to 70% of it. */
 static float best_scale(const float *w, int32_t n, int32_t limit)
 {
-    float base = max_abs(w, n) / limit, best = base;
+    float base = pl_max_abs(w, n) / limit, best = base;
     double best_error = group_error(w, n, base, limit);
     for (int step = 1; step <= 77; step++) {
         float s = base * (1.0f - step / 256.0f);
@@ -170,7 +165,7 @@ void pl_quantize_q4(const float *w, int32_t rows, int32_t cols, int32_t group, u
         for (int32_t g = 0; g < cols / group; g++, s++) {
             const float *wg = w + i;
             /* quantize with the scale as stored, so q * scale is what we meant */
-            uint16_t h = pl_f32_to_f16(max_abs(wg, group) / PL_Q4_MAX);
+            uint16_t h = pl_f32_to_f16(pl_max_abs(wg, group) / PL_Q4_MAX);
             float scale = pl_f16_to_f32(h);
             scales[s] = h;
             for (int32_t k = 0; k < group; k++, i++) {

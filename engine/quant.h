@@ -30,18 +30,46 @@ typedef struct {
     float *scales;    /* n / group values */
     int32_t n;
     int32_t group;
+    /* NULL, or the same n values reordered x0 x2 x1 x3 per four: the pairs
+     * a SIMD kernel multiplies with the even and the odd bytes of a word
+     * of int8 weights (kernels/matmul_q8_dsp.c) */
+    int16_t *pairs;
 } pl_qvec;
 
-/* Rounds half away from zero (C's roundf), exactly; saturates beyond 1e9
- * and maps nan to 0. */
-int32_t pl_round(float x);
+/* Rounds half away from zero (C's roundf), exactly, for |x| < 1e9; maps
+ * nan to 0, and larger values to some integer of their sign at least 1e9
+ * away from zero (every caller clamps far below that). One VCVTA on an
+ * FPv5 FPU (the M33's), which rounds the same way and saturates at 2^31. */
+static inline int32_t pl_round(float x)
+{
+#if defined(__ARM_FP) && __ARM_ARCH >= 8 && !defined(PL_NO_DSP)
+    float rounded;
+    __asm__("vcvta.s32.f32 %0, %1" : "=t"(rounded) : "t"(x));
+    union { float f; int32_t i; } v = {rounded};
+    return v.i;
+#else
+    /* out-of-range and nan inputs (garbage weights) must not reach the
+     * undefined float-to-int conversion; callers clamp to +-127 anyway */
+    if (!(x > -1e9f)) return x != x ? 0 : -1000000000;
+    if (x > 1e9f) return 1000000000;
+    int32_t t = (int32_t)x;    /* truncates toward zero */
+    float frac = x - (float)t; /* exact for |x| < 2^23; 0 beyond */
+    if (frac >= 0.5f) return t + 1;
+    if (frac <= -0.5f) return t - 1;
+    return t;
+#endif
+}
 
 /* IEEE binary16 <-> binary32, round to nearest even; exact both ways for
  * the values that survive the narrowing. */
 uint16_t pl_f32_to_f16(float f);
 float pl_f16_to_f32(uint16_t h);
 
-/* Quantizes n activations in groups of `group` (which divides n). */
+/* The largest |x[i]| (nan values ignored; 0 for n = 0). */
+float pl_max_abs(const float *x, int32_t n);
+
+/* Quantizes n activations in groups of `group` (which divides n); fills
+ * out->pairs too when it is not NULL. */
 void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group);
 
 /* Bytes of quantized data and scales for a rows x cols tensor. */

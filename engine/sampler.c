@@ -11,6 +11,7 @@ void pl_sampler_init(pl_sampler *s, int32_t vocab_size, float temperature, float
     s->topp = topp;
     s->rng_state = seed;
     s->probindex = probindex;
+    s->fast_math = 0;
 }
 
 uint32_t pl_random_u32(uint64_t *state)
@@ -59,30 +60,18 @@ static int ranks_before(const pl_prob_index *a, const pl_prob_index *b)
     return a->index < b->index;
 }
 
+/* Heap with the candidate that ranks first on top. */
 static void sift_down(pl_prob_index *v, int32_t root, int32_t n)
 {
-    /* max-heap on "ranks after", so the heap top is the last in order */
     for (;;) {
         int32_t child = 2 * root + 1;
         if (child >= n) return;
-        if (child + 1 < n && ranks_before(&v[child], &v[child + 1])) child++;
-        if (!ranks_before(&v[root], &v[child])) return;
+        if (child + 1 < n && ranks_before(&v[child + 1], &v[child])) child++;
+        if (!ranks_before(&v[child], &v[root])) return;
         pl_prob_index tmp = v[root];
         v[root] = v[child];
         v[child] = tmp;
         root = child;
-    }
-}
-
-/* Heap sort: no scratch memory, O(n log n) even for a 32000-token vocab. */
-static void sort_candidates(pl_prob_index *v, int32_t n)
-{
-    for (int32_t i = n / 2 - 1; i >= 0; i--) sift_down(v, i, n);
-    for (int32_t end = n - 1; end > 0; end--) {
-        pl_prob_index tmp = v[0];
-        v[0] = v[end];
-        v[end] = tmp;
-        sift_down(v, 0, end);
     }
 }
 
@@ -101,32 +90,40 @@ int32_t pl_sample_topp(const float *p, int32_t n, float topp, pl_prob_index *pro
     /* a tiny topp over a flat distribution leaves no candidate at all
      * (run.c then reads before its array); take the most likely token */
     if (n0 == 0) return pl_sample_argmax(p, n);
-    sort_candidates(probindex, n0);
 
+    /* Only the nucleus needs ordering: a heap hands candidates out best
+     * first (the order a full sort gives) until their mass exceeds topp.
+     * Each one popped lands at the end of the array, so the nucleus is
+     * probindex[n0 - 1], probindex[n0 - 2], ... */
+    for (int32_t i = n0 / 2 - 1; i >= 0; i--) sift_down(probindex, i, n0);
     float cumulative_prob = 0.0f;
-    int32_t last_idx = n0 - 1;
-    for (int32_t i = 0; i < n0; i++) {
-        cumulative_prob += probindex[i].prob;
-        if (cumulative_prob > topp) {
-            last_idx = i;
-            break;
-        }
+    int32_t taken = 0, heap = n0;
+    while (heap > 0) {
+        pl_prob_index best = probindex[0];
+        probindex[0] = probindex[heap - 1];
+        probindex[heap - 1] = best;
+        sift_down(probindex, 0, --heap);
+        taken++;
+        cumulative_prob += best.prob;
+        if (cumulative_prob > topp) break;
     }
 
     float r = coin * cumulative_prob;
     float cdf = 0.0f;
-    for (int32_t i = 0; i <= last_idx; i++) {
-        cdf += probindex[i].prob;
-        if (r < cdf) return probindex[i].index;
+    for (int32_t i = 0; i < taken; i++) {
+        const pl_prob_index *c = &probindex[n0 - 1 - i];
+        cdf += c->prob;
+        if (r < cdf) return c->index;
     }
-    return probindex[last_idx].index;
+    return probindex[n0 - taken].index; /* rounding errors: the last one taken */
 }
 
 int32_t pl_sample(pl_sampler *s, float *logits)
 {
     if (s->temperature == 0.0f) return pl_sample_argmax(logits, s->vocab_size);
     for (int32_t q = 0; q < s->vocab_size; q++) logits[q] /= s->temperature;
-    pl_softmax(logits, s->vocab_size);
+    if (s->fast_math) pl_softmax_fast(logits, s->vocab_size);
+    else pl_softmax(logits, s->vocab_size);
     float coin = pl_random_f32(&s->rng_state);
     if (s->topp <= 0 || s->topp >= 1) return pl_sample_mult(logits, s->vocab_size, coin);
     return pl_sample_topp(logits, s->vocab_size, s->topp, s->probindex, coin);

@@ -379,6 +379,8 @@ pl_status pl_encode(const pl_tokenizer *t, const char *text, int bos, int eos, i
     if (!t || !text || !tokens || !n_tokens) return PL_E_ARG;
     size_t n = 0;
     *n_tokens = 0;
+    if ((bos && t->vocab_size <= PL_TOKEN_BOS) || (eos && t->vocab_size <= PL_TOKEN_EOS))
+        return PL_E_ENCODE; /* a vocabulary too small to have them */
     if (bos && push_token(tokens, max_tokens, &n, PL_TOKEN_BOS) != PL_OK) return PL_E_ARG;
     if (text[0] != '\0') {
         /* sentencepiece's add_dummy_prefix: the text starts with a space */

@@ -1,16 +1,29 @@
 /* transformer.c - Llama-2 forward pass, one position at a time.
  *
- * Follows llama2.c's run.c step by step (same operations in the same order,
- * so the same floats come out); the only departures are where the result is
- * unchanged: RoPE sines/cosines computed once per position instead of once
- * per head, matmuls that work on several rows at once.
+ * With the reference options it follows llama2.c's run.c step by step (same
+ * operations in the same order, so the same floats come out); the only
+ * departures are where the result is unchanged: RoPE sines/cosines computed
+ * once per position instead of once per head, matmuls that work on several
+ * rows at once, work split by whole rows and heads across cores.
+ *
+ * The fast options trade the last bits for speed the same way everywhere:
+ * a compact KV cache (kv_cache.h) whose attention is integer dot products
+ * (kernels/attention.h), and pl_expf_fast.
  */
 #include "transformer.h"
 
 #include <string.h>
 
+#include "kernels/attention.h"
 #include "kernels/matmul.h"
 #include "plmath.h"
+
+const pl_options pl_reference_options = {PL_KV_F32, 0, 1};
+
+static const pl_options *or_reference(const pl_options *opt)
+{
+    return opt ? opt : &pl_reference_options;
+}
 
 /* ---- arena layout ------------------------------------------------------- */
 
@@ -34,12 +47,16 @@ static float *take_floats(arena_cursor *a, uint64_t count)
     return arena_take(a, count * sizeof(float));
 }
 
-/* One function both measures and lays out, so the two cannot disagree. */
-static void layout_arena(arena_cursor *a, const pl_config *c, pl_transformer *t)
+/* One function both measures and lays out, so the two cannot disagree.
+ * with_kv: the whole KV cache goes in the arena too. */
+static void layout_arena(arena_cursor *a, int with_kv, const pl_config *c, const pl_options *opt,
+                         pl_transformer *t)
 {
     uint64_t dim = (uint64_t)c->dim, hidden = (uint64_t)c->hidden_dim;
-    uint64_t kv = (uint64_t)c->n_layers * (uint64_t)c->seq_len * (uint64_t)pl_kv_dim(c);
-    uint64_t half_head = (uint64_t)pl_head_size(c) / 2;
+    uint64_t kv_dim = (uint64_t)pl_kv_dim(c), heads = (uint64_t)c->n_heads;
+    uint64_t half_head = (uint64_t)pl_head_size(c) / 2, seq = (uint64_t)c->seq_len;
+    uint64_t parts = opt->parts > 1 ? (uint64_t)opt->parts : 1;
+    int compact = opt->kv == PL_KV_COMPACT;
     pl_run_state s;
     s.x = take_floats(a, dim);
     s.xb = take_floats(a, dim);
@@ -47,30 +64,53 @@ static void layout_arena(arena_cursor *a, const pl_config *c, pl_transformer *t)
     s.hb = take_floats(a, hidden);
     s.hb2 = take_floats(a, hidden);
     s.q = take_floats(a, dim);
-    s.att = take_floats(a, (uint64_t)c->n_heads * (uint64_t)c->seq_len);
+    s.k_new = compact ? take_floats(a, kv_dim) : NULL;
+    s.v_new = compact ? take_floats(a, kv_dim) : NULL;
+    s.att = take_floats(a, parts * seq);
     s.logits = take_floats(a, (uint64_t)c->vocab_size);
-    s.key_cache = take_floats(a, kv);
-    s.value_cache = take_floats(a, kv);
+    s.q16 = compact ? arena_take(a, dim * sizeof(int16_t)) : NULL;
+    s.q16_scale = compact ? take_floats(a, heads) : NULL;
+    s.mix = compact ? arena_take(a, parts * seq * sizeof(uint32_t)) : NULL;
+    s.acc = compact ? arena_take(a, parts * half_head * 2 * sizeof(int32_t)) : NULL;
     s.rope_freq = take_floats(a, half_head);
     s.rope_cos = take_floats(a, half_head);
     s.rope_sin = take_floats(a, half_head);
     uint64_t widest = hidden > dim ? hidden : dim;
     s.xq.q = arena_take(a, widest * sizeof(int16_t));
+    s.xq.pairs = arena_take(a, widest * sizeof(int16_t));
     s.xq.scales = take_floats(a, widest);
     pl_layer_weights *layers =
         arena_take(a, (uint64_t)c->n_layers * sizeof(pl_layer_weights));
+    uint8_t *kv = NULL;
+    if (with_kv) {
+        size_t kv_bytes = pl_kv_size(c, opt->kv, c->seq_len);
+        kv = arena_take(a, kv_bytes ? kv_bytes : UINT64_MAX / 2);
+    }
     if (t) {
         t->s = s;
         t->w.layers = layers;
+        if (with_kv) pl_kv_init(&t->s.kv, c, opt->kv, kv, c->seq_len, NULL);
     }
 }
 
-size_t pl_transformer_arena_size(const pl_config *cfg)
+static size_t rounded_size(uint64_t used)
+{
+    uint64_t total = used + ARENA_ALIGN; /* room to align the caller's base */
+    return total > (uint64_t)SIZE_MAX ? 0 : (size_t)total;
+}
+
+size_t pl_transformer_arena_size(const pl_config *cfg, const pl_options *opt)
 {
     arena_cursor a = {NULL, 0};
-    layout_arena(&a, cfg, NULL);
-    uint64_t total = a.used + ARENA_ALIGN; /* room to align the caller's base */
-    return total > (uint64_t)SIZE_MAX ? 0 : (size_t)total;
+    layout_arena(&a, 1, cfg, or_reference(opt), NULL);
+    return rounded_size(a.used);
+}
+
+size_t pl_transformer_state_size(const pl_config *cfg, const pl_options *opt)
+{
+    arena_cursor a = {NULL, 0};
+    layout_arena(&a, 0, cfg, or_reference(opt), NULL);
+    return rounded_size(a.used);
 }
 
 /* Rotation frequency of each pair of a head, as run.c computes it. */
@@ -83,26 +123,107 @@ static void init_rope_frequencies(pl_transformer *t)
     }
 }
 
-pl_status pl_transformer_init(pl_transformer *t, const pl_config *cfg, void *arena,
-                              size_t arena_size)
+static uint8_t *align_base(void *p)
+{
+    uintptr_t misalign = (uintptr_t)p & (ARENA_ALIGN - 1);
+    return (uint8_t *)p + (misalign ? ARENA_ALIGN - misalign : 0);
+}
+
+static int aligned_kv(const void *p) { return ((uintptr_t)p & (ARENA_ALIGN - 1)) == 0; }
+
+/* Checks the arguments and clears t: PL_OK or why not. */
+static pl_status check(pl_transformer *t, const pl_config *cfg, const pl_options *opt,
+                       void *arena, size_t arena_size, int with_kv)
 {
     if (!t || !cfg || !arena) return PL_E_ARG;
+    if (opt->kv != PL_KV_F32 && opt->kv != PL_KV_COMPACT) return PL_E_ARG;
+    if (opt->parts < 0 || opt->parts > 64) return PL_E_ARG;
     if (pl_config_validate(cfg, NULL) != PL_OK) return PL_E_CONFIG;
-    size_t need = pl_transformer_arena_size(cfg);
+    /* mix entries (kernels/attention.h) index positions in 16 bits */
+    if (opt->kv == PL_KV_COMPACT && cfg->seq_len > 65536) return PL_E_UNSUPPORTED;
+    size_t need = with_kv ? pl_transformer_arena_size(cfg, opt) : pl_transformer_state_size(cfg, opt);
     if (need == 0) return PL_E_TOO_LARGE;
     if (arena_size < need) return PL_E_NO_MEMORY;
-    uintptr_t misalign = (uintptr_t)arena & (ARENA_ALIGN - 1);
-    uint8_t *base = (uint8_t *)arena + (misalign ? ARENA_ALIGN - misalign : 0);
     memset(arena, 0, need);
     memset(t, 0, sizeof(*t));
     t->cfg = *cfg;
-    arena_cursor a = {base, 0};
-    layout_arena(&a, cfg, t);
+    t->opt = *opt;
+    return PL_OK;
+}
+
+pl_status pl_transformer_init(pl_transformer *t, const pl_config *cfg, const pl_options *opt,
+                              void *arena, size_t arena_size)
+{
+    opt = or_reference(opt);
+    pl_status st = check(t, cfg, opt, arena, arena_size, 1);
+    if (st != PL_OK) return st;
+    arena_cursor a = {align_base(arena), 0};
+    layout_arena(&a, 1, cfg, opt, t);
     init_rope_frequencies(t);
     return PL_OK;
 }
 
+pl_status pl_transformer_init_split(pl_transformer *t, const pl_config *cfg,
+                                    const pl_options *opt, void *state, size_t state_size,
+                                    void *kv0, size_t kv0_size, void *kv1, size_t kv1_size)
+{
+    opt = or_reference(opt);
+    if (!kv0 || !cfg) return PL_E_ARG;
+    if (!aligned_kv(kv0) || (kv1 && !aligned_kv(kv1))) return PL_E_ALIGN;
+    if (pl_config_validate(cfg, NULL) != PL_OK) return PL_E_CONFIG;
+    int32_t count0 = pl_kv_positions(cfg, opt->kv, kv0_size);
+    int32_t rest = cfg->seq_len - count0;
+    if (count0 < 1 || (rest > 0 && (!kv1 || pl_kv_size(cfg, opt->kv, rest) == 0 ||
+                                    kv1_size < pl_kv_size(cfg, opt->kv, rest))))
+        return PL_E_NO_MEMORY;
+    pl_status st = check(t, cfg, opt, state, state_size, 0);
+    if (st != PL_OK) return st;
+    arena_cursor a = {align_base(state), 0};
+    layout_arena(&a, 0, cfg, opt, t);
+    pl_kv_init(&t->s.kv, cfg, opt->kv, kv0, count0, rest > 0 ? kv1 : NULL);
+    init_rope_frequencies(t);
+    return PL_OK;
+}
+
+/* ---- running work in parts (one per core) ------------------------------ */
+
+static void run_parts(pl_transformer *t, pl_task_fn fn, void *arg)
+{
+    if (t->parallel && t->opt.parts > 1) t->parallel(t->parallel_ctx, fn, arg, t->opt.parts);
+    else fn(arg, 0, 1);
+}
+
+/* Where part `part` of `parts` starts in n items cut in units of `unit`
+ * (32-bit arithmetic: no 64-bit division on the device). */
+static int32_t share_start(int32_t n, int32_t unit, int32_t part, int32_t parts)
+{
+    if (part >= parts) return n;
+    int32_t units = (n + unit - 1) / unit;
+    int32_t first = units / parts * part + units % parts * part / parts;
+    return first * unit < n ? first * unit : n;
+}
+
+/* The share [begin, end) of n items that part `part` of `parts` takes,
+ * whole units (a matrix kernel's block of rows) where possible. */
+static void share(int32_t n, int32_t unit, int32_t part, int32_t parts, int32_t *begin,
+                  int32_t *end)
+{
+    *begin = share_start(n, unit, part, parts);
+    *end = share_start(n, unit, part + 1, parts);
+}
+
 /* ---- building blocks ---------------------------------------------------- */
+
+static float expf_of(const pl_transformer *t, float x)
+{
+    return t->opt.fast_math ? pl_expf_fast(x) : pl_expf(x);
+}
+
+static void softmax_of(const pl_transformer *t, float *x, int32_t n)
+{
+    if (t->opt.fast_math) pl_softmax_fast(x, n);
+    else pl_softmax(x, n);
+}
 
 static void rmsnorm(float *o, const float *x, const float *weight, int32_t size)
 {
@@ -143,81 +264,205 @@ static void rope_apply(pl_transformer *t, float *q, float *k)
     }
 }
 
-/* att[t] = q . k_t / sqrt(head_size) for t in [0, n); k_t are kv_stride
- * floats apart. Four positions at a time: their independent sums overlap in
- * the pipeline, and each sum keeps run.c's order. */
-static void attention_scores(const float *q, const float *k, size_t kv_stride,
-                             int32_t head_size, int32_t n, float *att)
+/* ---- attention ---------------------------------------------------------- */
+
+/* Positions [first, first + m) of a segment that come before n (m <= 0:
+ * none). */
+static int32_t positions_in(const pl_kv_segment *seg, int32_t n)
 {
-    float scale = pl_sqrtf((float)head_size);
-    int32_t t = 0;
-    for (; t + 4 <= n; t += 4, k += 4 * kv_stride) {
-        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-        for (int32_t i = 0; i < head_size; i++) {
-            s0 += q[i] * k[i];
-            s1 += q[i] * k[kv_stride + i];
-            s2 += q[i] * k[2 * kv_stride + i];
-            s3 += q[i] * k[3 * kv_stride + i];
-        }
-        att[t] = s0 / scale;
-        att[t + 1] = s1 / scale;
-        att[t + 2] = s2 / scale;
-        att[t + 3] = s3 / scale;
-    }
-    for (; t < n; t++, k += kv_stride) {
-        float score = 0.0f;
-        for (int32_t i = 0; i < head_size; i++) score += q[i] * k[i];
-        att[t] = score / scale;
-    }
+    return n - seg->first < seg->count ? n - seg->first : seg->count;
 }
 
-/* xb = sum over t of att[t] * v_t, accumulated in t order. */
-static void attention_mix(const float *att, const float *v, size_t kv_stride,
-                          int32_t head_size, int32_t n, float *xb)
-{
-    memset(xb, 0, (size_t)head_size * sizeof(float));
-    for (int32_t t = 0; t < n; t++, v += kv_stride) {
-        float a = att[t];
-        for (int32_t i = 0; i < head_size; i++) xb[i] += a * v[i];
-    }
-}
-
-/* Attention of head h over positions 0..pos of layer l, into xb. */
-static void attention_head(pl_transformer *t, int32_t layer, int32_t h, int32_t pos)
+/* Head h's query against every position before n, in whichever segments
+ * hold them: scores in att, then the weighted values into xb (run.c). */
+static void attention_head_f32(pl_transformer *t, int32_t layer, int32_t h, int32_t n,
+                               float *att)
 {
     const pl_config *c = &t->cfg;
     pl_run_state *s = &t->s;
-    int32_t head_size = pl_head_size(c), kv_dim = pl_kv_dim(c);
-    int32_t kv_mul = c->n_heads / c->n_kv_heads;
-    size_t off = (size_t)layer * (size_t)c->seq_len * (size_t)kv_dim +
-                 (size_t)(h / kv_mul) * (size_t)head_size;
-    float *att = s->att + (size_t)h * c->seq_len;
-    attention_scores(s->q + (size_t)h * head_size, s->key_cache + off, (size_t)kv_dim, head_size,
-                     pos + 1, att);
-    pl_softmax(att, pos + 1);
-    attention_mix(att, s->value_cache + off, (size_t)kv_dim, head_size, pos + 1,
-                  s->xb + (size_t)h * head_size);
+    int32_t hs = pl_head_size(c), kv_dim = pl_kv_dim(c);
+    size_t head_offset = (size_t)(h / (c->n_heads / c->n_kv_heads)) * (size_t)hs;
+    float *xb = s->xb + (size_t)h * (size_t)hs;
+    for (int32_t g = 0; g < s->kv.segments; g++) {
+        const pl_kv_segment *seg = &s->kv.seg[g];
+        int32_t m = positions_in(seg, n);
+        if (m <= 0) break;
+        size_t row = pl_kv_layer_offset(seg, layer) * (size_t)kv_dim + head_offset;
+        pl_attention_scores_f32(att + seg->first, s->q + (size_t)h * hs,
+                                (const float *)seg->keys + row, (size_t)kv_dim, hs, m);
+    }
+    softmax_of(t, att, n);
+    memset(xb, 0, (size_t)hs * sizeof(float));
+    for (int32_t g = 0; g < s->kv.segments; g++) {
+        const pl_kv_segment *seg = &s->kv.seg[g];
+        int32_t m = positions_in(seg, n);
+        if (m <= 0) break;
+        size_t row = pl_kv_layer_offset(seg, layer) * (size_t)kv_dim + head_offset;
+        pl_attention_mix_f32(xb, att + seg->first, (const float *)seg->values + row,
+                             (size_t)kv_dim, hs, m);
+    }
 }
 
-/* outs[i] = ws[i] x for matrices sharing the input x (n = their cols);
- * x is quantized once for the quantized ones (per group size). */
-static void matmul_shared(pl_transformer *t, const float *x, int32_t count, float *const *outs,
-                          const pl_tensor *const *ws)
+/* Compact cache: positions whose score is this far below the head's best
+ * get no weight (e^-10 is about one 15-bit step; most of a long context's
+ * positions fall below it, and skipping them costs no measurable
+ * agreement: docs/performance.md). */
+#define ATTENTION_CUTOFF 10.0f
+
+/* Head h against the compact cache: integer scores; softmax numerators
+ * of the positions within ATTENTION_CUTOFF of the best score only, times
+ * their value scales; then an integer weighted sum of the values of those
+ * positions with 15-bit weights (one scale for the head), normalised at
+ * the end. */
+static void attention_head_compact(pl_transformer *t, int32_t layer, int32_t h, int32_t n,
+                                   int32_t part)
 {
-    pl_qvec *xq = &t->s.xq;
-    xq->group = 0; /* nothing quantized yet for this input */
-    if (t->observer) t->observer(t->observer_ctx, ws, count, x);
-    for (int32_t i = 0; i < count; i++) {
-        const pl_tensor *w = ws[i];
-        if (w->dtype != PL_DTYPE_F32 && xq->group != w->group)
-            pl_quantize_activations(xq, x, w->cols, w->group);
-        pl_matmul_rows(outs[i], x, xq, w, 0, w->rows);
+    const pl_config *c = &t->cfg;
+    pl_run_state *s = &t->s;
+    const pl_kv_cache *kv = &s->kv;
+    int32_t hs = pl_head_size(c), kv_dim = pl_kv_dim(c);
+    size_t head_offset = (size_t)(h / (c->n_heads / c->n_kv_heads)) * (size_t)hs;
+    float *att = s->att + (size_t)part * (size_t)c->seq_len;
+    uint32_t *mix = s->mix + (size_t)part * (size_t)c->seq_len;
+    int32_t *acc = s->acc + (size_t)part * (size_t)hs;
+    float q_factor = s->q16_scale[h] / pl_sqrtf((float)hs), best = 0.0f;
+    for (int32_t g = 0; g < kv->segments && positions_in(&kv->seg[g], n) > 0; g++) {
+        const pl_kv_segment *seg = &kv->seg[g];
+        size_t first = pl_kv_layer_offset(seg, layer);
+        float b = pl_attention_scores_int(
+            att + seg->first, s->q16 + (size_t)h * hs,
+            (const int16_t *)seg->keys + first * (size_t)kv_dim + head_offset, (size_t)kv_dim,
+            seg->key_scale + first, q_factor, hs, positions_in(seg, n));
+        best = g == 0 ? b : __builtin_fmaxf(best, b);
     }
+    float sum = 0.0f, pmax = 0.0f;
+    int32_t seg_end[2] = {0, 0}, count = 0;
+    for (int32_t g = 0; g < kv->segments && positions_in(&kv->seg[g], n) > 0; g++) {
+        const pl_kv_segment *seg = &kv->seg[g];
+        count += pl_attention_weights(att + seg->first,
+                                      seg->value_scale + pl_kv_layer_offset(seg, layer),
+                                      positions_in(seg, n), best, best - ATTENTION_CUTOFF,
+                                      att + count, mix + count, &sum, &pmax);
+        seg_end[g] = count;
+    }
+    float inv = pmax > 0.0f ? PL_ACT_MAX / pmax : 0.0f, scale = (pmax / PL_ACT_MAX) / sum;
+    /* int32 sums over at most PL_MIX_SPAN entries, added up as floats */
+    float *xb = s->xb + (size_t)h * (size_t)hs;
+    memset(xb, 0, (size_t)hs * sizeof(float));
+    for (int32_t begin = 0; begin < count; begin += PL_MIX_SPAN) {
+        int32_t end = count - begin > PL_MIX_SPAN ? begin + PL_MIX_SPAN : count;
+        memset(acc, 0, (size_t)hs * sizeof(int32_t));
+        for (int32_t g = 0, lo = 0; g < kv->segments; lo = seg_end[g++]) {
+            const pl_kv_segment *seg = &kv->seg[g];
+            int32_t a = begin > lo ? begin : lo, b = end < seg_end[g] ? end : seg_end[g];
+            if (a >= b) continue;
+            size_t row = pl_kv_layer_offset(seg, layer) * (size_t)kv_dim + head_offset;
+            pl_attention_mix_int(acc, mix + a, att + a, inv, b - a,
+                                 (const int8_t *)seg->values + row, (size_t)kv_dim, hs);
+        }
+        for (int32_t i = 0; i < hs; i++) xb[i] += (float)acc[i] * scale;
+    }
+}
+
+typedef struct {
+    pl_transformer *t;
+    int32_t layer, pos;
+} attention_task;
+
+static void attention_part(void *arg, int32_t part, int32_t parts)
+{
+    const attention_task *a = arg;
+    pl_transformer *t = a->t;
+    int32_t begin, end;
+    share(t->cfg.n_heads, 1, part, parts, &begin, &end);
+    for (int32_t h = begin; h < end; h++) {
+        if (t->opt.kv == PL_KV_COMPACT) {
+            attention_head_compact(t, a->layer, h, a->pos + 1, part);
+        } else {
+            float *att = t->s.att + (size_t)part * (size_t)t->cfg.seq_len;
+            attention_head_f32(t, a->layer, h, a->pos + 1, att);
+        }
+    }
+}
+
+static void attention(pl_transformer *t, int32_t layer, int32_t pos)
+{
+    if (t->opt.kv == PL_KV_COMPACT) { /* the query once, 15-bit per head, for every part */
+        pl_qvec q = {t->s.q16, t->s.q16_scale, 0, 0, NULL};
+        pl_quantize_activations(&q, t->s.q, t->cfg.dim, pl_head_size(&t->cfg));
+    }
+    attention_task a = {t, layer, pos};
+    run_parts(t, attention_part, &a);
+}
+
+/* ---- matrix products, in parts ------------------------------------------ */
+
+typedef struct {
+    const pl_transformer *t;
+    const float *x;
+    const pl_qvec *xq;
+    int32_t count;
+    float *const *outs;
+    const pl_tensor *const *ws;
+    const uint8_t *run; /* which of the matrices this pass computes */
+    int swiglu;         /* then outs[0] = swiglu(outs[0], outs[1]) over the rows done */
+} matmul_task;
+
+/* SwiGLU: hb = silu(hb) * hb2. */
+static void swiglu(const pl_transformer *t, float *hb, const float *hb2, int32_t n)
+{
+    for (int32_t i = 0; i < n; i++) {
+        float val = hb[i];
+        val *= (1.0f / (1.0f + expf_of(t, -val)));
+        val *= hb2[i];
+        hb[i] = val;
+    }
+}
+
+static void matmul_part(void *arg, int32_t part, int32_t parts)
+{
+    const matmul_task *m = arg;
+    int32_t begin = 0, end = 0;
+    for (int32_t i = 0; i < m->count; i++) {
+        if (!m->run[i]) continue;
+        share(m->ws[i]->rows, 4, part, parts, &begin, &end);
+        pl_matmul_rows(m->outs[i], m->x, m->xq, m->ws[i], begin, end);
+    }
+    if (m->swiglu) swiglu(m->t, m->outs[0] + begin, m->outs[1] + begin, end - begin);
+}
+
+/* outs[i] = ws[i] x for matrices sharing the input x. The input is
+ * quantized once per group length among the quantized ones (one pass in
+ * practice: the packer gives matrices of one input the same group). With
+ * with_swiglu (two matrices of the same rows: w1 and w3), each part also
+ * applies SwiGLU to its rows once both are done. */
+static void matmul_shared(pl_transformer *t, const float *x, int32_t count, float *const *outs,
+                          const pl_tensor *const *ws, int with_swiglu)
+{
+    enum { MAX_SHARED = 3 };
+    if (t->yield) t->yield(t->yield_ctx);
+    if (t->observer) t->observer(t->observer_ctx, ws, count, x);
+    uint8_t done[MAX_SHARED] = {0}, run[MAX_SHARED];
+    int passes = 0;
+    for (int32_t left = count; left > 0; passes++) {
+        int32_t group = 0; /* the group of this pass; 0 = floats only */
+        for (int32_t i = 0; i < count && !group; i++)
+            if (!done[i] && ws[i]->dtype != PL_DTYPE_F32) group = ws[i]->group;
+        for (int32_t i = 0; i < count; i++) {
+            run[i] = !done[i] && (ws[i]->dtype == PL_DTYPE_F32 || ws[i]->group == group);
+            done[i] |= run[i];
+            left -= run[i];
+        }
+        if (group) pl_quantize_activations(&t->s.xq, x, ws[0]->cols, group);
+        matmul_task m = {t, x, &t->s.xq, count, outs, ws, run, with_swiglu && left == 0 && passes == 0};
+        run_parts(t, matmul_part, &m);
+    }
+    if (with_swiglu && passes > 1) swiglu(t, outs[0], outs[1], ws[0]->rows);
 }
 
 static void matmul(pl_transformer *t, float *out, const float *x, const pl_tensor *w)
 {
-    matmul_shared(t, x, 1, &out, &w);
+    matmul_shared(t, x, 1, &out, &w, 0);
 }
 
 static void add_into(float *x, const float *y, int32_t n)
@@ -225,41 +470,32 @@ static void add_into(float *x, const float *y, int32_t n)
     for (int32_t i = 0; i < n; i++) x[i] += y[i];
 }
 
-/* SwiGLU: hb = silu(hb) * hb2. */
-static void swiglu(float *hb, const float *hb2, int32_t n)
-{
-    for (int32_t i = 0; i < n; i++) {
-        float val = hb[i];
-        val *= (1.0f / (1.0f + pl_expf(-val)));
-        val *= hb2[i];
-        hb[i] = val;
-    }
-}
 
 static void layer_forward(pl_transformer *t, int32_t l, int32_t pos)
 {
     const pl_config *c = &t->cfg;
     const pl_layer_weights *L = &t->w.layers[l];
     pl_run_state *s = &t->s;
-    int32_t kv_dim = pl_kv_dim(c);
-    size_t loff = (size_t)l * (size_t)c->seq_len * (size_t)kv_dim;
-    float *k = s->key_cache + loff + (size_t)pos * kv_dim;
-    float *v = s->value_cache + loff + (size_t)pos * kv_dim;
+    float *k = s->k_new, *v = s->v_new;
+    if (t->opt.kv == PL_KV_F32) { /* straight into the cache, as run.c */
+        k = pl_kv_key_f32(&s->kv, l, pos);
+        v = pl_kv_value_f32(&s->kv, l, pos);
+    }
 
     rmsnorm(s->xb, s->x, L->rms_att, c->dim);
     float *const qkv_out[3] = {s->q, k, v};
     const pl_tensor *const qkv[3] = {&L->wq, &L->wk, &L->wv};
-    matmul_shared(t, s->xb, 3, qkv_out, qkv);
+    matmul_shared(t, s->xb, 3, qkv_out, qkv, 0);
     rope_apply(t, s->q, k);
-    for (int32_t h = 0; h < c->n_heads; h++) attention_head(t, l, h, pos);
+    if (t->opt.kv == PL_KV_COMPACT) pl_kv_store(&s->kv, l, pos, k, v);
+    attention(t, l, pos);
     matmul(t, s->xb2, s->xb, &L->wo);
     add_into(s->x, s->xb2, c->dim);
 
     rmsnorm(s->xb, s->x, L->rms_ffn, c->dim);
     float *const ffn_out[2] = {s->hb, s->hb2};
     const pl_tensor *const ffn_in[2] = {&L->w1, &L->w3};
-    matmul_shared(t, s->xb, 2, ffn_out, ffn_in);
-    swiglu(s->hb, s->hb2, c->hidden_dim);
+    matmul_shared(t, s->xb, 2, ffn_out, ffn_in, 1);
     matmul(t, s->xb, s->hb, &L->w2);
     add_into(s->x, s->xb, c->dim);
 }

@@ -11,8 +11,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kv_cache.h"
 #include "model.h"
 #include "quant.h"
+
+typedef struct {
+    pl_kv_type kv;
+    int fast_math; /* pl_expf_fast instead of the glibc-exact pl_expf */
+    /* the most parts t->parallel splits work into (cores; 0 = 1): each
+     * part gets its own attention scratch. Results do not depend on it. */
+    int32_t parts;
+} pl_options;
+
+/* The reference: what llama2.c computes. */
+extern const pl_options pl_reference_options;
 
 /* Activations of the position being computed, plus the KV cache. */
 typedef struct {
@@ -22,14 +34,22 @@ typedef struct {
     float *hb;     /* FFN hidden (hidden_dim) */
     float *hb2;    /* (hidden_dim) */
     float *q;      /* query (dim) */
-    float *att;    /* attention scores (n_heads, seq_len) */
+    float *k_new;  /* this position's key and value before quantization */
+    float *v_new;  /* (kv_dim; compact KV) */
+    float *att;    /* attention scores, per part (parts, seq_len) */
     float *logits; /* (vocab_size) */
-    float *key_cache;   /* (n_layers, seq_len, kv_dim) */
-    float *value_cache; /* (n_layers, seq_len, kv_dim) */
-    float *rope_freq;   /* (head_size / 2) rotation frequency of each pair */
-    float *rope_cos;    /* (head_size / 2) for the current position */
-    float *rope_sin;    /* (head_size / 2) */
-    pl_qvec xq;         /* the current matmul input, quantized (max(dim, hidden)) */
+    pl_kv_cache kv;
+    /* compact KV: the query quantized per head; per part, the positions
+     * that take part in the weighted sum of values with their 15-bit
+     * weights, and the integer sums */
+    int16_t *q16;      /* (dim) */
+    float *q16_scale;  /* (n_heads) */
+    uint32_t *mix;     /* (parts, seq_len) kernels/attention.h entries */
+    int32_t *acc;      /* (parts, head_size) */
+    float *rope_freq; /* (head_size / 2) rotation frequency of each pair */
+    float *rope_cos;  /* (head_size / 2) for the current position */
+    float *rope_sin;  /* (head_size / 2) */
+    pl_qvec xq;       /* the current matmul input, quantized (max(dim, hidden)) */
 } pl_run_state;
 
 /* Called with the float input x about to be multiplied by the count
@@ -38,21 +58,48 @@ typedef struct {
 typedef void (*pl_matmul_observer)(void *ctx, const pl_tensor *const *ws, int32_t count,
                                    const float *x);
 
+/* Called before every matrix product of a forward pass (tens of times per
+ * token): a device without interrupts services its USB link there. */
+typedef void (*pl_yield_fn)(void *ctx);
+
+/* Work split into parts that may run at once (one per core): fn must be
+ * called for part = 0 .. parts-1, and the call returns when all are done.
+ * Results do not depend on the split: a part computes whole matrix rows and
+ * whole attention heads. */
+typedef void (*pl_task_fn)(void *arg, int32_t part, int32_t parts);
+/* Runs fn in at most max_parts parts (the options' parts). */
+typedef void (*pl_parallel_fn)(void *ctx, pl_task_fn fn, void *arg, int32_t max_parts);
+
 typedef struct {
     pl_config cfg;
+    pl_options opt;
     pl_weights w;
     pl_run_state s;
     pl_matmul_observer observer;
     void *observer_ctx;
+    pl_yield_fn yield;
+    void *yield_ctx;
+    pl_parallel_fn parallel; /* NULL: everything in one part */
+    void *parallel_ctx;
 } pl_transformer;
 
-/* Bytes of arena a model with this config needs; 0 if it overflows size_t. */
-size_t pl_transformer_arena_size(const pl_config *cfg);
+/* Bytes of arena a model with this config and options needs, KV cache
+ * included; 0 if it overflows size_t. opt NULL = pl_reference_options. */
+size_t pl_transformer_arena_size(const pl_config *cfg, const pl_options *opt);
+/* The same without the KV cache (see pl_kv_size for that). */
+size_t pl_transformer_state_size(const pl_config *cfg, const pl_options *opt);
 
-/* Lays out the run state and the layer table in arena (zeroed). cfg must be
- * valid (pl_config_validate). Weights are bound afterwards by a loader. */
-pl_status pl_transformer_init(pl_transformer *t, const pl_config *cfg, void *arena,
-                              size_t arena_size);
+/* Lays out the run state, KV cache and layer table in arena (zeroed). cfg
+ * must be valid (pl_config_validate). Weights are bound afterwards by a
+ * loader. */
+pl_status pl_transformer_init(pl_transformer *t, const pl_config *cfg, const pl_options *opt,
+                              void *arena, size_t arena_size);
+/* The same with the KV cache in memory of its own (16-byte aligned): kv0
+ * holds as many of the first positions as fit (at least one), kv1 the rest
+ * (may be NULL when kv0 holds them all) - e.g. SRAM, then PSRAM. */
+pl_status pl_transformer_init_split(pl_transformer *t, const pl_config *cfg,
+                                    const pl_options *opt, void *state, size_t state_size,
+                                    void *kv0, size_t kv0_size, void *kv1, size_t kv1_size);
 
 /* Runs token at position pos (0 <= pos < seq_len) and returns the logits
  * (vocab_size floats, owned by t, overwritten by the next call); NULL when

@@ -1,4 +1,4 @@
-/* cli_uf2.c - `picollama uf2`: wraps a raw flash binary into a UF2 file. */
+/* cli_uf2.c - `picollama uf2`: wraps raw flash binaries into one UF2. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,16 +7,24 @@
 #include "hostio.h"
 #include "uf2.h"
 
+#define MAX_INPUTS 8
+#define CHAIN_ALIGN 4096u /* one flash erase sector */
+
 static const char usage[] =
-    "Usage: picollama uf2 INPUT.bin -o OUTPUT.uf2 [--base ADDR] [--family NAME]\n"
+    "Usage: picollama uf2 INPUT[@ADDR]... -o OUTPUT.uf2 [--base ADDR] [--family NAME]\n"
     "\n"
-    "Writes INPUT.bin to a UF2 file for the RP2350 boot drive, placed at flash\n"
-    "address ADDR (default 0x10000000, must be 256-byte aligned). The file\n"
-    "starts with the RP2350-E10 workaround block, as picotool's --abs-block.\n"
+    "Writes raw flash binaries to one UF2 file for the RP2350 boot drive, each\n"
+    "at its flash address: INPUT@ADDR, or --base (default 0x10000000) for an\n"
+    "input without one. INPUT@next places an input on the first 4 KB boundary\n"
+    "after the previous one: how several model images share the firmware's\n"
+    "model slot (e.g. stories-f32.img@0x10080000 stories-q8.img@next).\n"
+    "Addresses must be 256-byte aligned; the last 4 KB sector stays free. The\n"
+    "file starts with the RP2350-E10 workaround block, as picotool's\n"
+    "--abs-block.\n"
     "\n"
     "Options:\n"
     "  -o PATH        output file\n"
-    "  --base ADDR    flash address of the first byte (decimal or 0x...)\n"
+    "  --base ADDR    address for inputs without @ADDR (decimal or 0x...)\n"
     "  --family NAME  arm-s (default, 0xE48BFF59), absolute (0xE48BFF57) or\n"
     "                 data (0xE48BFF58)\n";
 
@@ -38,9 +46,16 @@ static int parse_address(const char *s, uint32_t *out)
     return 1;
 }
 
+static int flash_address_ok(uint32_t a)
+{
+    return a % UF2_PAYLOAD_SIZE == 0 && a >= RP2350_XIP_BASE && a < RP2350_FLASH_LAST_SECTOR;
+}
+
 int cli_uf2(int argc, char **argv)
 {
-    const char *input = NULL, *output = NULL;
+    char *inputs[MAX_INPUTS];
+    int n_inputs = 0;
+    const char *output = NULL;
     uint32_t base = RP2350_XIP_BASE, family = UF2_FAMILY_RP2350_ARM_S;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -53,36 +68,62 @@ int cli_uf2(int argc, char **argv)
         if (!strcmp(a, "-o")) {
             output = argv[++i];
         } else if (!strcmp(a, "--base")) {
-            if (!parse_address(argv[++i], &base))
-                return host_error("uf2: bad address '%s' for --base", argv[i]);
+            if (!parse_address(argv[++i], &base) || !flash_address_ok(base))
+                return host_error("uf2: base '%s' is not a 256-byte aligned flash address",
+                                  argv[i]);
         } else if (!strcmp(a, "--family")) {
             if (!parse_family(argv[++i], &family))
                 return host_error("uf2: unknown family '%s' (arm-s, absolute, data)", argv[i]);
         } else if (a[0] == '-') {
             return host_error("uf2: unknown option '%s'", a);
-        } else if (!input) {
-            input = a;
+        } else if (n_inputs < MAX_INPUTS) {
+            inputs[n_inputs++] = argv[i];
         } else {
-            return host_error("uf2: unexpected argument '%s'", a);
+            return host_error("uf2: at most %d inputs", MAX_INPUTS);
         }
     }
-    if (!input) return host_error("uf2: missing INPUT (see 'picollama uf2 --help')");
+    if (n_inputs == 0) return host_error("uf2: missing INPUT (see 'picollama uf2 --help')");
     if (!output) return host_error("uf2: missing -o OUTPUT (see 'picollama uf2 --help')");
-    if (base % UF2_PAYLOAD_SIZE != 0 || base < RP2350_XIP_BASE || base >= RP2350_FLASH_LAST_SECTOR)
-        return host_error("uf2: base 0x%08x is not a 256-byte aligned flash address", base);
-    host_file in;
-    if (!host_read_file(input, &in)) return 1;
-    if ((uint64_t)base + in.size > RP2350_FLASH_LAST_SECTOR) {
-        host_error("uf2: %s (%zu bytes at 0x%08x) reaches the last 4 KB flash sector, which "
-                   "RP2350-E10 reserves",
-                   input, in.size, base);
-        host_free_file(&in);
-        return 1;
+
+    host_file files[MAX_INPUTS] = {0};
+    uf2_segment segments[MAX_INPUTS];
+    int rc = 0, loaded = 0;
+    for (int i = 0; i < n_inputs && rc == 0; i++) {
+        char *at = strrchr(inputs[i], '@');
+        uint32_t addr = base;
+        if (at && !strcmp(at + 1, "next")) {
+            *at = '\0';
+            if (i == 0) {
+                rc = host_error("uf2: %s@next has no input before it", inputs[i]);
+                break;
+            }
+            uint64_t end = (uint64_t)segments[i - 1].target + segments[i - 1].len;
+            end = (end + CHAIN_ALIGN - 1) / CHAIN_ALIGN * CHAIN_ALIGN;
+            addr = end < RP2350_FLASH_LAST_SECTOR ? (uint32_t)end : RP2350_FLASH_LAST_SECTOR;
+        } else if (at) {
+            *at = '\0';
+            if (!parse_address(at + 1, &addr) || !flash_address_ok(addr)) {
+                rc = host_error("uf2: '%s' is not a 256-byte aligned flash address", at + 1);
+                break;
+            }
+        }
+        if (!host_read_file(inputs[i], &files[i])) {
+            rc = 1;
+            break;
+        }
+        loaded++;
+        segments[i] = (uf2_segment){files[i].data, files[i].size, addr};
+        if ((uint64_t)addr + files[i].size > RP2350_FLASH_LAST_SECTOR)
+            rc = host_error("uf2: %s (%zu bytes at 0x%08x) reaches the last 4 KB flash sector, "
+                            "which RP2350-E10 reserves",
+                            inputs[i], files[i].size, addr);
     }
-    FILE *out = fopen(output, "wb");
-    int ok = out && uf2_write_flash(out, in.data, in.size, base, family);
-    if (out && fclose(out) != 0) ok = 0;
-    host_free_file(&in);
-    if (!ok) return host_error("uf2: cannot write %s", output);
-    return 0;
+    if (rc == 0) {
+        FILE *out = fopen(output, "wb");
+        int ok = out && uf2_write_segments(out, segments, n_inputs, family);
+        if (out && fclose(out) != 0) ok = 0;
+        if (!ok) rc = host_error("uf2: cannot write %s (overlapping inputs?)", output);
+    }
+    for (int i = 0; i < loaded; i++) host_free_file(&files[i]);
+    return rc;
 }

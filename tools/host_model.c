@@ -16,15 +16,16 @@ static void print_config_error(const char *path, pl_status st, const char *why,
 }
 
 /* Gives the transformer its run-state memory for a validated config. */
-static int init_transformer(host_model *m, const char *path, const pl_config *cfg)
+static int init_transformer(host_model *m, const char *path, const pl_config *cfg,
+                            const pl_options *opt)
 {
-    size_t arena_size = pl_transformer_arena_size(cfg);
+    size_t arena_size = pl_transformer_arena_size(cfg, opt);
     m->arena = arena_size ? aligned_alloc(16, (arena_size + 15) & ~(size_t)15) : NULL;
     if (!m->arena) {
         host_error("%s: cannot allocate %zu bytes of run state", path, arena_size);
         return 0;
     }
-    pl_status st = pl_transformer_init(&m->transformer, cfg, m->arena, arena_size);
+    pl_status st = pl_transformer_init(&m->transformer, cfg, opt, m->arena, arena_size);
     if (st != PL_OK) {
         host_error("%s: %s", path, pl_status_message(st));
         return 0;
@@ -46,7 +47,7 @@ static int open_checkpoint(host_model *m, const char *path)
         print_config_error(path, st, why, &cfg);
         return 0;
     }
-    if (!init_transformer(m, path, &cfg)) return 0;
+    if (!init_transformer(m, path, &cfg, &pl_reference_options)) return 0;
     st = pl_checkpoint_bind(f->data, f->size, &cfg, m->shared_classifier, &m->transformer.w);
     if (st != PL_OK) {
         host_error("%s: %s (%zu bytes, header implies %zu)", path, pl_status_message(st), f->size,
@@ -67,7 +68,8 @@ static int open_image(host_model *m, const char *path, int use_own_tokenizer)
     }
     m->is_image = 1;
     m->shared_classifier = (img.flags & PL_IMAGE_FLAG_SHARED_CLASSIFIER) != 0;
-    if (!init_transformer(m, path, &img.cfg)) return 0;
+    pl_options opt = pl_image_options(&img);
+    if (!init_transformer(m, path, &img.cfg, &opt)) return 0;
     pl_image_bind_weights(&img, &m->transformer.w);
     if (use_own_tokenizer) pl_image_bind_tokenizer(&img, &m->tokenizer); /* checked by open */
     return 1;

@@ -41,22 +41,46 @@ static int write_e10_block(FILE *stream)
                        UF2_E10_BLOCK_ADDR, 0, 2, UF2_FAMILY_ABSOLUTE, payload, sizeof(payload));
 }
 
+static uint32_t pages(size_t len) { return (uint32_t)((len + UF2_PAYLOAD_SIZE - 1) / UF2_PAYLOAD_SIZE); }
+
+static int segment_ok(const uf2_segment *s)
+{
+    if (s->target % UF2_PAYLOAD_SIZE != 0 || s->target < RP2350_XIP_BASE) return 0;
+    return (uint64_t)s->target + s->len <= RP2350_FLASH_LAST_SECTOR; /* keep the E10 sector free */
+}
+
+int uf2_write_segments(FILE *stream, const uf2_segment *segments, int count, uint32_t family)
+{
+    uint32_t blocks = 0;
+    for (int i = 0; i < count; i++) {
+        if (!segment_ok(&segments[i])) return 0;
+        for (int k = 0; k < i; k++) {
+            uint64_t a0 = segments[i].target, a1 = a0 + pages(segments[i].len) * UF2_PAYLOAD_SIZE;
+            uint64_t b0 = segments[k].target, b1 = b0 + pages(segments[k].len) * UF2_PAYLOAD_SIZE;
+            if (a0 < b1 && b0 < a1) return 0;
+        }
+        blocks += pages(segments[i].len);
+    }
+    if (!write_e10_block(stream)) return 0;
+    uint32_t block_no = 0;
+    for (int i = 0; i < count; i++) {
+        const uf2_segment *s = &segments[i];
+        for (uint32_t p = 0; p < pages(s->len); p++, block_no++) {
+            size_t off = (size_t)p * UF2_PAYLOAD_SIZE;
+            size_t n = s->len - off < UF2_PAYLOAD_SIZE ? s->len - off : UF2_PAYLOAD_SIZE;
+            uint8_t page[UF2_PAYLOAD_SIZE] = {0};
+            memcpy(page, s->data + off, n);
+            if (!write_block(stream, UF2_FLAG_FAMILY_ID_PRESENT, s->target + (uint32_t)off,
+                             block_no, blocks, family, page, sizeof(page)))
+                return 0;
+        }
+    }
+    return 1;
+}
+
 int uf2_write_flash(FILE *stream, const uint8_t *data, size_t len, uint32_t target,
                     uint32_t family)
 {
-    if (target % UF2_PAYLOAD_SIZE != 0 || target < RP2350_XIP_BASE) return 0;
-    uint64_t end = (uint64_t)target + len;
-    if (end > RP2350_FLASH_LAST_SECTOR) return 0; /* keep the E10 sector free */
-    uint32_t blocks = (uint32_t)((len + UF2_PAYLOAD_SIZE - 1) / UF2_PAYLOAD_SIZE);
-    if (!write_e10_block(stream)) return 0;
-    for (uint32_t i = 0; i < blocks; i++) {
-        size_t off = (size_t)i * UF2_PAYLOAD_SIZE;
-        size_t n = len - off < UF2_PAYLOAD_SIZE ? len - off : UF2_PAYLOAD_SIZE;
-        uint8_t page[UF2_PAYLOAD_SIZE] = {0};
-        memcpy(page, data + off, n);
-        if (!write_block(stream, UF2_FLAG_FAMILY_ID_PRESENT, target + (uint32_t)off, i, blocks,
-                         family, page, sizeof(page)))
-            return 0;
-    }
-    return 1;
+    uf2_segment s = {data, len, target};
+    return uf2_write_segments(stream, &s, 1, family);
 }

@@ -33,9 +33,19 @@
 #define RP2350_FLASH_LAST_SECTOR (RP2350_XIP_BASE + RP2350_FLASH_MAX - 4096)
 #define UF2_EXTENSION_RP2_IGNORE_BLOCK 0x9957E304u
 
-/* Writes data (len bytes) to stream as UF2 blocks starting at flash address
- * target (256-aligned), preceded by the E10 dummy block. Returns 0 on a
- * write error, a misaligned target, or data reaching the last sector. */
+/* One contiguous piece of flash content. */
+typedef struct {
+    const uint8_t *data;
+    size_t len;
+    uint32_t target; /* flash address, 256-byte aligned */
+} uf2_segment;
+
+/* Writes the segments (in order, as one transfer) to stream as UF2 blocks,
+ * preceded by the E10 dummy block. Returns 0 on a write error, a misaligned
+ * target, overlapping segments, or data reaching the last flash sector. */
+int uf2_write_segments(FILE *stream, const uf2_segment *segments, int count, uint32_t family);
+
+/* The same for a single segment. */
 int uf2_write_flash(FILE *stream, const uint8_t *data, size_t len, uint32_t target,
                     uint32_t family);
 

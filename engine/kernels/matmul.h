@@ -19,6 +19,14 @@ void pl_matmul_f32(float *out, const float *x, const float *w, int32_t cols, int
                    int32_t row_end);
 void pl_matmul_q8(float *out, const pl_qvec *x, const int8_t *w, const float *scales,
                   int32_t cols, int32_t row_begin, int32_t row_end);
+/* The portable int8 kernel, which pl_matmul_q8 is unless a SIMD version
+ * takes over (the device's self-test compares the two). */
+void pl_matmul_q8_portable(float *out, const pl_qvec *x, const int8_t *w, const float *scales,
+                           int32_t cols, int32_t row_begin, int32_t row_end);
+/* The Arm DSP version (matmul_q8_dsp.c): 0 when it cannot take these
+ * arguments (no x->pairs, unaligned rows or groups). */
+int pl_matmul_q8_dsp(float *out, const pl_qvec *x, const int8_t *w, const float *scales,
+                     int32_t cols, int32_t row_begin, int32_t row_end);
 void pl_matmul_q4(float *out, const pl_qvec *x, const uint8_t *w, const uint16_t *scales,
                   int32_t cols, int32_t row_begin, int32_t row_end);
 

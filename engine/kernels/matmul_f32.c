@@ -1,8 +1,12 @@
 /* matmul_f32.c - portable float32 matrix-vector kernel.
  *
- * Eight (then four, then one) rows at a time: independent sums keep the FPU
- * pipeline busy (a single running sum stalls on each add's latency), while
- * each row's sum still runs in llama2.c's order, so results are
+ * On a PC: eight (then four, then one) rows at a time: independent sums
+ * keep the FPU pipeline busy (a single running sum stalls on each add's
+ * latency). On an Arm microcontroller, one row at a time: there the f32
+ * weights stream from PSRAM or flash through the XIP cache, and reading
+ * them in address order lets the QSPI interface chain line fills (about
+ * half the cycles per line of scattered reads: docs/performance.md). Each
+ * row's sum runs in llama2.c's order either way, so results are
  * bit-identical to run.c.
  */
 #include "matmul.h"
@@ -11,6 +15,7 @@ void pl_matmul_f32(float *out, const float *x, const float *w, int32_t n, int32_
                    int32_t row_end)
 {
     int32_t r = row_begin;
+#if !defined(__ARM_ARCH)
     for (; r + 8 <= row_end; r += 8) {
         const float *w0 = w + (size_t)r * n;
         float s[8] = {0};
@@ -36,6 +41,7 @@ void pl_matmul_f32(float *out, const float *x, const float *w, int32_t n, int32_
         out[r + 2] = s2;
         out[r + 3] = s3;
     }
+#endif
     for (; r < row_end; r++) {
         const float *wr = w + (size_t)r * n;
         float s = 0.0f;

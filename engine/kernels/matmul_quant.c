@@ -7,8 +7,19 @@
  */
 #include "matmul.h"
 
+#include "dsp.h"
+
 void pl_matmul_q8(float *out, const pl_qvec *x, const int8_t *w, const float *scales,
                   int32_t cols, int32_t row_begin, int32_t row_end)
+{
+#if PL_ARM_DSP
+    if (pl_matmul_q8_dsp(out, x, w, scales, cols, row_begin, row_end)) return;
+#endif
+    pl_matmul_q8_portable(out, x, w, scales, cols, row_begin, row_end);
+}
+
+void pl_matmul_q8_portable(float *out, const pl_qvec *x, const int8_t *w, const float *scales,
+                           int32_t cols, int32_t row_begin, int32_t row_end)
 {
     int32_t group = x->group, groups = cols / group;
     for (int32_t r = row_begin; r < row_end; r++) {

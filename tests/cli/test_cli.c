@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,6 +246,41 @@ static void steps_clamp_to_context(void **state)
     free(exact);
 }
 
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* INPUT@next: the next 4 KB boundary after the previous input. */
+static void uf2_chains_inputs_at_next(void **state)
+{
+    (void)state;
+    static unsigned char a[5000], b[300];
+    memset(a, 0xA5, sizeof(a));
+    memset(b, 0x5A, sizeof(b));
+    const char *pa = testenv_tmp("chain-a.bin"), *pb = testenv_tmp("chain-b.bin");
+    write_bytes(pa, a, sizeof(a));
+    write_bytes(pb, b, sizeof(b));
+    char arg_a[512], arg_b[512];
+    snprintf(arg_a, sizeof(arg_a), "%s@0x10080000", pa);
+    snprintf(arg_b, sizeof(arg_b), "%s@next", pb);
+    const char *out = testenv_tmp("chain.uf2");
+    proc_result r = picollama("uf2", arg_a, arg_b, "-o", out, NULL);
+    assert_int_equal(r.exit_code, 0);
+    proc_free(&r);
+    size_t len;
+    unsigned char *u = (unsigned char *)testenv_read(out, &len);
+    assert_non_null(u);
+    assert_int_equal(len, (1 + 20 + 2) * 512); /* E10 block, 20 + 2 pages */
+    assert_int_equal(le32(u + 512 * 20 + 12), 0x10080000u + 19 * 256);
+    assert_int_equal(le32(u + 512 * 21 + 12), 0x10082000u);
+    assert_int_equal(u[512 * 21 + 32], 0x5A);
+    assert_int_equal(le32(u + 512 * 22 + 12), 0x10082100u);
+    free(u);
+    snprintf(arg_a, sizeof(arg_a), "%s@next", pa);
+    expect_error(picollama("uf2", arg_a, "-o", out, NULL), "has no input before it");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +293,7 @@ int main(void)
         cmocka_unit_test(other_shapes_run_end_to_end),
         cmocka_unit_test(vocab_32000_with_llama_tokenizer),
         cmocka_unit_test(steps_clamp_to_context),
+        cmocka_unit_test(uf2_chains_inputs_at_next),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,10 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pl_config cfg;
     int shared;
     if (pl_checkpoint_read_config(copy, size, &cfg, &shared, NULL) == PL_OK) {
-        size_t arena_size = pl_transformer_arena_size(&cfg);
+        size_t arena_size = pl_transformer_arena_size(&cfg, NULL);
         void *arena = arena_size && arena_size <= MAX_ARENA ? malloc(arena_size) : NULL;
         pl_transformer t;
-        if (arena && pl_transformer_init(&t, &cfg, arena, arena_size) == PL_OK &&
+        if (arena && pl_transformer_init(&t, &cfg, NULL, arena, arena_size) == PL_OK &&
             pl_checkpoint_bind(copy, size, &cfg, shared, &t.w) == PL_OK) {
             if (pl_checkpoint_size(&cfg, shared) != size) abort();
             for (int32_t pos = 0; pos < 2 && pos < cfg.seq_len; pos++)

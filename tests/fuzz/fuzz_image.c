@@ -29,10 +29,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             size_t len;
             pl_decode(&tok, i ? ids[i - 1] : 1, ids[i], &len);
         }
-        size_t arena_size = pl_transformer_arena_size(&img.cfg);
+        /* the options the host picks for this image's precision */
+        pl_options opt = pl_image_options(&img);
+        size_t arena_size = pl_transformer_arena_size(&img.cfg, &opt);
         void *arena = arena_size && arena_size <= MAX_ARENA ? malloc(arena_size) : NULL;
         pl_transformer t;
-        if (arena && pl_transformer_init(&t, &img.cfg, arena, arena_size) == PL_OK) {
+        if (arena && pl_transformer_init(&t, &img.cfg, &opt, arena, arena_size) == PL_OK) {
             pl_image_bind_weights(&img, &t.w);
             for (int32_t pos = 0; pos < 2 && pos < img.cfg.seq_len; pos++)
                 pl_forward(&t, pos % img.cfg.vocab_size, pos);

@@ -52,9 +52,9 @@ static void make_source(source_model *m, int shared)
     float *w = (float *)((char *)m->file + 28);
     for (size_t i = 0; i < (m->len - 28) / 4; i++) w[i] = rnd();
     assert_int_equal(pl_checkpoint_read_config(m->file, m->len, &m->cfg, &m->shared, NULL), PL_OK);
-    size_t n = pl_transformer_arena_size(&m->cfg);
+    size_t n = pl_transformer_arena_size(&m->cfg, NULL);
     m->arena = malloc(n);
-    assert_int_equal(pl_transformer_init(&m->t, &m->cfg, m->arena, n), PL_OK);
+    assert_int_equal(pl_transformer_init(&m->t, &m->cfg, NULL, m->arena, n), PL_OK);
     assert_int_equal(pl_checkpoint_bind(m->file, m->len, &m->cfg, m->shared, &m->t.w), PL_OK);
     const char *tok_path = testenv_model("tok512.bin");
     assert_non_null(tok_path);
@@ -91,10 +91,10 @@ static float *run_image(const uint8_t *img, size_t size, int positions)
     const char *why = NULL;
     pl_status st = pl_image_open(&im, img, size, 1, &why);
     if (st != PL_OK) fail_msg("image refused: %s", why);
-    size_t n = pl_transformer_arena_size(&im.cfg);
+    size_t n = pl_transformer_arena_size(&im.cfg, NULL);
     void *arena = malloc(n);
     pl_transformer t;
-    assert_int_equal(pl_transformer_init(&t, &im.cfg, arena, n), PL_OK);
+    assert_int_equal(pl_transformer_init(&t, &im.cfg, NULL, arena, n), PL_OK);
     pl_image_bind_weights(&im, &t.w);
     float *logits = malloc(sizeof(float) * im.cfg.vocab_size);
     for (int pos = 0; pos < positions; pos++)

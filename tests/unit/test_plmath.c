@@ -58,6 +58,28 @@ static void expf_matches_glibc_on_every_float(void **state)
     check_expf_range(0x80000000u, 0xff800000u, 1); /* -0 .. -inf */
 }
 
+/* The device's single-precision path must agree wherever it answers (a
+ * full sweep of every float was run when it was written: no difference). */
+static void expf_float_path_matches_glibc(void **state)
+{
+    (void)state;
+    long mismatches = 0, answered = 0, tried = 0;
+    for (uint64_t u = 0; u <= 0xffffffffu; u += 61) {
+        float x = from_bits((uint32_t)u), got;
+        if (!(x > -64.0f && x < 64.0f)) continue;
+        tried++;
+        if (!pl_expf_float_path(x, &got)) continue;
+        answered++;
+        float want = expf(x);
+        if (same_float(want, got)) continue;
+        if (in_list(x, fma_expf_inputs, 2)) continue;
+        if (mismatches++ < 5) print_error("float path expf(%a): glibc %a, engine %a\n", x, want, got);
+    }
+    assert_int_equal(mismatches, 0);
+    /* it must answer nearly always, or the device is slow */
+    assert_true(answered > tried * 98 / 100);
+}
+
 static void expf_special_values(void **state)
 {
     (void)state;
@@ -67,6 +89,39 @@ static void expf_special_values(void **state)
     assert_true(pl_expf(0.0f) == 1.0f);
     assert_true(isinf(pl_expf(89.0f)));
     assert_true(pl_expf(-104.0f) == 0.0f);
+}
+
+/* pl_expf_fast: relative error below 4e-7 on every 61st float of its
+ * normal range (both signs, ~35 million values), exact 0 / inf / nan at
+ * the ends. */
+static void expf_fast_error_bound(void **state)
+{
+    (void)state;
+    double worst = 0.0;
+    float worst_x = 0.0f;
+    for (int sign = 0; sign < 2; sign++) {
+        for (uint64_t b = 0; b < 0x7f800000u; b += 61) {
+            uint32_t u = (uint32_t)b | (sign ? 0x80000000u : 0);
+            float x;
+            memcpy(&x, &u, 4);
+            if (x <= -87.33654f || x > 88.72283f) continue;
+            double want = exp((double)x);
+            double err = fabs((double)pl_expf_fast(x) - want) / want;
+            if (err > worst) {
+                worst = err;
+                worst_x = x;
+            }
+        }
+    }
+    print_message("pl_expf_fast: worst relative error %.3g at %a\n", worst, worst_x);
+    assert_true(worst < 4e-7);
+    assert_true(pl_expf_fast(-87.34f) == 0.0f && pl_expf_fast(-1000.0f) == 0.0f);
+    assert_true(isinf(pl_expf_fast(88.73f)));
+    assert_true(isnan(pl_expf_fast(NAN)));
+    assert_true(pl_expf_fast(0.0f) == 1.0f);
+    /* the two-step scaling at both ends of the range stays accurate */
+    assert_true(fabs(pl_expf_fast(-87.0f) / exp(-87.0) - 1.0) < 4e-7);
+    assert_true(fabs(pl_expf_fast(88.7f) / exp((double)88.7f) - 1.0) < 4e-7);
 }
 
 static void check_sincos(float x, long *mismatches)
@@ -146,7 +201,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(expf_special_values),
+        cmocka_unit_test(expf_float_path_matches_glibc),
         cmocka_unit_test(softmax_sums_to_one_and_orders),
+        cmocka_unit_test(expf_fast_error_bound),
         cmocka_unit_test(powf_matches_glibc_on_positive_bases),
         cmocka_unit_test(rope_angles_match_glibc),
         cmocka_unit_test(sincosf_matches_glibc),

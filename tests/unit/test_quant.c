@@ -62,7 +62,7 @@ static void activations_quantize_within_half_a_step(void **state)
     float x[64];
     int16_t q[64];
     float scales[4];
-    pl_qvec v = {q, scales, 0, 0};
+    pl_qvec v = {q, scales, 0, 0, NULL};
     for (int i = 0; i < 64; i++) x[i] = sinf(i * 0.37f) * (i % 16 == 3 ? 50.0f : 1.0f);
     x[40] = x[41] = 0;
     for (int i = 48; i < 64; i++) x[i] = 0; /* an all-zero group */
@@ -131,7 +131,7 @@ static void q8_kernel_is_the_formula_and_close_to_float(void **state)
     float s[7 * 3], out[7];
     int16_t xq_q[96];
     float xq_s[3];
-    pl_qvec xq = {xq_q, xq_s, 0, 0};
+    pl_qvec xq = {xq_q, xq_s, 0, 0, NULL};
     pl_quantize_q8(w, rows, cols, group, q, s);
     pl_quantize_activations(&xq, x, cols, group);
     pl_matmul_q8(out, &xq, q, s, cols, 0, rows);
@@ -160,7 +160,7 @@ static void q4_kernel_matches_dequantized_math(void **state)
     float out[6];
     int16_t xq_q[64];
     float xq_s[2];
-    pl_qvec xq = {xq_q, xq_s, 0, 0};
+    pl_qvec xq = {xq_q, xq_s, 0, 0, NULL};
     pl_quantize_q4(w, rows, cols, group, q, s);
     pl_quantize_activations(&xq, x, cols, group);
     pl_matmul_q4(out, &xq, q, s, cols, 0, rows);

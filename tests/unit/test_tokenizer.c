@@ -165,10 +165,12 @@ static void malformed_tokenizers_are_refused(void **state)
     assert_int_equal(pl_tokenizer_build(&t, buf, 14, 2, mem, sizeof(mem)), PL_E_VOCAB_MISMATCH);
     assert_int_equal(pl_tokenizer_build(&t, buf, 14, 1, mem, 4), PL_E_NO_MEMORY);
     assert_int_equal(pl_tokenizer_build(&t, buf, 14, 1, mem, sizeof(mem)), PL_OK);
-    /* a vocabulary without " " or byte tokens cannot encode text */
+    /* a vocabulary without " " or byte tokens cannot encode text, and one
+     * without BOS cannot even encode an empty prompt */
     int32_t ids[16];
     int32_t n;
-    assert_int_equal(pl_encode(&t, "ab", 1, 0, ids, 16, &n), PL_E_ENCODE);
+    assert_int_equal(pl_encode(&t, "ab", 0, 0, ids, 16, &n), PL_E_ENCODE);
+    assert_int_equal(pl_encode(&t, "", 1, 0, ids, 16, &n), PL_E_ENCODE);
 }
 
 int main(void)

@@ -80,7 +80,8 @@ static void ref_forward(ref_model *m, int token, int pos, double *logits)
     const pl_config *c = m->c;
     int dim = c->dim, hs = dim / c->n_heads, kv_dim = hs * c->n_kv_heads;
     int group = c->n_heads / c->n_kv_heads;
-    double x[512], xb[512], q[512], att[512], hb[1024], hb2[1024], tmp[512];
+    double x[512], xb[512], q[512], att[2048], hb[1024], hb2[1024], tmp[512];
+    assert_true(dim <= 512 && c->hidden_dim <= 1024 && c->seq_len <= 2048);
     for (int i = 0; i < dim; i++) x[i] = f32(&m->w->embedding, token, i);
     for (int l = 0; l < c->n_layers; l++) {
         const pl_layer_weights *L = &m->w->layers[l];
@@ -121,7 +122,11 @@ static void ref_forward(ref_model *m, int token, int pos, double *logits)
     ref_matvec(logits, &m->w->classifier, xb);
 }
 
-static void check_shape(pl_config c, int shared, uint64_t seed)
+/* Runs every position of a random model of shape c with options opt and
+ * checks the logits against the double-precision reference: the worst
+ * error relative to the largest logit stays within tolerance. */
+static void check_shape_with(pl_config c, int shared, uint64_t seed, const pl_options *opt,
+                             double tolerance)
 {
     rng_state = seed;
     size_t len;
@@ -130,10 +135,10 @@ static void check_shape(pl_config c, int shared, uint64_t seed)
     int got_shared;
     assert_int_equal(pl_checkpoint_read_config(file, len, &got, &got_shared, NULL), PL_OK);
     assert_int_equal(got_shared, shared);
-    size_t arena_size = pl_transformer_arena_size(&got);
+    size_t arena_size = pl_transformer_arena_size(&got, opt);
     void *arena = malloc(arena_size);
     pl_transformer t;
-    assert_int_equal(pl_transformer_init(&t, &got, arena, arena_size), PL_OK);
+    assert_int_equal(pl_transformer_init(&t, &got, opt, arena, arena_size), PL_OK);
     assert_int_equal(pl_checkpoint_bind(file, len, &got, got_shared, &t.w), PL_OK);
 
     int kv_dim = c.dim / c.n_heads * c.n_kv_heads;
@@ -150,8 +155,8 @@ static void check_shape(pl_config c, int shared, uint64_t seed)
         for (int i = 0; i < c.vocab_size; i++) scale = fmax(scale, fabs(want[i]));
         for (int i = 0; i < c.vocab_size; i++) worst = fmax(worst, fabs(logits[i] - want[i]) / scale);
     }
-    if (worst > 1e-4) print_error("worst relative logit error %g\n", worst);
-    assert_true(worst <= 1e-4);
+    if (worst > tolerance) print_error("worst relative logit error %g\n", worst);
+    assert_true(worst <= tolerance);
     /* out-of-range inputs are refused, not read */
     assert_null(pl_forward(&t, c.vocab_size, 0));
     assert_null(pl_forward(&t, -1, 0));
@@ -163,11 +168,130 @@ static void check_shape(pl_config c, int shared, uint64_t seed)
     free(file);
 }
 
+static void check_shape(pl_config c, int shared, uint64_t seed)
+{
+    check_shape_with(c, shared, seed, NULL, 1e-4);
+}
+
+static const pl_options compact_fast = {PL_KV_COMPACT, 1, 1};
+
 static void gqa_1_to_1(void **state) { (void)state; check_shape((pl_config){64, 96, 2, 8, 8, 64, 24}, 1, 1); }
 static void gqa_2_to_1(void **state) { (void)state; check_shape((pl_config){64, 172, 2, 8, 4, 64, 24}, 1, 2); }
 static void gqa_3_to_1(void **state) { (void)state; check_shape((pl_config){48, 80, 3, 6, 2, 50, 20}, 1, 3); }
 static void separate_classifier(void **state) { (void)state; check_shape((pl_config){32, 64, 2, 4, 4, 40, 16}, 0, 4); }
 static void multi_query(void **state) { (void)state; check_shape((pl_config){32, 48, 1, 4, 1, 30, 16}, 1, 5); }
+
+/* int16 keys / int8 values: close to the exact model, in every shape. */
+static void compact_kv_gqa_2_to_1(void **state)
+{
+    (void)state;
+    check_shape_with((pl_config){64, 172, 2, 8, 4, 64, 24}, 1, 2, &compact_fast, 2e-2);
+}
+static void compact_kv_wide_heads(void **state) /* 48-value heads: a smaller key range */
+{
+    (void)state;
+    check_shape_with((pl_config){96, 128, 2, 2, 1, 40, 16}, 0, 6, &compact_fast, 2e-2);
+}
+static void compact_kv_long_context(void **state) /* more positions than one int32 mix sum */
+{
+    (void)state;
+    check_shape_with((pl_config){16, 24, 1, 2, 1, 20, 1100}, 1, 7, &compact_fast, 2e-2);
+}
+
+/* The logits of every position of a model, its KV cache split after
+ * count0 positions (0: not split). */
+static float *run_split(const float *file, size_t len, const pl_config *c, const pl_options *opt,
+                        int32_t count0)
+{
+    float *all = malloc(sizeof(float) * (size_t)c->vocab_size * (size_t)c->seq_len);
+    pl_transformer t;
+    size_t state_size = pl_transformer_state_size(c, opt);
+    void *state = malloc(state_size), *arena = NULL, *kv0 = NULL, *kv1 = NULL;
+    if (count0 == 0) {
+        arena = malloc(pl_transformer_arena_size(c, opt));
+        assert_int_equal(pl_transformer_init(&t, c, opt, arena, pl_transformer_arena_size(c, opt)),
+                         PL_OK);
+    } else {
+        size_t size0 = pl_kv_size(c, opt->kv, count0);
+        size_t size1 = pl_kv_size(c, opt->kv, c->seq_len - count0);
+        assert_int_equal(pl_kv_positions(c, opt->kv, size0), count0);
+        kv0 = aligned_alloc(16, size0);
+        kv1 = aligned_alloc(16, size1 ? (size1 + 15) / 16 * 16 : 16);
+        assert_int_equal(pl_transformer_init_split(&t, c, opt, state, state_size, kv0, size0,
+                                                   kv1, size1),
+                         PL_OK);
+        assert_int_equal(t.s.kv.segments, count0 < c->seq_len ? 2 : 1);
+    }
+    assert_int_equal(pl_checkpoint_bind(file, len, c, 1, &t.w), PL_OK);
+    for (int32_t pos = 0; pos < c->seq_len; pos++) {
+        const float *logits = pl_forward(&t, (pos * 5 + 1) % c->vocab_size, pos);
+        memcpy(all + (size_t)pos * c->vocab_size, logits, sizeof(float) * c->vocab_size);
+    }
+    free(state);
+    free(arena);
+    free(kv0);
+    free(kv1);
+    return all;
+}
+
+/* Where the KV cache is split between two memories changes no bit. */
+static void kv_split_is_invisible(void **state)
+{
+    (void)state;
+    pl_config c = {32, 48, 2, 4, 2, 30, 20};
+    rng_state = 11;
+    size_t len;
+    float *file = make_model(&c, 1, &len);
+    const pl_options *options[2] = {&pl_reference_options, &compact_fast};
+    for (int o = 0; o < 2; o++) {
+        float *whole = run_split(file, len, &c, options[o], 0);
+        int32_t splits[] = {1, 7, 19, 20};
+        for (size_t i = 0; i < sizeof(splits) / sizeof(splits[0]); i++) {
+            float *split = run_split(file, len, &c, options[o], splits[i]);
+            assert_memory_equal(whole, split, sizeof(float) * c.vocab_size * c.seq_len);
+            free(split);
+        }
+        free(whole);
+    }
+    free(file);
+}
+
+static void kv_split_bad_arguments(void **state)
+{
+    (void)state;
+    pl_config c = {32, 48, 2, 4, 2, 30, 20};
+    pl_transformer t;
+    size_t state_size = pl_transformer_state_size(&c, &compact_fast);
+    void *st = malloc(state_size);
+    size_t half = pl_kv_size(&c, PL_KV_COMPACT, 10);
+    uint8_t *kv0 = aligned_alloc(16, half), *kv1 = aligned_alloc(16, half);
+    /* no first segment; misaligned; too small for one position */
+    assert_int_equal(pl_transformer_init_split(&t, &c, &compact_fast, st, state_size, NULL, half,
+                                               kv1, half), PL_E_ARG);
+    assert_int_equal(pl_transformer_init_split(&t, &c, &compact_fast, st, state_size, kv0 + 4,
+                                               half - 16, kv1, half), PL_E_ALIGN);
+    assert_int_equal(pl_transformer_init_split(&t, &c, &compact_fast, st, state_size, kv0, 8,
+                                               kv1, half), PL_E_NO_MEMORY);
+    /* the rest has nowhere to go, or too little room */
+    assert_int_equal(pl_transformer_init_split(&t, &c, &compact_fast, st, state_size, kv0, half,
+                                               NULL, 0), PL_E_NO_MEMORY);
+    assert_int_equal(pl_transformer_init_split(&t, &c, &compact_fast, st, state_size, kv0, half,
+                                               kv1, half - 1), PL_E_NO_MEMORY);
+    /* state too small */
+    assert_int_equal(pl_transformer_init_split(&t, &c, &compact_fast, st, state_size / 2, kv0,
+                                               half, kv1, half), PL_E_NO_MEMORY);
+    assert_int_equal(pl_transformer_init_split(&t, &c, &compact_fast, st, state_size, kv0, half,
+                                               kv1, half), PL_OK);
+    /* a position of a layer: 8 bytes per kv value as floats, 3 (+ two
+     * float scales) compact, up to 16 bytes of alignment per array */
+    size_t rows = (size_t)c.n_layers * 512, kv_dim = 16;
+    assert_int_equal(pl_kv_size(&c, PL_KV_F32, 512), rows * 8 * kv_dim);
+    size_t q = pl_kv_size(&c, PL_KV_COMPACT, 512);
+    assert_true(q >= rows * (3 * kv_dim + 8) && q < rows * (3 * kv_dim + 8) + 64);
+    free(st);
+    free(kv0);
+    free(kv1);
+}
 
 int main(void)
 {
@@ -177,6 +301,11 @@ int main(void)
         cmocka_unit_test(gqa_3_to_1),
         cmocka_unit_test(separate_classifier),
         cmocka_unit_test(multi_query),
+        cmocka_unit_test(compact_kv_gqa_2_to_1),
+        cmocka_unit_test(compact_kv_wide_heads),
+        cmocka_unit_test(compact_kv_long_context),
+        cmocka_unit_test(kv_split_is_invisible),
+        cmocka_unit_test(kv_split_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

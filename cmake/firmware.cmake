@@ -1,0 +1,46 @@
+# firmware.cmake - builds the RP2350 firmware (firmware/, cross-compiled) as
+# part of the host build: packs stories260K as an f32 and a q8 image when
+# the model is found ($PICOLLAMA_MODELS, models/, ../shared/models/) and
+# embeds both in pico_llama.uf2's model slot, one after the other.
+include(ExternalProject)
+
+set(_model_dirs "$ENV{PICOLLAMA_MODELS}" "${CMAKE_SOURCE_DIR}/models" "${CMAKE_SOURCE_DIR}/../shared/models")
+set(FIRMWARE_MODEL_CHECKPOINT "")
+foreach(dir IN LISTS _model_dirs)
+  if(dir AND EXISTS "${dir}/stories260K.bin" AND EXISTS "${dir}/tok512.bin" AND NOT FIRMWARE_MODEL_CHECKPOINT)
+    set(FIRMWARE_MODEL_CHECKPOINT "${dir}/stories260K.bin")
+    set(FIRMWARE_MODEL_TOKENIZER "${dir}/tok512.bin")
+  endif()
+endforeach()
+
+set(FIRMWARE_MODEL_IMAGES "")
+if(FIRMWARE_MODEL_CHECKPOINT)
+  foreach(precision f32 q8)
+    set(image ${CMAKE_BINARY_DIR}/models/stories260K-${precision}.img)
+    add_custom_command(OUTPUT ${image}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/models
+      COMMAND picollama pack ${FIRMWARE_MODEL_CHECKPOINT} ${FIRMWARE_MODEL_TOKENIZER} -q ${precision} -o ${image}
+      DEPENDS picollama ${FIRMWARE_MODEL_CHECKPOINT} ${FIRMWARE_MODEL_TOKENIZER}
+      COMMENT "Packing stories260K (${precision}) for the firmware's model slot")
+    list(APPEND FIRMWARE_MODEL_IMAGES ${image})
+  endforeach()
+  message(STATUS "firmware: embedding ${FIRMWARE_MODEL_CHECKPOINT} (f32 and q8)")
+else()
+  message(STATUS "firmware: stories260K.bin/tok512.bin not found ($PICOLLAMA_MODELS, models/, ../shared/models/): pico_llama.uf2 is built without a model ('make models' fetches it)")
+endif()
+add_custom_target(firmware_model DEPENDS ${FIRMWARE_MODEL_IMAGES})
+string(REPLACE ";" "|" _images_arg "${FIRMWARE_MODEL_IMAGES}")
+
+ExternalProject_Add(firmware
+  SOURCE_DIR ${CMAKE_SOURCE_DIR}/firmware
+  BINARY_DIR ${CMAKE_BINARY_DIR}/firmware
+  CMAKE_ARGS
+    -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/arm-none-eabi.cmake
+    -DCMAKE_BUILD_TYPE=Release
+    -DPICOLLAMA_TOOL=$<TARGET_FILE:picollama>
+    -DPICOLLAMA_MODEL_IMAGES=${_images_arg}
+  BUILD_ALWAYS ON
+  INSTALL_COMMAND ""
+  DEPENDS picollama firmware_model)
+set(PICOLLAMA_FIRMWARE_UF2 ${CMAKE_BINARY_DIR}/firmware/pico_llama.uf2)
+set(PICOLLAMA_FIRMWARE_ELF ${CMAKE_BINARY_DIR}/firmware/pico_llama.elf)

@@ -1,0 +1,245 @@
+/* matmul_q8_dsp.c - the int8 matrix-vector product with the Arm DSP
+ * extension (dsp.h).
+ *
+ * SXTB16 turns a word of four int8 weights into two pairs of int16: its
+ * even bytes (w0, w2) and, rotated by 8, its odd bytes (w1, w3). SMLAD
+ * multiplies a pair with the matching pair of activations - qvec.pairs
+ * keeps them in the order x0 x2 x1 x3 - and adds both products to the
+ * group's sum: four multiply-adds per word in five instructions. Four rows
+ * share each load of the activations. The sums are the portable kernel's,
+ * exactly, and so is the float arithmetic after them.
+ */
+#include "dsp.h"
+
+#if PL_ARM_DSP
+#include "matmul.h"
+
+/* acc + the four products of a word of weights with its activations.
+ * (Inline assembly only because GCC does not fold the rotation into
+ * SXTB16.) */
+static inline int32_t mac4(uint32_t w, uint32_t even_x, uint32_t odd_x, int32_t acc)
+{
+    uint32_t even_w, odd_w;
+    __asm__("sxtb16 %[e], %[w]\n\t"
+            "sxtb16 %[o], %[w], ror #8\n\t"
+            "smlad %[acc], %[e], %[ex], %[acc]\n\t"
+            "smlad %[acc], %[o], %[ox], %[acc]"
+            : [acc] "+r"(acc), [e] "=&r"(even_w), [o] "=&r"(odd_w)
+            : [w] "r"(w), [ex] "r"(even_x), [ox] "r"(odd_x));
+    return acc;
+}
+
+/* acc[0..3] += one group of four rows (words words each; rows 0 and 1 at
+ * *wa and *wa + stride bytes, rows 2 and 3 at *wb and *wb + stride) with
+ * the activation pairs at *xp; advances the three pointers. Assembly
+ * because the loop needs all fourteen registers: the compiler's version
+ * keeps pointers on the stack. Each load is used two or more instructions
+ * later, as the M33 needs to avoid a stall. */
+/* Four rows times the same four activations: two words of activation
+ * pairs at [r1], a word of each row at [r2], [r2 + r4], [r3], [r3 + r4]
+ * (r2, r3 advance by 4); sums in r5..r8. Each load is used two or more
+ * instructions later, as the M33 needs to avoid a stall. */
+#define MAC4_ROWS                      \
+    "ldrd   r9, r10, [r1], #8\n\t"     \
+    "ldr    r11, [r2], #4\n\t"         \
+    "ldr    lr, [r2, r4]\n\t"          \
+    "sxtb16 r12, r11\n\t"              \
+    "sxtb16 r11, r11, ror #8\n\t"      \
+    "smlad  r5, r12, r9, r5\n\t"       \
+    "smlad  r5, r11, r10, r5\n\t"      \
+    "ldr    r11, [r3], #4\n\t"         \
+    "sxtb16 r12, lr\n\t"               \
+    "sxtb16 lr, lr, ror #8\n\t"        \
+    "smlad  r6, r12, r9, r6\n\t"       \
+    "smlad  r6, lr, r10, r6\n\t"       \
+    "ldr    lr, [r3, r4]\n\t"          \
+    "sxtb16 r12, r11\n\t"              \
+    "sxtb16 r11, r11, ror #8\n\t"      \
+    "smlad  r7, r12, r9, r7\n\t"       \
+    "smlad  r7, r11, r10, r7\n\t"      \
+    "sxtb16 r12, lr\n\t"               \
+    "sxtb16 lr, lr, ror #8\n\t"        \
+    "smlad  r8, r12, r9, r8\n\t"       \
+    "smlad  r8, lr, r10, r8\n\t"
+
+/* What matmul_q8_rows4 reads (the offsets are part of the assembly below). */
+typedef struct {
+    const uint32_t *x;     /* 0: activation pairs */
+    const uint32_t *row0;  /* 4: the first block's rows 0..3 = row0 + k * stride */
+    int32_t block_bytes;   /* 8: 4 * stride, from a block of rows to the next */
+    int32_t offset;        /* 12: stride - 4 (stride = bytes per row = cols) */
+    int32_t group_bytes;   /* 16: bytes of activation pairs per group */
+    const float *scales;   /* 20: the first block's row 0 weight scales */
+    int32_t scale_stride;  /* 24: bytes from a row's scales to the next row's */
+    const float *x_scales; /* 28 */
+    int32_t groups;        /* 32 */
+    float *out;            /* 36 */
+    int32_t blocks;        /* 40: blocks of four rows (at least one) */
+} matmul_q8_job;
+
+/* out[0 .. 4 * blocks) = the rows' dot products with x: per group the exact
+ * int32 sums, then val += ((float)sum * weight scale) * activation scale,
+ * groups in order. All in assembly: the integer loop needs all fourteen
+ * core registers, so everything else waits in FPU registers (s12..s31).
+ * A group of eight words (group 32, the usual one) runs unrolled. */
+__attribute__((naked, noinline)) static void matmul_q8_rows4(const matmul_q8_job *job)
+{
+    __asm__(
+        "push   {r4-r11, lr}\n\t"
+        "vpush  {s16-s31}\n\t"
+        "ldr    r4, [r0, #12]\n\t"           /* offset, for good */
+        "ldrd   r1, r2, [r0, #0]\n\t"
+        "vmov   s27, r1\n\t"                 /* x start */
+        "vmov   s24, r2\n\t"                 /* row0 of the block */
+        "ldr    r1, [r0, #8]\n\t"
+        "vmov   s29, r1\n\t"                 /* block bytes */
+        "ldrd   r1, r2, [r0, #16]\n\t"
+        "vmov   s20, r1\n\t"                 /* group bytes */
+        "vmov   s12, r2\n\t"                 /* the block's scales */
+        "ldrd   r1, r2, [r0, #24]\n\t"
+        "vmov   s22, r1\n\t"                 /* scale stride */
+        "vmov   s28, r2\n\t"                 /* x scales start */
+        "ldrd   r1, r2, [r0, #32]\n\t"
+        "vmov   s26, r1\n\t"                 /* groups */
+        "vmov   s31, r2\n\t"                 /* out */
+        "ldr    r1, [r0, #40]\n\t"
+        "vmov   s30, r1\n\t"                 /* blocks left */
+        "movs   r1, #0\n\t"
+        "vmov   s15, r1\n\t"                 /* 0.0f */
+        "5:\n\t" /* a block of four rows */
+        "vmov   r2, s24\n\t"
+        "vmov   r1, s27\n\t"
+        "vmov   r0, s28\n\t"
+        "vmov   s23, r0\n\t"
+        "vmov   r0, s12\n\t"
+        "vmov   s21, r0\n\t"
+        "vmov   r0, s26\n\t"
+        "vmov   s14, r0\n\t"                 /* groups left */
+        "add    r3, r2, r4, lsl #1\n\t"
+        "adds   r3, r3, #8\n\t"              /* row 2 = row0 + 2 * stride */
+        "vmov.f32 s16, s15\n\t"
+        "vmov.f32 s17, s15\n\t"
+        "vmov.f32 s18, s15\n\t"
+        "vmov.f32 s19, s15\n\t"
+        "4:\n\t" /* a group */
+        "vmov   r0, s20\n\t"
+        "movs   r5, #0\n\t"
+        "movs   r6, #0\n\t"
+        "movs   r7, #0\n\t"
+        "movs   r8, #0\n\t"
+        "cmp    r0, #64\n\t"
+        "beq    6f\n\t"
+        "tst    r0, #8\n\t" /* an odd number of words: one step first */
+        "add    r0, r0, r1\n\t"
+        "beq    1f\n\t"
+        MAC4_ROWS
+        "1:\n\t"
+        "cmp    r1, r0\n\t"
+        "beq    3f\n\t"
+        "2:\n\t"
+        MAC4_ROWS
+        MAC4_ROWS
+        "cmp    r1, r0\n\t"
+        "bne    2b\n\t"
+        "b      3f\n\t"
+        "6:\n\t" /* eight words */
+        MAC4_ROWS MAC4_ROWS MAC4_ROWS MAC4_ROWS
+        MAC4_ROWS MAC4_ROWS MAC4_ROWS MAC4_ROWS
+        "3:\n\t" /* the group's float step */
+        "vmov   s0, r5\n\t"
+        "vmov   s1, r6\n\t"
+        "vmov   s2, r7\n\t"
+        "vmov   s3, r8\n\t"
+        "vmov   r0, s21\n\t"
+        "vmov   lr, s22\n\t"
+        "vcvt.f32.s32 s0, s0\n\t"
+        "vcvt.f32.s32 s1, s1\n\t"
+        "vcvt.f32.s32 s2, s2\n\t"
+        "vcvt.f32.s32 s3, s3\n\t"
+        "vldr   s4, [r0]\n\t"
+        "add    r5, r0, lr\n\t"
+        "vldr   s5, [r5]\n\t"
+        "add    r5, r5, lr\n\t"
+        "vldr   s6, [r5]\n\t"
+        "add    r5, r5, lr\n\t"
+        "vldr   s7, [r5]\n\t"
+        "adds   r0, r0, #4\n\t"
+        "vmov   s21, r0\n\t"
+        "vmov   r0, s23\n\t"
+        "vmul.f32 s0, s0, s4\n\t"
+        "vmul.f32 s1, s1, s5\n\t"
+        "vldmia r0!, {s8}\n\t"
+        "vmul.f32 s2, s2, s6\n\t"
+        "vmul.f32 s3, s3, s7\n\t"
+        "vmov   s23, r0\n\t"
+        "vmul.f32 s0, s0, s8\n\t"
+        "vmul.f32 s1, s1, s8\n\t"
+        "vmul.f32 s2, s2, s8\n\t"
+        "vmul.f32 s3, s3, s8\n\t"
+        "vmov   r0, s14\n\t"
+        "vadd.f32 s16, s16, s0\n\t"
+        "vadd.f32 s17, s17, s1\n\t"
+        "vadd.f32 s18, s18, s2\n\t"
+        "vadd.f32 s19, s19, s3\n\t"
+        "subs   r0, r0, #1\n\t"
+        "vmov   s14, r0\n\t"
+        "bne    4b\n\t"
+        "vmov   r0, s31\n\t" /* the block's results */
+        "vstmia r0!, {s16-s19}\n\t"
+        "vmov   s31, r0\n\t"
+        "vmov   r0, s24\n\t"
+        "vmov   r5, s29\n\t"
+        "add    r0, r0, r5\n\t"
+        "vmov   s24, r0\n\t"
+        "vmov   r0, s12\n\t"
+        "vmov   r5, s22\n\t"
+        "add    r0, r0, r5, lsl #2\n\t"
+        "vmov   s12, r0\n\t"
+        "vmov   r0, s30\n\t"
+        "subs   r0, r0, #1\n\t"
+        "vmov   s30, r0\n\t"
+        "bne    5b\n\t"
+        "vpop   {s16-s31}\n\t"
+        "pop    {r4-r11, pc}\n\t");
+}
+
+static float one_row(const pl_qvec *x, const uint32_t *w, const float *s, int32_t groups)
+{
+    int32_t group_words = x->group / 4;
+    const uint32_t *xp = (const uint32_t *)(const void *)x->pairs;
+    float v = 0.0f;
+    for (int32_t g = 0; g < groups; g++) {
+        int32_t a = 0;
+        for (int32_t k = 0; k < group_words; k++, xp += 2) a = mac4(*w++, xp[0], xp[1], a);
+        v += ((float)a * s[g]) * x->scales[g];
+    }
+    return v;
+}
+
+int pl_matmul_q8_dsp(float *out, const pl_qvec *x, const int8_t *w, const float *scales,
+                     int32_t cols, int32_t row_begin, int32_t row_end)
+{
+    if (!x->pairs || x->group % 4 != 0 || cols % 4 != 0 || ((uintptr_t)w & 3) != 0) return 0;
+    int32_t groups = cols / x->group, r = row_begin, blocks = (row_end - row_begin) / 4;
+    const uint32_t *words = (const uint32_t *)(const void *)w;
+    if (blocks > 0) {
+        matmul_q8_job job = {(const uint32_t *)(const void *)x->pairs,
+                         words + (size_t)r * (size_t)(cols / 4),
+                         4 * cols,
+                         cols - 4,
+                         x->group * 2,
+                         scales + (size_t)r * groups,
+                         groups * 4,
+                         x->scales,
+                         groups,
+                         out + r,
+                         blocks};
+        matmul_q8_rows4(&job);
+        r += 4 * blocks;
+    }
+    for (; r < row_end; r++)
+        out[r] = one_row(x, words + (size_t)r * (size_t)(cols / 4), scales + (size_t)r * groups,
+                         groups);
+    return 1;
+}
+#endif

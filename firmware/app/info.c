@@ -1,0 +1,55 @@
+/* info.c - what the firmware found at boot, printed as the banner. */
+#include "info.h"
+
+#include "../hw/clocks.h"
+#include "console.h"
+#include "llm.h"
+#include "selftest.h"
+
+static const flash_info *flash;
+static const psram_info *psram;
+static const char *chip;
+
+void info_set(const flash_info *f, const psram_info *p, const char *chip_id)
+{
+    flash = f;
+    psram = p;
+    chip = chip_id;
+}
+
+static void print_psram(void)
+{
+    if (!psram->present) {
+        console_printf("psram: none found on QMI CS1 (GPIO47): Read ID gave KGD 0x%02x\n",
+                       psram->kgd);
+    } else if (!psram->test_passed) {
+        console_printf("psram: %u MB APS6404L found but FAILED the memory test at offset 0x%x; "
+                       "not used\n",
+                       (unsigned)(psram->size_bytes >> 20), (unsigned)psram->test_fail_offset);
+    } else {
+        console_printf("psram: %u MB APS6404L (EID 0x%02x) at %u MHz QPI, memory test passed: "
+                       "write %.1f MB/s, read %.1f MB/s\n",
+                       (unsigned)(psram->size_bytes >> 20), psram->eid,
+                       (unsigned)(psram->sck_hz / 1000000), psram->write_kbps / 1024.0,
+                       psram->read_kbps / 1024.0);
+    }
+}
+
+void info_print(void)
+{
+    console_printf("board: %s, chip ID %s\n",
+                   psram->present ? "Pimoroni Pico Plus 2 W (RP2350 + PSRAM)"
+                                  : "RP2350 board without PSRAM (e.g. Raspberry Pi Pico 2)",
+                   chip);
+    console_printf("clocks: clk_sys %u MHz, clk_peri %u MHz, clk_usb %u MHz\n",
+                   (unsigned)(clock_sys_hz() / 1000000), (unsigned)(clock_peri_hz() / 1000000),
+                   (unsigned)(USB_CLK_HZ / 1000000));
+    console_printf("flash: %u MB (JEDEC %02x %02x %02x), %s at %u MHz\n",
+                   (unsigned)(flash->size_bytes >> 20), flash->jedec[0], flash->jedec[1],
+                   flash->jedec[2], flash->fast_xip ? "quad XIP" : "XIP as the boot ROM left it",
+                   (unsigned)(flash->sck_hz / 1000000));
+    print_psram();
+    console_printf("%s\n", selftest_status());
+    console_printf("model: %s\n", llm_status());
+    llm_print_memory_map();
+}

@@ -1,0 +1,374 @@
+/* llm.c - the models in flash, where they run from, and generation on the
+ * console.
+ *
+ * The flash model slot (offset 0x80000) holds one or more model images,
+ * each starting on the first 4 KB boundary after the one before (see
+ * docs/model-format.md, "Several images in flash"); the build puts
+ * stories260K there as f32 and q8. /precision picks the image of a
+ * precision; the firmware boots with the fastest (q8 when present).
+ *
+ * Placement, fastest memory first:
+ *  - weights: a quantized image is copied into SRAM when it fits there, so
+ *    that nothing in the hot loop touches flash or PSRAM; an f32 image (and
+ *    anything SRAM cannot hold) is copied to PSRAM and read through the XIP
+ *    cache, as the reference firmware does; without PSRAM it is read in
+ *    place from flash;
+ *  - run state, sampler and prompt buffers: SRAM;
+ *  - KV cache: as many positions as SRAM still holds, the rest in PSRAM;
+ *    without PSRAM the context is shortened to what SRAM holds.
+ */
+#include "llm.h"
+
+#include <string.h>
+
+#include "../../engine/generate.h"
+#include "../../engine/image.h"
+#include "../hw/clocks.h"
+#include "../hw/regs/xip.h"
+#include "console.h"
+#include "cores.h"
+#include "fmt.h"
+#include "memory.h"
+
+#define MAX_PROMPT_CHARS 1024
+#define MAX_IMAGES 4
+#define IMAGE_CHAIN_ALIGN 4096u
+#define CTRL_C 0x03
+
+typedef struct {
+    const uint8_t *flash_addr;
+    uint32_t size;
+    pl_dtype precision;
+} stored_image;
+
+/* Where a buffer went: for /info's memory map. */
+typedef struct {
+    uintptr_t addr;
+    size_t bytes;
+    const char *place;
+} placement;
+
+static struct {
+    stored_image images[MAX_IMAGES];
+    int image_count;
+    int current; /* index into images; -1 = none usable */
+    const psram_info *psram;
+    bool ready;
+    char status[160];
+    pl_image img;
+    pl_transformer t;
+    pl_tokenizer tok;
+    placement image, state, kv[2];
+    int32_t kv_positions[2]; /* positions in each KV segment */
+    int32_t full_context;    /* the model's seq_len, before any shortening */
+    pl_prob_index *probindex;
+    int32_t *prompt_tokens;
+    uint64_t rng_state;
+    int cores;
+} llm;
+
+static const char *const precision_names[] = {"f32", "q8", "q4"};
+
+static const char *precision_name(pl_dtype d) { return d <= PL_DTYPE_Q4 ? precision_names[d] : "?"; }
+
+static void fail(const char *why)
+{
+    fmt(llm.status, sizeof(llm.status), "%s", why);
+    llm.ready = false;
+}
+
+/* ---- the images in the flash slot --------------------------------------- */
+
+/* Walks the chain of images from the slot; stops at the first place
+ * without an image magic. A damaged first image is reported; a damaged
+ * later one ends the chain. */
+static void find_images(uint32_t flash_size)
+{
+    uint32_t offset = MODEL_SLOT_FLASH_OFFSET;
+    llm.image_count = 0;
+    while (llm.image_count < MAX_IMAGES && offset < flash_size) {
+        const uint8_t *at = (const uint8_t *)(XIP_BASE + offset);
+        uint32_t room = flash_size - offset;
+        if (!pl_image_is_image(at, room)) break;
+        pl_image img;
+        const char *why = NULL;
+        pl_status st = pl_image_open(&img, at, room, 1, &why);
+        if (st != PL_OK) {
+            if (llm.image_count == 0)
+                fmt(llm.status, sizeof(llm.status),
+                    "the model in the flash slot is unusable: %s%s%s%s", pl_status_message(st),
+                    why ? " (" : "", why ? why : "", why ? ")" : "");
+            break;
+        }
+        llm.images[llm.image_count++] = (stored_image){at, img.size, pl_image_precision(&img)};
+        offset += (img.size + IMAGE_CHAIN_ALIGN - 1) / IMAGE_CHAIN_ALIGN * IMAGE_CHAIN_ALIGN;
+    }
+    if (llm.image_count == 0 && llm.status[0] == '\0')
+        fail("no model in the flash slot at 0x10080000 (flash one made with 'picollama pack -o "
+             "model.uf2')");
+}
+
+static int image_of_precision(pl_dtype d)
+{
+    for (int i = 0; i < llm.image_count; i++)
+        if (llm.images[i].precision == d) return i;
+    return -1;
+}
+
+/* ---- placement ----------------------------------------------------------- */
+
+static void *take(memory_pool *pool, size_t bytes, placement *p, const char *place)
+{
+    void *m = memory_take(pool, bytes);
+    if (m) *p = (placement){(uintptr_t)m, bytes, place};
+    return m;
+}
+
+/* The image's bytes where they run from: SRAM for a quantized image that
+ * fits, else PSRAM, else flash in place. */
+static const uint8_t *place_image(const stored_image *s)
+{
+    uint8_t *copy = NULL;
+    if (s->precision != PL_DTYPE_F32) copy = take(&sram_pool, s->size, &llm.image, "SRAM");
+    if (!copy) copy = take(&psram_pool, s->size, &llm.image, "PSRAM");
+    if (!copy) {
+        llm.image = (placement){(uintptr_t)s->flash_addr, s->size, "flash (in place)"};
+        return s->flash_addr;
+    }
+    memcpy(copy, s->flash_addr, s->size);
+    return copy;
+}
+
+/* The KV cache: SRAM first, then PSRAM, else a shorter context. */
+static bool place_kv(pl_config *cfg, pl_kv_type type, void **kv0, size_t *size0, void **kv1,
+                     size_t *size1)
+{
+    int32_t in_sram = pl_kv_positions(cfg, type, memory_free(&sram_pool));
+    int32_t rest = cfg->seq_len - in_sram;
+    *kv1 = NULL;
+    *size1 = 0;
+    if (rest > 0 && memory_free(&psram_pool) >= pl_kv_size(cfg, type, rest)) {
+        if (in_sram == 0) { /* all of it in PSRAM */
+            in_sram = cfg->seq_len;
+            rest = 0;
+            *size0 = pl_kv_size(cfg, type, in_sram);
+            *kv0 = take(&psram_pool, *size0, &llm.kv[0], "PSRAM");
+        } else {
+            *size0 = pl_kv_size(cfg, type, in_sram);
+            *kv0 = take(&sram_pool, *size0, &llm.kv[0], "SRAM");
+            *size1 = pl_kv_size(cfg, type, rest);
+            *kv1 = take(&psram_pool, *size1, &llm.kv[1], "PSRAM");
+        }
+    } else {
+        if (in_sram < 1) return false;
+        cfg->seq_len = in_sram; /* no-op when it all fits */
+        rest = 0;
+        *size0 = pl_kv_size(cfg, type, in_sram);
+        *kv0 = take(&sram_pool, *size0, &llm.kv[0], "SRAM");
+    }
+    llm.kv_positions[0] = in_sram;
+    llm.kv_positions[1] = rest;
+    return *kv0 && (rest == 0 || *kv1);
+}
+
+static bool place_engine(pl_config *cfg, const pl_options *opt)
+{
+    size_t vocab = (size_t)cfg->vocab_size;
+    llm.probindex = memory_take(&sram_pool, vocab * sizeof(pl_prob_index));
+    if (!llm.probindex) llm.probindex = memory_take(&psram_pool, vocab * sizeof(pl_prob_index));
+    llm.prompt_tokens = memory_take(&sram_pool, (MAX_PROMPT_CHARS + 3) * sizeof(int32_t));
+    size_t state_bytes = pl_transformer_state_size(cfg, opt);
+    void *state = take(&sram_pool, state_bytes, &llm.state, "SRAM");
+    if (!llm.probindex || !llm.prompt_tokens || !state) return false;
+    void *kv0, *kv1;
+    size_t size0, size1;
+    if (!place_kv(cfg, opt->kv, &kv0, &size0, &kv1, &size1)) return false;
+    return pl_transformer_init_split(&llm.t, cfg, opt, state, state_bytes, kv0, size0, kv1,
+                                     size1) == PL_OK;
+}
+
+/* No interrupts here: USB must be serviced within ~1 ms (a host gives a
+ * device 2 ms to take its new address), so the forward pass yields to the
+ * console between matrix products. */
+static void keep_usb_alive(void *ctx)
+{
+    (void)ctx;
+    console_poll();
+}
+
+static void apply_cores(void)
+{
+    llm.t.parallel = llm.cores > 1 ? cores_parallel : NULL;
+    llm.t.parallel_ctx = NULL;
+}
+
+/* Makes image i the model: places it and the engine; llm.status says
+ * what came of it. */
+static void use_image(int i)
+{
+    memory_reset();
+    memset(&llm.t, 0, sizeof(llm.t));
+    memset(llm.kv, 0, sizeof(llm.kv));
+    llm.current = i;
+    llm.ready = false;
+    const stored_image *s = &llm.images[i];
+    const uint8_t *image = place_image(s);
+    if (pl_image_open(&llm.img, image, s->size, image != s->flash_addr, NULL) != PL_OK) {
+        fail("the model's copy does not read back correctly");
+        return;
+    }
+    pl_config cfg = llm.img.cfg;
+    llm.full_context = cfg.seq_len;
+    pl_options opt = pl_image_options(&llm.img);
+    opt.parts = 2; /* scratch for both cores, whatever /cores says later */
+    if (!place_engine(&cfg, &opt)) {
+        fail("not enough memory for this model's run state");
+        return;
+    }
+    pl_image_bind_weights(&llm.img, &llm.t.w);
+    llm.t.yield = keep_usb_alive;
+    apply_cores();
+    if (pl_image_bind_tokenizer(&llm.img, &llm.tok) != PL_OK) {
+        fail("the model's tokenizer is unusable");
+        return;
+    }
+    const pl_config *c = &llm.t.cfg;
+    fmt(llm.status, sizeof(llm.status),
+        "dim %d, hidden %d, %d layers, %d heads (%d kv), vocab %d, context %d, %s",
+        (int)c->dim, (int)c->hidden_dim, (int)c->n_layers, (int)c->n_heads, (int)c->n_kv_heads,
+        (int)c->vocab_size, (int)c->seq_len, precision_name(s->precision));
+    llm.ready = true;
+}
+
+void llm_init(uint32_t flash_size, const psram_info *psram)
+{
+    memset(&llm, 0, sizeof(llm));
+    llm.psram = psram;
+    llm.current = -1;
+    llm.cores = cores_start() ? 2 : 1;
+    find_images(flash_size);
+    if (llm.image_count == 0) return;
+    int fastest = image_of_precision(PL_DTYPE_Q8);
+    use_image(fastest >= 0 ? fastest : 0);
+}
+
+bool llm_ready(void) { return llm.ready; }
+const char *llm_status(void) { return llm.status; }
+
+/* ---- settings ------------------------------------------------------------ */
+
+void llm_print_precisions(void)
+{
+    console_puts("precisions in flash:");
+    for (int i = 0; i < llm.image_count; i++)
+        console_printf(" %s%s", precision_name(llm.images[i].precision),
+                       i == llm.current ? " (in use)" : "");
+    console_puts(llm.image_count ? "\n" : " none\n");
+}
+
+bool llm_set_precision(const char *name)
+{
+    for (int d = PL_DTYPE_F32; d <= PL_DTYPE_Q4; d++) {
+        if (strcmp(name, precision_names[d]) != 0) continue;
+        int i = image_of_precision((pl_dtype)d);
+        if (i < 0) break;
+        if (i != llm.current || !llm.ready) use_image(i);
+        return true;
+    }
+    return false;
+}
+
+const char *llm_precision(void)
+{
+    return llm.current >= 0 ? precision_name(llm.images[llm.current].precision) : "none";
+}
+
+void llm_set_cores(int n)
+{
+    llm.cores = n < 1 ? 1 : (n > llm_max_cores() ? llm_max_cores() : n);
+    apply_cores();
+}
+
+int llm_cores(void) { return llm.cores; }
+int llm_max_cores(void) { return cores_available() ? 2 : 1; }
+
+/* ---- /info --------------------------------------------------------------- */
+
+static void print_placement(const char *what, const placement *p)
+{
+    if (p->bytes)
+        console_printf("        %s 0x%08x-0x%08x, %u bytes (%s)\n", what, (unsigned)p->addr,
+                       (unsigned)(p->addr + p->bytes), (unsigned)p->bytes, p->place);
+}
+
+void llm_print_memory_map(void)
+{
+    extern uint8_t __flash_end[], __data_start[], __ram_code_end[], __heap_start[];
+    console_printf("memory: firmware 0x10000000-0x%08x (flash); SRAM code 0x%08x-0x%08x, data "
+                   "and stacks to 0x%08x\n",
+                   (unsigned)(uintptr_t)__flash_end, (unsigned)(uintptr_t)__data_start,
+                   (unsigned)(uintptr_t)__ram_code_end, (unsigned)(uintptr_t)__heap_start);
+    if (llm.current < 0) return;
+    print_placement("model image", &llm.image);
+    print_placement("run state  ", &llm.state);
+    if (llm.kv[0].bytes) {
+        console_printf("        KV cache: %d of %d positions in %s", (int)llm.kv_positions[0],
+                       (int)llm.full_context, llm.kv[0].place);
+        if (llm.kv_positions[1]) console_printf(", %d in PSRAM", (int)llm.kv_positions[1]);
+        if (llm.t.cfg.seq_len < llm.full_context) console_puts(" (context shortened)");
+        console_puts("\n");
+        print_placement("KV cache   ", &llm.kv[0]);
+        print_placement("KV cache   ", &llm.kv[1]);
+    }
+    console_printf("        SRAM free %u bytes, PSRAM free %u bytes; %d core%s\n",
+                   (unsigned)memory_free(&sram_pool), (unsigned)memory_free(&psram_pool),
+                   llm.cores, llm.cores > 1 ? "s" : "");
+}
+
+/* ---- generation ---------------------------------------------------------- */
+
+typedef struct {
+    uint64_t first_us;
+    bool stop;
+} emit_state;
+
+static int emit(void *user, const char *text, size_t len)
+{
+    emit_state *st = user;
+    if (len) console_write(text, len);
+    else console_poll();
+    if (st->first_us == 0) st->first_us = time_us(); /* timed from the first token */
+    st->stop = console_take(CTRL_C); /* other keys wait for the prompt */
+    return st->stop;
+}
+
+void llm_generate(const char *prompt, llm_settings *s)
+{
+    if (!llm.ready) {
+        console_printf("error: %s\n", llm.status);
+        return;
+    }
+    if (s->reseed) {
+        llm.rng_state = s->seed;
+        s->reseed = false;
+    }
+    if (llm.rng_state == 0) llm.rng_state = s->seed ? s->seed : 1;
+    pl_sampler sampler;
+    pl_sampler_init(&sampler, llm.t.cfg.vocab_size, s->temperature, s->topp, llm.rng_state,
+                    llm.probindex);
+    emit_state st = {0, false};
+    pl_generation g;
+    pl_status rc = pl_generate(&llm.t, &llm.tok, &sampler, prompt, s->steps, llm.prompt_tokens,
+                               MAX_PROMPT_CHARS + 3, emit, &st, &g);
+    uint64_t end_us = time_us();
+    llm.rng_state = sampler.rng_state; /* the next story continues the sequence */
+    if (rc != PL_OK) {
+        console_printf("\nerror: %s\n", pl_status_message(rc));
+        return;
+    }
+    console_puts(st.stop ? "^C\n" : "\n");
+    int32_t tokens = g.positions > 1 ? g.positions - 1 : 0;
+    double ms = st.first_us && tokens ? (double)(end_us - st.first_us) / 1000.0 : 0.0;
+    double rate = ms > 0 ? tokens / (ms / 1000.0) : 0.0;
+    console_printf("\n--- %d tokens in %.1f ms = %.1f tok/s ---\n", (int)tokens, ms, rate);
+}

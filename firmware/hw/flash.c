@@ -1,0 +1,77 @@
+/* flash.c - QMI M0 set-up (facts 8.1, 10). Direct mode makes every XIP
+ * access fault, so the whole sequence runs from SRAM and touches nothing in
+ * flash until XIP is back. */
+#include "flash.h"
+
+#include "clocks.h"
+#include "platform.h"
+#include "regs/qmi.h"
+#include "regs/xip.h"
+
+#define CMD_READ_JEDEC_ID 0x9F
+#define CMD_READ_STATUS2 0x35
+#define STATUS2_QE 0x02
+#define CMD_QUAD_IO_READ 0xEB
+#define DIRECT_CLKDIV 30 /* 5 MHz at 150 MHz: safe for any command */
+
+RAM_FUNC static uint8_t direct_byte(uint8_t tx)
+{
+    qmi_hw->direct_tx = tx;
+    while (qmi_hw->direct_csr & QMI_DIRECT_CSR_RXEMPTY) {
+    }
+    return (uint8_t)qmi_hw->direct_rx;
+}
+
+RAM_FUNC static void wait_idle(void)
+{
+    while (qmi_hw->direct_csr & QMI_DIRECT_CSR_BUSY) {
+    }
+}
+
+RAM_FUNC static void probe_and_configure(uint8_t *jedec, uint8_t *status2, int *fast)
+{
+    wait_idle(); /* a cooldown transfer may still hold CS */
+    qmi_hw->direct_csr = DIRECT_CLKDIV << QMI_DIRECT_CSR_CLKDIV_LSB | QMI_DIRECT_CSR_EN;
+    wait_idle();
+
+    qmi_hw->direct_csr |= QMI_DIRECT_CSR_ASSERT_CS0N;
+    direct_byte(CMD_READ_JEDEC_ID);
+    for (int i = 0; i < 3; i++) jedec[i] = direct_byte(0);
+    qmi_hw->direct_csr &= ~QMI_DIRECT_CSR_ASSERT_CS0N;
+
+    qmi_hw->direct_csr |= QMI_DIRECT_CSR_ASSERT_CS0N;
+    direct_byte(CMD_READ_STATUS2);
+    *status2 = direct_byte(0);
+    qmi_hw->direct_csr &= ~QMI_DIRECT_CSR_ASSERT_CS0N;
+    wait_idle();
+    qmi_hw->direct_csr &= ~QMI_DIRECT_CSR_EN;
+
+    *fast = (*status2 & STATUS2_QE) != 0;
+    if (*fast) {
+        /* quad I/O read: command serial, address + mode byte + 4 dummy clocks
+         * + data on four lines; SCK = clk_sys / 2 */
+        qmi_hw->m[0].timing = 1u << QMI_TIMING_COOLDOWN_LSB | 2u << QMI_TIMING_RXDELAY_LSB |
+                              2u << QMI_TIMING_CLKDIV_LSB;
+        qmi_hw->m[0].rfmt = QMI_WIDTH_QUAD << QMI_FMT_ADDR_WIDTH_LSB |
+                            QMI_WIDTH_QUAD << QMI_FMT_SUFFIX_WIDTH_LSB |
+                            QMI_WIDTH_QUAD << QMI_FMT_DUMMY_WIDTH_LSB |
+                            QMI_WIDTH_QUAD << QMI_FMT_DATA_WIDTH_LSB | QMI_FMT_PREFIX_LEN_8 |
+                            QMI_FMT_SUFFIX_LEN_8 | 4u << QMI_FMT_DUMMY_LEN_LSB;
+        qmi_hw->m[0].rcmd = CMD_QUAD_IO_READ; /* mode byte 0x00: no continuous read */
+    }
+    /* one read through the uncached window before returning to flash code */
+    (void)*(volatile uint32_t *)XIP_NOCACHE_NOALLOC_BASE;
+    dsb_isb();
+}
+
+void flash_init(flash_info *info)
+{
+    uint8_t status2;
+    int fast;
+    probe_and_configure(info->jedec, &status2, &fast);
+    uint8_t code = info->jedec[2];
+    info->size_bytes = code >= 16 && code <= 24 ? 1u << code : 0; /* 64 KB .. 16 MB */
+    info->fast_xip = fast != 0;
+    uint32_t div = (qmi_hw->m[0].timing >> QMI_TIMING_CLKDIV_LSB) & 0xFF;
+    info->sck_hz = clock_sys_hz() / (div ? div : 256);
+}

@@ -1,0 +1,198 @@
+/* usb_cdc.c - CDC-ACM class (USB CDC 1.2 / PSTN): one communications
+ * interface with a notification endpoint, one data interface with bulk IN
+ * and OUT, grouped by an interface association so hosts bind one serial
+ * port to them. */
+#include "usb_cdc.h"
+
+#include <string.h>
+
+#include "usb_dcd.h"
+#include "usb_device.h"
+#include "usb_std.h"
+
+#define EP_NOTIFY 0x81
+#define EP_DATA_OUT 0x02
+#define EP_DATA_IN 0x82
+#define DATA_PACKET 64
+#define NOTIFY_PACKET 8
+#define RX_BUFFER 512
+
+static uint8_t device_descriptor[18] = {
+    18, USB_DT_DEVICE, 0x00, 0x02, /* USB 2.0 */
+    0xEF, 0x02, 0x01,              /* miscellaneous class, interface association */
+    64,                            /* EP0 packet size */
+    0, 0, 0, 0,                    /* VID, PID: filled in by usb_cdc_init */
+    0x00, 0x01,                    /* device release 1.00 */
+    1, 2, 3,                       /* manufacturer, product, serial strings */
+    1,                             /* configurations */
+};
+
+#define CONFIG_TOTAL 75
+static const uint8_t config_descriptor[CONFIG_TOTAL] = {
+    9, USB_DT_CONFIG, CONFIG_TOTAL, 0, 2, 1, 0, 0x80, 50, /* bus powered, 100 mA */
+    8, USB_DT_INTERFACE_ASSOCIATION, 0, 2, USB_CLASS_CDC, USB_CDC_SUBCLASS_ACM, 0, 0,
+    /* interface 0: communications */
+    9, USB_DT_INTERFACE, 0, 0, 1, USB_CLASS_CDC, USB_CDC_SUBCLASS_ACM, 0, 0,
+    5, USB_DT_CS_INTERFACE, 0x00, 0x20, 0x01, /* header, CDC 1.20 */
+    5, USB_DT_CS_INTERFACE, 0x01, 0x00, 1,    /* call management: data on interface 1 */
+    4, USB_DT_CS_INTERFACE, 0x02, 0x02,       /* ACM: line coding and serial state */
+    5, USB_DT_CS_INTERFACE, 0x06, 0, 1,       /* union: 0 controls 1 */
+    7, USB_DT_ENDPOINT, EP_NOTIFY, USB_TRANSFER_TYPE_INTERRUPT, NOTIFY_PACKET, 0, 16,
+    /* interface 1: data */
+    9, USB_DT_INTERFACE, 1, 0, 2, USB_CLASS_CDC_DATA, 0, 0, 0,
+    7, USB_DT_ENDPOINT, EP_DATA_OUT, USB_TRANSFER_TYPE_BULK, DATA_PACKET, 0, 0,
+    7, USB_DT_ENDPOINT, EP_DATA_IN, USB_TRANSFER_TYPE_BULK, DATA_PACKET, 0, 0,
+};
+
+static const char *strings[4] = {NULL, "Pico LLaMA", "Pico LLaMA stories (RP2350)", NULL};
+
+static struct {
+    uint8_t line_coding[7]; /* dwDTERate, bCharFormat, bParityType, bDataBits */
+    bool dtr;
+    uint32_t sessions;
+    uint8_t rx[RX_BUFFER];
+    uint16_t rx_head, rx_count;
+    bool out_armed;
+} cdc;
+
+static uint16_t string_descriptor(uint8_t index, uint8_t *buf, uint16_t cap)
+{
+    if (index == 0) { /* supported languages: US English */
+        const uint8_t langs[4] = {4, USB_DT_STRING, 0x09, 0x04};
+        memcpy(buf, langs, 4);
+        return 4;
+    }
+    if (index >= 4 || !strings[index]) return 0;
+    const char *s = strings[index];
+    uint16_t n = 2;
+    for (; *s && n + 2 <= cap && n < 254; s++) { /* ASCII to UTF-16LE */
+        buf[n++] = (uint8_t)*s;
+        buf[n++] = 0;
+    }
+    buf[0] = (uint8_t)n;
+    buf[1] = USB_DT_STRING;
+    return n;
+}
+
+static uint16_t rx_room(void) { return (uint16_t)(RX_BUFFER - cdc.rx_count); }
+
+/* Receives another packet only when it surely fits: the host waits (NAK)
+ * instead of bytes being lost. */
+static void arm_out(void)
+{
+    if (!cdc.out_armed && usb_device_configured() && rx_room() >= DATA_PACKET) {
+        cdc.out_armed = true;
+        usb_dcd_ep_start(EP_DATA_OUT, NULL, 0);
+    }
+}
+
+static void configured(void)
+{
+    usb_dcd_ep_open(EP_NOTIFY, USB_TRANSFER_TYPE_INTERRUPT, NOTIFY_PACKET);
+    usb_dcd_ep_open(EP_DATA_OUT, USB_TRANSFER_TYPE_BULK, DATA_PACKET);
+    usb_dcd_ep_open(EP_DATA_IN, USB_TRANSFER_TYPE_BULK, DATA_PACKET);
+    cdc.out_armed = false;
+    arm_out();
+}
+
+static void unconfigured(void)
+{
+    cdc.dtr = false;
+    cdc.out_armed = false;
+}
+
+static bool request(const usb_setup_packet *s)
+{
+    if ((s->bmRequestType & USB_REQ_TYPE_MASK) != USB_REQ_TYPE_CLASS) return false;
+    switch (s->bRequest) {
+    case CDC_REQUEST_SET_LINE_CODING:
+        usb_control_receive(sizeof(cdc.line_coding));
+        return true;
+    case CDC_REQUEST_GET_LINE_CODING:
+        usb_control_send(cdc.line_coding, sizeof(cdc.line_coding));
+        return true;
+    case CDC_REQUEST_SET_CONTROL_LINE_STATE: {
+        bool dtr = (s->wValue & CDC_CONTROL_LINE_DTR) != 0;
+        if (dtr && !cdc.dtr) cdc.sessions++;
+        cdc.dtr = dtr;
+        usb_control_ack();
+        return true;
+    }
+    case CDC_REQUEST_SEND_BREAK:
+        usb_control_ack();
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void request_data(const usb_setup_packet *s, const uint8_t *data, uint16_t len)
+{
+    if (s->bRequest == CDC_REQUEST_SET_LINE_CODING && len == sizeof(cdc.line_coding))
+        memcpy(cdc.line_coding, data, len);
+}
+
+static void transfer_done(uint8_t ep_addr, const uint8_t *data, uint16_t len)
+{
+    if (ep_addr != EP_DATA_OUT) return; /* IN completions just free the endpoint */
+    cdc.out_armed = false;
+    for (uint16_t i = 0; i < len && cdc.rx_count < RX_BUFFER; i++) {
+        cdc.rx[(cdc.rx_head + cdc.rx_count) % RX_BUFFER] = data[i];
+        cdc.rx_count++;
+    }
+    arm_out();
+}
+
+static const usb_device_descriptors descriptors = {device_descriptor, config_descriptor,
+                                                   string_descriptor};
+static const usb_device_class cdc_class = {configured, unconfigured, request, request_data,
+                                           transfer_done};
+
+void usb_cdc_init(uint16_t vid, uint16_t pid, const char *serial)
+{
+    device_descriptor[8] = (uint8_t)vid;
+    device_descriptor[9] = (uint8_t)(vid >> 8);
+    device_descriptor[10] = (uint8_t)pid;
+    device_descriptor[11] = (uint8_t)(pid >> 8);
+    strings[3] = serial;
+    memset(&cdc, 0, sizeof(cdc));
+    const uint8_t default_coding[7] = {0x00, 0xC2, 0x01, 0x00, 0, 0, 8}; /* 115200 8N1 */
+    memcpy(cdc.line_coding, default_coding, sizeof(default_coding));
+    usb_device_init(&descriptors, &cdc_class);
+}
+
+void usb_cdc_connect(void) { usb_device_connect(); }
+
+void usb_cdc_poll(void)
+{
+    usb_device_poll();
+    arm_out();
+}
+
+bool usb_cdc_connected(void) { return usb_device_configured() && cdc.dtr; }
+uint32_t usb_cdc_sessions(void) { return cdc.sessions; }
+
+uint16_t usb_cdc_write_room(void)
+{
+    return usb_cdc_connected() && !usb_dcd_ep_busy(EP_DATA_IN) ? DATA_PACKET : 0;
+}
+
+uint16_t usb_cdc_write(const uint8_t *data, uint16_t len)
+{
+    if (usb_cdc_write_room() == 0) return 0;
+    if (len > DATA_PACKET) len = DATA_PACKET;
+    usb_dcd_ep_start(EP_DATA_IN, data, len);
+    return len;
+}
+
+uint16_t usb_cdc_read(uint8_t *data, uint16_t max)
+{
+    uint16_t n = 0;
+    while (n < max && cdc.rx_count > 0) {
+        data[n++] = cdc.rx[cdc.rx_head];
+        cdc.rx_head = (uint16_t)((cdc.rx_head + 1) % RX_BUFFER);
+        cdc.rx_count--;
+    }
+    arm_out();
+    return n;
+}

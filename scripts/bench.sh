@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# bench.sh - `make bench`: the firmware's /bench on the virtual board for
+# every precision (/precision f32|q8) and core count (/cores 1|2) the
+# firmware offers, with the board's modelled time (RP2350 datasheet
+# instruction costs, XIP cache and QSPI timing: see README "Modelled time").
+# Prints one table: tok/s as the firmware reports it, cycles per token split
+# by function class (picollama-sim --profile), QSPI bytes per token.
+#
+#   scripts/bench.sh [BUILD_DIR]     (default: build)
+#
+# A setting whose command the firmware answers with an error (e.g. "error:
+# unknown command") is not offered: its row says n/a.
+set -euo pipefail
+
+BUILD=${1:-build}
+SIM=$BUILD/sim/picollama-sim
+UF2=$BUILD/firmware/pico_llama.uf2
+for f in "$SIM" "$UF2"; do
+  [ -e "$f" ] || { echo "bench: $f not found (run 'make' first)" >&2; exit 1; }
+done
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# The boot story starts when the terminal opens the port; Ctrl-C ends it.
+BOOT=(--no-stdin -q --timeout-ms 3600000 --wall-timeout 3600
+      --expect 'type /help for commands' --send '\x03' --expect 'tok/s ---.*> ')
+
+# 1. Which settings does the firmware take? One short session asks.
+"$SIM" "$UF2" "${BOOT[@]}" \
+  --send '/precision f32\r' --expect '> ' --send '/precision q8\r' --expect '> ' \
+  --send '/cores 1\r' --expect '> ' --send '/cores 2\r' --expect '> ' \
+  > "$TMP/probe.out" 2> "$TMP/probe.err" || { cat "$TMP/probe.err" >&2; exit 1; }
+tr -d '\r' < "$TMP/probe.out" > "$TMP/probe.txt"
+# "offered" if the answer to the command (up to the next prompt) has no "error"
+offered() {
+  awk -v cmd="$1" '
+    index($0, cmd) && !seen { seen = 1; grab = 1; next }
+    grab && /^> / { exit }
+    grab && /error/ { bad = 1 }
+    END { exit (seen && !bad) ? 0 : 1 }' "$TMP/probe.txt"
+}
+
+CLASSES=(matmul attention softmax/exp sampling tokenizer console/USB other)
+printf '%-9s %5s %7s %10s' precision cores tok/s cycles/tok
+for c in "${CLASSES[@]}"; do printf ' %11s' "$c"; done
+printf ' %12s %12s %7s\n' 'flash B/tok' 'PSRAM B/tok' 'wall s'
+
+# one /bench; $1 $2 label the row, the rest are the commands before /bench
+bench() {
+  local prec=$1 cores=$2
+  shift 2
+  local cmds=()
+  for c in "$@"; do cmds+=(--send "$c\r" --expect '> '); done
+  local start wall line tokens toks passes
+  start=$(date +%s.%N)
+  "$SIM" "$UF2" "${BOOT[@]}" "${cmds[@]}" \
+    --profile-reset --send '/bench\r' --expect 'tok/s ---' \
+    --profile-out "$TMP/prof.txt" > "$TMP/run.out" 2> "$TMP/run.err" \
+    || { echo "bench: /bench failed for $prec/$cores:" >&2; cat "$TMP/run.err" >&2; exit 1; }
+  wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  line=$(tr -d '\r' < "$TMP/run.out" | grep -a -- '--- [0-9]* tokens in' | tail -1)
+  tokens=$(echo "$line" | sed -E 's/^--- ([0-9]+) tokens.*/\1/')
+  toks=$(echo "$line" | sed -E 's/.* = ([0-9.]+) tok\/s.*/\1/')
+  # the profile covers /bench's forward passes: tokens + 1 positions
+  passes=$((tokens + 1))
+  awk -v passes="$passes" -v prec="$prec" -v cores="$cores" -v toks="$toks" -v wall="$wall" '
+    /^class / { cyc[$2] = $4; total += $4 }
+    /^region flash/ { fb = $(NF - 3) }
+    /^region PSRAM/ { pb = $(NF - 3) }
+    END {
+      split("matmul attention softmax/exp sampling tokenizer console/USB other", cls, " ")
+      printf "%-9s %5s %7s %10.0f", prec, cores, toks, total / passes
+      for (i = 1; i <= 7; i++) printf " %11.0f", cyc[cls[i]] / passes
+      printf " %12.0f %12.0f %7.1f\n", fb / passes, pb / passes, wall
+    }' "$TMP/prof.txt"
+}
+
+# the firmware as it boots (the reference configuration: f32 in PSRAM, one core)
+bench default default
+for prec in f32 q8; do
+  for cores in 1 2; do
+    if ! offered "/precision $prec" || ! offered "/cores $cores"; then
+      printf '%-9s %5s %7s\n' "$prec" "$cores" n/a
+      continue
+    fi
+    bench "$prec" "$cores" "/precision $prec" "/cores $cores"
+  done
+done
+echo "(default: the settings the firmware boots with; cycles/tok: clk_sys cycles of every"
+echo " core during /bench per forward pass; B/tok: bytes read over QSPI per forward pass;"
+echo " n/a: the firmware does not offer the setting; wall s: simulator run time)"

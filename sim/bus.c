@@ -1,0 +1,378 @@
+/* bus.c - system bus decode (see bus.h): atomic aliases, narrow writes,
+ * register names, stub storage for real-but-unmodelled registers, strict
+ * stops on holes, and the --trace-mmio log. */
+#include "bus.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "machine.h"
+#include "regs/qmi.h"
+
+void bus_dev_setup(sim_device *d, const char *name, uint32_t base, uint32_t size, int aliases,
+                   int reset_bit, void *state,
+                   int (*read)(void *state, bus_access *a, uint32_t *value),
+                   int (*write)(void *state, bus_access *a, uint32_t value))
+{
+    memset(d, 0, sizeof(*d));
+    d->name = name;
+    d->base = base;
+    d->size = size;
+    d->aliases = aliases;
+    d->reset_bit = reset_bit;
+    d->state = state;
+    d->read = read;
+    d->write = write;
+}
+
+void bus_init(sim_bus *bus)
+{
+    memset(bus, 0, sizeof(*bus));
+}
+
+void bus_free(sim_bus *bus)
+{
+    for (int i = 0; i < bus->count; i++) {
+        free(bus->dev[i]->stub_values);
+        free(bus->dev[i]->warned);
+        bus->dev[i]->stub_values = NULL;
+        bus->dev[i]->warned = NULL;
+    }
+    bus->count = 0;
+}
+
+static const sim_blockdef *find_block(const char *name)
+{
+    for (int i = 0; i < sim_block_count; i++)
+        if (strcmp(sim_blocks[i].name, name) == 0) return &sim_blocks[i];
+    return NULL;
+}
+
+/* resets the stub storage of a device to the registers' reset values */
+static void stub_reset(sim_device *d)
+{
+    if (!d->regs) return;
+    for (int i = 0; i < d->regs->count; i++) d->stub_values[i] = d->regs->regs[i].reset;
+}
+
+void bus_add_device(sim_bus *bus, sim_device *d)
+{
+    if (bus->count >= BUS_MAX_DEVICES) abort();
+    d->regs = d->memory ? NULL : find_block(d->name);
+    if (d->regs) {
+        d->stub_values = calloc((size_t)d->regs->count, sizeof(uint32_t));
+        d->warned = calloc((size_t)d->regs->count, 1);
+        stub_reset(d);
+    }
+    int i = bus->count++;
+    while (i > 0 && bus->dev[i - 1]->base > d->base) {
+        bus->dev[i] = bus->dev[i - 1];
+        i--;
+    }
+    bus->dev[i] = d;
+}
+
+sim_device *bus_find_device(sim_bus *bus, uint32_t addr)
+{
+    int lo = 0, hi = bus->count - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        sim_device *d = bus->dev[mid];
+        if (addr < d->base) hi = mid - 1;
+        else if (addr >= d->base + d->size) lo = mid + 1;
+        else return d;
+    }
+    return NULL;
+}
+
+const sim_regdef *bus_regdef(const sim_blockdef *blk, uint32_t offset, int *index)
+{
+    if (!blk) return NULL;
+    int lo = 0, hi = blk->count - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        uint32_t o = blk->regs[mid].offset;
+        if (offset < o) hi = mid - 1;
+        else if (offset > o) lo = mid + 1;
+        else {
+            if (index) *index = mid;
+            return &blk->regs[mid];
+        }
+    }
+    return NULL;
+}
+
+static uint32_t reg_offset(const sim_device *d, uint32_t addr, int *alias)
+{
+    uint32_t off = addr - d->base;
+    *alias = 0;
+    if (d->aliases) {
+        *alias = (int)((off >> 12) & 3);
+        off &= 0xFFF;
+    }
+    return off & ~3u;
+}
+
+const char *bus_reg_name(sim_bus *bus, uint32_t addr, char *buf, size_t len)
+{
+    sim_device *d = bus_find_device(bus, addr);
+    if (!d) {
+        snprintf(buf, len, "0x%08x", addr);
+        return buf;
+    }
+    int alias;
+    uint32_t off = reg_offset(d, addr, &alias);
+    static const char *alias_name[] = {"", " (XOR alias)", " (SET alias)", " (CLR alias)"};
+    const sim_regdef *r = bus_regdef(d->regs, off, NULL);
+    if (r)
+        snprintf(buf, len, "%s.%s%s", d->name, r->name, alias_name[alias]);
+    else
+        snprintf(buf, len, "%s+0x%03x%s", d->name, off, alias_name[alias]);
+    return buf;
+}
+
+/* the address map, for naming what is (not) at an address */
+typedef struct {
+    uint32_t start, end;
+    const char *what;
+} map_region;
+
+static const map_region memory_map[] = {
+    {0x00000000u, 0x00008000u, "boot ROM"},
+    {0x00008000u, 0x10000000u, "nothing: above the 32 KB boot ROM"},
+    {0x10000000u, 0x11000000u, "XIP cached window, QMI CS0 (flash)"},
+    {0x11000000u, 0x12000000u, "XIP cached window, QMI CS1 (PSRAM)"},
+    {0x12000000u, 0x13FFC000u, "XIP space not backed by QMI"},
+    {0x13FFC000u, 0x14000000u, "XIP cache-as-SRAM (pinned lines only)"},
+    {0x14000000u, 0x15000000u, "XIP uncached window, CS0 (flash)"},
+    {0x15000000u, 0x16000000u, "XIP uncached window, CS1 (PSRAM)"},
+    {0x16000000u, 0x18000000u, "XIP uncached space not backed by QMI"},
+    {0x18000000u, 0x1C000000u, "XIP cache maintenance window (write-only)"},
+    {0x1C000000u, 0x1D000000u, "XIP uncached untranslated window, CS0 (flash)"},
+    {0x1D000000u, 0x1E000000u, "XIP uncached untranslated window, CS1 (PSRAM)"},
+    {0x1E000000u, 0x20000000u, "XIP untranslated space not backed by QMI"},
+    {0x20000000u, 0x20082000u, "SRAM"},
+    {0x20082000u, 0x40000000u, "nothing: above the end of SRAM (0x20082000)"},
+    {0x40000000u, 0x50000000u, "APB peripheral space"},
+    {0x50000000u, 0x50800000u, "AHB peripheral space"},
+    {0x50800000u, 0xD0000000u, "nothing: no bus slave here"},
+    {0xD0000000u, 0xD0040000u, "SIO space"},
+    {0xD0040000u, 0xE0000000u, "nothing: no bus slave here"},
+    {0xE0000000u, 0xE0100000u, "Cortex-M33 private peripheral bus"},
+    {0xE0100000u, 0xFFFFFFFFu, "nothing: no bus slave here"},
+};
+
+const char *bus_describe(machine *m, uint32_t addr, char *buf, size_t len)
+{
+    sim_device *d = bus_find_device(&m->bus, addr);
+    if (d) {
+        int alias;
+        uint32_t off = reg_offset(d, addr, &alias);
+        const sim_regdef *r = bus_regdef(d->regs, off, NULL);
+        if (r)
+            snprintf(buf, len, "%s.%s", d->name, r->name);
+        else if (d->memory)
+            snprintf(buf, len, "%s", d->name);
+        else
+            snprintf(buf, len, "%s: no register at offset 0x%03x", d->name, off);
+        return buf;
+    }
+    /* a block's unused 16 KB beyond its four aliases */
+    for (int i = 0; i < m->bus.count; i++) {
+        sim_device *e = m->bus.dev[i];
+        if (e->aliases && addr >= e->base && addr < e->base + 0x8000) {
+            snprintf(buf, len, "%s block: nothing beyond its atomic aliases (+0x%x)", e->name,
+                     addr - e->base);
+            return buf;
+        }
+    }
+    for (size_t i = 0; i < sizeof(memory_map) / sizeof(memory_map[0]); i++) {
+        if (addr >= memory_map[i].start && addr < memory_map[i].end) {
+            const char *w = memory_map[i].what;
+            if (addr >= 0x40000000u && addr < 0x50800000u)
+                snprintf(buf, len, "%s: no peripheral at this address", w);
+            else if (addr >= 0xD0000000u && addr < 0xD0040000u)
+                snprintf(buf, len, "%s: no SIO register here", w);
+            else if (addr >= 0xE0000000u && addr < 0xE0100000u)
+                snprintf(buf, len, "%s: no register here", w);
+            else
+                snprintf(buf, len, "%s", w);
+            return buf;
+        }
+    }
+    snprintf(buf, len, "nothing");
+    return buf;
+}
+
+static void trace_access(machine *m, int master, int is_write, uint32_t addr, int size,
+                         uint32_t value)
+{
+    FILE *t = m->bus.trace;
+    if (!t) return;
+    if (master == BUS_MASTER_CORE0 || master == BUS_MASTER_CORE1) {
+        int exact;
+        uint32_t pc = core_access_pc(&m->core[master], addr, is_write, size, &exact);
+        fprintf(t, "%c 0x%08x 0x%08x 0x%08x\n", is_write ? 'W' : 'R', addr, value, pc);
+    } else {
+        fprintf(t, "%c 0x%08x 0x%08x %s\n", is_write ? 'W' : 'R', addr, value,
+                master == BUS_MASTER_DMA ? "DMA" : "SIM");
+    }
+}
+
+static void warn_unmodelled(machine *m, sim_device *d, int idx, int master, uint32_t addr,
+                            int is_write, int size)
+{
+    if (d->quiet || d->warned[idx]) return;
+    d->warned[idx] = 1;
+    uint32_t pc = 0;
+    int exact = 0;
+    if (master == BUS_MASTER_CORE0 || master == BUS_MASTER_CORE1)
+        pc = core_access_pc(&m->core[master], addr, is_write, size, &exact);
+    sim_warn("%s.%s (0x%08x) is a real register the virtual board does not model: it keeps "
+             "what is written (first %s at PC=0x%08x%s)",
+             d->name, d->regs->regs[idx].name, addr & ~3u, is_write ? "write" : "read", pc,
+             exact ? "" : " approx.");
+}
+
+/* real register, no model: plain storage */
+static int stub_access(machine *m, sim_device *d, bus_access *a, uint32_t *value, int is_write)
+{
+    int idx;
+    if (!bus_regdef(d->regs, a->offset, &idx)) return BUS_HOLE;
+    warn_unmodelled(m, d, idx, a->master, a->addr, is_write, a->size);
+    if (is_write)
+        d->stub_values[idx] = bus_alias_apply(d->stub_values[idx], *value, a->alias) &
+                              d->regs->regs[idx].bits;
+    else
+        *value = d->stub_values[idx];
+    return BUS_OK;
+}
+
+/* A block held in reset: reads give the reset value, writes are lost.
+ * (The datasheet only says components "must be taken out of reset to be
+ * used"; the sim warns once per block because this is nearly always a bug.) */
+static int in_reset_access(machine *m, sim_device *d, bus_access *a, uint32_t *value, int is_write)
+{
+    if (!d->warned_reset) {
+        d->warned_reset = 1;
+        uint32_t pc = 0;
+        int exact = 0;
+        if (a->master <= BUS_MASTER_CORE1)
+            pc = core_access_pc(&m->core[a->master], a->addr, is_write, a->size, &exact);
+        sim_warn("%s accessed while held in reset (RESETS.RESET bit %d set) at PC=0x%08x%s: "
+                 "%s", d->name, d->reset_bit, pc, exact ? "" : " approx.",
+                 is_write ? "the write is lost" : "the read returns the reset value");
+    }
+    if (!is_write) {
+        const sim_regdef *r = bus_regdef(d->regs, a->offset, NULL);
+        *value = r ? r->reset : 0;
+    }
+    return BUS_OK;
+}
+
+static int fail_access(machine *m, sim_device *d, bus_access *a, int is_write, const char *why)
+{
+    char desc[160];
+    if (!why) why = bus_describe(m, a->addr, desc, sizeof(desc));
+    (void)d;
+    machine_bad_access(m, a->master, a->addr, is_write, a->size, why);
+    return 0;
+}
+
+static int dispatch(machine *m, sim_device *d, bus_access *a, uint32_t *value, int is_write)
+{
+    int r;
+    if (d->reset_bit >= 0 && resets_held(m, d->reset_bit) && !d->memory)
+        return in_reset_access(m, d, a, value, is_write);
+    r = is_write ? d->write(d->state, a, *value) : d->read(d->state, a, value);
+    if (r == BUS_UNMODELLED) {
+        if (!d->regs) r = BUS_HOLE;
+        else r = stub_access(m, d, a, value, is_write);
+    }
+    return r;
+}
+
+int bus_dev_read(machine *m, sim_device *d, int master, uint32_t addr, int size, uint32_t *value)
+{
+    bus_access a = {m, master, addr, 0, 0, size};
+    uint32_t v = 0;
+    if (d->memory) {
+        a.offset = addr - d->base;
+        if (a.offset + (uint32_t)size > d->size) return fail_access(m, d, &a, 0, "access runs past the end of the memory");
+    } else {
+        if (addr & (uint32_t)(size - 1))
+            return fail_access(m, d, &a, 0, "unaligned access to a peripheral register");
+        a.offset = reg_offset(d, addr, &a.alias);
+    }
+    int r = dispatch(m, d, &a, &v, 0);
+    if (r == BUS_HOLE) return fail_access(m, d, &a, 0, NULL);
+    if (r == BUS_STOPPED) return 0;
+    if (!d->memory && size < 4) {
+        v >>= (addr & 3) * 8;
+        v &= size == 1 ? 0xFFu : 0xFFFFu;
+    }
+    *value = v;
+    trace_access(m, master, 0, addr, size, v);
+    return 1;
+}
+
+int bus_dev_write(machine *m, sim_device *d, int master, uint32_t addr, int size, uint32_t value)
+{
+    bus_access a = {m, master, addr, 0, 0, size};
+    if (d->memory) {
+        a.offset = addr - d->base;
+        if (a.offset + (uint32_t)size > d->size) return fail_access(m, d, &a, 1, "access runs past the end of the memory");
+    } else {
+        if (addr & (uint32_t)(size - 1))
+            return fail_access(m, d, &a, 1, "unaligned access to a peripheral register");
+        a.offset = reg_offset(d, addr, &a.alias);
+        /* IO registers see narrow writes replicated across the bus (2.1.5) */
+        if (size == 1) value = (value & 0xFF) * 0x01010101u;
+        else if (size == 2) value = (value & 0xFFFF) * 0x00010001u;
+    }
+    trace_access(m, master, 1, addr, size, value);
+    int r = dispatch(m, d, &a, &value, 1);
+    if (r == BUS_HOLE) return fail_access(m, d, &a, 1, NULL);
+    return r != BUS_STOPPED;
+}
+
+/* --- generic access for DMA and the sim --- */
+
+static int mem_rw(uint8_t *base, uint32_t off, int size, uint32_t *v, int is_write)
+{
+    if (is_write) memcpy(base + off, v, (size_t)size);
+    else {
+        *v = 0;
+        memcpy(v, base + off, (size_t)size);
+    }
+    return 1;
+}
+
+static int bus_rw(machine *m, int master, uint32_t addr, int size, uint32_t *v, int is_write)
+{
+    if (addr >= SIM_SRAM_BASE && addr + (uint32_t)size <= SIM_SRAM_BASE + SIM_SRAM_SIZE)
+        return mem_rw(m->sram, addr - SIM_SRAM_BASE, size, v, is_write);
+    if (!is_write && addr + (uint32_t)size <= SIM_ROM_SIZE) return mem_rw(m->rom, addr, size, v, 0);
+    if (addr >= XIP_CACHED_BASE && addr < 0x20000000u)
+        return is_write ? xip_bus_write(m, master, addr, size, *v)
+                        : xip_bus_read(m, master, addr, size, v);
+    sim_device *d = bus_find_device(&m->bus, addr);
+    if (d) return is_write ? bus_dev_write(m, d, master, addr, size, *v)
+                           : bus_dev_read(m, d, master, addr, size, v);
+    if (master == BUS_MASTER_DMA) return 0;   /* the DMA records a bus error */
+    char desc[160];
+    machine_bad_access(m, master, addr, is_write, size, bus_describe(m, addr, desc, sizeof(desc)));
+    return 0;
+}
+
+int bus_read(machine *m, int master, uint32_t addr, int size, uint32_t *value)
+{
+    return bus_rw(m, master, addr, size, value, 0);
+}
+
+int bus_write(machine *m, int master, uint32_t addr, int size, uint32_t value)
+{
+    return bus_rw(m, master, addr, size, &value, 1);
+}

@@ -1,0 +1,243 @@
+/* machine.c - building, resetting and stopping the virtual board, and its
+ * modelled clock (see machine.h). */
+#include "machine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console.h"
+#include "log.h"
+#include "options.h"
+
+/* ---- time ---- */
+
+uint64_t machine_cycles_to_ps(const machine *m, uint64_t cycles)
+{
+    unsigned __int128 ps = (unsigned __int128)cycles * 1000000000000ull;
+    return (uint64_t)(ps / (m->f_sys ? m->f_sys : 1));
+}
+
+uint64_t machine_now_ps(const machine *m)
+{
+    uint64_t c = machine_now_cycles(m);
+    if (c >= m->anchor_cycles) return m->anchor_ps + machine_cycles_to_ps(m, c - m->anchor_cycles);
+    /* core 1 is still behind core 0's re-anchor point */
+    uint64_t back = machine_cycles_to_ps(m, m->anchor_cycles - c);
+    return back > m->anchor_ps ? 0 : m->anchor_ps - back;
+}
+
+void machine_set_fsys(machine *m, uint64_t hz)
+{
+    if (hz == 0 || hz == m->f_sys) return;
+    uint64_t now_ps = machine_now_ps(m);
+    m->anchor_cycles = machine_now_cycles(m);
+    m->anchor_ps = now_ps;
+    m->f_sys = hz;
+    machine_kick(m);   /* the slice budget was computed with the old frequency */
+}
+
+/* ---- run control ---- */
+
+void machine_kick(machine *m)
+{
+    if (m->cur_core >= 0) core_request_stop(&m->core[m->cur_core]);
+}
+
+void machine_stop(machine *m, int stop, int code, const char *fmt, ...)
+{
+    if (m->stop != STOP_NONE) return;
+    m->stop = stop;
+    m->exit_code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->stop_msg, sizeof(m->stop_msg), fmt, ap);
+    va_end(ap);
+    /* the running core ends its slice at its next block (see hook_block);
+     * a fault stops it at once (Unicorn then reports the PC of the block
+     * start, which is what the register dump should show; the run never
+     * resumes, so Unicorn's re-execution of that block does not matter) */
+    for (int i = 0; i < 2; i++) m->core[i].stop_requested = 1;
+    if (stop == STOP_FAULT && m->cur_core >= 0) uc_emu_stop(m->core[m->cur_core].uc);
+}
+
+void machine_fault(machine *m, int core, uint32_t pc, int pc_exact, const char *what,
+                   const char *fmt, ...)
+{
+    char detail[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    if (!pc && !pc_exact && m->core[core].uc) pc = core_pc(&m->core[core]);
+    machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "%s: PC=0x%08x %s", what, pc, detail);
+}
+
+void machine_bad_access(machine *m, int master, uint32_t addr, int is_write, int size,
+                        const char *why)
+{
+    if (master == BUS_MASTER_DMA) {
+        sim_warn("DMA bus error: %s of 0x%08x (%s)", is_write ? "write" : "read", addr, why);
+        return;
+    }
+    uint32_t pc = 0;
+    int exact = 1;
+    if (master <= BUS_MASTER_CORE1) pc = core_access_pc(&m->core[master], addr, is_write, size, &exact);
+    machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "bad access: PC=0x%08x addr=0x%08x (%s %s)%s%s",
+                 pc, addr, is_write ? "write:" : "read:", why,
+                 exact ? "" : " [PC found by decoding the block: approximate]",
+                 master == BUS_MASTER_CORE1 ? " on core 1" : "");
+}
+
+/* ---- cores ---- */
+
+void machine_launch_core1(machine *m, uint32_t vtor, uint32_t sp, uint32_t entry)
+{
+    sim_core *c = &m->core[1];
+    core_reset(c);
+    ppb_reset_core(m, 1);
+    m->ppb.c[1].vtor = vtor;
+    core_set_reg(c, UC_ARM_REG_SP, sp);
+    core_set_reg(c, UC_ARM_REG_LR, 0x7F28u | 1);   /* returns into the ROM's sleep loop */
+    core_set_reg(c, UC_ARM_REG_PC, entry);
+    c->cycles = machine_now_cycles(m);
+    c->running = 1;
+    sim_info("core 1 launched: entry 0x%08x, SP 0x%08x, VTOR 0x%08x", entry, sp, vtor);
+    machine_kick(m);
+}
+
+void machine_reset_core1(machine *m)
+{
+    m->core[1].running = 0;
+    bootrom_core1_reset(m);
+}
+
+/* ---- memories ---- */
+
+/* power-on SRAM/PSRAM hold no zeros: a deterministic pseudo-random pattern
+ * catches firmware that forgets to initialise */
+static void fill_random(uint8_t *p, size_t n, uint32_t seed)
+{
+    uint32_t x = seed;
+    for (size_t i = 0; i + 4 <= n; i += 4) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        memcpy(p + i, &x, 4);
+    }
+}
+
+static uint64_t chip_now(void *env) { return machine_now_ps(env); }
+
+static void chip_modified(void *env, uint32_t off, uint32_t len)
+{
+    xip_flash_modified(env, off, len);
+}
+
+int machine_init(machine *m, const board_desc *b, const sim_options *opt)
+{
+    memset(m, 0, sizeof(*m));
+    m->board = b;
+    m->opt = opt;
+    m->cur_core = -1;
+    m->flash_size = b->flash_size;
+    m->psram_size = b->psram_size;
+    m->rom = calloc(1, SIM_ROM_SIZE);
+    m->sram = calloc(1, SIM_SRAM_SIZE);
+    m->flash = malloc(b->flash_size);
+    m->psram = b->psram_size ? malloc(b->psram_size) : NULL;
+    if (!m->rom || !m->sram || !m->flash || (b->psram_size && !m->psram)) return 0;
+    memset(m->flash, 0xFF, b->flash_size);   /* erased */
+    fill_random(m->sram, SIM_SRAM_SIZE, 0x2350A2u);
+    bootrom_build(m->rom);
+    m->f_sys = ROSC_NOMINAL_HZ;
+    timing_cache_init(&m->tcache);
+    bus_init(&m->bus);
+
+    qspi_flash_init(&m->flashchip, m->flash, b->flash_size, b->flash_jedec);
+    m->flashchip.env = m;
+    m->flashchip.now_ps = chip_now;
+    m->flashchip.modified = chip_modified;
+    if (m->psram) qspi_psram_init(&m->psramchip, m->psram, b->psram_size);
+
+    clocks_setup(m);
+    misc_setup(m);
+    ticks_setup(m);
+    timers_setup(m);
+    uart_setup(m);
+    gpio_setup(m);
+    sio_setup(m);
+    qmi_setup(m);
+    xip_setup(m);
+    dma_setup(m);
+    usb_setup(m);
+    ppb_setup(m);
+    stubs_setup(m);
+    usb_host_init(m);
+
+    for (int i = 0; i < 2; i++) {
+        if (!core_init(&m->core[i], m, i) || !core_map_fixed(&m->core[i])) return 0;
+        if (opt && opt->trace_mmio) core_set_precise(&m->core[i], 1);
+    }
+    return 1;
+}
+
+void machine_free(machine *m)
+{
+    for (int i = 0; i < 2; i++) core_free(&m->core[i]);
+    bus_free(&m->bus);
+    timing_cache_free(&m->tcache);
+    prof_free(&m->prof);
+    free(m->rom);
+    free(m->sram);
+    free(m->flash);
+    free(m->psram);
+}
+
+/* every peripheral to its reset state (power_on: also what survives a
+ * watchdog reset: watchdog scratch, POWMAN, external chips) */
+static void reset_devices(machine *m, int power_on)
+{
+    misc_reset(m, power_on);
+    clocks_reset(m);
+    ticks_reset(m);
+    timer_reset(m, 0);
+    timer_reset(m, 1);
+    uart_reset(m, 0);
+    uart_reset(m, 1);
+    gpio_reset_bank0(m);
+    gpio_reset_pads(m);
+    gpio_reset_qspi(m);
+    sio_reset(m);
+    qmi_reset(m);
+    xip_reset(m);
+    xc_reset(m);
+    dma_reset(m);
+    usb_reset(m);
+    ppb_reset_core(m, 0);
+    ppb_reset_core(m, 1);
+    if (power_on) {
+        qspi_flash_power_on(&m->flashchip);
+        if (m->psram) {
+            fill_random(m->psram, m->psram_size, 0x6404u);
+            qspi_psram_power_on(&m->psramchip);
+        }
+    }
+}
+
+int machine_reset(machine *m, int power_on)
+{
+    m->boot_count++;
+    m->reboot = REBOOT_NONE;
+    reset_devices(m, power_on);
+    for (int i = 0; i < 2; i++) {
+        core_reset(&m->core[i]);
+        m->core[i].running = 0;
+    }
+    m->core[1].cycles = m->core[0].cycles;
+    clocks_update(m);
+    if (!bootrom_boot(m)) return 0;
+    xip_remap(m);
+    return m->stop == STOP_NONE || m->bootsel;
+}

@@ -1,0 +1,152 @@
+/* machine.h - one virtual RP2350 board: its memories, its two cores, its
+ * peripheral models, its modelled time, and how a run ends.
+ *
+ * Modelled time: a global count of clk_sys cycles (advanced slice by slice)
+ * converted to picoseconds through the clk_sys frequency, re-anchored each
+ * time clk_sys changes. Every timed behaviour (TICKS/TIMER, SysTick, DWT
+ * CYCCNT, UART baud, USB frames, the --*-ms options) reads this clock.
+ */
+#ifndef SIM_MACHINE_H
+#define SIM_MACHINE_H
+
+#include <stdint.h>
+
+#include "board.h"
+#include "bootrom.h"
+#include "bus.h"
+#include "cpu.h"
+#include "profile.h"
+#include "timing.h"
+#include "xip_cache.h"
+
+#include "dev_clocks.h"
+#include "dev_dma.h"
+#include "dev_gpio.h"
+#include "dev_misc.h"
+#include "dev_ppb.h"
+#include "dev_qmi.h"
+#include "dev_sio.h"
+#include "dev_timer.h"
+#include "dev_uart.h"
+#include "dev_usb.h"
+#include "dev_xip.h"
+#include "qspi_flash.h"
+#include "qspi_psram.h"
+#include "usb_host.h"
+
+typedef struct sim_options sim_options;
+typedef struct console console;
+
+#define SIM_ROM_SIZE 0x8000u
+#define SIM_ROM_BASE 0x00000000u
+#define SIM_SRAM_BASE 0x20000000u
+#define SIM_SRAM_SIZE 0x82000u
+#define SIM_XIP_BASE 0x10000000u
+
+/* why the machine stopped */
+enum {
+    STOP_NONE = 0,
+    STOP_FAULT,        /* emulation fault (exit 2) */
+    STOP_TIMEOUT,      /* timeout or failed expectation (exit 1) */
+    STOP_DONE,         /* script complete / BOOTSEL reboot (exit 0) */
+};
+
+/* pending whole-chip resets */
+enum { REBOOT_NONE = 0, REBOOT_WATCHDOG, REBOOT_SYSRESETREQ };
+
+struct machine {
+    const board_desc *board;
+    const sim_options *opt;
+    console *con;
+    sim_bus bus;
+
+    uint8_t *rom, *sram, *flash, *psram;
+    uint32_t flash_size, psram_size;
+
+    sim_core core[2];
+    timing_cache tcache;
+    xip_cache xc;                   /* the XIP cache and the QSPI bus timeline */
+    profiler prof;                  /* --profile */
+
+    /* modelled time: each core's position is core[i].cycles (core 0 leads,
+     * core 1 catches up slice by slice) */
+    uint64_t anchor_cycles;         /* clk_sys re-anchor point ... */
+    uint64_t anchor_ps;             /* ... and its time */
+    uint64_t f_sys;                 /* clk_sys in Hz */
+    int cur_core;                   /* core whose slice runs (-1 between slices) */
+    uint64_t boot_count;
+    uint32_t ram_image;             /* SRAM image to boot at power-on (no flash image), 0 = none */
+
+    /* run control */
+    int stop;                       /* STOP_* */
+    int exit_code;
+    char stop_msg[1024];
+    int reboot;                     /* REBOOT_* pending at the next slice boundary */
+    int remap_pending;              /* XIP window mappings must be rebuilt */
+    int bootsel;                    /* the run ended in a reboot to BOOTSEL */
+
+    /* peripherals */
+    clocks_dev clk;
+    resets_dev resets;
+    psm_dev psm;
+    ticks_dev ticks;
+    timer_dev timer[2];
+    watchdog_dev wd;
+    powman_dev powman;
+    sysinfo_dev sysinfo;
+    plain_dev syscfg, bootram;
+    sim_device otp_data;
+    uart_dev uart[2];
+    gpio_dev gpio;
+    sio_dev sio;
+    qmi_dev qmi;
+    xip_dev xip;
+    dma_dev dma;
+    usb_dev usb;
+    ppb_dev ppb;
+    stub_dev stubs;
+    qspi_flash flashchip;
+    qspi_psram psramchip;
+    usb_host host;
+    core1_rom c1rom;
+};
+
+/* --- modelled time --- */
+/* clk_sys cycles since power-on, including the running core's progress */
+static inline uint64_t machine_now_cycles(const machine *m)
+{
+    if (m->cur_core >= 0) return m->core[m->cur_core].cycles + m->core[m->cur_core].slice_used;
+    return m->core[0].cycles;
+}
+uint64_t machine_now_ps(const machine *m);
+uint64_t machine_cycles_to_ps(const machine *m, uint64_t cycles);
+/* clk_sys changed: re-anchor time, end the running slice */
+void machine_set_fsys(machine *m, uint64_t hz);
+
+/* --- run control --- */
+/* Ends the run (first reason wins). code = SIM_EXIT_*. */
+void machine_stop(machine *m, int stop, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Ends the run with an emulation fault at core's current access/instruction:
+ * message = "<what>: PC=0x... <detail>" */
+void machine_fault(machine *m, int core, uint32_t pc, int pc_exact, const char *what,
+                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* bad access stop: "bad access: PC=0x… addr=0x… (what is there)" */
+void machine_bad_access(machine *m, int master, uint32_t addr, int is_write, int size,
+                        const char *why);
+/* Stops the running core's slice early (state changed that the scheduler
+ * must see). */
+void machine_kick(machine *m);
+
+/* Power-on (1) or watchdog-style reset (0) of the whole chip, then boot. */
+int machine_reset(machine *m, int power_on);
+
+int machine_init(machine *m, const board_desc *b, const sim_options *opt);
+void machine_free(machine *m);
+
+/* Core 1 starts executing at entry with sp/vtor (FIFO launch handshake done). */
+void machine_launch_core1(machine *m, uint32_t vtor, uint32_t sp, uint32_t entry);
+/* Core 1 goes back to the ROM wait loop (PSM FRCE_OFF, reset). */
+void machine_reset_core1(machine *m);
+
+#endif

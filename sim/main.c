@@ -1,0 +1,99 @@
+/* main.c - picollama-sim: the virtual RP2350 board's command line. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "console.h"
+#include "log.h"
+#include "sim.h"
+
+#ifdef __SANITIZE_ADDRESS__
+/* LeakSanitizer's hook, for the sanitizer build: Debian's Unicorn 2.0.1
+ * never frees the code bitmaps QEMU builds for RAM pages that hold both
+ * translated code and stores (tb_invalidate_phys_page_fast), which our
+ * SRAM code does; those leaks are the library's, not ours. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libunicorn.so\n"; }
+#endif
+
+/* --profile: symbols from --elf, or the .elf beside the first UF2 image,
+ * or the first image if it is an ELF */
+static int profile_setup(machine *m, const sim_options *o)
+{
+    char guess[1024] = "";
+    const char *elf = o->elf;
+    if (!elf) {
+        for (int i = 0; i < o->ninputs && !elf; i++) {
+            const char *in = o->inputs[i];
+            size_t n = strlen(in);
+            if (n > 4 && !strcmp(in + n - 4, ".elf")) {
+                elf = in;
+            } else if (n > 4 && !strcmp(in + n - 4, ".uf2") && n < sizeof(guess)) {
+                snprintf(guess, sizeof(guess), "%.*s.elf", (int)(n - 4), in);
+                if (access(guess, R_OK) == 0) elf = guess;
+            }
+        }
+    }
+    char err[1200];
+    if (prof_init(&m->prof, elf, err, sizeof(err))) return 1;
+    if (o->elf) {
+        sim_error("--elf: %s", err);
+        return 0;
+    }
+    sim_warn("profile without symbols: %s", err);
+    return prof_init(&m->prof, NULL, err, sizeof(err));
+}
+
+int main(int argc, char **argv)
+{
+    sim_options o;
+    int p = options_parse(&o, argc, argv);
+    if (p != 0) {
+        options_free(&o);
+        return p > 0 ? SIM_EXIT_OK : SIM_EXIT_USAGE;
+    }
+    sim_log_set_quiet(o.quiet);
+#ifdef __linux__
+    /* a test driver killed on a timeout must not leave a board running */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+    FILE *uart_log = NULL, *trace = NULL;
+    if (o.uart_log && !(uart_log = fopen(o.uart_log, "wb"))) {
+        sim_error("cannot write %s", o.uart_log);
+        return SIM_EXIT_USAGE;
+    }
+    if (o.trace_mmio && !(trace = fopen(o.trace_mmio, "w"))) {
+        sim_error("cannot write %s", o.trace_mmio);
+        return SIM_EXIT_USAGE;
+    }
+    static machine m;
+    console con;
+    console_init(&con, o.console_mode, !o.no_stdin, uart_log);
+    if (!machine_init(&m, o.board, &o)) {
+        sim_error("cannot build the virtual board");
+        return SIM_EXIT_FAULT;
+    }
+    m.con = &con;
+    m.bus.trace = trace;
+    if (o.profile && !profile_setup(&m, &o)) {
+        machine_free(&m);
+        return SIM_EXIT_USAGE;
+    }
+    int code = SIM_EXIT_USAGE;
+    if (sim_load_images(&m, &o)) {
+        console_enter_raw(&con);
+        code = sim_run(&m, &o);
+        console_restore_tty();
+    }
+    machine_free(&m);
+    console_free(&con);
+    options_free(&o);
+    if (uart_log) fclose(uart_log);
+    if (trace) fclose(trace);
+    return code;
+}

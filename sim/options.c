@@ -1,0 +1,252 @@
+/* options.c - parsing the picollama-sim command line, and its --help text
+ * (the reference for every option). */
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console.h"
+#include "log.h"
+
+static const char help_text[] =
+    "Usage: picollama-sim [OPTIONS] IMAGE...\n"
+    "\n"
+    "A virtual RP2350 board (two Cortex-M33 cores on Unicorn) that boots real\n"
+    "firmware and bridges its USB CDC-ACM serial port (or UART0) to the terminal.\n"
+    "\n"
+    "IMAGE is a UF2 file (as dropped on the RP2350 boot drive) or an ELF file;\n"
+    "several are loaded in order, e.g. firmware.uf2 model.uf2. The virtual boot\n"
+    "ROM then boots the IMAGE_DEF found in the first 4 KB of flash (or of the\n"
+    "SRAM image if nothing was loaded to flash). Device output goes to stdout;\n"
+    "everything the simulator says goes to stderr.\n"
+    "\n"
+    "Board:\n"
+    "  --board NAME          pico-plus-2w (default): RP2350B, 16 MB flash, 8 MB\n"
+    "                        APS6404L PSRAM on QMI CS1 (GPIO47), user switch GPIO45\n"
+    "                        pico2: RP2350A (30 GPIOs), 4 MB flash, no PSRAM\n"
+    "\n"
+    "Console:\n"
+    "  --console usb|uart    bridge the USB CDC-ACM port (default) or UART0\n"
+    "                        (GP0 TX / GP1 RX) to stdout/stdin\n"
+    "  --uart-baud N         the terminal's baud rate on the UART line (default\n"
+    "                        115200); a firmware baud more than 3% off is reported\n"
+    "  --uart-log FILE       also write every byte UART0 transmits to FILE\n"
+    "  --no-dtr              the host opens the CDC port without asserting DTR\n"
+    "  --no-stdin            do not read stdin (only --send steps give input)\n"
+    "  When stdin is a terminal it is switched to raw mode like a serial terminal\n"
+    "  program: keys go to the device as typed (Enter sends CR, Ctrl-C is byte\n"
+    "  0x03 for the firmware); Ctrl-] ends the session (exit 0).\n"
+    "\n"
+    "Scripted sessions (steps run in the order given):\n"
+    "  --expect REGEX        wait until the console output not yet matched contains\n"
+    "                        REGEX (POSIX extended regular expression)\n"
+    "  --send TEXT           send TEXT to the device; C escapes \\n \\r \\t \\\\ \\e \\0\n"
+    "                        and \\xHH are understood (\\x03 is Ctrl-C)\n"
+    "  --host-stall-ms N     from this step on, the USB host stops reading IN data\n"
+    "                        for N ms of modelled time (the device's buffers fill)\n"
+    "  --close-port          the terminal closes the port: SET_CONTROL_LINE_STATE\n"
+    "                        with DTR off; the host stops reading IN data\n"
+    "  --open-port           the terminal opens the port again (DTR on)\n"
+    "  --wait-ms N           let N ms of modelled time pass before the next step\n"
+    "  --press-button        press the board's user switch now (for --press-button-ms)\n"
+    "  When all steps are done the run ends with exit code 0.\n"
+    "\n"
+    "Events at a modelled time:\n"
+    "  --disconnect-at-ms N  at N ms the terminal closes the port (SET_CONTROL_LINE_\n"
+    "                        STATE with DTR off) and the host goes away (no more\n"
+    "                        frames: the device sees a suspend)\n"
+    "  --press-button-at-ms N  press the board's user switch (GPIO45 to ground) at\n"
+    "                        N ms\n"
+    "  --press-button-ms N   how long the switch stays pressed (default 100 ms)\n"
+    "\n"
+    "Modelled time:\n"
+    "  clk_sys cycles come from the RP2350 datasheet's Cortex-M33 instruction timings\n"
+    "  (3.7.4.9) plus the XIP cache (16 KB, 2-way, 8-byte lines) and the QSPI\n"
+    "  transfers its misses make, timed from the QMI registers as programmed;\n"
+    "  TIMER0/1, SysTick and DWT CYCCNT count them, so the firmware's own timings\n"
+    "  (tok/s) are the estimate for silicon.\n"
+    "\n"
+    "Limits:\n"
+    "  --timeout-ms N        stop after N ms of modelled time (exit 1)\n"
+    "  --wall-timeout S      stop after S seconds of real time (exit 1)\n"
+    "\n"
+    "Diagnostics:\n"
+    "  --trace-mmio FILE     log every peripheral register access as\n"
+    "                        'R|W 0xADDRESS 0xVALUE PC' (PC is DMA or SIM for\n"
+    "                        accesses not made by a core); slows the run down\n"
+    "  --stats               print instructions, modelled time and speed at exit\n"
+    "  --profile             at exit, print where the modelled cycles went (stderr):\n"
+    "                        per function (ELF symbols), per function class and per\n"
+    "                        memory region with XIP cache hits and QSPI bytes\n"
+    "  --profile-out FILE    the same report into FILE (implies --profile)\n"
+    "  --elf FILE            symbols for the profile (default: the .elf next to the\n"
+    "                        first UF2 image, or the ELF image itself)\n"
+    "  --profile-reset       script step: start the profile afresh here, e.g. just\n"
+    "                        before --send '/bench\\r'\n"
+    "  --tail N              bytes of console output shown on a timeout (default\n"
+    "                        2000)\n"
+    "  --slice-cycles N      clk_sys cycles each core runs before the other while\n"
+    "                        both run (default 2000)\n"
+    "  -q, --quiet           no 'sim:' information lines (warnings stay)\n"
+    "  -h, --help            this text\n"
+    "\n"
+    "Exit codes:\n"
+    "  0  the script completed, or the firmware asked to reboot into BOOTSEL\n"
+    "  1  timeout (--timeout-ms, --wall-timeout, a USB control transfer that got no\n"
+    "     answer for 5 s) or an --expect that was never satisfied; the tail of the\n"
+    "     output is printed\n"
+    "  2  emulation fault: bad access (an address where nothing exists), HardFault,\n"
+    "     undefined instruction, USB protocol violation, clock fault, or an image the\n"
+    "     boot ROM refuses; the message names the PC and the reason\n"
+    "  3  bad command line or unreadable image\n"
+    "The simulator also ends (SIGTERM) when the process that started it ends.\n";
+
+void options_print_help(void) { fputs(help_text, stdout); }
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+    char *end;
+    if (!s || !*s || *s == '-') return 0;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (*end) return 0;
+    *v = x;
+    return 1;
+}
+
+static int parse_double(const char *s, double *v)
+{
+    char *end;
+    if (!s || !*s) return 0;
+    *v = strtod(s, &end);
+    return !*end && *v > 0;
+}
+
+static const char *value_options[] = {
+    "--board", "--console", "--expect", "--send", "--host-stall-ms", "--wait-ms", "--disconnect-at-ms",
+    "--press-button-at-ms", "--press-button-ms", "--timeout-ms", "--wall-timeout",
+    "--trace-mmio", "--uart-log", "--uart-baud", "--tail", "--slice-cycles", "--profile-out",
+    "--elf", NULL};
+
+static int takes_value(const char *a)
+{
+    for (int i = 0; value_options[i]; i++)
+        if (!strcmp(a, value_options[i])) return 1;
+    return 0;
+}
+
+static int bad(const char *opt, const char *val)
+{
+    sim_error("bad value '%s' for %s (see --help)", val, opt);
+    return -1;
+}
+
+int options_parse(sim_options *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof(*o));
+    o->board = board_find("pico-plus-2w");
+    o->console_mode = CONSOLE_USB;
+    o->timeout_ms = -1;
+    o->disconnect_at_ms = -1;
+    o->press_button_at_ms = -1;
+    o->press_button_ms = 100;
+    o->slice_cycles = 2000;
+    o->uart_baud = 115200;
+    o->tail_bytes = 2000;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            options_print_help();
+            return 1;
+        }
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) { o->quiet = 1; continue; }
+        if (!strcmp(a, "--stats")) { o->stats = 1; continue; }
+        if (!strcmp(a, "--profile")) { o->profile = 1; continue; }
+        if (!strcmp(a, "--profile-reset") || !strcmp(a, "--press-button")) {
+            const char *err = script_add(
+                &o->script, !strcmp(a, "--press-button") ? STEP_PRESS_BUTTON : STEP_PROFILE_RESET,
+                NULL);
+            if (err) {
+                sim_error("%s", err);
+                return -1;
+            }
+            continue;
+        }
+        if (!strcmp(a, "--no-dtr")) { o->no_dtr = 1; continue; }
+        if (!strcmp(a, "--no-stdin")) { o->no_stdin = 1; continue; }
+        if (!strcmp(a, "--close-port") || !strcmp(a, "--open-port")) {
+            const char *err = script_add(&o->script,
+                                         !strcmp(a, "--open-port") ? STEP_OPEN_PORT : STEP_CLOSE_PORT, NULL);
+            if (err) {
+                sim_error("%s", err);
+                return -1;
+            }
+            continue;
+        }
+        if (takes_value(a)) {
+            if (i + 1 >= argc) {
+                sim_error("option %s needs a value (see --help)", a);
+                return -1;
+            }
+            const char *v = argv[++i];
+            uint64_t n;
+            const char *err = NULL;
+            if (!strcmp(a, "--board")) {
+                if (!(o->board = board_find(v))) return bad(a, v);
+            } else if (!strcmp(a, "--console")) {
+                if (!strcmp(v, "usb")) o->console_mode = CONSOLE_USB;
+                else if (!strcmp(v, "uart")) o->console_mode = CONSOLE_UART;
+                else return bad(a, v);
+            } else if (!strcmp(a, "--expect")) {
+                err = script_add(&o->script, STEP_EXPECT, v);
+            } else if (!strcmp(a, "--send")) {
+                err = script_add(&o->script, STEP_SEND, v);
+            } else if (!strcmp(a, "--host-stall-ms")) {
+                err = script_add(&o->script, STEP_HOST_STALL, v);
+            } else if (!strcmp(a, "--wait-ms")) {
+                err = script_add(&o->script, STEP_WAIT, v);
+            } else if (!strcmp(a, "--wall-timeout")) {
+                if (!parse_double(v, &o->wall_timeout_s)) return bad(a, v);
+            } else if (!strcmp(a, "--trace-mmio")) {
+                o->trace_mmio = v;
+            } else if (!strcmp(a, "--uart-log")) {
+                o->uart_log = v;
+            } else if (!strcmp(a, "--profile-out")) {
+                o->profile_out = v;
+                o->profile = 1;
+            } else if (!strcmp(a, "--elf")) {
+                o->elf = v;
+            } else {
+                if (!parse_u64(v, &n)) return bad(a, v);
+                if (!strcmp(a, "--disconnect-at-ms")) o->disconnect_at_ms = (int64_t)n;
+                else if (!strcmp(a, "--press-button-at-ms")) o->press_button_at_ms = (int64_t)n;
+                else if (!strcmp(a, "--press-button-ms")) o->press_button_ms = (uint32_t)n;
+                else if (!strcmp(a, "--timeout-ms")) o->timeout_ms = (int64_t)n;
+                else if (!strcmp(a, "--uart-baud")) { if (!n) return bad(a, v); o->uart_baud = (uint32_t)n; }
+                else if (!strcmp(a, "--tail")) o->tail_bytes = (uint32_t)n;
+                else if (!strcmp(a, "--slice-cycles")) { if (n < 100) return bad(a, v); o->slice_cycles = n; }
+            }
+            if (err) {
+                sim_error("%s", err);
+                return -1;
+            }
+            continue;
+        }
+        if (a[0] == '-' && a[1]) {
+            sim_error("unknown option '%s' (see --help)", a);
+            return -1;
+        }
+        if (o->ninputs >= SIM_MAX_INPUTS) {
+            sim_error("too many images (at most %d)", SIM_MAX_INPUTS);
+            return -1;
+        }
+        o->inputs[o->ninputs++] = a;
+    }
+    if (!o->ninputs) {
+        sim_error("no image given (see --help)");
+        return -1;
+    }
+    return 0;
+}
+
+void options_free(sim_options *o) { script_free(&o->script); }

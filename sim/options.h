@@ -1,0 +1,42 @@
+/* options.h - the picollama-sim command line: parsed options and the help
+ * text that documents every one of them. */
+#ifndef SIM_OPTIONS_H
+#define SIM_OPTIONS_H
+
+#include <stdint.h>
+
+#include "board.h"
+#include "script.h"
+
+#define SIM_MAX_INPUTS 16
+
+struct sim_options {
+    const char *inputs[SIM_MAX_INPUTS];   /* UF2 or ELF files, loaded in order */
+    int ninputs;
+    const board_desc *board;
+    int console_mode;                     /* CONSOLE_USB / CONSOLE_UART */
+    script script;
+    int64_t timeout_ms;                   /* modelled; -1 = none */
+    double wall_timeout_s;                /* 0 = none */
+    int64_t disconnect_at_ms;             /* -1 = never */
+    int64_t press_button_at_ms;           /* -1 = never */
+    uint32_t press_button_ms;
+    const char *trace_mmio;
+    int profile;                          /* --profile / --profile-out */
+    const char *profile_out;              /* report file (NULL: stderr) */
+    const char *elf;                      /* --elf: symbols for the profile */
+    const char *uart_log;
+    int quiet, stats, no_dtr, no_stdin;
+    uint64_t slice_cycles;
+    uint32_t uart_baud;                   /* the terminal side of --console uart */
+    uint32_t tail_bytes;
+};
+typedef struct sim_options sim_options;
+
+/* Parses argv. Returns 0 to run, 1 if --help/--version was printed (exit 0),
+ * -1 on a usage error (message printed). */
+int options_parse(sim_options *o, int argc, char **argv);
+void options_free(sim_options *o);
+void options_print_help(void);
+
+#endif

@@ -1,0 +1,22 @@
+/* regs/gpio.h - IO_BANK0 and PADS_BANK0 register facts (rp2350-facts.md 6). */
+#ifndef SIM_REGS_GPIO_H
+#define SIM_REGS_GPIO_H
+
+#define IO_BANK0_BASE 0x40028000u
+#define IO_QSPI_BASE 0x40030000u
+#define PADS_BANK0_BASE 0x40038000u
+#define PADS_QSPI_BASE 0x40040000u
+/* IO_BANK0: GPIOn_STATUS at 8n, GPIOn_CTRL at 8n+4; interrupt registers from 0x200 */
+#define IO_GPIO_CTRL_MASK 0x3003F01Fu
+#define IO_STATUS_OUTTOPAD (1u << 9)
+#define IO_STATUS_OETOPAD (1u << 13)
+#define IO_STATUS_INFROMPAD (1u << 17)
+#define IO_IRQ_BASE 0x200u
+/* PADS_BANK0: VOLTAGE_SELECT 0, GPIOn at 4 + 4n, SWCLK 0xC4, SWD 0xC8 */
+#define PADS_VOLTAGE_SELECT 0x00u
+#define PADS_SWCLK 0xC4u
+#define PADS_SWD 0xC8u
+#define PADS_GPIO_RESET 0x116u
+#define PADS_SW_RESET 0x5Au
+
+#endif

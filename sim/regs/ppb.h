@@ -1,0 +1,53 @@
+/* regs/ppb.h - Cortex-M33 private peripheral bus register facts used by the
+ * PPB model (rp2350-facts.md 13; SDK m33.h; Armv8-M ARM). Offsets from PPB
+ * base 0xE0000000. */
+#ifndef SIM_REGS_PPB_H
+#define SIM_REGS_PPB_H
+
+#define PPB_BASE 0xE0000000u
+#define EPPB_BASE 0xE0080000u
+#define PPB_SIZE 0x50000u      /* up to the CTI at 0xE0042000 */
+
+#define DWT_CTRL 0x1000u
+#define DWT_CYCCNT 0x1004u
+#define DWT_CTRL_CYCCNTENA (1u << 0)
+#define SYST_CSR 0xE010u
+#define SYST_RVR 0xE014u
+#define SYST_CVR 0xE018u
+#define SYST_CALIB 0xE01Cu
+#define SYST_CSR_ENABLE (1u << 0)
+#define SYST_CSR_TICKINT (1u << 1)
+#define SYST_CSR_CLKSOURCE (1u << 2)
+#define SYST_CSR_COUNTFLAG (1u << 16)
+#define NVIC_ISER0 0xE100u
+#define NVIC_ICER0 0xE180u
+#define NVIC_ISPR0 0xE200u
+#define NVIC_ICPR0 0xE280u
+#define NVIC_IABR0 0xE300u
+#define NVIC_ITNS0 0xE380u
+#define NVIC_IPR0 0xE400u
+#define SCB_CPUID 0xED00u
+#define SCB_ICSR 0xED04u
+#define SCB_VTOR 0xED08u
+#define SCB_AIRCR 0xED0Cu
+#define SCB_SCR 0xED10u
+#define SCB_CCR 0xED14u
+#define SCB_SHPR1 0xED18u
+#define SCB_SHCSR 0xED24u
+#define SCB_CFSR 0xED28u
+#define SCB_HFSR 0xED2Cu
+#define SCB_CPACR 0xED88u
+#define SCB_NSACR 0xED8Cu
+#define MPU_TYPE 0xED90u
+#define MPU_CTRL 0xED94u
+#define SAU_CTRL 0xEDD0u
+#define DEMCR 0xEDFCu
+#define DEMCR_TRCENA (1u << 24)
+#define FPCCR 0xEF34u
+#define FPCAR 0xEF38u
+#define FPDSCR 0xEF3Cu
+#define AIRCR_VECTKEY 0x05FAu
+#define AIRCR_SYSRESETREQ (1u << 2)
+#define CPACR_CP10_SHIFT 20
+
+#endif

@@ -1,0 +1,168 @@
+/* script.c - --expect / --send / --host-stall-ms steps (see script.h). */
+#include "script.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console.h"
+#include "machine.h"
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+size_t script_unescape(const char *in, char *out)
+{
+    size_t k = 0;
+    for (const char *p = in; *p; p++) {
+        if (*p != '\\' || !p[1]) {
+            out[k++] = *p;
+            continue;
+        }
+        p++;
+        switch (*p) {
+        case 'n': out[k++] = '\n'; break;
+        case 'r': out[k++] = '\r'; break;
+        case 't': out[k++] = '\t'; break;
+        case 'e': out[k++] = 0x1B; break;
+        case '0': out[k++] = '\0'; break;
+        case 'x': {
+            int h1 = hexval(p[1]), h2 = h1 >= 0 ? hexval(p[2]) : -1;
+            if (h1 < 0) { out[k++] = 'x'; break; }
+            if (h2 < 0) { out[k++] = (char)h1; p += 1; break; }
+            out[k++] = (char)(h1 * 16 + h2);
+            p += 2;
+            break;
+        }
+        default: out[k++] = *p; break;
+        }
+    }
+    out[k] = '\0';
+    return k;
+}
+
+/* --expect patterns may write control bytes as \r \n \t \e \xHH; every
+ * other backslash sequence is left to the regular expression */
+static char *expect_escapes(const char *in)
+{
+    char *out = malloc(strlen(in) + 1);
+    size_t k = 0;
+    for (const char *p = in; *p; p++) {
+        if (p[0] == '\\' && (p[1] == 'r' || p[1] == 'n' || p[1] == 't' || p[1] == 'e')) {
+            out[k++] = p[1] == 'r' ? '\r' : p[1] == 'n' ? '\n' : p[1] == 't' ? '\t' : 0x1B;
+            p++;
+        } else if (p[0] == '\\' && p[1] == 'x' && hexval(p[2]) >= 0 && hexval(p[3]) >= 0) {
+            out[k++] = (char)(hexval(p[2]) * 16 + hexval(p[3]));
+            p += 3;
+        } else {
+            out[k++] = *p;
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+const char *script_add(script *s, int kind, const char *arg)
+{
+    static char err[300];
+    if (s->count == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 8;
+        s->steps = realloc(s->steps, (size_t)s->cap * sizeof(*s->steps));
+        if (!s->steps) abort();
+    }
+    script_step *st = &s->steps[s->count];
+    memset(st, 0, sizeof(*st));
+    st->kind = kind;
+    st->arg = arg;
+    if (kind == STEP_EXPECT) {
+        st->text = expect_escapes(arg);
+        int rc = regcomp(&st->re, st->text, REG_EXTENDED);
+        if (rc) {
+            char msg[200];
+            regerror(rc, &st->re, msg, sizeof(msg));
+            snprintf(err, sizeof(err), "bad --expect pattern '%s': %s", arg, msg);
+            return err;
+        }
+    } else if (kind == STEP_SEND) {
+        st->text = malloc(strlen(arg) + 1);
+        st->len = script_unescape(arg, st->text);
+    } else if (kind == STEP_CLOSE_PORT || kind == STEP_OPEN_PORT) {
+        st->arg = kind == STEP_CLOSE_PORT ? "--close-port" : "--open-port";
+    } else if (kind == STEP_PROFILE_RESET) {
+        st->arg = "--profile-reset";
+    } else if (kind == STEP_PRESS_BUTTON) {
+        st->arg = "--press-button";
+    } else {
+        char *end;
+        long v = strtol(arg, &end, 10);
+        if (end == arg || *end || v < 0) {
+            snprintf(err, sizeof(err), "bad %s value '%s'",
+                     kind == STEP_WAIT ? "--wait-ms" : "--host-stall-ms", arg);
+            return err;
+        }
+        st->ms = (uint32_t)v;
+    }
+    s->count++;
+    return NULL;
+}
+
+void script_free(script *s)
+{
+    for (int i = 0; i < s->count; i++) {
+        if (s->steps[i].kind == STEP_EXPECT) regfree(&s->steps[i].re);
+        free(s->steps[i].text);
+    }
+    free(s->steps);
+    memset(s, 0, sizeof(*s));
+}
+
+/* searches the unmatched output, NULs included (REG_STARTEND) */
+static int match(console *c, regex_t *re)
+{
+    if (c->match_pos >= c->out_len) return 0;
+    regmatch_t mt[1];
+    mt[0].rm_so = (regoff_t)c->match_pos;
+    mt[0].rm_eo = (regoff_t)c->out_len;
+    if (regexec(re, c->out, 1, mt, REG_STARTEND) != 0) return 0;
+    c->match_pos = (size_t)mt[0].rm_eo;
+    return 1;
+}
+
+int script_run(machine *m, script *s)
+{
+    while (s->next < s->count) {
+        script_step *st = &s->steps[s->next];
+        if (st->kind == STEP_EXPECT) {
+            if (!m->con || !match(m->con, &st->re)) return 0;
+        } else if (st->kind == STEP_SEND) {
+            if (m->con) console_send(m->con, (const uint8_t *)st->text, st->len);
+        } else if (st->kind == STEP_WAIT) {
+            if (machine_now_ps(m) - s->step_started_ps < (uint64_t)st->ms * 1000000000ull) return 0;
+        } else if (st->kind == STEP_CLOSE_PORT || st->kind == STEP_OPEN_PORT) {
+            usb_host_set_dtr(m, st->kind == STEP_OPEN_PORT);
+        } else if (st->kind == STEP_PROFILE_RESET) {
+            prof_reset(m);
+        } else if (st->kind == STEP_PRESS_BUTTON) {
+            s->press_button = 1;
+        } else {
+            usb_host_stall(m, st->ms);
+        }
+        s->next++;
+        s->step_started_ps = machine_now_ps(m);
+    }
+    return 1;
+}
+
+const char *script_waiting_for(const script *s)
+{
+    static char buf[300];
+    if (s->next >= s->count) return NULL;
+    snprintf(buf, sizeof(buf), "--expect '%s' (step %d of %d)", s->steps[s->next].arg,
+             s->next + 1, s->count);
+    return buf;
+}

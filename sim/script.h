@@ -1,0 +1,44 @@
+/* script.h - scripted console sessions: --expect REGEX, --send TEXT,
+ * --host-stall-ms N, --close-port, --open-port, --wait-ms N, --press-button and --profile-reset steps, run in the order
+ * given (each --expect waits for its pattern in the output not yet
+ * matched). */
+#ifndef SIM_SCRIPT_H
+#define SIM_SCRIPT_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct machine machine;
+
+enum { STEP_EXPECT, STEP_SEND, STEP_HOST_STALL, STEP_CLOSE_PORT, STEP_OPEN_PORT, STEP_WAIT,
+       STEP_PROFILE_RESET, STEP_PRESS_BUTTON };
+
+typedef struct {
+    int kind;
+    char *text;               /* pattern (expect) or bytes (send) */
+    size_t len;               /* bytes of a send after unescaping */
+    regex_t re;
+    uint32_t ms;
+    const char *arg;          /* as given on the command line */
+} script_step;
+
+typedef struct {
+    script_step *steps;
+    int count, cap;
+    int next;                 /* next step to run */
+    uint64_t step_started_ps;
+    int press_button;         /* a --press-button step ran: the run loop presses it */
+} script;
+
+/* adds a step (arg is NULL for the port steps); returns an error message or NULL */
+const char *script_add(script *s, int kind, const char *arg);
+void script_free(script *s);
+/* Runs every step that can run now. Returns 1 when all steps are done. */
+int script_run(machine *m, script *s);
+/* the step being waited for (for timeout messages) */
+const char *script_waiting_for(const script *s);
+/* Turns C escapes (\n \r \t \\ \" \xHH \0 \e) into bytes; returns length. */
+size_t script_unescape(const char *in, char *out);
+
+#endif

@@ -1,0 +1,288 @@
+/* sim.c - image loading and the scheduler loop (see sim.h). */
+#include "sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "console.h"
+#include "loader.h"
+#include "log.h"
+
+#define MS 1000000000ull   /* picoseconds */
+
+/* ---- loading ---- */
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 20, n = 0;
+    uint8_t *buf = malloc(cap);
+    for (;;) {
+        if (n == cap) buf = realloc(buf, cap *= 2);
+        size_t r = fread(buf + n, 1, cap - n, f);
+        if (!r) break;
+        n += r;
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static void report_file(const char *path, load_target *t, int is_uf2)
+{
+    char ranges[400] = "";
+    size_t used = 0;
+    for (int i = 0; i < t->nranges && used < sizeof(ranges) - 40; i++)
+        used += (size_t)snprintf(ranges + used, sizeof(ranges) - used, "%s0x%08x-0x%08x",
+                                 i ? ", " : "", t->ranges[i].start, t->ranges[i].end - 1);
+    if (is_uf2)
+        sim_info("%s: %u UF2 blocks (%u bytes) written to %s [%s]%s", path, t->blocks, t->bytes,
+                 ranges, t->family, t->skipped_e10 ? ", RP2350-E10 workaround block skipped" : "");
+    else
+        sim_info("%s: ELF segments (%u bytes) loaded to %s", path, t->bytes, ranges);
+    if (t->overlaps)
+        sim_warn("%s overwrites %d page(s) an earlier image wrote", path, t->overlaps);
+}
+
+int sim_load_images(machine *m, const sim_options *o)
+{
+    load_target t;
+    memset(&t, 0, sizeof(t));
+    t.flash = m->flash;
+    t.flash_size = m->flash_size;
+    t.sram = m->sram;
+    t.sram_size = SIM_SRAM_SIZE;
+    if (!loader_target_init(&t)) return 0;
+    int ok = 1;
+    for (int i = 0; i < o->ninputs && ok; i++) {
+        size_t len;
+        uint8_t *data = read_file(o->inputs[i], &len);
+        if (!data) {
+            sim_error("cannot read %s", o->inputs[i]);
+            ok = 0;
+            break;
+        }
+        char err[400];
+        loader_begin_file(&t);
+        int is_elf = len >= 4 && !memcmp(data, "\x7f" "ELF", 4);
+        int is_uf2 = len >= 8 && !memcmp(data, "UF2\n", 4);
+        if (is_elf) ok = elf_load(data, len, &t, err, sizeof(err));
+        else if (is_uf2) ok = uf2_load(data, len, &t, err, sizeof(err));
+        else {
+            snprintf(err, sizeof(err), "neither a UF2 nor an ELF file");
+            ok = 0;
+        }
+        if (ok) report_file(o->inputs[i], &t, is_uf2);
+        else sim_error("%s: %s", o->inputs[i], err);
+        free(data);
+    }
+    if (ok && !loader_has_flash(&t)) m->ram_image = loader_lowest_sram(&t);
+    loader_target_free(&t);
+    return ok;
+}
+
+/* ---- the run ---- */
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef struct {
+    machine *m;
+    sim_options *o;
+    double wall_start;
+    int pressed, released, disconnected;
+    uint64_t next_stdin_ps;
+} run_state;
+
+static void timeout_stop(machine *m, sim_options *o, const char *what)
+{
+    const char *wait = script_waiting_for(&o->script);
+    const char *usb = o->console_mode == CONSOLE_USB ? usb_host_status(m) : NULL;
+    machine_stop(m, STOP_TIMEOUT, SIM_EXIT_TIMEOUT, "timeout: %s%s%s%s%s", what,
+                 wait ? "; still waiting for " : "", wait ? wait : "", usb ? "; USB: " : "",
+                 usb ? usb : "");
+}
+
+/* everything that happens between slices; returns the time of the next event */
+static uint64_t events(run_state *r)
+{
+    machine *m = r->m;
+    sim_options *o = r->o;
+    uint64_t now = machine_now_ps(m);
+    if (m->remap_pending) xip_remap(m);
+    dma_catch_up(m);
+    uart_poll(m);
+    watchdog_poll(m);
+    if (now >= r->next_stdin_ps) {
+        console_poll_stdin(m->con);
+        r->next_stdin_ps = now + MS;
+        if (m->con->quit && m->stop == STOP_NONE)
+            machine_stop(m, STOP_DONE, SIM_EXIT_OK, "session ended from the terminal (Ctrl-])");
+    }
+    if (o->console_mode == CONSOLE_UART)
+        while (console_pending(m->con) && uart_rx_offer(m, 0, console_peek(m->con)[0]))
+            console_consume(m->con, 1);
+    if (now >= usb_host_next_event(m)) usb_host_tick(m);
+    if (o->disconnect_at_ms >= 0 && !r->disconnected && now >= (uint64_t)o->disconnect_at_ms * MS) {
+        r->disconnected = 1;
+        usb_host_disconnect(m);
+    }
+    int btn = m->board->button_gpio;
+    if (o->press_button_at_ms >= 0 && btn >= 0) {
+        uint64_t at = (uint64_t)o->press_button_at_ms * MS;
+        if (!r->pressed && now >= at) {
+            r->pressed = 1;
+            gpio_set_external(m, btn, 0);
+            sim_info("user switch (GPIO%d) pressed", btn);
+        }
+        if (r->pressed && !r->released && now >= at + (uint64_t)o->press_button_ms * MS) {
+            r->released = 1;
+            gpio_set_external(m, btn, -1);
+            sim_info("user switch (GPIO%d) released", btn);
+        }
+    }
+    if (o->script.count && script_run(m, &o->script) && m->stop == STOP_NONE)
+        machine_stop(m, STOP_DONE, SIM_EXIT_OK, "script completed");
+    if (o->script.press_button) { /* a --press-button step: press at the next millisecond */
+        o->script.press_button = 0;
+        o->press_button_at_ms = (int64_t)(now / MS) + 1;
+        r->pressed = r->released = 0;
+    }
+    if (o->timeout_ms >= 0 && now >= (uint64_t)o->timeout_ms * MS && m->stop == STOP_NONE) {
+        char what[80];
+        snprintf(what, sizeof(what), "%lld ms of modelled time elapsed", (long long)o->timeout_ms);
+        timeout_stop(m, o, what);
+    }
+
+    /* the next time something is due */
+    uint64_t next = usb_host_next_event(m);
+    uint64_t cand[7] = {uart_next_event(m), watchdog_next_event(m), clocks_next_event(m),
+                        r->next_stdin_ps, 0, 0, 0};
+    if (o->timeout_ms >= 0) cand[4] = (uint64_t)o->timeout_ms * MS;
+    if (o->disconnect_at_ms >= 0 && !r->disconnected) cand[5] = (uint64_t)o->disconnect_at_ms * MS;
+    if (o->press_button_at_ms >= 0 && !r->released)
+        cand[6] = (uint64_t)o->press_button_at_ms * MS + (r->pressed ? (uint64_t)o->press_button_ms * MS : 0);
+    for (int i = 0; i < 7; i++)
+        if (cand[i] > now && cand[i] < next) next = cand[i];
+    if (o->console_mode == CONSOLE_UART && console_pending(m->con) && m->uart[0].rx_next_ps > now &&
+        m->uart[0].rx_next_ps < next)
+        next = m->uart[0].rx_next_ps;
+    return next;
+}
+
+static uint64_t budget_for(machine *m, sim_options *o, uint64_t next_ps)
+{
+    uint64_t now = machine_now_ps(m);
+    uint64_t ps = next_ps > now ? next_ps - now : 0;
+    uint64_t cycles = (uint64_t)((unsigned __int128)ps * m->f_sys / 1000000000000ull) + 1;
+    uint64_t max = m->core[1].running ? o->slice_cycles : 1000000;
+    if (dma_active(m) && max > 1000) max = 1000;
+    return cycles < max ? cycles : max;
+}
+
+static void run_slice(machine *m, uint64_t budget)
+{
+    m->cur_core = 0;
+    core_run_slice(&m->core[0], budget);
+    m->cur_core = -1;
+    sim_core *c1 = &m->core[1];
+    if (c1->running && !c1->halted_forever && m->stop == STOP_NONE) {
+        if (c1->cycles < m->core[0].cycles) {
+            m->cur_core = 1;
+            core_run_slice(c1, m->core[0].cycles - c1->cycles);
+            m->cur_core = -1;
+        }
+    } else {
+        c1->cycles = m->core[0].cycles;   /* an idle core keeps time with core 0 */
+    }
+}
+
+static void dump_registers(machine *m)
+{
+    for (int i = 0; i < 2; i++) {
+        sim_core *c = &m->core[i];
+        if (!c->running || !c->insns) continue;
+        fprintf(stderr, "core %d registers: pc=%08x lr=%08x sp=%08x r0=%08x r1=%08x r2=%08x r3=%08x "
+                "r12=%08x\n", i, core_pc(c), core_reg(c, UC_ARM_REG_LR), core_reg(c, UC_ARM_REG_SP),
+                core_reg(c, UC_ARM_REG_R0), core_reg(c, UC_ARM_REG_R1), core_reg(c, UC_ARM_REG_R2),
+                core_reg(c, UC_ARM_REG_R3), core_reg(c, UC_ARM_REG_R12));
+    }
+}
+
+static void print_stats(machine *m, double wall)
+{
+    uint64_t insns = m->core[0].insns + m->core[1].insns;
+    double t_ms = (double)machine_now_ps(m) / 1e9;
+    fprintf(stderr, "sim: stats: %llu instructions (core 0 %llu, core 1 %llu), %.3f ms modelled, "
+            "%.2f s wall, %.1f M instructions/s, clk_sys %.3f MHz, %u boot(s)\n",
+            (unsigned long long)insns, (unsigned long long)m->core[0].insns,
+            (unsigned long long)m->core[1].insns, t_ms, wall, wall > 0 ? insns / wall / 1e6 : 0.0,
+            m->f_sys / 1e6, (unsigned)m->boot_count);
+    for (int i = 0; i < 2; i++) {
+        sim_core *c = &m->core[i];
+        if (!c->insns) continue;
+        uint64_t cyc = c->cycles;
+        fprintf(stderr, "sim: stats: core %d: %llu cycles, %.3f cycles/instruction, %.1f%% waiting "
+                "for XIP/QSPI, %.1f%% idle\n", i, (unsigned long long)cyc,
+                (double)cyc / (double)c->insns, cyc ? 100.0 * (double)c->stall_cycles / (double)cyc : 0.0,
+                cyc ? 100.0 * (double)c->idle_cycles / (double)cyc : 0.0);
+    }
+}
+
+int sim_run(machine *m, sim_options *o)
+{
+    run_state r = {m, o, wall_now(), 0, 0, 0, 0};
+    if (!machine_reset(m, 1) && m->stop == STOP_NONE) return SIM_EXIT_FAULT;
+    uint32_t iter = 0;
+    while (m->stop == STOP_NONE) {
+        if (m->reboot != REBOOT_NONE) {
+            sim_info("rebooting the board (%s)", m->reboot == REBOOT_WATCHDOG ? "watchdog" : "SYSRESETREQ");
+            if (!machine_reset(m, 0)) break;
+            continue;
+        }
+        uint64_t next = events(&r);
+        if (m->stop != STOP_NONE) break;
+        if ((++iter & 63) == 0 && o->wall_timeout_s > 0 && wall_now() - r.wall_start > o->wall_timeout_s) {
+            char what[80];
+            snprintf(what, sizeof(what), "%.1f s of real time elapsed", o->wall_timeout_s);
+            timeout_stop(m, o, what);
+            break;
+        }
+        run_slice(m, budget_for(m, o, next));
+    }
+    double wall = wall_now() - r.wall_start;
+    uart_flush(m);
+    fflush(stdout);
+    switch (m->stop) {
+    case STOP_FAULT:
+        fprintf(stderr, "%s\n", m->stop_msg);
+        dump_registers(m);
+        break;
+    case STOP_TIMEOUT:
+        fprintf(stderr, "%s\n", m->stop_msg);
+        console_print_tail(m->con, o->tail_bytes);
+        break;
+    default:
+        if (m->bootsel) fprintf(stderr, "sim: %s\n", m->stop_msg);
+        else sim_info("%s", m->stop_msg);
+        break;
+    }
+    if (o->stats) print_stats(m, wall);
+    if (o->profile) {
+        FILE *f = o->profile_out ? fopen(o->profile_out, "w") : stderr;
+        if (!f) {
+            sim_error("cannot write %s", o->profile_out);
+        } else {
+            prof_report(m, f);
+            if (f != stderr) fclose(f);
+        }
+    }
+    return m->exit_code;
+}

@@ -1,0 +1,896 @@
+/* usb_host.c - the built-in USB host (see usb_host.h). Timings from the USB
+ * 2.0 specification: attach debounce 100 ms (TATTDB), bus reset 10 ms
+ * (TDRST), reset recovery 10 ms (TRSTRCY), SET_ADDRESS recovery 2 ms
+ * (TDSETADDR), SOF every 1 ms, device suspend after 3 ms without SOF. The
+ * request sequence follows what Linux does for a new full-speed device. */
+#include "usb_host.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "console.h"
+#include "log.h"
+#include "machine.h"
+#include "options.h"
+
+#define MS 1000000000ull              /* picoseconds */
+#define TICK_PS (125ull * 1000000ull) /* the host acts every 125 us */
+#define FRAME_BUDGET 1216             /* full-speed bulk bytes per frame (19 x 64) */
+
+enum { H_DETACHED = 0, H_DEBOUNCE, H_RESET, H_RECOVERY, H_ENUM, H_CONFIGURED, H_GONE, H_FAILED };
+enum { X_SETUP = 0, X_DATA_IN, X_DATA_OUT, X_STATUS_IN, X_STATUS_OUT, X_DONE };
+enum {
+    S_DEV64 = 0, S_RESET2, S_SET_ADDRESS, S_DEV18, S_CFG9, S_CFG_ALL, S_STR0, S_STR1, S_STR2,
+    S_STR3, S_QUALIFIER, S_SET_CONFIG, S_LINE_CODING, S_LINE_STATE, S_DONE
+};
+
+#define DESC_DEVICE 1
+#define DESC_CONFIG 2
+#define DESC_STRING 3
+#define DESC_INTERFACE 4
+#define DESC_ENDPOINT 5
+#define DESC_QUALIFIER 6
+#define DESC_IAD 0x0B
+#define DESC_CS_INTERFACE 0x24
+
+static uint64_t now(machine *m) { return machine_now_ps(m); }
+
+/* a violation of the protocol by the device: the run ends with exit code 2 */
+static void violation(machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void violation(machine *m, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    m->host.state = H_FAILED;
+    machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "USB protocol violation: %s", msg);
+}
+
+static void set_state(machine *m, int s)
+{
+    m->host.state = s;
+    m->host.state_at_ps = now(m);
+}
+
+void usb_host_init(machine *m)
+{
+    usb_host *h = &m->host;
+    memset(h, 0, sizeof(*h));
+    h->next_tick_ps = TICK_PS;
+    h->mps0 = 64;
+    h->dtr = !(m->opt && m->opt->no_dtr);
+    snprintf(h->status, sizeof(h->status), "no device attached");
+}
+
+uint64_t usb_host_next_event(machine *m) { return m->host.next_tick_ps; }
+
+void usb_host_stall(machine *m, uint32_t ms) { m->host.stall_until_ps = now(m) + ms * MS; }
+
+/* ---- control transfers ---- */
+
+static void start_xfer(machine *m, const char *name, uint8_t type, uint8_t req, uint16_t value,
+                       uint16_t index, uint16_t length, const uint8_t *out, int allow_stall)
+{
+    usb_host *h = &m->host;
+    usb_ctrl_xfer *x = &h->x;
+    memset(x, 0, sizeof(*x));
+    x->setup[0] = type;
+    x->setup[1] = req;
+    x->setup[2] = (uint8_t)value;
+    x->setup[3] = (uint8_t)(value >> 8);
+    x->setup[4] = (uint8_t)index;
+    x->setup[5] = (uint8_t)(index >> 8);
+    x->setup[6] = (uint8_t)length;
+    x->setup[7] = (uint8_t)(length >> 8);
+    x->wlength = length;
+    x->maxpacket = h->mps0;
+    x->allow_stall = allow_stall;
+    x->started_ps = now(m);
+    if (out && length) memcpy(x->data, out, length);
+    snprintf(x->name, sizeof(x->name), "%s", name);
+    h->have_xfer = 1;
+}
+
+static const char *stage_name(int stage)
+{
+    static const char *n[] = {"SETUP", "data stage (IN)", "data stage (OUT)", "status stage (IN)",
+                              "status stage (OUT)", "done"};
+    return n[stage];
+}
+
+/* one step of the control transfer; returns 1 if it moved on, 0 to wait */
+static int xfer_step(machine *m)
+{
+    usb_host *h = &m->host;
+    usb_ctrl_xfer *x = &h->x;
+    uint8_t buf[1024];
+    int n = 0, pid = 0;
+    usb_resp r;
+    switch (x->stage) {
+    case X_SETUP:
+        r = usb_dev_setup(m, h->addr, x->setup);
+        if (r == USB_NO_RESPONSE) {
+            violation(m, "%s: no device answers the SETUP token at address %d (device address "
+                      "register holds %u)", x->name, h->addr, m->usb.addr_endp & 0x7F);
+            return 0;
+        }
+        x->toggle = 1;
+        if (x->wlength && (x->setup[0] & 0x80)) x->stage = X_DATA_IN;
+        else if (x->wlength) x->stage = X_DATA_OUT;
+        else x->stage = X_STATUS_IN;
+        return 1;
+    case X_DATA_IN:
+        r = usb_dev_in(m, h->addr, 0, buf, &n, &pid);
+        if (r == USB_NAK) { x->naks++; return 0; }
+        if (r == USB_NO_RESPONSE) {
+            violation(m, "%s: no response to the IN token of the data stage at address %d",
+                      x->name, h->addr);
+            return 0;
+        }
+        if (r == USB_STALL) {
+            if (x->allow_stall) { x->stalled = 1; x->stage = X_DONE; return 1; }
+            violation(m, "%s: the device STALLed the data stage of a standard request it must "
+                      "support", x->name);
+            return 0;
+        }
+        if (pid != x->toggle) {
+            violation(m, "%s: EP0 IN data packet %d is DATA%d, expected DATA%d (the data stage "
+                      "starts with DATA1 and alternates)", x->name, x->len / x->maxpacket + 1,
+                      pid, x->toggle);
+            return 0;
+        }
+        if (n > x->maxpacket) {
+            violation(m, "%s: EP0 IN packet of %d bytes exceeds the endpoint's max packet size %d",
+                      x->name, n, x->maxpacket);
+            return 0;
+        }
+        if (x->len + n > x->wlength) {
+            violation(m, "%s: the device returned %d bytes, more than wLength %d", x->name,
+                      x->len + n, x->wlength);
+            return 0;
+        }
+        memcpy(x->data + x->len, buf, (size_t)n);
+        x->len += n;
+        x->toggle ^= 1;
+        if (n < x->maxpacket || x->len == x->wlength) x->stage = X_STATUS_OUT;
+        return 1;
+    case X_DATA_OUT: {
+        int chunk = x->wlength - x->len < x->maxpacket ? x->wlength - x->len : x->maxpacket;
+        r = usb_dev_out(m, h->addr, 0, x->data + x->len, chunk, x->toggle);
+        if (r == USB_NAK) { x->naks++; return 0; }
+        if (r == USB_NO_RESPONSE) {
+            violation(m, "%s: no response to an OUT token of the data stage", x->name);
+            return 0;
+        }
+        if (r == USB_STALL) {
+            if (x->allow_stall) { x->stalled = 1; x->stage = X_DONE; return 1; }
+            violation(m, "%s: the device STALLed the data stage", x->name);
+            return 0;
+        }
+        x->len += chunk;
+        x->toggle ^= 1;
+        if (x->len >= x->wlength) x->stage = X_STATUS_IN;
+        return 1;
+    }
+    case X_STATUS_OUT:
+        r = usb_dev_out(m, h->addr, 0, NULL, 0, 1);
+        if (r == USB_NAK) { x->naks++; return 0; }
+        if (r == USB_NO_RESPONSE) {
+            violation(m, "%s: no response to the status stage OUT token", x->name);
+            return 0;
+        }
+        if (r == USB_STALL) {
+            violation(m, "%s: the device STALLed the status stage after sending its data",
+                      x->name);
+            return 0;
+        }
+        x->stage = X_DONE;
+        return 1;
+    case X_STATUS_IN:
+        r = usb_dev_in(m, h->addr, 0, buf, &n, &pid);
+        if (r == USB_NAK) { x->naks++; return 0; }
+        if (r == USB_NO_RESPONSE) {
+            if (x->setup[1] == 5 && h->addr == 0)
+                violation(m, "%s: no response to the status stage at address 0: the device "
+                          "switched to its new address before the status stage completed "
+                          "(write ADDR_ENDP only after the status IN has been sent)", x->name);
+            else
+                violation(m, "%s: no response to the status stage IN token", x->name);
+            return 0;
+        }
+        if (r == USB_STALL) {
+            if (x->allow_stall) { x->stalled = 1; x->stage = X_DONE; return 1; }
+            violation(m, "%s: the device STALLed the request", x->name);
+            return 0;
+        }
+        if (n != 0) {
+            violation(m, "%s: the status stage must be a zero-length packet, got %d bytes",
+                      x->name, n);
+            return 0;
+        }
+        if (pid != 1) {
+            violation(m, "%s: the status stage must be DATA1, got DATA0", x->name);
+            return 0;
+        }
+        x->stage = X_DONE;
+        return 1;
+    default: return 0;
+    }
+}
+
+/* ---- descriptor checks ---- */
+
+static int check_device_descriptor(machine *m, const uint8_t *d, int len, int full)
+{
+    if (len < 8) {
+        violation(m, "GET_DESCRIPTOR(DEVICE): only %d bytes returned (at least 8 needed)", len);
+        return 0;
+    }
+    if (d[0] != 18 || d[1] != DESC_DEVICE) {
+        violation(m, "device descriptor: bLength %u, bDescriptorType 0x%02x (want 18, 0x01)", d[0], d[1]);
+        return 0;
+    }
+    if (d[7] != 8 && d[7] != 16 && d[7] != 32 && d[7] != 64) {
+        violation(m, "device descriptor: bMaxPacketSize0 %u (full speed allows 8, 16, 32, 64)", d[7]);
+        return 0;
+    }
+    if (!full) return 1;
+    if (len != 18) {
+        violation(m, "GET_DESCRIPTOR(DEVICE, 18): %d bytes returned", len);
+        return 0;
+    }
+    uint16_t bcd = (uint16_t)(d[2] | d[3] << 8);
+    if (bcd < 0x0100 || bcd > 0x0210) {
+        violation(m, "device descriptor: bcdUSB 0x%04x is not a USB 1.x/2.x version", bcd);
+        return 0;
+    }
+    if (d[17] < 1) {
+        violation(m, "device descriptor: bNumConfigurations is 0");
+        return 0;
+    }
+    if (d[7] != m->host.devdesc[7]) {
+        violation(m, "device descriptor: bMaxPacketSize0 changed from %u to %u between requests",
+                  m->host.devdesc[7], d[7]);
+        return 0;
+    }
+    return 1;
+}
+
+typedef struct {
+    int number, alt, nep, seen_ep, cls, sub, proto;
+    int has_header, has_union, union_ctrl, union_sub;
+    int ep_in, ep_out, ep_int, mps_in, mps_out, mps_int, int_interval;
+} iface_info;
+
+static int check_endpoint(machine *m, const uint8_t *d, int off, iface_info *itf, uint8_t *seen_addr)
+{
+    if (d[0] != 7 && d[0] != 9) {
+        violation(m, "configuration: endpoint descriptor at offset %d has bLength %u (want 7)", off, d[0]);
+        return 0;
+    }
+    uint8_t addr = d[2], type = d[3] & 3;
+    uint16_t mps = (uint16_t)((d[4] | d[5] << 8) & 0x7FF);
+    if ((addr & 0x70) || (addr & 0xF) == 0) {
+        violation(m, "configuration: endpoint descriptor at offset %d has invalid bEndpointAddress 0x%02x",
+                  off, addr);
+        return 0;
+    }
+    if (itf->alt == 0 && seen_addr[addr & 0x8F]) {
+        violation(m, "configuration: endpoint address 0x%02x is used twice", addr);
+        return 0;
+    }
+    if (itf->alt == 0) seen_addr[addr & 0x8F] = 1;
+    if (type == 2 && mps != 8 && mps != 16 && mps != 32 && mps != 64) {
+        violation(m, "configuration: bulk endpoint 0x%02x has wMaxPacketSize %u (full speed allows "
+                  "8, 16, 32 or 64)", addr, mps);
+        return 0;
+    }
+    if (type == 3 && (mps == 0 || mps > 64 || d[6] == 0)) {
+        violation(m, "configuration: interrupt endpoint 0x%02x has wMaxPacketSize %u / bInterval "
+                  "%u (full speed: 1..64 bytes, interval >= 1 ms)", addr, mps, d[6]);
+        return 0;
+    }
+    if (type == 0) {
+        violation(m, "configuration: endpoint 0x%02x declares the control transfer type", addr);
+        return 0;
+    }
+    itf->seen_ep++;
+    if (type == 2 && (addr & 0x80)) { itf->ep_in = addr & 0xF; itf->mps_in = mps; }
+    if (type == 2 && !(addr & 0x80)) { itf->ep_out = addr & 0xF; itf->mps_out = mps; }
+    if (type == 3 && (addr & 0x80)) { itf->ep_int = addr & 0xF; itf->mps_int = mps; itf->int_interval = d[6]; }
+    return 1;
+}
+
+static int check_cs_interface(machine *m, const uint8_t *d, int off, iface_info *itf)
+{
+    if (d[0] < 3) {
+        violation(m, "configuration: class-specific descriptor at offset %d is too short", off);
+        return 0;
+    }
+    static const int want_len[7] = {5, 5, 4, 0, 0, 0, 5};
+    int sub = d[2];
+    if (sub <= 6 && want_len[sub] && (sub == 6 ? d[0] < 5 : d[0] != want_len[sub])) {
+        violation(m, "configuration: CDC functional descriptor subtype 0x%02x at offset %d has "
+                  "bLength %u (want %d)", sub, off, d[0], want_len[sub]);
+        return 0;
+    }
+    if (sub == 0) itf->has_header = 1;
+    else if (!itf->has_header && itf->cls == 2) {
+        violation(m, "configuration: CDC functional descriptor subtype 0x%02x at offset %d comes "
+                  "before the CDC header descriptor", sub, off);
+        return 0;
+    }
+    if (sub == 6) {
+        itf->has_union = 1;
+        itf->union_ctrl = d[3];
+        itf->union_sub = d[4];
+    }
+    return 1;
+}
+
+static int finish_interface(machine *m, iface_info *itf)
+{
+    if (itf->number >= 0 && itf->seen_ep != itf->nep) {
+        violation(m, "configuration: interface %d declares bNumEndpoints %d but %d endpoint "
+                  "descriptors follow it", itf->number, itf->nep, itf->seen_ep);
+        return 0;
+    }
+    return 1;
+}
+
+/* finds and checks the CDC-ACM function */
+static int find_cdc(machine *m, iface_info *ifs, int nifs, int iad_first, int iad_count, int iad_class)
+{
+    usb_host *h = &m->host;
+    iface_info *comm = NULL, *data = NULL;
+    for (int i = 0; i < nifs; i++)
+        if (ifs[i].alt == 0 && ifs[i].cls == 2 && ifs[i].sub == 2) comm = &ifs[i];
+    if (!comm) return 1;   /* no CDC-ACM here */
+    if (!comm->has_header || !comm->has_union) {
+        violation(m, "configuration: CDC-ACM interface %d lacks its %s functional descriptor",
+                  comm->number, comm->has_header ? "union" : "header");
+        return 0;
+    }
+    if (comm->union_ctrl != comm->number) {
+        violation(m, "configuration: CDC union descriptor names control interface %d, but it "
+                  "belongs to interface %d", comm->union_ctrl, comm->number);
+        return 0;
+    }
+    for (int i = 0; i < nifs; i++)
+        if (ifs[i].alt == 0 && ifs[i].number == comm->union_sub) data = &ifs[i];
+    if (!data || data->cls != 0x0A) {
+        violation(m, "configuration: CDC union descriptor names data interface %d, which is %s",
+                  comm->union_sub, data ? "not a CDC data interface (class 0x0A)" : "missing");
+        return 0;
+    }
+    if (!comm->ep_int) {
+        violation(m, "configuration: CDC-ACM interface %d has no interrupt IN (notification) endpoint",
+                  comm->number);
+        return 0;
+    }
+    if (!data->ep_in || !data->ep_out) {
+        violation(m, "configuration: CDC data interface %d needs one bulk IN and one bulk OUT endpoint",
+                  data->number);
+        return 0;
+    }
+    uint8_t dclass = h->devdesc[4];
+    if (dclass == 0xEF) {
+        if (iad_first < 0 || iad_first != comm->number || iad_count < 2 || iad_class != 2) {
+            violation(m, "configuration: the device class is 0xEF (interface association), but no "
+                      "interface association descriptor covers the CDC interfaces %d-%d",
+                      comm->number, data->number);
+            return 0;
+        }
+    }
+    h->comm_if = comm->number;
+    h->data_if = data->number;
+    h->ep_in = data->ep_in;
+    h->mps_in = data->mps_in;
+    h->ep_out = data->ep_out;
+    h->mps_out = data->mps_out;
+    h->ep_notif = comm->ep_int;
+    h->mps_notif = comm->mps_int;
+    h->notif_interval = comm->int_interval;
+    return 1;
+}
+
+static int check_config(machine *m, const uint8_t *c, int len)
+{
+    usb_host *h = &m->host;
+    int total = c[2] | c[3] << 8;
+    if (len != total) {
+        violation(m, "configuration descriptor: wTotalLength is %d but the device returned %d bytes "
+                  "for GET_DESCRIPTOR(CONFIGURATION, %d)", total, len, total);
+        return 0;
+    }
+    iface_info ifs[16], cur;
+    memset(&cur, 0, sizeof(cur));
+    cur.number = -1;
+    int nifs = 0, iad_first = -1, iad_count = 0, iad_class = 0, sum = 0;
+    uint8_t seen_addr[256] = {0}, if_seen[32] = {0};
+    for (int off = 0; off < len;) {
+        const uint8_t *d = c + off;
+        if (off + 2 > len || d[0] < 2) {
+            violation(m, "configuration: descriptor at offset %d has bLength %u", off, off + 2 > len ? 0 : d[0]);
+            return 0;
+        }
+        if (off + d[0] > len) {
+            violation(m, "configuration: descriptor at offset %d (type 0x%02x, bLength %u) runs past "
+                      "wTotalLength %d", off, d[1], d[0], len);
+            return 0;
+        }
+        switch (d[1]) {
+        case DESC_CONFIG:
+            if (off != 0 || d[0] != 9) {
+                violation(m, "configuration: configuration descriptor at offset %d with bLength %u", off, d[0]);
+                return 0;
+            }
+            break;
+        case DESC_INTERFACE:
+            if (d[0] != 9) {
+                violation(m, "configuration: interface descriptor at offset %d has bLength %u", off, d[0]);
+                return 0;
+            }
+            if (!finish_interface(m, &cur)) return 0;
+            if (cur.number >= 0 && nifs < 16) ifs[nifs++] = cur;
+            memset(&cur, 0, sizeof(cur));
+            cur.number = d[2];
+            cur.alt = d[3];
+            cur.nep = d[4];
+            cur.cls = d[5];
+            cur.sub = d[6];
+            cur.proto = d[7];
+            if (d[2] < 32) if_seen[d[2]] = 1;
+            break;
+        case DESC_ENDPOINT:
+            if (cur.number < 0) {
+                violation(m, "configuration: endpoint descriptor at offset %d before any interface", off);
+                return 0;
+            }
+            if (!check_endpoint(m, d, off, &cur, seen_addr)) return 0;
+            break;
+        case DESC_IAD:
+            if (d[0] != 8 || d[3] < 1) {
+                violation(m, "configuration: interface association descriptor at offset %d is malformed "
+                          "(bLength %u, bInterfaceCount %u)", off, d[0], d[3]);
+                return 0;
+            }
+            if (off + d[0] < len && c[off + d[0] + 1] == DESC_INTERFACE && c[off + d[0] + 2] != d[2]) {
+                violation(m, "configuration: interface association descriptor names first interface %u "
+                          "but interface %u follows it", d[2], c[off + d[0] + 2]);
+                return 0;
+            }
+            iad_first = d[2];
+            iad_count = d[3];
+            iad_class = d[4];
+            break;
+        case DESC_CS_INTERFACE:
+            if (cur.number < 0) break;
+            if (!check_cs_interface(m, d, off, &cur)) return 0;
+            break;
+        default: break;
+        }
+        sum += d[0];
+        off += d[0];
+    }
+    if (!finish_interface(m, &cur)) return 0;
+    if (cur.number >= 0 && nifs < 16) ifs[nifs++] = cur;
+    int count = 0;
+    for (int i = 0; i < 32; i++) count += if_seen[i];
+    if (count != c[4]) {
+        violation(m, "configuration descriptor: bNumInterfaces is %u but %d interfaces are described",
+                  c[4], count);
+        return 0;
+    }
+    for (int i = 0; i < count; i++)
+        if (!if_seen[i]) {
+            violation(m, "configuration: interface numbers must run from 0; interface %d is missing", i);
+            return 0;
+        }
+    if (!(c[7] & 0x80)) {
+        violation(m, "configuration descriptor: bmAttributes bit 7 (reserved, set to 1) is 0");
+        return 0;
+    }
+    (void)sum;
+    h->cfg_total = total;
+    return find_cdc(m, ifs, nifs, iad_first, iad_count, iad_class);
+}
+
+static void utf16_to_ascii(const uint8_t *d, int len, char *out, size_t outlen)
+{
+    size_t k = 0;
+    for (int i = 2; i + 1 < len && k + 1 < outlen; i += 2) {
+        uint16_t ch = (uint16_t)(d[i] | d[i + 1] << 8);
+        out[k++] = ch >= 32 && ch < 127 ? (char)ch : '?';
+    }
+    out[k] = '\0';
+}
+
+static int check_string(machine *m, int index, const uint8_t *d, int len)
+{
+    if (len < 2 || d[1] != DESC_STRING || d[0] < 2 || (d[0] & 1) || d[0] > len) {
+        violation(m, "string descriptor %d: bLength %u, bDescriptorType 0x%02x, %d bytes returned "
+                  "(want an even bLength <= the bytes returned, type 0x03)", index, len ? d[0] : 0,
+                  len > 1 ? d[1] : 0, len);
+        return 0;
+    }
+    if (index == 0 && d[0] < 4) {
+        violation(m, "string descriptor 0 lists no LANGID");
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- enumeration sequence ---- */
+
+static void next_step(machine *m, int step)
+{
+    usb_host *h = &m->host;
+    h->step = step;
+    h->have_xfer = 0;
+}
+
+static void start_step(machine *m)
+{
+    usb_host *h = &m->host;
+    uint8_t line_coding[7] = {0x00, 0xC2, 0x01, 0x00, 0, 0, 8};   /* 115200, 1 stop, no parity, 8 bits */
+    switch (h->step) {
+    case S_DEV64: start_xfer(m, "GET_DESCRIPTOR(DEVICE)", 0x80, 6, 0x0100, 0, 64, NULL, 0); break;
+    case S_SET_ADDRESS: start_xfer(m, "SET_ADDRESS", 0x00, 5, USB_HOST_ADDRESS, 0, 0, NULL, 0); break;
+    case S_DEV18: start_xfer(m, "GET_DESCRIPTOR(DEVICE)", 0x80, 6, 0x0100, 0, 18, NULL, 0); break;
+    case S_CFG9: start_xfer(m, "GET_DESCRIPTOR(CONFIGURATION)", 0x80, 6, 0x0200, 0, 9, NULL, 0); break;
+    case S_CFG_ALL:
+        start_xfer(m, "GET_DESCRIPTOR(CONFIGURATION, wTotalLength)", 0x80, 6, 0x0200, 0,
+                   (uint16_t)h->cfg_total, NULL, 0);
+        break;
+    case S_STR0: start_xfer(m, "GET_DESCRIPTOR(STRING 0)", 0x80, 6, 0x0300, 0, 255, NULL, 0); break;
+    case S_STR1: case S_STR2: case S_STR3: {
+        int idx = h->string_index[h->step - S_STR1];
+        char name[48];
+        snprintf(name, sizeof(name), "GET_DESCRIPTOR(STRING %d)", idx);
+        start_xfer(m, name, 0x80, 6, (uint16_t)(0x0300 | idx), h->langid, 255, NULL, 0);
+        break;
+    }
+    case S_QUALIFIER: start_xfer(m, "GET_DESCRIPTOR(DEVICE_QUALIFIER)", 0x80, 6, 0x0600, 0, 10, NULL, 1); break;
+    case S_SET_CONFIG:
+        start_xfer(m, "SET_CONFIGURATION", 0x00, 9, h->cfg[5], 0, 0, NULL, 0);
+        break;
+    case S_LINE_CODING:
+        start_xfer(m, "SET_LINE_CODING", 0x21, 0x20, 0, (uint16_t)h->comm_if, 7, line_coding, 1);
+        break;
+    case S_LINE_STATE:
+        start_xfer(m, h->dtr ? "SET_CONTROL_LINE_STATE(DTR|RTS)" : "SET_CONTROL_LINE_STATE(0)",
+                   0x21, 0x22, h->dtr ? 3 : 0, (uint16_t)h->comm_if, 0, NULL, 1);
+        break;
+    default: break;
+    }
+}
+
+/* what to do when the step's transfer finished */
+static void step_done(machine *m)
+{
+    usb_host *h = &m->host;
+    usb_ctrl_xfer *x = &h->x;
+    switch (h->step) {
+    case S_DEV64:
+        if (!check_device_descriptor(m, x->data, x->len, 0)) return;
+        memcpy(h->devdesc, x->data, x->len < 18 ? (size_t)x->len : 18);
+        h->mps0 = x->data[7];
+        /* like Linux and Windows: a second bus reset before SET_ADDRESS */
+        usb_dev_bus_reset(m);
+        h->reset_count++;
+        next_step(m, S_RESET2);
+        h->state_at_ps = now(m);
+        return;
+    case S_SET_ADDRESS:
+        h->addr = USB_HOST_ADDRESS;
+        h->state_at_ps = now(m) + 2 * MS;   /* SET_ADDRESS recovery */
+        next_step(m, S_DEV18);
+        return;
+    case S_DEV18:
+        if (!check_device_descriptor(m, x->data, x->len, 1)) return;
+        memcpy(h->devdesc, x->data, 18);
+        for (int i = 0; i < 3; i++) h->string_index[i] = x->data[14 + i];
+        next_step(m, S_CFG9);
+        return;
+    case S_CFG9:
+        if (x->len != 9 || x->data[0] != 9 || x->data[1] != DESC_CONFIG) {
+            violation(m, "GET_DESCRIPTOR(CONFIGURATION, 9): %d bytes, bLength %u, type 0x%02x "
+                      "(want 9 bytes, 9, 0x02)", x->len, x->len ? x->data[0] : 0, x->len > 1 ? x->data[1] : 0);
+            return;
+        }
+        h->cfg_total = x->data[2] | x->data[3] << 8;
+        if (h->cfg_total < 9 || h->cfg_total > 1023) {
+            violation(m, "configuration descriptor: wTotalLength %d is out of range", h->cfg_total);
+            return;
+        }
+        next_step(m, S_CFG_ALL);
+        return;
+    case S_CFG_ALL:
+        memcpy(h->cfg, x->data, (size_t)x->len);
+        h->cfg_len = x->len;
+        h->ep_in = h->ep_out = h->ep_notif = 0;
+        if (!check_config(m, x->data, x->len)) return;
+        next_step(m, (h->string_index[0] | h->string_index[1] | h->string_index[2]) ? S_STR0 : S_QUALIFIER);
+        return;
+    case S_STR0:
+        if (!check_string(m, 0, x->data, x->len)) return;
+        h->langid = (uint16_t)(x->data[2] | x->data[3] << 8);
+        next_step(m, S_STR1);
+        break;
+    case S_STR1: case S_STR2: case S_STR3:
+        if (!check_string(m, h->string_index[h->step - S_STR1], x->data, x->len)) return;
+        {
+            static const char *what[3] = {"manufacturer", "product", "serial"};
+            char s[80];
+            utf16_to_ascii(x->data, x->data[0], s, sizeof(s));
+            sim_info("USB: %s string \"%s\"", what[h->step - S_STR1], s);
+        }
+        next_step(m, h->step + 1);
+        break;
+    case S_QUALIFIER:
+        if (!x->stalled && (x->len != 10 || x->data[1] != DESC_QUALIFIER)) {
+            violation(m, "GET_DESCRIPTOR(DEVICE_QUALIFIER): a full-speed-only device must STALL it; "
+                      "this one returned %d bytes of type 0x%02x", x->len, x->len > 1 ? x->data[1] : 0);
+            return;
+        }
+        next_step(m, S_SET_CONFIG);
+        return;
+    case S_SET_CONFIG:
+        h->configured = 1;
+        h->toggle_in = h->toggle_out = h->toggle_notif = 0;
+        if (h->ep_in) {
+            sim_info("USB: configured; CDC-ACM data IN EP%d (%d bytes), OUT EP%d (%d bytes), "
+                     "notification EP%d", h->ep_in, h->mps_in, h->ep_out, h->mps_out, h->ep_notif);
+            next_step(m, S_LINE_CODING);
+        } else {
+            sim_warn("USB: configured, but the configuration has no CDC-ACM function: no console");
+            next_step(m, S_DONE);
+        }
+        return;
+    case S_LINE_CODING:
+        if (x->stalled) sim_warn("USB: the device STALLed SET_LINE_CODING");
+        next_step(m, S_LINE_STATE);
+        return;
+    case S_LINE_STATE:
+        if (x->stalled) sim_warn("USB: the device STALLed SET_CONTROL_LINE_STATE");
+        else sim_info("USB: terminal open, DTR %s", h->dtr ? "on" : "off");
+        next_step(m, S_DONE);
+        return;
+    default: break;
+    }
+}
+
+/* runs the enumeration: the current step's control transfer, then the next */
+static void enumerate(machine *m)
+{
+    usb_host *h = &m->host;
+    if (h->step == S_RESET2) {
+        if (now(m) < h->state_at_ps + 20 * MS) return;   /* 10 ms reset + 10 ms recovery */
+        next_step(m, S_SET_ADDRESS);
+    }
+    if (h->step == S_DEV18 && now(m) < h->state_at_ps) return;   /* SET_ADDRESS recovery */
+    while (h->step >= S_STR1 && h->step <= S_STR3 && !h->string_index[h->step - S_STR1]) h->step++;
+    if (h->step == S_QUALIFIER && (h->devdesc[2] | h->devdesc[3] << 8) < 0x0200) h->step++;
+    if (h->step == S_DONE) {
+        set_state(m, H_CONFIGURED);
+        return;
+    }
+    if (!h->have_xfer) start_step(m);
+    while (m->stop == STOP_NONE && h->x.stage != X_DONE && xfer_step(m)) {}
+    if (m->stop != STOP_NONE) return;
+    if (h->x.stage == X_DONE) {
+        step_done(m);
+        return;
+    }
+    if (now(m) - h->x.started_ps > USB_CTRL_TIMEOUT_MS * MS) {
+        h->state = H_FAILED;
+        machine_stop(m, STOP_TIMEOUT, SIM_EXIT_TIMEOUT,
+                     "USB host: %s timed out after %d ms at address %d: the device NAKed the %s "
+                     "%u times%s", h->x.name, USB_CTRL_TIMEOUT_MS, h->addr, stage_name(h->x.stage),
+                     h->x.naks, h->x.stage == X_DATA_IN && h->x.len == 0
+                                    ? " (the firmware never answered the SETUP request)" : "");
+    }
+}
+
+/* ---- steady state: CDC traffic ---- */
+
+static void poll_in(machine *m)
+{
+    usb_host *h = &m->host;
+    if (!h->ep_in || !h->dtr || now(m) < h->stall_until_ps) return; /* no reader */
+    uint8_t buf[1024];
+    while (h->frame_bytes < FRAME_BUDGET && m->stop == STOP_NONE) {
+        int n = 0, pid = 0;
+        usb_resp r = usb_dev_in(m, h->addr, h->ep_in, buf, &n, &pid);
+        if (r == USB_NAK) return;
+        if (r == USB_NO_RESPONSE) {
+            violation(m, "bulk IN EP%d: no response (endpoint disabled?)", h->ep_in);
+            return;
+        }
+        if (r == USB_STALL) {
+            violation(m, "bulk IN EP%d is STALLed", h->ep_in);
+            return;
+        }
+        if (pid != h->toggle_in) {
+            violation(m, "bulk IN EP%d sent DATA%d, expected DATA%d (data toggle out of sync)",
+                      h->ep_in, pid, h->toggle_in);
+            return;
+        }
+        if (n > h->mps_in) {
+            violation(m, "bulk IN EP%d sent %d bytes, more than its wMaxPacketSize %d", h->ep_in, n,
+                      h->mps_in);
+            return;
+        }
+        h->toggle_in ^= 1;
+        h->frame_bytes += (uint32_t)n + 8;
+        h->in_bytes += (uint64_t)n;
+        /* the terminal shows the USB port only when it is the console */
+        if (n && m->con && m->con->mode == CONSOLE_USB) console_output(m->con, buf, (size_t)n);
+    }
+}
+
+static void send_out(machine *m)
+{
+    usb_host *h = &m->host;
+    if (!h->ep_out || !m->con || m->con->mode != CONSOLE_USB) return;
+    while (console_pending(m->con) && h->frame_bytes < FRAME_BUDGET && m->stop == STOP_NONE) {
+        size_t n = console_pending(m->con);
+        if (n > (size_t)h->mps_out) n = (size_t)h->mps_out;
+        usb_resp r = usb_dev_out(m, h->addr, h->ep_out, console_peek(m->con), (int)n, h->toggle_out);
+        if (r == USB_NAK) return;
+        if (r == USB_NO_RESPONSE) {
+            violation(m, "bulk OUT EP%d: no response (endpoint disabled?)", h->ep_out);
+            return;
+        }
+        if (r == USB_STALL) {
+            violation(m, "bulk OUT EP%d is STALLed", h->ep_out);
+            return;
+        }
+        if (m->stop != STOP_NONE) return;
+        h->toggle_out ^= 1;
+        h->frame_bytes += (uint32_t)n + 8;
+        h->out_bytes += n;
+        console_consume(m->con, n);
+    }
+}
+
+static void poll_notification(machine *m)
+{
+    usb_host *h = &m->host;
+    if (!h->ep_notif || now(m) < h->next_notif_ps) return;
+    h->next_notif_ps = now(m) + (uint64_t)(h->notif_interval ? h->notif_interval : 1) * MS;
+    uint8_t buf[64];
+    int n = 0, pid = 0;
+    usb_resp r = usb_dev_in(m, h->addr, h->ep_notif, buf, &n, &pid);
+    if (r == USB_NO_RESPONSE) {
+        violation(m, "interrupt IN EP%d: no response (endpoint disabled?)", h->ep_notif);
+        return;
+    }
+    if (r != USB_ACK) return;
+    if (pid != h->toggle_notif) {
+        violation(m, "interrupt IN EP%d sent DATA%d, expected DATA%d", h->ep_notif, pid, h->toggle_notif);
+        return;
+    }
+    if (n > h->mps_notif) {
+        violation(m, "interrupt IN EP%d sent %d bytes, more than its wMaxPacketSize %d",
+                  h->ep_notif, n, h->mps_notif);
+        return;
+    }
+    h->toggle_notif ^= 1;
+}
+
+/* ---- the host's clock ---- */
+
+static void frame_start(machine *m)
+{
+    usb_host *h = &m->host;
+    h->frame = (h->frame + 1) & 0x7FF;
+    h->frame_bytes = 0;
+    usb_dev_sof(m, h->frame);
+}
+
+void usb_host_set_dtr(machine *m, int dtr)
+{
+    usb_host *h = &m->host;
+    h->dtr = dtr;
+    if (h->state != H_CONFIGURED) return; /* enumeration sends the new state itself */
+    h->step = S_LINE_STATE;
+    h->have_xfer = 0;
+    set_state(m, H_ENUM); /* one control transfer, then configured again */
+    sim_info("USB: the terminal %s the port (DTR %s)", dtr ? "opens" : "closes", dtr ? "on" : "off");
+}
+
+void usb_host_disconnect(machine *m)
+{
+    usb_host *h = &m->host;
+    if (h->state == H_CONFIGURED && h->ep_in && h->dtr) {
+        h->dtr = 0;
+        h->detached_on_purpose = 1;
+        h->step = S_LINE_STATE;
+        h->have_xfer = 0;
+        set_state(m, H_ENUM);   /* one more control transfer, then away */
+        sim_info("USB: the terminal closes the port (DTR off) and the host goes away");
+        return;
+    }
+    set_state(m, H_GONE);
+    usb_dev_suspend(m, 1);
+    sim_info("USB: the host goes away");
+}
+
+void usb_host_tick(machine *m)
+{
+    usb_host *h = &m->host;
+    uint64_t t = now(m);
+    if (t < h->next_tick_ps) return;
+    h->next_tick_ps = (t / TICK_PS + 1) * TICK_PS;
+    int new_frame = (t / MS) != ((t - TICK_PS) / MS);
+    const char *why = NULL;
+    int attached = usb_dev_attached(m, &why);
+    if (h->state == H_GONE || h->state == H_FAILED) return;
+    if (h->state != H_DETACHED && !attached) {
+        sim_info("USB: device detached (%s)", why);
+        usb_dev_suspend(m, 0);
+        int dtr = h->dtr;
+        usb_host_init(m);
+        h->dtr = dtr;
+        snprintf(h->status, sizeof(h->status), "device detached: %s", why);
+        return;
+    }
+    switch (h->state) {
+    case H_DETACHED:
+        snprintf(h->status, sizeof(h->status), "no device attached: %s", why ? why : "?");
+        if (attached) {
+            set_state(m, H_DEBOUNCE);
+            sim_info("USB: device attached (D+ pull-up seen); debouncing");
+        }
+        return;
+    case H_DEBOUNCE:
+        snprintf(h->status, sizeof(h->status), "debouncing the attach");
+        if (t - h->state_at_ps < 100 * MS) return;
+        usb_dev_bus_reset(m);
+        h->reset_count++;
+        set_state(m, H_RESET);
+        return;
+    case H_RESET:
+        snprintf(h->status, sizeof(h->status), "resetting the bus");
+        if (t - h->state_at_ps < 10 * MS) return;
+        set_state(m, H_RECOVERY);
+        return;
+    case H_RECOVERY:
+        if (new_frame) frame_start(m);
+        if (t - h->state_at_ps < 10 * MS) return;
+        h->addr = 0;
+        h->mps0 = 64;
+        next_step(m, S_DEV64);
+        set_state(m, H_ENUM);
+        return;
+    case H_ENUM:
+        if (new_frame) frame_start(m);
+        enumerate(m);
+        if (h->have_xfer && h->x.stage != X_DONE)
+            snprintf(h->status, sizeof(h->status), "%s at address %d: waiting for the %s for %llu ms "
+                     "(NAKed %u times)", h->x.name, h->addr, stage_name(h->x.stage),
+                     (unsigned long long)((t - h->x.started_ps) / MS), h->x.naks);
+        if (h->state == H_CONFIGURED && h->detached_on_purpose) {
+            set_state(m, H_GONE);
+            usb_dev_suspend(m, 1);
+        }
+        return;
+    case H_CONFIGURED:
+        if (new_frame) frame_start(m);
+        snprintf(h->status, sizeof(h->status), "configured; %llu bytes in, %llu bytes out%s",
+                 (unsigned long long)h->in_bytes, (unsigned long long)h->out_bytes,
+                 t < h->stall_until_ps ? " (host not reading: --host-stall-ms)" : "");
+        poll_in(m);
+        send_out(m);
+        poll_notification(m);
+        return;
+    default: return;
+    }
+}
+
+const char *usb_host_status(machine *m) { return m->host.status; }

@@ -1,0 +1,109 @@
+/* firmware_session.c - scripted virtual-board sessions for firmware tests. */
+#define _POSIX_C_SOURCE 200809L
+#include "firmware_session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void session_begin(session *s, const char *uf2)
+{
+    memset(s, 0, sizeof(*s));
+    session_arg(s, PICOSIM_BIN);
+    session_arg(s, uf2);
+    session_arg(s, "--no-stdin");
+    session_arg(s, "--quiet");
+}
+
+void session_arg(session *s, const char *arg)
+{
+    if (s->argc < SESSION_MAX_ARGS - 1) s->argv[s->argc++] = strdup(arg);
+}
+
+void session_expect(session *s, const char *regex)
+{
+    /* the board sends CR LF: let each \n of the pattern match either */
+    size_t n = strlen(regex);
+    char *pattern = malloc(3 * n + 1), *w = pattern;
+    for (size_t i = 0; i < n; i++) {
+        if (regex[i] == '\n') {
+            *w++ = '\r'; /* a literal CR: POSIX EREs have no \r escape */
+            *w++ = '?';
+        }
+        *w++ = regex[i];
+    }
+    *w = '\0';
+    session_arg(s, "--expect");
+    session_arg(s, pattern);
+    free(pattern);
+}
+
+void session_send(session *s, const char *text)
+{
+    size_t n = strlen(text);
+    char *esc = malloc(4 * n + 1), *w = esc;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\\') {
+            *w++ = '\\';
+            *w++ = '\\';
+        } else if (c < 0x20 || c >= 0x7f) {
+            w += sprintf(w, "\\x%02x", c);
+        } else {
+            *w++ = (char)c;
+        }
+    }
+    *w = '\0';
+    session_arg(s, "--send");
+    session_arg(s, esc);
+    free(esc);
+}
+
+proc_result session_run(session *s, int wall_timeout_s)
+{
+    proc_result r;
+    s->argv[s->argc] = NULL;
+    if (!proc_run(s->argv, NULL, wall_timeout_s, &r)) {
+        memset(&r, 0, sizeof(r));
+        r.exit_code = -1;
+        return r;
+    }
+    char *w = r.out; /* terminals get CR LF; compare text with LF only */
+    for (size_t i = 0; i < r.out_len; i++)
+        if (r.out[i] != '\r') *w++ = r.out[i];
+    *w = '\0';
+    r.out_len = (size_t)(w - r.out);
+    return r;
+}
+
+void session_free(session *s)
+{
+    for (int i = 0; i < s->argc; i++) free(s->argv[i]);
+    s->argc = 0;
+}
+
+char *session_generation(const char *out, const char *echo, size_t *cursor)
+{
+    size_t n = strlen(echo);
+    char *key = malloc(n + 4);
+    snprintf(key, n + 4, "> %s\n", echo);
+    const char *start = strstr(out + *cursor, key);
+    free(key);
+    if (!start) return NULL;
+    start += n + 3;
+    const char *end = strstr(start, "\n--- ");
+    if (!end) return NULL;
+    *cursor = (size_t)(end - out) + 5;
+    size_t len = (size_t)(end - start);
+    char *text = malloc(len + 1);
+    memcpy(text, start, len);
+    text[len] = '\0';
+    return text;
+}
+
+int session_token_count(const char *out, size_t from)
+{
+    const char *p = strstr(out + from, "--- ");
+    int n;
+    return p && sscanf(p, "--- %d tokens in", &n) == 1 ? n : -1;
+}
