@@ -374,27 +374,56 @@ float pl_powf(float x, float y)
 
 /* ---- softmax ------------------------------------------------------------ */
 
-/* Both softmaxes; inlined into each with its own exp, so no call through a
- * pointer per value. */
-static inline __attribute__((always_inline)) void softmax_with(float *x, int size,
-                                                                float (*exp_fn)(float),
-                                                                int by_inverse)
+void pl_softmax(float *x, int size)
 {
     float max_val = x[0];
     for (int i = 1; i < size; i++)
         if (x[i] > max_val) max_val = x[i];
     float sum = 0.0f;
     for (int i = 0; i < size; i++) {
-        x[i] = exp_fn(x[i] - max_val);
+        x[i] = pl_expf(x[i] - max_val);
         sum += x[i];
     }
-    if (by_inverse) {
-        float inv = 1.0f / sum;
-        for (int i = 0; i < size; i++) x[i] *= inv;
-    } else {
-        for (int i = 0; i < size; i++) x[i] /= sum;
-    }
+    for (int i = 0; i < size; i++) x[i] /= sum;
 }
 
-void pl_softmax(float *x, int size) { softmax_with(x, size, pl_expf, 0); }
-void pl_softmax_fast(float *x, int size) { softmax_with(x, size, pl_expf_fast, 1); }
+float pl_max(const float *x, int size)
+{
+    /* two running maxima: each VMAXNM waits for the one before it */
+    float m0 = x[0], m1 = x[0];
+    int i = 1;
+    for (; i + 2 <= size; i += 2) {
+        m0 = __builtin_fmaxf(m0, x[i]);
+        m1 = __builtin_fmaxf(m1, x[i + 1]);
+    }
+    if (i < size) m0 = __builtin_fmaxf(m0, x[i]);
+    return __builtin_fmaxf(m0, m1);
+}
+
+/* e^x for x <= 0, x clamped at -86 (e^-86 = 4e-38: below anything a sum
+ * of at least one 1.0 notices) with one VMAXNM instead of branches. */
+static inline float exp_nonpositive(float x)
+{
+    return pl_expf_fast_in_range(__builtin_fmaxf(x, -86.0f));
+}
+
+void pl_softmax_fast(float *x, int size)
+{
+    float max_val = pl_max(x, size);
+    /* two values per step, each with its own sum, so the FPU overlaps
+     * their polynomials instead of waiting on one chain */
+    float s0 = 0.0f, s1 = 0.0f;
+    int i = 0;
+    for (; i + 2 <= size; i += 2) {
+        float e0 = exp_nonpositive(x[i] - max_val);
+        float e1 = exp_nonpositive(x[i + 1] - max_val);
+        x[i] = e0;
+        x[i + 1] = e1;
+        s0 += e0;
+        s1 += e1;
+    }
+    if (i < size) s0 += (x[i] = exp_nonpositive(x[i] - max_val));
+    float inv = 1.0f / (s0 + s1);
+    for (i = 0; i < size; i++) x[i] *= inv;
+}
+

@@ -75,10 +75,13 @@ static inline float pl_expf_fast_in_range(float x)
 
 /* In-place softmax of x[0..size), as llama2.c computes it (max-subtracted
  * exponentials, summed in order, then divided). The fast one uses
- * pl_expf_fast and multiplies by the inverse of the sum instead of
- * dividing by it. */
+ * pl_expf_fast_in_range, two partial sums, and multiplies by the inverse
+ * of the sum instead of dividing by it. */
 void pl_softmax(float *x, int size);
 void pl_softmax_fast(float *x, int size);
+
+/* The largest of x[0..size), size >= 1 (a NaN is ignored unless all are). */
+float pl_max(const float *x, int size);
 
 /* IEEE square root (exact on every platform; one VSQRT.F32 on the M33). */
 static inline float pl_sqrtf(float x) { return __builtin_sqrtf(x); }

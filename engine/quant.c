@@ -1,6 +1,8 @@
 /* quant.c - quantization and float16 conversion (see quant.h). */
 #include "quant.h"
 
+#include "kernels/dsp.h"
+
 #include <string.h>
 
 uint16_t pl_f32_to_f16(float f)
@@ -68,20 +70,52 @@ static int32_t clamp(int32_t v, int32_t limit)
     return v > limit ? limit : (v < -limit ? -limit : v);
 }
 
-void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group)
+/* An activation code within [-PL_ACT_MAX - 1, PL_ACT_MAX]: one SSAT on the
+ * M33. With inv finite (see below) |x * inv| <= PL_ACT_MAX * (1 + 2^-22)
+ * rounds to at most PL_ACT_MAX, so codes stay symmetric and sums of
+ * products keep their int32 headroom; the saturation only catches
+ * what a NaN-free, finite input cannot produce. */
+static inline int32_t saturate_activation(int32_t v)
 {
-    out->n = n;
-    out->group = group;
-    for (int32_t g = 0; g < n / group; g++) {
-        const float *xg = x + (size_t)g * group;
-        int16_t *qg = out->q + (size_t)g * group;
-        float wmax = pl_max_abs(xg, group);
-        out->scales[g] = wmax / PL_ACT_MAX;
-        /* multiply by the inverse: one division per group, not per value */
-        float inv = wmax == 0.0f ? 0.0f : PL_ACT_MAX / wmax;
-        for (int32_t i = 0; i < group; i++) qg[i] = (int16_t)clamp(pl_round(xg[i] * inv), PL_ACT_MAX);
-    }
-    if (!out->pairs) return;
+#if PL_ARM_DSP
+    return __ssat(v, 15);
+#else
+    return v > PL_ACT_MAX ? PL_ACT_MAX : (v < -PL_ACT_MAX - 1 ? -PL_ACT_MAX - 1 : v);
+#endif
+}
+
+/* Two int16 codes in one word, lo first in memory (little-endian). */
+static inline uint32_t pack2(int32_t lo, int32_t hi)
+{
+    return (uint32_t)(uint16_t)lo | (uint32_t)hi << 16;
+}
+
+/* r[k] = pl_round(x[k] * inv) for k < 4. On the M33 in one block, so each
+ * VCVTA comes three instructions after its VMUL and none waits for a result
+ * (the compiler keeps each pl_round right behind its multiply). */
+static inline void round4(const float *x, float inv, int32_t r[4])
+{
+#if defined(__ARM_FP) && __ARM_ARCH >= 8 && !defined(PL_NO_DSP)
+    float v[4] = {x[0], x[1], x[2], x[3]};
+    __asm__("vmul.f32 %0, %0, %4\n\t"
+            "vmul.f32 %1, %1, %4\n\t"
+            "vmul.f32 %2, %2, %4\n\t"
+            "vmul.f32 %3, %3, %4\n\t"
+            "vcvta.s32.f32 %0, %0\n\t"
+            "vcvta.s32.f32 %1, %1\n\t"
+            "vcvta.s32.f32 %2, %2\n\t"
+            "vcvta.s32.f32 %3, %3"
+            : "+t"(v[0]), "+t"(v[1]), "+t"(v[2]), "+t"(v[3])
+            : "t"(inv));
+    memcpy(r, v, sizeof(v));
+#else
+    for (int k = 0; k < 4; k++) r[k] = pl_round(x[k] * inv);
+#endif
+}
+
+/* Pairs in the order SMLAD takes them (quant.h): x0 x2 x1 x3 per four. */
+static void fill_pairs(pl_qvec *out, int32_t n)
+{
     int32_t i = 0;
     for (; i + 4 <= n; i += 4) {
         out->pairs[i] = out->q[i];
@@ -90,6 +124,40 @@ void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t gr
         out->pairs[i + 3] = out->q[i + 3];
     }
     for (; i < n; i++) out->pairs[i] = out->q[i];
+}
+
+void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group)
+{
+    out->n = n;
+    out->group = group;
+    /* groups of a multiple of four write the pairs as they go, four values
+     * at a time (which also lets the FPU overlap their conversions) */
+    int pairs_now = out->pairs && group % 4 == 0;
+    for (int32_t g = 0; g < n / group; g++) {
+        const float *xg = x + (size_t)g * group;
+        int16_t *qg = out->q + (size_t)g * group;
+        float wmax = pl_max_abs(xg, group);
+        out->scales[g] = wmax / PL_ACT_MAX;
+        /* multiply by the inverse: one division per group, not per value;
+         * a group below 1e-30 is all zeros (its inverse could overflow) */
+        float inv = wmax < 1e-30f ? 0.0f : PL_ACT_MAX / wmax;
+        if (!pairs_now) {
+            for (int32_t i = 0; i < group; i++)
+                qg[i] = (int16_t)saturate_activation(pl_round(xg[i] * inv));
+            continue;
+        }
+        int16_t *pg = out->pairs + (size_t)g * group;
+        for (int32_t i = 0; i < group; i += 4) {
+            int32_t r[4];
+            round4(xg + i, inv, r);
+            int32_t a = saturate_activation(r[0]), b = saturate_activation(r[1]);
+            int32_t c = saturate_activation(r[2]), d = saturate_activation(r[3]);
+            uint32_t words[4] = {pack2(a, b), pack2(c, d), pack2(a, c), pack2(b, d)};
+            memcpy(qg + i, words, 8);
+            memcpy(pg + i, words + 2, 8);
+        }
+    }
+    if (out->pairs && !pairs_now) fill_pairs(out, n);
 }
 
 size_t pl_q8_data_bytes(int32_t rows, int32_t cols) { return (size_t)rows * (size_t)cols; }

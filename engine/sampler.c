@@ -121,9 +121,14 @@ int32_t pl_sample_topp(const float *p, int32_t n, float topp, pl_prob_index *pro
 int32_t pl_sample(pl_sampler *s, float *logits)
 {
     if (s->temperature == 0.0f) return pl_sample_argmax(logits, s->vocab_size);
-    for (int32_t q = 0; q < s->vocab_size; q++) logits[q] /= s->temperature;
-    if (s->fast_math) pl_softmax_fast(logits, s->vocab_size);
-    else pl_softmax(logits, s->vocab_size);
+    if (s->fast_math) { /* one division, not one per logit (14 cycles each on the M33) */
+        float inv = 1.0f / s->temperature;
+        for (int32_t q = 0; q < s->vocab_size; q++) logits[q] *= inv;
+        pl_softmax_fast(logits, s->vocab_size);
+    } else {
+        for (int32_t q = 0; q < s->vocab_size; q++) logits[q] /= s->temperature;
+        pl_softmax(logits, s->vocab_size);
+    }
     float coin = pl_random_f32(&s->rng_state);
     if (s->topp <= 0 || s->topp >= 1) return pl_sample_mult(logits, s->vocab_size, coin);
     return pl_sample_topp(logits, s->vocab_size, s->topp, s->probindex, coin);

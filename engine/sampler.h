@@ -17,7 +17,7 @@ typedef struct {
     float topp;        /* in (0,1): nucleus sampling; otherwise plain multinomial */
     uint64_t rng_state;
     pl_prob_index *probindex; /* vocab_size entries of caller memory (top-p only) */
-    int fast_math;            /* softmax with pl_expf_fast (the fast precisions) */
+    int fast_math;            /* 1/temperature and pl_softmax_fast (the fast precisions) */
 } pl_sampler;
 
 /* probindex may be NULL unless 0 < topp < 1 and temperature > 0. */

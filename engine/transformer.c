@@ -214,11 +214,6 @@ static void share(int32_t n, int32_t unit, int32_t part, int32_t parts, int32_t 
 
 /* ---- building blocks ---------------------------------------------------- */
 
-static float expf_of(const pl_transformer *t, float x)
-{
-    return t->opt.fast_math ? pl_expf_fast(x) : pl_expf(x);
-}
-
 static void softmax_of(const pl_transformer *t, float *x, int32_t n)
 {
     if (t->opt.fast_math) pl_softmax_fast(x, n);
@@ -409,11 +404,32 @@ typedef struct {
 } matmul_task;
 
 /* SwiGLU: hb = silu(hb) * hb2. */
+/* x * sigmoid(x) * gate with pl_expf_fast: the exponent clamped to
+ * [-86, 88] (VMAXNM/VMINNM, no branches; beyond it sigmoid is 0 or 1 to
+ * float precision anyway), two values per step so their polynomials
+ * overlap in the FPU. */
+static inline __attribute__((always_inline)) float silu_gate_fast(float x, float gate)
+{
+    float e = pl_expf_fast_in_range(__builtin_fminf(__builtin_fmaxf(-x, -86.0f), 88.0f));
+    return x * (1.0f / (1.0f + e)) * gate;
+}
+
 static void swiglu(const pl_transformer *t, float *hb, const float *hb2, int32_t n)
 {
-    for (int32_t i = 0; i < n; i++) {
+    int32_t i = 0;
+    if (t->opt.fast_math) {
+        for (; i + 2 <= n; i += 2) {
+            float a = silu_gate_fast(hb[i], hb2[i]);
+            float b = silu_gate_fast(hb[i + 1], hb2[i + 1]);
+            hb[i] = a;
+            hb[i + 1] = b;
+        }
+        if (i < n) hb[i] = silu_gate_fast(hb[i], hb2[i]);
+        return;
+    }
+    for (; i < n; i++) {
         float val = hb[i];
-        val *= (1.0f / (1.0f + expf_of(t, -val)));
+        val *= (1.0f / (1.0f + pl_expf(-val)));
         val *= hb2[i];
         hb[i] = val;
     }

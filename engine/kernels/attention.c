@@ -71,20 +71,38 @@ int32_t pl_attention_weights(const float *att, const float *value_scale, int32_t
                              float threshold, float *p_out, uint32_t *t_out, float *sum,
                              float *pmax)
 {
-    float s = *sum, pm = *pmax;
+    /* first the positions that matter, scores moved down to p_out ... */
     int32_t m = 0;
     const float *a = att, *end = att + n;
     for (;;) {
         /* most positions fall below the threshold: a scan loop of their own */
         while (a < end && !(*a >= threshold)) a++;
         if (a == end) break;
-        int32_t t = (int32_t)(a - att);
-        float e = pl_expf_fast_in_range(*a++ - best);
-        s += e;
-        float p = e * value_scale[t];
-        pm = p > pm ? p : pm;
-        p_out[m] = p;
-        t_out[m++] = (uint32_t)t;
+        t_out[m] = (uint32_t)(a - att);
+        p_out[m++] = *a++;
+    }
+    /* ... then their exponentials two at a time, so the FPU overlaps the
+     * two polynomials instead of waiting on one chain */
+    float s = *sum, pm = *pmax;
+    int32_t j = 0;
+    for (; j + 2 <= m; j += 2) {
+        /* every load before the first store: p_out may alias the scales */
+        float d0 = p_out[j] - best, d1 = p_out[j + 1] - best;
+        float v0 = value_scale[t_out[j]], v1 = value_scale[t_out[j + 1]];
+        float e0 = pl_expf_fast_in_range(d0), e1 = pl_expf_fast_in_range(d1);
+        float p0 = e0 * v0, p1 = e1 * v1;
+        p_out[j] = p0;
+        p_out[j + 1] = p1;
+        s += e0;
+        s += e1;
+        pm = p0 > pm ? p0 : pm;
+        pm = p1 > pm ? p1 : pm;
+    }
+    if (j < m) {
+        float e0 = pl_expf_fast_in_range(p_out[j] - best);
+        float p0 = p_out[j] = e0 * value_scale[t_out[j]];
+        s += e0;
+        pm = p0 > pm ? p0 : pm;
     }
     *sum = s;
     *pmax = pm;

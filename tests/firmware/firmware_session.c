@@ -17,7 +17,11 @@ void session_begin(session *s, const char *uf2)
 
 void session_arg(session *s, const char *arg)
 {
-    if (s->argc < SESSION_MAX_ARGS - 1) s->argv[s->argc++] = strdup(arg);
+    if (s->argc >= SESSION_MAX_ARGS - 1) { /* a cut script would fail in a confusing way */
+        fprintf(stderr, "firmware_session: more than %d arguments\n", SESSION_MAX_ARGS - 1);
+        abort();
+    }
+    s->argv[s->argc++] = strdup(arg);
 }
 
 void session_expect(session *s, const char *regex)

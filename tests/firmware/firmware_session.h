@@ -7,7 +7,7 @@
 
 #include "proc.h"
 
-#define SESSION_MAX_ARGS 512
+#define SESSION_MAX_ARGS 1024
 
 typedef struct {
     char *argv[SESSION_MAX_ARGS];

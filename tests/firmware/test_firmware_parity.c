@@ -3,7 +3,9 @@
  * and every golden case (tests/golden/data/cases.tsv), typed as prompts
  * after the matching /temp, /topp, /seed and /steps, for each precision
  * (f32: llama2.c's own text; q8: SIMD kernels against the portable ones)
- * on two cores, and /bench on one, in one boot of the board. */
+ * on two cores, and /bench on one, in one boot of the board. A hot story
+ * (t=3, seed 1) that never meets BOS fills the whole 512-position context,
+ * KV cache spilling to PSRAM included. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +20,7 @@
 #include "testenv.h"
 
 #define MAX_CASES 32
+#define FULL_CONTEXT_TOKENS 511 /* 512 positions: BOS and 511 generated tokens */
 
 typedef struct {
     char name[64], temp[16], topp[16], seed[32], steps[16];
@@ -52,6 +55,7 @@ static int load_cases(golden_case *cases)
         snprintf(c->prompt, sizeof(c->prompt), "%s", f[7]);
     }
     free(text);
+    cases[n++] = (golden_case){"full_context", "3.0", "1.0", "1", "0", ""};
     return n;
 }
 
@@ -128,6 +132,8 @@ static void check_pass(const char *out, size_t *cursor, const pass *p, const gol
                         p->precision, p->cores, c->name, want, got ? got : "(not found)");
         assert_non_null(got);
         assert_string_equal(got, want);
+        if (i >= 0 && !strcmp(c->name, "full_context"))
+            assert_int_equal(session_token_count(out, *cursor - 5), FULL_CONTEXT_TOKENS);
         free(got);
         free(want);
     }

@@ -197,12 +197,39 @@ static void softmax_sums_to_one_and_orders(void **state)
     assert_true(fabsf(y[0] + y[1] + y[2] - 1.0f) < 1e-6f);
 }
 
+/* The fast softmax: within a few float steps of the exact one, including
+ * odd sizes and logits so low that their exponential clamps at e^-86;
+ * pl_max finds the largest at any position and ignores a NaN. */
+static void softmax_fast_is_close_and_max_finds_the_largest(void **state)
+{
+    (void)state;
+    for (int n = 1; n <= 9; n++) {
+        float x[9], y[9];
+        for (int i = 0; i < n; i++) x[i] = y[i] = sinf(i * 2.1f) * 6.0f - (i == 4 ? 500.0f : 0.0f);
+        float want = x[0];
+        for (int i = 1; i < n; i++) want = x[i] > want ? x[i] : want;
+        assert_true(pl_max(x, n) == want);
+        pl_softmax(x, n);
+        pl_softmax_fast(y, n);
+        float sum = 0.0f;
+        for (int i = 0; i < n; i++) {
+            assert_true(fabsf(x[i] - y[i]) <= 2e-6f * x[i] + 1e-37f);
+            sum += y[i];
+        }
+        assert_true(fabsf(sum - 1.0f) < 1e-6f);
+        if (n > 4) assert_true(y[4] < 1e-37f);
+    }
+    float z[4] = {1.0f, NAN, 3.0f, 2.0f};
+    assert_true(pl_max(z, 4) == 3.0f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(expf_special_values),
         cmocka_unit_test(expf_float_path_matches_glibc),
         cmocka_unit_test(softmax_sums_to_one_and_orders),
+        cmocka_unit_test(softmax_fast_is_close_and_max_finds_the_largest),
         cmocka_unit_test(expf_fast_error_bound),
         cmocka_unit_test(powf_matches_glibc_on_positive_bases),
         cmocka_unit_test(rope_angles_match_glibc),

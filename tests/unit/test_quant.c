@@ -77,6 +77,38 @@ static void activations_quantize_within_half_a_step(void **state)
     for (int i = 48; i < 64; i++) assert_int_equal(q[i], 0);
 }
 
+/* With pairs, groups of a multiple of four take a fused path and others a
+ * reordering pass: both give the same codes as without pairs, the pairs
+ * are the codes as x0 x2 x1 x3, and a group too small to invert (or not
+ * finite) quantizes to zeros instead of overflowing. */
+static void activation_pairs_match_the_codes(void **state)
+{
+    (void)state;
+    static const int groups[] = {4, 8, 12, 6, 10};
+    for (size_t k = 0; k < sizeof(groups) / sizeof(groups[0]); k++) {
+        int group = groups[k], n = group * 5;
+        float x[64];
+        int16_t q[64], q2[64], pairs[64];
+        float scales[16], scales2[16];
+        for (int i = 0; i < n; i++) x[i] = cosf(i * 1.3f + (float)k) * (i % 7 == 2 ? 9.0f : 0.5f);
+        for (int i = group; i < 2 * group; i++) x[i] = 1e-35f; /* below 1e-30: zeros */
+        x[2 * group] = INFINITY;                                /* inf scale: zeros */
+        pl_qvec plain = {q, scales, 0, 0, NULL}, paired = {q2, scales2, 0, 0, pairs};
+        pl_quantize_activations(&plain, x, n, group);
+        pl_quantize_activations(&paired, x, n, group);
+        assert_memory_equal(q, q2, sizeof(int16_t) * (size_t)n);
+        for (int i = 0; i + 4 <= n; i += 4) {
+            assert_int_equal(pairs[i], q[i]);
+            assert_int_equal(pairs[i + 1], q[i + 2]);
+            assert_int_equal(pairs[i + 2], q[i + 1]);
+            assert_int_equal(pairs[i + 3], q[i + 3]);
+        }
+        for (int i = n - n % 4; i < n; i++) assert_int_equal(pairs[i], q[i]);
+        for (int i = group; i < 3 * group; i++) assert_int_equal(q[i], 0);
+        for (int i = 0; i < n; i++) assert_true(abs(q[i]) <= PL_ACT_MAX);
+    }
+}
+
 static float *random_matrix(int rows, int cols, unsigned seed)
 {
     float *w = malloc(sizeof(float) * rows * cols);
@@ -182,6 +214,7 @@ int main(void)
         cmocka_unit_test(round_matches_roundf),
         cmocka_unit_test(float16_matches_the_compiler),
         cmocka_unit_test(activations_quantize_within_half_a_step),
+        cmocka_unit_test(activation_pairs_match_the_codes),
         cmocka_unit_test(weights_quantize_within_half_a_step),
         cmocka_unit_test(q8_kernel_is_the_formula_and_close_to_float),
         cmocka_unit_test(q4_kernel_matches_dequantized_math),
