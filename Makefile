@@ -6,12 +6,15 @@
 #   make story    tell a story: the firmware on the virtual board
 #   make story-host   the same engine on this PC
 #   make fuzz     run the libFuzzer targets (FUZZ_SECONDS each, default 60)
+#   make bench    /bench on the virtual board for every precision and core count
+#   make models-15m   download stories15M.bin into models/ (SHA-256 checked)
+#   make bench-15m    stories15M (or a random model of its shape) streamed from flash
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all test test-sanitize models story story-host fuzz clean bench
+.PHONY: all test test-sanitize models models-15m story story-host fuzz clean bench bench-15m
 
 all:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
@@ -27,6 +30,9 @@ test-sanitize:
 
 models:
 	scripts/download-models.sh
+
+models-15m:
+	scripts/download-models.sh stories15M.bin
 
 story:
 	scripts/download-models.sh --if-missing
@@ -46,6 +52,11 @@ bench:
 	scripts/download-models.sh --if-missing
 	$(MAKE) all
 	scripts/bench.sh $(BUILD)
+
+bench-15m:
+	scripts/download-models.sh --if-missing
+	$(MAKE) all
+	scripts/bench-15m.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-sanitize build-fuzz

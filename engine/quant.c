@@ -113,8 +113,8 @@ static inline void round4(const float *x, float inv, int32_t r[4])
 #endif
 }
 
-/* Pairs in the order SMLAD takes them (quant.h): x0 x2 x1 x3 per four. */
-static void fill_pairs(pl_qvec *out, int32_t n)
+/* Pairs in Q8 order (quant.h). */
+static void q8_pairs(pl_qvec *out, int32_t n)
 {
     int32_t i = 0;
     for (; i + 4 <= n; i += 4) {
@@ -126,13 +126,22 @@ static void fill_pairs(pl_qvec *out, int32_t n)
     for (; i < n; i++) out->pairs[i] = out->q[i];
 }
 
+/* Pairs in Q4 order (quant.h) for a group of a multiple of eight. */
+static void q4_pairs(int16_t *pairs, const int16_t *q, int32_t n)
+{
+    static const uint8_t order[8] = {0, 4, 2, 6, 1, 5, 3, 7};
+    for (int32_t i = 0; i < n; i += 8)
+        for (int k = 0; k < 8; k++) pairs[i + k] = q[i + order[k]];
+}
+
 void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group)
 {
     out->n = n;
     out->group = group;
-    /* groups of a multiple of four write the pairs as they go, four values
-     * at a time (which also lets the FPU overlap their conversions) */
-    int pairs_now = out->pairs && group % 4 == 0;
+    /* Q8 pairs of groups of a multiple of four are written as the codes
+     * are made, four at a time (which also lets the FPU overlap their
+     * conversions); other Q8 pairs in a pass at the end */
+    int q8_now = out->pairs && out->order == PL_PAIRS_Q8 && group % 4 == 0;
     for (int32_t g = 0; g < n / group; g++) {
         const float *xg = x + (size_t)g * group;
         int16_t *qg = out->q + (size_t)g * group;
@@ -141,7 +150,7 @@ void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t gr
         /* multiply by the inverse: one division per group, not per value;
          * a group below 1e-30 is all zeros (its inverse could overflow) */
         float inv = wmax < 1e-30f ? 0.0f : PL_ACT_MAX / wmax;
-        if (!pairs_now) {
+        if (!q8_now) {
             for (int32_t i = 0; i < group; i++)
                 qg[i] = (int16_t)saturate_activation(pl_round(xg[i] * inv));
             continue;
@@ -157,7 +166,9 @@ void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t gr
             memcpy(pg + i, words + 2, 8);
         }
     }
-    if (out->pairs && !pairs_now) fill_pairs(out, n);
+    if (!out->pairs || q8_now) return;
+    if (out->order == PL_PAIRS_Q8) q8_pairs(out, n);
+    else if (group % 8 == 0) q4_pairs(out->pairs, out->q, n);
 }
 
 size_t pl_q8_data_bytes(int32_t rows, int32_t cols) { return (size_t)rows * (size_t)cols; }

@@ -24,16 +24,23 @@
 #define PL_ACT_MAX 16383
 #define PL_MAX_GROUP 1024
 
+/* How pl_qvec.pairs is arranged:
+ *  Q8: x0 x2 x1 x3 per four - the even and the odd bytes of a word of int8
+ *      weights (kernels/matmul_q8_dsp.c);
+ *  Q4: x0 x4 x2 x6 x1 x5 x3 x7 per eight - nibbles 0 and 4, 2 and 6, 1 and
+ *      5, 3 and 7 of a word of 4-bit weights (kernels/matmul_q4_dsp.c). */
+typedef enum { PL_PAIRS_Q8 = 0, PL_PAIRS_Q4 = 1 } pl_pair_order;
+
 /* An activation vector quantized in groups. */
 typedef struct {
     int16_t *q;       /* n values */
     float *scales;    /* n / group values */
     int32_t n;
     int32_t group;
-    /* NULL, or the same n values reordered x0 x2 x1 x3 per four: the pairs
-     * a SIMD kernel multiplies with the even and the odd bytes of a word
-     * of int8 weights (kernels/matmul_q8_dsp.c) */
+    /* NULL, or the same n values reordered for a SIMD kernel's SMLAD, as
+     * order says (filled for groups of a multiple of four, resp. eight) */
     int16_t *pairs;
+    pl_pair_order order;
 } pl_qvec;
 
 /* Rounds half away from zero (C's roundf), exactly, for |x| < 1e9; maps

@@ -383,7 +383,7 @@ static void attention_part(void *arg, int32_t part, int32_t parts)
 static void attention(pl_transformer *t, int32_t layer, int32_t pos)
 {
     if (t->opt.kv == PL_KV_COMPACT) { /* the query once, 15-bit per head, for every part */
-        pl_qvec q = {t->s.q16, t->s.q16_scale, 0, 0, NULL};
+        pl_qvec q = {t->s.q16, t->s.q16_scale, 0, 0, NULL, PL_PAIRS_Q8};
         pl_quantize_activations(&q, t->s.q, t->cfg.dim, pl_head_size(&t->cfg));
     }
     attention_task a = {t, layer, pos};
@@ -447,29 +447,152 @@ static void matmul_part(void *arg, int32_t part, int32_t parts)
     if (m->swiglu) swiglu(m->t, m->outs[0] + begin, m->outs[1] + begin, end - begin);
 }
 
+/* t->s.xq = x quantized for w (its group; SIMD pairs in its order). */
+static void quantize_input(pl_transformer *t, const float *x, const pl_tensor *w)
+{
+    t->s.xq.order = w->dtype == PL_DTYPE_Q4 ? PL_PAIRS_Q4 : PL_PAIRS_Q8;
+    pl_quantize_activations(&t->s.xq, x, w->cols, w->group);
+}
+
+/* ---- streamed weights (pl_weight_stream) ------------------------------- */
+
+int32_t pl_stream_tile_rows(const pl_tensor *w, size_t tile_bytes)
+{
+    const void *d, *sc;
+    size_t data_bytes, scale_bytes;
+    pl_tensor_rows_span(w, 0, 4, &d, &data_bytes, &sc, &scale_bytes);
+    size_t blocks = tile_bytes / (data_bytes + scale_bytes);
+    if (blocks < 1) blocks = 1;
+    if (blocks > (size_t)(w->rows + 3) / 4) blocks = (size_t)(w->rows + 3) / 4;
+    return (int32_t)blocks * 4;
+}
+
+void pl_tensor_rows_span(const pl_tensor *w, int32_t begin, int32_t end, const void **data,
+                         size_t *data_bytes, const void **scales, size_t *scale_bytes)
+{
+    size_t cols = (size_t)w->cols, groups = cols / (size_t)w->group;
+    size_t first = (size_t)begin, n = (size_t)(end - begin);
+    const uint8_t *d = w->data, *sc = w->scales;
+    if (w->dtype == PL_DTYPE_Q4) { /* cols is even: rows start on bytes */
+        *data = d + first * cols / 2;
+        *data_bytes = n * cols / 2;
+        *scales = sc + first * groups * sizeof(uint16_t);
+        *scale_bytes = n * groups * sizeof(uint16_t);
+    } else if (w->dtype == PL_DTYPE_Q8) {
+        *data = d + first * cols;
+        *data_bytes = n * cols;
+        *scales = sc + first * groups * sizeof(float);
+        *scale_bytes = n * groups * sizeof(float);
+    } else {
+        *data = d + first * cols * sizeof(float);
+        *data_bytes = n * cols * sizeof(float);
+        *scales = NULL;
+        *scale_bytes = 0;
+    }
+}
+
+static size_t four_rows_bytes(const pl_tensor *w)
+{
+    if (w->dtype == PL_DTYPE_F32) return 0; /* never streamed */
+    const void *d, *sc;
+    size_t data_bytes, scale_bytes;
+    pl_tensor_rows_span(w, 0, 4, &d, &data_bytes, &sc, &scale_bytes);
+    return data_bytes + scale_bytes;
+}
+
+size_t pl_stream_min_tile_bytes(const pl_transformer *t)
+{
+    size_t most = four_rows_bytes(&t->w.classifier);
+    for (int32_t l = 0; l < t->cfg.n_layers; l++) {
+        const pl_layer_weights *L = &t->w.layers[l];
+        const pl_tensor *all[7] = {&L->wq, &L->wk, &L->wv, &L->wo, &L->w1, &L->w2, &L->w3};
+        for (int i = 0; i < 7; i++) {
+            size_t b = four_rows_bytes(all[i]);
+            most = b > most ? b : most;
+        }
+    }
+    return most;
+}
+
+/* The matrix the forward pass multiplies after w (see pl_weight_stream). */
+static const pl_tensor *next_matrix(const pl_transformer *t, const pl_tensor *w)
+{
+    const pl_weights *W = &t->w;
+    if (w == &W->classifier || w == &W->embedding) return &W->layers[0].wq;
+    for (int32_t l = 0; l < t->cfg.n_layers; l++) {
+        const pl_layer_weights *L = &W->layers[l];
+        const pl_tensor *order[7] = {&L->wq, &L->wk, &L->wv, &L->wo, &L->w1, &L->w3, &L->w2};
+        for (int i = 0; i < 6; i++)
+            if (w == order[i]) return order[i + 1];
+        if (w == &L->w2) return l + 1 < t->cfg.n_layers ? &W->layers[l + 1].wq : &W->classifier;
+    }
+    return NULL;
+}
+
+/* Announces the tile after rows [.., end) of w. */
+static void prefetch_after(const pl_transformer *t, const pl_tensor *w, int32_t end)
+{
+    const pl_weight_stream *st = t->stream;
+    if (end >= w->rows) {
+        w = next_matrix(t, w);
+        end = 0;
+        if (!w || w->dtype == PL_DTYPE_F32) return;
+    }
+    int32_t rows = pl_stream_tile_rows(w, st->tile_bytes);
+    st->prefetch(st->ctx, w, end, end + rows < w->rows ? end + rows : w->rows);
+}
+
+/* out = w x, tile by tile through t->stream; x is quantized in t->s.xq. */
+static void matmul_streamed(pl_transformer *t, const float *x, float *out, const pl_tensor *w)
+{
+    const pl_weight_stream *st = t->stream;
+    int32_t tile_rows = pl_stream_tile_rows(w, st->tile_bytes);
+    const uint8_t run = 1;
+    for (int32_t begin = 0; begin < w->rows; begin += tile_rows) {
+        int32_t end = begin + tile_rows < w->rows ? begin + tile_rows : w->rows;
+        if (t->yield && begin > 0) t->yield(t->yield_ctx); /* a large matrix takes long */
+        pl_tensor tile = st->fetch(st->ctx, w, begin, end);
+        prefetch_after(t, w, end);
+        float *tile_out = out + begin;
+        const pl_tensor *tw = &tile;
+        matmul_task m = {t, x, &t->s.xq, 1, &tile_out, &tw, &run, 0};
+        run_parts(t, matmul_part, &m);
+    }
+}
+
 /* outs[i] = ws[i] x for matrices sharing the input x. The input is
  * quantized once per group length among the quantized ones (one pass in
  * practice: the packer gives matrices of one input the same group). With
  * with_swiglu (two matrices of the same rows: w1 and w3), each part also
- * applies SwiGLU to its rows once both are done. */
+ * applies SwiGLU to its rows once both are done. With t->stream, quantized
+ * matrices go tile by tile instead, and SwiGLU follows them. */
 static void matmul_shared(pl_transformer *t, const float *x, int32_t count, float *const *outs,
                           const pl_tensor *const *ws, int with_swiglu)
 {
     enum { MAX_SHARED = 3 };
     if (t->yield) t->yield(t->yield_ctx);
     if (t->observer) t->observer(t->observer_ctx, ws, count, x);
+    if (t->stream && ws[0]->dtype != PL_DTYPE_F32) {
+        for (int32_t i = 0; i < count; i++) {
+            if (i == 0 || ws[i]->group != ws[i - 1]->group || ws[i]->dtype != ws[i - 1]->dtype)
+                quantize_input(t, x, ws[i]);
+            matmul_streamed(t, x, outs[i], ws[i]);
+        }
+        if (with_swiglu) swiglu(t, outs[0], outs[1], ws[0]->rows);
+        return;
+    }
     uint8_t done[MAX_SHARED] = {0}, run[MAX_SHARED];
     int passes = 0;
     for (int32_t left = count; left > 0; passes++) {
-        int32_t group = 0; /* the group of this pass; 0 = floats only */
-        for (int32_t i = 0; i < count && !group; i++)
-            if (!done[i] && ws[i]->dtype != PL_DTYPE_F32) group = ws[i]->group;
+        const pl_tensor *first = NULL; /* sets the group of this pass; NULL = floats only */
+        for (int32_t i = 0; i < count && !first; i++)
+            if (!done[i] && ws[i]->dtype != PL_DTYPE_F32) first = ws[i];
         for (int32_t i = 0; i < count; i++) {
-            run[i] = !done[i] && (ws[i]->dtype == PL_DTYPE_F32 || ws[i]->group == group);
+            run[i] = !done[i] && (ws[i]->dtype == PL_DTYPE_F32 || ws[i]->group == first->group);
             done[i] |= run[i];
             left -= run[i];
         }
-        if (group) pl_quantize_activations(&t->s.xq, x, ws[0]->cols, group);
+        if (first) quantize_input(t, x, first);
         matmul_task m = {t, x, &t->s.xq, count, outs, ws, run, with_swiglu && left == 0 && passes == 0};
         run_parts(t, matmul_part, &m);
     }

@@ -59,7 +59,8 @@ typedef void (*pl_matmul_observer)(void *ctx, const pl_tensor *const *ws, int32_
                                    const float *x);
 
 /* Called before every matrix product of a forward pass (tens of times per
- * token): a device without interrupts services its USB link there. */
+ * token), and before every tile of a streamed one: a device without
+ * interrupts services its USB link there. */
 typedef void (*pl_yield_fn)(void *ctx);
 
 /* Work split into parts that may run at once (one per core): fn must be
@@ -70,7 +71,37 @@ typedef void (*pl_task_fn)(void *arg, int32_t part, int32_t parts);
 /* Runs fn in at most max_parts parts (the options' parts). */
 typedef void (*pl_parallel_fn)(void *ctx, pl_task_fn fn, void *arg, int32_t max_parts);
 
+typedef struct pl_transformer pl_transformer;
+
+/* Weights fetched into fast memory tile by tile (the device's DMA), for a
+ * model whose quantized matrices stay in slow memory (XIP flash, PSRAM).
+ * The engine asks for every quantized matrix in row tiles, in forward-pass
+ * order (per layer wq wk wv wo w1 w3 w2, then the classifier, then layer 0
+ * again), and before computing on a tile it announces the next one, so the
+ * fetch overlaps the work. */
 typedef struct {
+    /* starts fetching rows [begin, end) of w */
+    void (*prefetch)(void *ctx, const pl_tensor *w, int32_t begin, int32_t end);
+    /* rows [begin, end) of w in fast memory, as a matrix of end - begin
+     * rows: the ones prefetch started (waiting for them), or fetched now.
+     * Valid until the fetch after the next one. */
+    pl_tensor (*fetch)(void *ctx, const pl_tensor *w, int32_t begin, int32_t end);
+    void *ctx;
+    size_t tile_bytes; /* the most data + scale bytes one tile may hold */
+} pl_weight_stream;
+
+/* Rows of w in one tile of at most tile_bytes (a multiple of four rows;
+ * at least four). */
+int32_t pl_stream_tile_rows(const pl_tensor *w, size_t tile_bytes);
+/* The smallest tile_bytes a stream needs for t's weights: the largest four
+ * rows (data + scales) of any of its quantized matrices. */
+size_t pl_stream_min_tile_bytes(const pl_transformer *t);
+/* Bytes of data and of scales of rows [begin, end) of a quantized matrix,
+ * and where they start. */
+void pl_tensor_rows_span(const pl_tensor *w, int32_t begin, int32_t end, const void **data,
+                         size_t *data_bytes, const void **scales, size_t *scale_bytes);
+
+struct pl_transformer {
     pl_config cfg;
     pl_options opt;
     pl_weights w;
@@ -81,7 +112,8 @@ typedef struct {
     void *yield_ctx;
     pl_parallel_fn parallel; /* NULL: everything in one part */
     void *parallel_ctx;
-} pl_transformer;
+    const pl_weight_stream *stream; /* NULL: quantized weights used where they are */
+};
 
 /* Bytes of arena a model with this config and options needs, KV cache
  * included; 0 if it overflows size_t. opt NULL = pl_reference_options. */

@@ -7,15 +7,32 @@
 # by function class (picollama-sim --profile), QSPI bytes per token.
 #
 #   scripts/bench.sh [BUILD_DIR]     (default: build)
+#   scripts/bench.sh [BUILD_DIR] --model MODEL.uf2 [--prompt TEXT]
+#       the same with a model UF2 flashed over the built-in models (its one
+#       precision, as it boots - two cores - and on one); --prompt types TEXT after /bench's
+#       settings (t=1.0, p=0.9, seed 42, 256 steps) instead of /bench - for
+#       random-weight test models, which meet BOS at once from BOS
 #
 # A setting whose command the firmware answers with an error (e.g. "error:
 # unknown command") is not offered: its row says n/a.
 set -euo pipefail
 
-BUILD=${1:-build}
+BUILD=build
+MODEL=""
+PROMPT=""
+[ $# -gt 0 ] && [ "${1#--}" = "$1" ] && { BUILD=$1; shift; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --model) MODEL=$2; shift 2 ;;
+  --prompt) PROMPT=$2; shift 2 ;;
+  *) echo "bench: unknown argument '$1' (see the top of $0)" >&2; exit 1 ;;
+  esac
+done
 SIM=$BUILD/sim/picollama-sim
 UF2=$BUILD/firmware/pico_llama.uf2
-for f in "$SIM" "$UF2"; do
+INPUTS=("$UF2")
+[ -n "$MODEL" ] && INPUTS+=("$MODEL")
+for f in "$SIM" "${INPUTS[@]}"; do
   [ -e "$f" ] || { echo "bench: $f not found (run 'make' first)" >&2; exit 1; }
 done
 TMP=$(mktemp -d)
@@ -26,7 +43,7 @@ BOOT=(--no-stdin -q --timeout-ms 3600000 --wall-timeout 3600
       --expect 'type /help for commands' --send '\x03' --expect 'tok/s ---.*> ')
 
 # 1. Which settings does the firmware take? One short session asks.
-"$SIM" "$UF2" "${BOOT[@]}" \
+"$SIM" "${INPUTS[@]}" "${BOOT[@]}" \
   --send '/precision f32\r' --expect '> ' --send '/precision q8\r' --expect '> ' \
   --send '/cores 1\r' --expect '> ' --send '/cores 2\r' --expect '> ' \
   > "$TMP/probe.out" 2> "$TMP/probe.err" || { cat "$TMP/probe.err" >&2; exit 1; }
@@ -40,7 +57,7 @@ offered() {
     END { exit (seen && !bad) ? 0 : 1 }' "$TMP/probe.txt"
 }
 
-CLASSES=(matmul attention softmax/exp sampling tokenizer console/USB other)
+CLASSES=(matmul attention softmax/exp sampling tokenizer console/USB stream other)
 printf '%-9s %5s %7s %10s' precision cores tok/s cycles/tok
 for c in "${CLASSES[@]}"; do printf ' %11s' "$c"; done
 printf ' %12s %12s %7s\n' 'flash B/tok' 'PSRAM B/tok' 'wall s'
@@ -51,10 +68,14 @@ bench() {
   shift 2
   local cmds=()
   for c in "$@"; do cmds+=(--send "$c\r" --expect '> '); done
-  local start wall line tokens toks passes
+  local start wall line tokens toks passes run=(--send '/bench\r')
+  if [ -n "$PROMPT" ]; then
+    for c in '/temp 1.0' '/topp 0.9' '/seed 42' '/steps 256'; do cmds+=(--send "$c\r" --expect '> '); done
+    run=(--send "$PROMPT\r")
+  fi
   start=$(date +%s.%N)
-  "$SIM" "$UF2" "${BOOT[@]}" "${cmds[@]}" \
-    --profile-reset --send '/bench\r' --expect 'tok/s ---' \
+  "$SIM" "${INPUTS[@]}" "${BOOT[@]}" "${cmds[@]}" \
+    --profile-reset "${run[@]}" --expect 'tok/s ---' \
     --profile-out "$TMP/prof.txt" > "$TMP/run.out" 2> "$TMP/run.err" \
     || { echo "bench: /bench failed for $prec/$cores:" >&2; cat "$TMP/run.err" >&2; exit 1; }
   wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
@@ -68,16 +89,20 @@ bench() {
     /^region flash/ { fb = $(NF - 3) }
     /^region PSRAM/ { pb = $(NF - 3) }
     END {
-      split("matmul attention softmax/exp sampling tokenizer console/USB other", cls, " ")
+      split("matmul attention softmax/exp sampling tokenizer console/USB stream other", cls, " ")
       printf "%-9s %5s %7s %10.0f", prec, cores, toks, total / passes
-      for (i = 1; i <= 7; i++) printf " %11.0f", cyc[cls[i]] / passes
+      for (i = 1; i <= 8; i++) printf " %11.0f", cyc[cls[i]] / passes
       printf " %12.0f %12.0f %7.1f\n", fb / passes, pb / passes, wall
     }' "$TMP/prof.txt"
 }
 
 # the firmware as it boots (the reference configuration: f32 in PSRAM, one core)
 bench default default
-for prec in f32 q8; do
+PRECISIONS=(f32 q8)
+[ -n "$MODEL" ] && PRECISIONS=()
+# a model UF2 boots on both cores: one more row on one
+[ -n "$MODEL" ] && offered "/cores 1" && bench default 1 "/cores 1"
+for prec in "${PRECISIONS[@]}"; do
   for cores in 1 2; do
     if ! offered "/precision $prec" || ! offered "/cores $cores"; then
       printf '%-9s %5s %7s\n' "$prec" "$cores" n/a
@@ -88,4 +113,5 @@ for prec in f32 q8; do
 done
 echo "(default: the settings the firmware boots with; cycles/tok: clk_sys cycles of every"
 echo " core during /bench per forward pass; B/tok: bytes read over QSPI per forward pass;"
-echo " n/a: the firmware does not offer the setting; wall s: simulator run time)"
+echo " n/a: the firmware does not offer the setting; stream: cores waiting for streamed"
+echo " weights; wall s: simulator run time)"

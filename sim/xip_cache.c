@@ -351,7 +351,7 @@ uint64_t xc_stream_read(machine *m, uint32_t addr, uint64_t now)
     int cs;
     uint32_t off;
     if (!to_chip(m, addr, &cs, &off)) return now;
-    m->xc.st[cs ? XR_PSRAM : XR_FLASH].uncached++;
+    m->xc.st[cs ? XR_PSRAM : XR_FLASH].streamed++;
     return transfer(m, cs, 0, off, 4, now) + XC_FILL_CYCLES;
 }
 

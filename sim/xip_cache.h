@@ -35,6 +35,7 @@ typedef struct {
     uint64_t stall_cycles;       /* cycles the cores waited for the region (misses, uncached) */
     uint64_t fetches, reads, writes;   /* XIP accesses: instruction lines, data reads, data writes */
     uint64_t misses, uncached;         /* the rest hit the cache */
+    uint64_t streamed;                 /* words read by the stream engine (no cache access) */
     uint64_t qspi_read_bytes, qspi_write_bytes;
     uint64_t transfers, chained;
 } xc_region_stats;

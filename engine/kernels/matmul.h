@@ -29,6 +29,14 @@ int pl_matmul_q8_dsp(float *out, const pl_qvec *x, const int8_t *w, const float 
                      int32_t cols, int32_t row_begin, int32_t row_end);
 void pl_matmul_q4(float *out, const pl_qvec *x, const uint8_t *w, const uint16_t *scales,
                   int32_t cols, int32_t row_begin, int32_t row_end);
+void pl_matmul_q4_portable(float *out, const pl_qvec *x, const uint8_t *w,
+                           const uint16_t *scales, int32_t cols, int32_t row_begin,
+                           int32_t row_end);
+/* The Arm DSP version (matmul_q4_dsp.c): 0 when it cannot take these
+ * arguments (no Q4-ordered pairs, a group not a multiple of 8, unaligned
+ * rows). */
+int pl_matmul_q4_dsp(float *out, const pl_qvec *x, const uint8_t *w, const uint16_t *scales,
+                     int32_t cols, int32_t row_begin, int32_t row_end);
 
 /* Dispatches on w->dtype. x is the float input (w->cols values); for a
  * quantized w, xq must hold x quantized with w->group. */

@@ -40,6 +40,16 @@ void pl_matmul_q8_portable(float *out, const pl_qvec *x, const int8_t *w, const 
 void pl_matmul_q4(float *out, const pl_qvec *x, const uint8_t *w, const uint16_t *scales,
                   int32_t cols, int32_t row_begin, int32_t row_end)
 {
+#if PL_ARM_DSP
+    if (pl_matmul_q4_dsp(out, x, w, scales, cols, row_begin, row_end)) return;
+#endif
+    pl_matmul_q4_portable(out, x, w, scales, cols, row_begin, row_end);
+}
+
+void pl_matmul_q4_portable(float *out, const pl_qvec *x, const uint8_t *w,
+                           const uint16_t *scales, int32_t cols, int32_t row_begin,
+                           int32_t row_end)
+{
     /* groups are even, so every group starts on a byte: low nibble first */
     int32_t group = x->group, groups = cols / group;
     for (int32_t r = row_begin; r < row_end; r++) {

@@ -9,10 +9,11 @@
  *
  * Placement, fastest memory first:
  *  - weights: a quantized image is copied into SRAM when it fits there, so
- *    that nothing in the hot loop touches flash or PSRAM; an f32 image (and
- *    anything SRAM cannot hold) is copied to PSRAM and read through the XIP
- *    cache, as the reference firmware does; without PSRAM it is read in
- *    place from flash;
+ *    that nothing in the hot loop touches flash or PSRAM; one that does not
+ *    fit (stories15M) stays in flash and its matrices are streamed through
+ *    two SRAM tiles by DMA (weight_stream.h); an f32 image is copied to
+ *    PSRAM and read through the XIP cache, as the reference firmware does
+ *    (without PSRAM, in place from flash);
  *  - run state, sampler and prompt buffers: SRAM;
  *  - KV cache: as many positions as SRAM still holds, the rest in PSRAM;
  *    without PSRAM the context is shortened to what SRAM holds.
@@ -29,11 +30,13 @@
 #include "cores.h"
 #include "fmt.h"
 #include "memory.h"
+#include "weight_stream.h"
 
 #define MAX_PROMPT_CHARS 1024
 #define MAX_IMAGES 4
 #define IMAGE_CHAIN_ALIGN 4096u
 #define CTRL_C 0x03
+#define STREAM_TILE_BYTES (24u * 1024u) /* per SRAM tile of streamed weights */
 
 typedef struct {
     const uint8_t *flash_addr;
@@ -59,6 +62,7 @@ static struct {
     pl_transformer t;
     pl_tokenizer tok;
     placement image, state, kv[2];
+    bool streamed; /* the weights come through weight_stream */
     int32_t kv_positions[2]; /* positions in each KV segment */
     int32_t full_context;    /* the model's seq_len, before any shortening */
     pl_prob_index *probindex;
@@ -125,12 +129,19 @@ static void *take(memory_pool *pool, size_t bytes, placement *p, const char *pla
 }
 
 /* The image's bytes where they run from: SRAM for a quantized image that
- * fits, else PSRAM, else flash in place. */
+ * fits; else flash in place for a quantized one (streamed: flash is as
+ * fast as PSRAM for that, and PSRAM keeps room for the KV cache); an f32
+ * image goes to PSRAM, else stays in flash. */
 static const uint8_t *place_image(const stored_image *s)
 {
     uint8_t *copy = NULL;
-    if (s->precision != PL_DTYPE_F32) copy = take(&sram_pool, s->size, &llm.image, "SRAM");
-    if (!copy) copy = take(&psram_pool, s->size, &llm.image, "PSRAM");
+    llm.streamed = false;
+    if (s->precision != PL_DTYPE_F32) {
+        copy = take(&sram_pool, s->size, &llm.image, "SRAM");
+        llm.streamed = copy == NULL;
+    } else {
+        copy = take(&psram_pool, s->size, &llm.image, "PSRAM");
+    }
     if (!copy) {
         llm.image = (placement){(uintptr_t)s->flash_addr, s->size, "flash (in place)"};
         return s->flash_addr;
@@ -174,17 +185,22 @@ static bool place_kv(pl_config *cfg, pl_kv_type type, void **kv0, size_t *size0,
 static bool place_engine(pl_config *cfg, const pl_options *opt)
 {
     size_t vocab = (size_t)cfg->vocab_size;
-    llm.probindex = memory_take(&sram_pool, vocab * sizeof(pl_prob_index));
-    if (!llm.probindex) llm.probindex = memory_take(&psram_pool, vocab * sizeof(pl_prob_index));
     llm.prompt_tokens = memory_take(&sram_pool, (MAX_PROMPT_CHARS + 3) * sizeof(int32_t));
     size_t state_bytes = pl_transformer_state_size(cfg, opt);
     void *state = take(&sram_pool, state_bytes, &llm.state, "SRAM");
+    const pl_weight_stream *stream = NULL;
+    if (llm.streamed && !(stream = weight_stream_create(STREAM_TILE_BYTES))) return false;
+    llm.probindex = memory_take(&sram_pool, vocab * sizeof(pl_prob_index));
+    if (!llm.probindex) llm.probindex = memory_take(&psram_pool, vocab * sizeof(pl_prob_index));
     if (!llm.probindex || !llm.prompt_tokens || !state) return false;
     void *kv0, *kv1;
     size_t size0, size1;
     if (!place_kv(cfg, opt->kv, &kv0, &size0, &kv1, &size1)) return false;
-    return pl_transformer_init_split(&llm.t, cfg, opt, state, state_bytes, kv0, size0, kv1,
-                                     size1) == PL_OK;
+    if (pl_transformer_init_split(&llm.t, cfg, opt, state, state_bytes, kv0, size0, kv1,
+                                  size1) != PL_OK)
+        return false;
+    llm.t.stream = stream;
+    return true;
 }
 
 /* No interrupts here: USB must be serviced within ~1 ms (a host gives a
@@ -206,6 +222,7 @@ static void apply_cores(void)
  * what came of it. */
 static void use_image(int i)
 {
+    weight_stream_stop(); /* no DMA into memory about to be reused */
     memory_reset();
     memset(&llm.t, 0, sizeof(llm.t));
     memset(llm.kv, 0, sizeof(llm.kv));
@@ -226,6 +243,10 @@ static void use_image(int i)
         return;
     }
     pl_image_bind_weights(&llm.img, &llm.t.w);
+    if (llm.t.stream && pl_stream_min_tile_bytes(&llm.t) > STREAM_TILE_BYTES) {
+        fail("this model's rows are too long to stream through the SRAM tiles");
+        return;
+    }
     llm.t.yield = keep_usb_alive;
     apply_cores();
     if (pl_image_bind_tokenizer(&llm.img, &llm.tok) != PL_OK) {
@@ -310,6 +331,9 @@ void llm_print_memory_map(void)
                    (unsigned)(uintptr_t)__ram_code_end, (unsigned)(uintptr_t)__heap_start);
     if (llm.current < 0) return;
     print_placement("model image", &llm.image);
+    if (llm.streamed)
+        console_printf("        weights streamed through 2 x %u KB SRAM tiles (XIP stream + DMA)\n",
+                       (unsigned)(STREAM_TILE_BYTES / 1024));
     print_placement("run state  ", &llm.state);
     if (llm.kv[0].bytes) {
         console_printf("        KV cache: %d of %d positions in %s", (int)llm.kv_positions[0],

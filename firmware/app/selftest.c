@@ -33,6 +33,7 @@ static float random_unit(void) { return (float)(next_random() >> 8) / 16777216.0
 typedef struct {
     int8_t w[MAX_ROWS * MAX_COLS];
     float scales[MAX_ROWS * MAX_COLS / 4], x[MAX_COLS], out_a[MAX_ROWS], out_b[MAX_ROWS];
+    uint16_t f16_scales[MAX_ROWS * MAX_COLS / 8];
     int16_t q[MAX_COLS], pairs[MAX_COLS];
     float x_scales[MAX_COLS / 4];
     int16_t keys[MAX_POSITIONS * 2 * MAX_HEAD];
@@ -42,7 +43,8 @@ typedef struct {
     int32_t acc_a[MAX_HEAD], acc_b[MAX_HEAD];
 } buffers;
 
-/* One int8 matrix product: rows x cols in groups; 1 if both kernels agree. */
+/* One int8 matrix product: rows x cols in groups; 1 if both kernels agree
+ * (so do the other cases). */
 static int matmul_case(buffers *b)
 {
     static const int32_t shapes[][2] = {{64, 32}, {172, 172}, {96, 16}, {192, 64}, {64, 64}};
@@ -51,10 +53,28 @@ static int matmul_case(buffers *b)
     for (int32_t i = 0; i < rows * cols; i++) b->w[i] = (int8_t)random_in(-127, 127);
     for (int32_t i = 0; i < rows * cols / group; i++) b->scales[i] = random_unit() * 0.01f;
     for (int32_t i = 0; i < cols; i++) b->x[i] = random_unit() * 4.0f - 2.0f;
-    pl_qvec xq = {b->q, b->x_scales, 0, 0, b->pairs};
+    pl_qvec xq = {b->q, b->x_scales, 0, 0, b->pairs, PL_PAIRS_Q8};
     pl_quantize_activations(&xq, b->x, cols, group);
     if (!pl_matmul_q8_dsp(b->out_a, &xq, b->w, b->scales, cols, 0, rows)) return 0;
     pl_matmul_q8_portable(b->out_b, &xq, b->w, b->scales, cols, 0, rows);
+    return memcmp(b->out_a, b->out_b, (size_t)rows * sizeof(float)) == 0;
+}
+
+/* One 4-bit matrix product (random nibbles, float16 scales). */
+static int matmul_q4_case(buffers *b)
+{
+    static const int32_t shapes[][2] = {{64, 32}, {192, 64}, {96, 96}, {128, 8}};
+    const int32_t *shape = shapes[next_random() % 4];
+    int32_t cols = shape[0], group = shape[1], rows = random_in(1, MAX_ROWS);
+    uint8_t *w = (uint8_t *)b->w;
+    for (int32_t i = 0; i < rows * cols / 2; i++) w[i] = (uint8_t)next_random();
+    for (int32_t i = 0; i < rows * cols / group; i++)
+        b->f16_scales[i] = (uint16_t)(0x1800 + (next_random() & 0x0FFF)); /* 2^-9 .. 2^-6 */
+    for (int32_t i = 0; i < cols; i++) b->x[i] = random_unit() * 4.0f - 2.0f;
+    pl_qvec xq = {b->q, b->x_scales, 0, 0, b->pairs, PL_PAIRS_Q4};
+    pl_quantize_activations(&xq, b->x, cols, group);
+    if (!pl_matmul_q4_dsp(b->out_a, &xq, w, b->f16_scales, cols, 0, rows)) return 0;
+    pl_matmul_q4_portable(b->out_b, &xq, w, b->f16_scales, cols, 0, rows);
     return memcmp(b->out_a, b->out_b, (size_t)rows * sizeof(float)) == 0;
 }
 
@@ -100,8 +120,9 @@ void selftest_run(void)
         return;
     }
     int cases = 0, bad = 0;
-    for (int i = 0; i < 40; i++, cases += 2) {
+    for (int i = 0; i < 40; i++, cases += 3) {
         bad += !matmul_case(b);
+        bad += !matmul_q4_case(b);
         bad += !attention_case(b);
     }
     memory_reset(); /* the model's placement starts from an empty pool */

@@ -84,8 +84,67 @@ static uint8_t *pack(source_model *m, pl_dtype dtype, size_t *size)
     return img;
 }
 
-/* Opens an image and runs a few positions; returns the last logits copy. */
-static float *run_image(const uint8_t *img, size_t size, int positions)
+/* A pl_weight_stream that copies rows into two buffers, as the device's
+ * DMA does, and counts how often the engine announced the tile it then
+ * asked for. */
+typedef struct {
+    _Alignas(16) uint8_t buf[2][512];
+    int current; /* the buffer of the tile in use */
+    const pl_tensor *w;
+    int32_t begin, end; /* what the last prefetch copied into buf[1 - current] */
+    int fetches, announced;
+} copy_stream;
+
+static pl_tensor copy_rows(uint8_t *buf, const pl_tensor *w, int32_t begin, int32_t end)
+{
+    const void *data, *scales;
+    size_t data_bytes, scale_bytes;
+    pl_tensor_rows_span(w, begin, end, &data, &data_bytes, &scales, &scale_bytes);
+    size_t at = (data_bytes + 7) & ~(size_t)7;
+    assert_true(at + scale_bytes <= sizeof(((copy_stream *)0)->buf[0]));
+    memset(buf, 0xA5, sizeof(((copy_stream *)0)->buf[0])); /* stale rows must not survive */
+    memcpy(buf, data, data_bytes);
+    memcpy(buf + at, scales, scale_bytes);
+    pl_tensor tile = *w;
+    tile.rows = end - begin;
+    tile.data = buf;
+    tile.scales = buf + at;
+    return tile;
+}
+
+static void copy_prefetch(void *ctx, const pl_tensor *w, int32_t begin, int32_t end)
+{
+    copy_stream *s = ctx;
+    copy_rows(s->buf[1 - s->current], w, begin, end);
+    s->w = w;
+    s->begin = begin;
+    s->end = end;
+}
+
+static pl_tensor copy_fetch(void *ctx, const pl_tensor *w, int32_t begin, int32_t end)
+{
+    copy_stream *s = ctx;
+    s->fetches++;
+    s->current = 1 - s->current;
+    if (s->w == w && s->begin == begin && s->end == end) {
+        s->announced++;
+        s->w = NULL;
+        pl_tensor tile = *w;
+        const void *data, *scales;
+        size_t data_bytes, scale_bytes;
+        pl_tensor_rows_span(w, begin, end, &data, &data_bytes, &scales, &scale_bytes);
+        tile.rows = end - begin;
+        tile.data = s->buf[s->current];
+        tile.scales = s->buf[s->current] + ((data_bytes + 7) & ~(size_t)7);
+        return tile;
+    }
+    return copy_rows(s->buf[s->current], w, begin, end);
+}
+
+/* Opens an image and runs a few positions (its quantized weights through
+ * stream when not NULL); returns the last logits copy. */
+static float *run_image_streamed(const uint8_t *img, size_t size, int positions,
+                                 const pl_weight_stream *stream)
 {
     pl_image im;
     const char *why = NULL;
@@ -96,12 +155,26 @@ static float *run_image(const uint8_t *img, size_t size, int positions)
     pl_transformer t;
     assert_int_equal(pl_transformer_init(&t, &im.cfg, NULL, arena, n), PL_OK);
     pl_image_bind_weights(&im, &t.w);
+    t.stream = stream;
+    if (stream) { /* four rows of the widest matrix (w2: 64 values) fit a tile */
+        size_t need = pl_stream_min_tile_bytes(&t);
+        assert_true(need > 0 && need <= stream->tile_bytes);
+        const pl_tensor *w2 = &t.w.layers[0].w2;
+        int q4 = w2->dtype == PL_DTYPE_Q4;
+        assert_int_equal(need, (size_t)(4 * w2->cols / (q4 ? 2 : 1)) +
+                                   (size_t)(4 * (w2->cols / w2->group) * (q4 ? 2 : 4)));
+    }
     float *logits = malloc(sizeof(float) * im.cfg.vocab_size);
     for (int pos = 0; pos < positions; pos++)
         memcpy(logits, pl_forward(&t, (pos * 37 + 1) % im.cfg.vocab_size, pos),
                sizeof(float) * im.cfg.vocab_size);
     free(arena);
     return logits;
+}
+
+static float *run_image(const uint8_t *img, size_t size, int positions)
+{
+    return run_image_streamed(img, size, positions, NULL);
 }
 
 static float *run_source(source_model *m, int positions)
@@ -163,6 +236,33 @@ static void quantized_images_stay_close(void **state)
     }
     free(want);
     free_source(&m);
+}
+
+/* Weights fetched tile by tile give the same bits as weights in place, and
+ * every tile but the very first was announced before it was asked for. */
+static void streamed_weights_are_invisible(void **state)
+{
+    (void)state;
+    const pl_dtype types[2] = {PL_DTYPE_Q8, PL_DTYPE_Q4};
+    for (int shared = 0; shared < 2; shared++) {
+        source_model m;
+        make_source(&m, shared);
+        for (int i = 0; i < 2; i++) {
+            size_t size;
+            uint8_t *img = pack(&m, types[i], &size);
+            copy_stream cs;
+            memset(&cs, 0, sizeof(cs));
+            pl_weight_stream stream = {copy_prefetch, copy_fetch, &cs, 400};
+            float *want = run_image(img, size, 6), *got = run_image_streamed(img, size, 6, &stream);
+            assert_memory_equal(want, got, sizeof(float) * 512);
+            assert_true(cs.fetches > 6 * 2 * 7);
+            assert_int_equal(cs.announced, cs.fetches - 1);
+            free(want);
+            free(got);
+            free(img);
+        }
+        free_source(&m);
+    }
 }
 
 /* ---- corruption --------------------------------------------------------- */
@@ -286,6 +386,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(crc_is_the_standard_one),
+        cmocka_unit_test(streamed_weights_are_invisible),
         cmocka_unit_test(f32_image_is_bit_identical),
         cmocka_unit_test(quantized_images_stay_close),
         cmocka_unit_test(corrupted_images_are_refused),

@@ -62,7 +62,7 @@ static void activations_quantize_within_half_a_step(void **state)
     float x[64];
     int16_t q[64];
     float scales[4];
-    pl_qvec v = {q, scales, 0, 0, NULL};
+    pl_qvec v = {q, scales, 0, 0, NULL, PL_PAIRS_Q8};
     for (int i = 0; i < 64; i++) x[i] = sinf(i * 0.37f) * (i % 16 == 3 ? 50.0f : 1.0f);
     x[40] = x[41] = 0;
     for (int i = 48; i < 64; i++) x[i] = 0; /* an all-zero group */
@@ -84,16 +84,17 @@ static void activations_quantize_within_half_a_step(void **state)
 static void activation_pairs_match_the_codes(void **state)
 {
     (void)state;
-    static const int groups[] = {4, 8, 12, 6, 10};
+    static const int groups[] = {4, 8, 12, 6, 10, 16};
     for (size_t k = 0; k < sizeof(groups) / sizeof(groups[0]); k++) {
         int group = groups[k], n = group * 5;
-        float x[64];
-        int16_t q[64], q2[64], pairs[64];
+        float x[96];
+        int16_t q[96], q2[96], pairs[96];
         float scales[16], scales2[16];
         for (int i = 0; i < n; i++) x[i] = cosf(i * 1.3f + (float)k) * (i % 7 == 2 ? 9.0f : 0.5f);
         for (int i = group; i < 2 * group; i++) x[i] = 1e-35f; /* below 1e-30: zeros */
         x[2 * group] = INFINITY;                                /* inf scale: zeros */
-        pl_qvec plain = {q, scales, 0, 0, NULL}, paired = {q2, scales2, 0, 0, pairs};
+        pl_qvec plain = {q, scales, 0, 0, NULL, PL_PAIRS_Q8};
+        pl_qvec paired = {q2, scales2, 0, 0, pairs, PL_PAIRS_Q8};
         pl_quantize_activations(&plain, x, n, group);
         pl_quantize_activations(&paired, x, n, group);
         assert_memory_equal(q, q2, sizeof(int16_t) * (size_t)n);
@@ -106,6 +107,14 @@ static void activation_pairs_match_the_codes(void **state)
         for (int i = n - n % 4; i < n; i++) assert_int_equal(pairs[i], q[i]);
         for (int i = group; i < 3 * group; i++) assert_int_equal(q[i], 0);
         for (int i = 0; i < n; i++) assert_true(abs(q[i]) <= PL_ACT_MAX);
+        /* Q4 order: x0 x4 x2 x6 x1 x5 x3 x7 per eight, for groups of eight */
+        pl_qvec q4 = {q2, scales2, 0, 0, pairs, PL_PAIRS_Q4};
+        memset(pairs, 0, sizeof(pairs));
+        pl_quantize_activations(&q4, x, n, group);
+        assert_memory_equal(q, q2, sizeof(int16_t) * (size_t)n);
+        static const int order[8] = {0, 4, 2, 6, 1, 5, 3, 7};
+        for (int i = 0; group % 8 == 0 && i < n; i += 8)
+            for (int j = 0; j < 8; j++) assert_int_equal(pairs[i + j], q[i + order[j]]);
     }
 }
 
@@ -163,7 +172,7 @@ static void q8_kernel_is_the_formula_and_close_to_float(void **state)
     float s[7 * 3], out[7];
     int16_t xq_q[96];
     float xq_s[3];
-    pl_qvec xq = {xq_q, xq_s, 0, 0, NULL};
+    pl_qvec xq = {xq_q, xq_s, 0, 0, NULL, PL_PAIRS_Q8};
     pl_quantize_q8(w, rows, cols, group, q, s);
     pl_quantize_activations(&xq, x, cols, group);
     pl_matmul_q8(out, &xq, q, s, cols, 0, rows);
@@ -192,7 +201,7 @@ static void q4_kernel_matches_dequantized_math(void **state)
     float out[6];
     int16_t xq_q[64];
     float xq_s[2];
-    pl_qvec xq = {xq_q, xq_s, 0, 0, NULL};
+    pl_qvec xq = {xq_q, xq_s, 0, 0, NULL, PL_PAIRS_Q8};
     pl_quantize_q4(w, rows, cols, group, q, s);
     pl_quantize_activations(&xq, x, cols, group);
     pl_matmul_q4(out, &xq, q, s, cols, 0, rows);

@@ -27,6 +27,12 @@ REG_CHECK(xip_ctrl_hw_t, stream_fifo, 0x1C);
 
 #define xip_ctrl_hw ((xip_ctrl_hw_t *)XIP_CTRL_BASE)
 
+#define XIP_STAT_FIFO_EMPTY (1u << 1)
+#define XIP_STREAM_CTR_MAX 0x3FFFFFu /* STREAM_CTR is 22 bits of words */
+
+/* XIP_AUX: the stream FIFO's fast alias for the DMA (facts 8.2) */
+#define XIP_AUX_STREAM 0x50500000u
+
 #define XIP_CTRL_WRITABLE_M1 (1u << 11)
 #define XIP_CTRL_WRITABLE_M0 (1u << 10)
 
