@@ -533,9 +533,11 @@ static const pl_tensor *next_matrix(const pl_transformer *t, const pl_tensor *w)
 static void prefetch_after(const pl_transformer *t, const pl_tensor *w, int32_t end)
 {
     const pl_weight_stream *st = t->stream;
-    if (end >= w->rows) {
-        w = next_matrix(t, w);
+    if (end >= w->rows) { /* the next quantized matrix (f32 ones are not streamed) */
         end = 0;
+        int32_t left = 7 * t->cfg.n_layers + 1;
+        do w = next_matrix(t, w);
+        while (w && w->dtype == PL_DTYPE_F32 && --left > 0);
         if (!w || w->dtype == PL_DTYPE_F32) return;
     }
     int32_t rows = pl_stream_tile_rows(w, st->tile_bytes);
@@ -561,8 +563,9 @@ static void matmul_streamed(pl_transformer *t, const float *x, float *out, const
 }
 
 /* outs[i] = ws[i] x for matrices sharing the input x. The input is
- * quantized once per group length among the quantized ones (one pass in
- * practice: the packer gives matrices of one input the same group). With
+ * quantized once per group length and type among the quantized ones (one
+ * pass in practice: the packer gives matrices of one input the same group
+ * and type). With
  * with_swiglu (two matrices of the same rows: w1 and w3), each part also
  * applies SwiGLU to its rows once both are done. With t->stream, quantized
  * matrices go tile by tile instead, and SwiGLU follows them. */
@@ -572,10 +575,18 @@ static void matmul_shared(pl_transformer *t, const float *x, int32_t count, floa
     enum { MAX_SHARED = 3 };
     if (t->yield) t->yield(t->yield_ctx);
     if (t->observer) t->observer(t->observer_ctx, ws, count, x);
-    if (t->stream && ws[0]->dtype != PL_DTYPE_F32) {
+    if (t->stream) { /* quantized matrices tile by tile, f32 ones in place */
+        const pl_tensor *last = NULL;
         for (int32_t i = 0; i < count; i++) {
-            if (i == 0 || ws[i]->group != ws[i - 1]->group || ws[i]->dtype != ws[i - 1]->dtype)
+            if (ws[i]->dtype == PL_DTYPE_F32) {
+                const uint8_t run = 1;
+                matmul_task m = {t, x, &t->s.xq, 1, &outs[i], &ws[i], &run, 0};
+                run_parts(t, matmul_part, &m);
+                continue;
+            }
+            if (!last || ws[i]->group != last->group || ws[i]->dtype != last->dtype)
                 quantize_input(t, x, ws[i]);
+            last = ws[i];
             matmul_streamed(t, x, outs[i], ws[i]);
         }
         if (with_swiglu) swiglu(t, outs[0], outs[1], ws[0]->rows);
@@ -588,7 +599,8 @@ static void matmul_shared(pl_transformer *t, const float *x, int32_t count, floa
         for (int32_t i = 0; i < count && !first; i++)
             if (!done[i] && ws[i]->dtype != PL_DTYPE_F32) first = ws[i];
         for (int32_t i = 0; i < count; i++) {
-            run[i] = !done[i] && (ws[i]->dtype == PL_DTYPE_F32 || ws[i]->group == first->group);
+            run[i] = !done[i] && (ws[i]->dtype == PL_DTYPE_F32 ||
+                                  (ws[i]->group == first->group && ws[i]->dtype == first->dtype));
             done[i] |= run[i];
             left -= run[i];
         }

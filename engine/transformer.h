@@ -84,7 +84,8 @@ typedef struct {
     void (*prefetch)(void *ctx, const pl_tensor *w, int32_t begin, int32_t end);
     /* rows [begin, end) of w in fast memory, as a matrix of end - begin
      * rows: the ones prefetch started (waiting for them), or fetched now.
-     * Valid until the fetch after the next one. */
+     * Valid until the next fetch (the prefetch after it may reuse the
+     * memory: the engine is done with a tile when it fetches the next). */
     pl_tensor (*fetch)(void *ctx, const pl_tensor *w, int32_t begin, int32_t end);
     void *ctx;
     size_t tile_bytes; /* the most data + scale bytes one tile may hold */

@@ -22,6 +22,7 @@ find_model() {
 TOKENIZER=$(find_model tokenizer.bin) || { echo "bench-15m: tokenizer.bin not found (make models)" >&2; exit 1; }
 mkdir -p "$BUILD/models"
 PROMPT=()
+PACK=()
 if CKPT=$(find_model stories15M.bin); then
   NAME=stories15M
 else
@@ -30,13 +31,14 @@ else
   [ -f "$CKPT" ] || "$BUILD/tests/gen_checkpoint" "$CKPT" --dim 288 --hidden 768 --layers 6 \
       --heads 6 --kv-heads 6 --vocab 32000 --seq 256
   PROMPT=(--prompt "Once upon a time")
+  PACK=(--calibrate 0 --group 128) # nothing to calibrate on random weights
   echo "stories15M.bin not found: a random-weight model of its shape, prompt 'Once upon a time'"
 fi
 for q in q4 q8; do
   UF2=$BUILD/models/$NAME-$q.uf2
   if [ ! -f "$UF2" ] || [ "$CKPT" -nt "$UF2" ]; then
     echo "packing $UF2"
-    "$BUILD/tools/picollama" pack "$CKPT" "$TOKENIZER" -q "$q" -o "$UF2" > /dev/null
+    "$BUILD/tools/picollama" pack "$CKPT" "$TOKENIZER" -q "$q" "${PACK[@]}" -o "$UF2" > /dev/null
   fi
   echo "== $NAME $q (weights streamed from flash)"
   scripts/bench.sh "$BUILD" --model "$UF2" "${PROMPT[@]}"

@@ -24,7 +24,7 @@ void pl_matmul_q8(float *out, const pl_qvec *x, const int8_t *w, const float *sc
 void pl_matmul_q8_portable(float *out, const pl_qvec *x, const int8_t *w, const float *scales,
                            int32_t cols, int32_t row_begin, int32_t row_end);
 /* The Arm DSP version (matmul_q8_dsp.c): 0 when it cannot take these
- * arguments (no x->pairs, unaligned rows or groups). */
+ * arguments (no Q8-ordered x->pairs, unaligned rows or groups). */
 int pl_matmul_q8_dsp(float *out, const pl_qvec *x, const int8_t *w, const float *scales,
                      int32_t cols, int32_t row_begin, int32_t row_end);
 void pl_matmul_q4(float *out, const pl_qvec *x, const uint8_t *w, const uint16_t *scales,

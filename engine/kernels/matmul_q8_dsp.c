@@ -219,7 +219,9 @@ static float one_row(const pl_qvec *x, const uint32_t *w, const float *s, int32_
 int pl_matmul_q8_dsp(float *out, const pl_qvec *x, const int8_t *w, const float *scales,
                      int32_t cols, int32_t row_begin, int32_t row_end)
 {
-    if (!x->pairs || x->group % 4 != 0 || cols % 4 != 0 || ((uintptr_t)w & 3) != 0) return 0;
+    if (!x->pairs || x->order != PL_PAIRS_Q8 || x->group % 4 != 0 || cols % 4 != 0 ||
+        ((uintptr_t)w & 3) != 0)
+        return 0;
     int32_t groups = cols / x->group, r = row_begin, blocks = (row_end - row_begin) / 4;
     const uint32_t *words = (const uint32_t *)(const void *)w;
     if (blocks > 0) {

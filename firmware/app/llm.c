@@ -129,17 +129,17 @@ static void *take(memory_pool *pool, size_t bytes, placement *p, const char *pla
 }
 
 /* The image's bytes where they run from: SRAM for a quantized image that
- * fits; else flash in place for a quantized one (streamed: flash is as
- * fast as PSRAM for that, and PSRAM keeps room for the KV cache); an f32
- * image goes to PSRAM, else stays in flash. */
-static const uint8_t *place_image(const stored_image *s)
+ * fits; else, when may_stream, flash in place, streamed (flash is as fast
+ * as PSRAM for that, and PSRAM keeps room for the KV cache); else PSRAM,
+ * else flash in place. */
+static const uint8_t *place_image(const stored_image *s, bool may_stream)
 {
     uint8_t *copy = NULL;
     llm.streamed = false;
-    if (s->precision != PL_DTYPE_F32) {
-        copy = take(&sram_pool, s->size, &llm.image, "SRAM");
-        llm.streamed = copy == NULL;
-    } else {
+    if (s->precision != PL_DTYPE_F32) copy = take(&sram_pool, s->size, &llm.image, "SRAM");
+    if (!copy && s->precision != PL_DTYPE_F32 && may_stream) {
+        llm.streamed = true;
+    } else if (!copy) {
         copy = take(&psram_pool, s->size, &llm.image, "PSRAM");
     }
     if (!copy) {
@@ -218,21 +218,18 @@ static void apply_cores(void)
     llm.t.parallel_ctx = NULL;
 }
 
-/* Makes image i the model: places it and the engine; llm.status says
- * what came of it. */
-static void use_image(int i)
+/* Places image s and an engine for it (with streamed weights if
+ * may_stream); false, with llm.status saying why, when memory is short. */
+static bool place_model(const stored_image *s, bool may_stream)
 {
     weight_stream_stop(); /* no DMA into memory about to be reused */
     memory_reset();
     memset(&llm.t, 0, sizeof(llm.t));
     memset(llm.kv, 0, sizeof(llm.kv));
-    llm.current = i;
-    llm.ready = false;
-    const stored_image *s = &llm.images[i];
-    const uint8_t *image = place_image(s);
+    const uint8_t *image = place_image(s, may_stream);
     if (pl_image_open(&llm.img, image, s->size, image != s->flash_addr, NULL) != PL_OK) {
         fail("the model's copy does not read back correctly");
-        return;
+        return false;
     }
     pl_config cfg = llm.img.cfg;
     llm.full_context = cfg.seq_len;
@@ -240,13 +237,26 @@ static void use_image(int i)
     opt.parts = 2; /* scratch for both cores, whatever /cores says later */
     if (!place_engine(&cfg, &opt)) {
         fail("not enough memory for this model's run state");
-        return;
+        return false;
     }
     pl_image_bind_weights(&llm.img, &llm.t.w);
     if (llm.t.stream && pl_stream_min_tile_bytes(&llm.t) > STREAM_TILE_BYTES) {
         fail("this model's rows are too long to stream through the SRAM tiles");
-        return;
+        return false;
     }
+    return true;
+}
+
+/* Makes image i the model: places it and the engine; llm.status says
+ * what came of it. */
+static void use_image(int i)
+{
+    llm.current = i;
+    llm.ready = false;
+    const stored_image *s = &llm.images[i];
+    /* streaming needs its SRAM tiles and rows that fit them; without, the
+     * weights are read through the XIP cache from PSRAM or flash */
+    if (!place_model(s, true) && !(llm.streamed && place_model(s, false))) return;
     llm.t.yield = keep_usb_alive;
     apply_cores();
     if (pl_image_bind_tokenizer(&llm.img, &llm.tok) != PL_OK) {

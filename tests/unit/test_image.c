@@ -142,9 +142,10 @@ static pl_tensor copy_fetch(void *ctx, const pl_tensor *w, int32_t begin, int32_
 }
 
 /* Opens an image and runs a few positions (its quantized weights through
- * stream when not NULL); returns the last logits copy. */
+ * stream when not NULL; layer 0's wk replaced by wk0 when not NULL);
+ * returns the last logits copy. */
 static float *run_image_streamed(const uint8_t *img, size_t size, int positions,
-                                 const pl_weight_stream *stream)
+                                 const pl_weight_stream *stream, const pl_tensor *wk0)
 {
     pl_image im;
     const char *why = NULL;
@@ -155,6 +156,7 @@ static float *run_image_streamed(const uint8_t *img, size_t size, int positions,
     pl_transformer t;
     assert_int_equal(pl_transformer_init(&t, &im.cfg, NULL, arena, n), PL_OK);
     pl_image_bind_weights(&im, &t.w);
+    if (wk0) t.w.layers[0].wk = *wk0;
     t.stream = stream;
     if (stream) { /* four rows of the widest matrix (w2: 64 values) fit a tile */
         size_t need = pl_stream_min_tile_bytes(&t);
@@ -174,7 +176,7 @@ static float *run_image_streamed(const uint8_t *img, size_t size, int positions,
 
 static float *run_image(const uint8_t *img, size_t size, int positions)
 {
-    return run_image_streamed(img, size, positions, NULL);
+    return run_image_streamed(img, size, positions, NULL, NULL);
 }
 
 static float *run_source(source_model *m, int positions)
@@ -253,9 +255,19 @@ static void streamed_weights_are_invisible(void **state)
             copy_stream cs;
             memset(&cs, 0, sizeof(cs));
             pl_weight_stream stream = {copy_prefetch, copy_fetch, &cs, 400};
-            float *want = run_image(img, size, 6), *got = run_image_streamed(img, size, 6, &stream);
+            float *want = run_image(img, size, 6);
+            float *got = run_image_streamed(img, size, 6, &stream, NULL);
             assert_memory_equal(want, got, sizeof(float) * 512);
             assert_true(cs.fetches > 6 * 2 * 7);
+            assert_int_equal(cs.announced, cs.fetches - 1);
+            free(want);
+            free(got);
+            /* an f32 matrix among quantized ones is used in place, and the
+             * stream's announcements skip it */
+            memset(&cs, 0, sizeof(cs));
+            want = run_image_streamed(img, size, 6, NULL, &m.t.w.layers[0].wk);
+            got = run_image_streamed(img, size, 6, &stream, &m.t.w.layers[0].wk);
+            assert_memory_equal(want, got, sizeof(float) * 512);
             assert_int_equal(cs.announced, cs.fetches - 1);
             free(want);
             free(got);
