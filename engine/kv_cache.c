@@ -74,7 +74,6 @@ void pl_kv_init(pl_kv_cache *kv, const pl_config *c, pl_kv_type type, void *mem0
 {
     memset(kv, 0, sizeof(*kv));
     kv->type = type;
-    kv->n_layers = c->n_layers;
     kv->kv_dim = pl_kv_dim(c);
     kv->key_max = key_max_for(pl_head_size(c));
     init_segment(&kv->seg[0], c, type, mem0, 0, count0);
@@ -85,7 +84,8 @@ void pl_kv_init(pl_kv_cache *kv, const pl_config *c, pl_kv_type type, void *mem0
     }
 }
 
-const pl_kv_segment *pl_kv_segment_of(const pl_kv_cache *kv, int32_t pos, int32_t *index)
+/* The segment holding pos, and pos's index in it. */
+static const pl_kv_segment *segment_of(const pl_kv_cache *kv, int32_t pos, int32_t *index)
 {
     const pl_kv_segment *s = &kv->seg[kv->segments > 1 && pos >= kv->seg[1].first];
     *index = pos - s->first;
@@ -97,7 +97,7 @@ static size_t row_of(const pl_kv_cache *kv, int32_t layer, int32_t pos,
                      const pl_kv_segment **seg)
 {
     int32_t i;
-    *seg = pl_kv_segment_of(kv, pos, &i);
+    *seg = segment_of(kv, pos, &i);
     return pl_kv_layer_offset(*seg, layer) + (size_t)i;
 }
 

@@ -34,7 +34,7 @@ typedef struct {
 
 typedef struct {
     pl_kv_type type;
-    int32_t n_layers, kv_dim;
+    int32_t kv_dim;
     int32_t key_max; /* compact keys lie in [-key_max, key_max] */
     int32_t segments;
     pl_kv_segment seg[2];
@@ -50,9 +50,6 @@ int32_t pl_kv_positions(const pl_config *c, pl_kv_type type, size_t bytes);
  * pl_kv_size; the memory is zeroed. */
 void pl_kv_init(pl_kv_cache *kv, const pl_config *c, pl_kv_type type, void *mem0,
                 int32_t count0, void *mem1);
-
-/* The segment holding pos, and pos's index in it. */
-const pl_kv_segment *pl_kv_segment_of(const pl_kv_cache *kv, int32_t pos, int32_t *index);
 
 /* Where the float key and value of (layer, pos) go (float cache only). */
 float *pl_kv_key_f32(const pl_kv_cache *kv, int32_t layer, int32_t pos);

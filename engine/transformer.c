@@ -139,8 +139,6 @@ static pl_status check(pl_transformer *t, const pl_config *cfg, const pl_options
     if (opt->kv != PL_KV_F32 && opt->kv != PL_KV_COMPACT) return PL_E_ARG;
     if (opt->parts < 0 || opt->parts > 64) return PL_E_ARG;
     if (pl_config_validate(cfg, NULL) != PL_OK) return PL_E_CONFIG;
-    /* mix entries (kernels/attention.h) index positions in 16 bits */
-    if (opt->kv == PL_KV_COMPACT && cfg->seq_len > 65536) return PL_E_UNSUPPORTED;
     size_t need = with_kv ? pl_transformer_arena_size(cfg, opt) : pl_transformer_state_size(cfg, opt);
     if (need == 0) return PL_E_TOO_LARGE;
     if (arena_size < need) return PL_E_NO_MEMORY;
@@ -456,48 +454,44 @@ static void quantize_input(pl_transformer *t, const float *x, const pl_tensor *w
 
 /* ---- streamed weights (pl_weight_stream) ------------------------------- */
 
-int32_t pl_stream_tile_rows(const pl_tensor *w, size_t tile_bytes)
-{
-    const void *d, *sc;
-    size_t data_bytes, scale_bytes;
-    pl_tensor_rows_span(w, 0, 4, &d, &data_bytes, &sc, &scale_bytes);
-    size_t blocks = tile_bytes / (data_bytes + scale_bytes);
-    if (blocks < 1) blocks = 1;
-    if (blocks > (size_t)(w->rows + 3) / 4) blocks = (size_t)(w->rows + 3) / 4;
-    return (int32_t)blocks * 4;
-}
-
 void pl_tensor_rows_span(const pl_tensor *w, int32_t begin, int32_t end, const void **data,
                          size_t *data_bytes, const void **scales, size_t *scale_bytes)
 {
-    size_t cols = (size_t)w->cols, groups = cols / (size_t)w->group;
-    size_t first = (size_t)begin, n = (size_t)(end - begin);
+    int32_t n = end - begin, cols = w->cols, group = w->group;
     const uint8_t *d = w->data, *sc = w->scales;
-    if (w->dtype == PL_DTYPE_Q4) { /* cols is even: rows start on bytes */
-        *data = d + first * cols / 2;
-        *data_bytes = n * cols / 2;
-        *scales = sc + first * groups * sizeof(uint16_t);
-        *scale_bytes = n * groups * sizeof(uint16_t);
-    } else if (w->dtype == PL_DTYPE_Q8) {
-        *data = d + first * cols;
-        *data_bytes = n * cols;
-        *scales = sc + first * groups * sizeof(float);
-        *scale_bytes = n * groups * sizeof(float);
-    } else {
-        *data = d + first * cols * sizeof(float);
-        *data_bytes = n * cols * sizeof(float);
+    if (w->dtype == PL_DTYPE_F32) {
+        *data = d + (size_t)begin * (size_t)cols * sizeof(float);
+        *data_bytes = (size_t)n * (size_t)cols * sizeof(float);
         *scales = NULL;
         *scale_bytes = 0;
+        return;
     }
+    int q4 = w->dtype == PL_DTYPE_Q4; /* q4: cols is even, so rows start on bytes */
+    *data = d + (q4 ? pl_q4_data_bytes(begin, cols) : pl_q8_data_bytes(begin, cols));
+    *data_bytes = q4 ? pl_q4_data_bytes(n, cols) : pl_q8_data_bytes(n, cols);
+    *scales = sc + (q4 ? pl_q4_scale_bytes(begin, cols, group) : pl_q8_scale_bytes(begin, cols, group));
+    *scale_bytes = q4 ? pl_q4_scale_bytes(n, cols, group) : pl_q8_scale_bytes(n, cols, group);
 }
 
+/* Data + scale bytes of four rows of a quantized matrix (0 for f32: never
+ * streamed). */
 static size_t four_rows_bytes(const pl_tensor *w)
 {
-    if (w->dtype == PL_DTYPE_F32) return 0; /* never streamed */
+    if (w->dtype == PL_DTYPE_F32) return 0;
     const void *d, *sc;
     size_t data_bytes, scale_bytes;
     pl_tensor_rows_span(w, 0, 4, &d, &data_bytes, &sc, &scale_bytes);
     return data_bytes + scale_bytes;
+}
+
+/* Rows of w in one tile of at most tile_bytes: a multiple of four, at
+ * least four (pl_stream_min_tile_bytes tells whether four fit). */
+static int32_t tile_rows(const pl_tensor *w, size_t tile_bytes)
+{
+    size_t blocks = tile_bytes / four_rows_bytes(w);
+    if (blocks < 1) blocks = 1;
+    if (blocks > (size_t)(w->rows + 3) / 4) blocks = (size_t)(w->rows + 3) / 4;
+    return (int32_t)blocks * 4;
 }
 
 size_t pl_stream_min_tile_bytes(const pl_transformer *t)
@@ -540,7 +534,7 @@ static void prefetch_after(const pl_transformer *t, const pl_tensor *w, int32_t 
         while (w && w->dtype == PL_DTYPE_F32 && --left > 0);
         if (!w || w->dtype == PL_DTYPE_F32) return;
     }
-    int32_t rows = pl_stream_tile_rows(w, st->tile_bytes);
+    int32_t rows = tile_rows(w, st->tile_bytes);
     st->prefetch(st->ctx, w, end, end + rows < w->rows ? end + rows : w->rows);
 }
 
@@ -548,10 +542,10 @@ static void prefetch_after(const pl_transformer *t, const pl_tensor *w, int32_t 
 static void matmul_streamed(pl_transformer *t, const float *x, float *out, const pl_tensor *w)
 {
     const pl_weight_stream *st = t->stream;
-    int32_t tile_rows = pl_stream_tile_rows(w, st->tile_bytes);
+    int32_t rows = tile_rows(w, st->tile_bytes);
     const uint8_t run = 1;
-    for (int32_t begin = 0; begin < w->rows; begin += tile_rows) {
-        int32_t end = begin + tile_rows < w->rows ? begin + tile_rows : w->rows;
+    for (int32_t begin = 0; begin < w->rows; begin += rows) {
+        int32_t end = begin + rows < w->rows ? begin + rows : w->rows;
         if (t->yield && begin > 0) t->yield(t->yield_ctx); /* a large matrix takes long */
         pl_tensor tile = st->fetch(st->ctx, w, begin, end);
         prefetch_after(t, w, end);

@@ -91,9 +91,6 @@ typedef struct {
     size_t tile_bytes; /* the most data + scale bytes one tile may hold */
 } pl_weight_stream;
 
-/* Rows of w in one tile of at most tile_bytes (a multiple of four rows;
- * at least four). */
-int32_t pl_stream_tile_rows(const pl_tensor *w, size_t tile_bytes);
 /* The smallest tile_bytes a stream needs for t's weights: the largest four
  * rows (data + scales) of any of its quantized matrices. */
 size_t pl_stream_min_tile_bytes(const pl_transformer *t);
