@@ -48,9 +48,3 @@ const board_desc *board_find(const char *name)
         if (strcmp(boards[i].name, name) == 0) return &boards[i];
     return NULL;
 }
-
-const board_desc *board_list(int index)
-{
-    if (index < 0 || (size_t)index >= sizeof(boards) / sizeof(boards[0])) return NULL;
-    return &boards[index];
-}

@@ -22,7 +22,5 @@ typedef struct {
 
 /* NULL if unknown. */
 const board_desc *board_find(const char *name);
-/* For --help: "name  description" lines. */
-const board_desc *board_list(int index);
 
 #endif

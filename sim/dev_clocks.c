@@ -45,7 +45,6 @@ static clk_src xosc_src(machine *m)
     return s;
 }
 
-uint64_t clocks_xosc_hz(machine *m) { return xosc_src(m).state == SRC_RUNNING ? m->board->xosc_hz : 0; }
 
 static int xosc_read(void *st, bus_access *a, uint32_t *v)
 {
@@ -64,7 +63,10 @@ static int xosc_read(void *st, bus_access *a, uint32_t *v)
     case XOSC_STARTUP: *v = x->startup; return BUS_OK;
     case XOSC_COUNT: {
         /* down-counter at the crystal rate */
-        uint64_t ticks = x->enabled ? (now_ps(m) - x->count_at_ps) * m->board->xosc_hz / 1000000000000ull : 0;
+        /* 128-bit product: 64 bits of picoseconds times 12 MHz overflow after 1.5 s */
+        uint64_t ticks = x->enabled ? (uint64_t)((unsigned __int128)(now_ps(m) - x->count_at_ps) *
+                                                 m->board->xosc_hz / 1000000000000ull)
+                                    : 0;
         *v = ticks >= x->count ? 0 : x->count - (uint32_t)ticks;
         return BUS_OK;
     }
@@ -163,12 +165,6 @@ static clk_src pll_src(machine *m, int i)
     s.hz = ref.hz / pll_refdiv(p) * (p->fbdiv & 0xFFF) / (d1 * d2);
     s.state = pll_locked(m, i) && ref.state == SRC_RUNNING ? SRC_RUNNING : SRC_UNSTABLE;
     return s;
-}
-
-uint64_t clocks_pll_hz(machine *m, int i)
-{
-    clk_src s = pll_src(m, i);
-    return s.state == SRC_RUNNING ? s.hz : 0;
 }
 
 /* a change of power or dividers (re)starts the lock timer */

@@ -51,8 +51,6 @@ void clocks_setup(machine *m);
 void clocks_reset(machine *m);
 /* Frequency of a clock generator output in Hz (0 = stopped). */
 uint64_t clocks_hz(machine *m, int clk);
-uint64_t clocks_xosc_hz(machine *m);
-uint64_t clocks_pll_hz(machine *m, int pll);
 /* Re-evaluates the tree after any change (PLL lock, XOSC stable...). */
 void clocks_update(machine *m);
 /* Called when a PLL is put into / released from reset. */

@@ -11,7 +11,6 @@
 
 static int core_of(bus_access *a) { return a->master == BUS_MASTER_CORE1 ? 1 : 0; }
 
-int sio_fifo_count(machine *m, int core) { return m->sio.count[core]; }
 
 int sio_fifo_push(machine *m, int to, uint32_t v)
 {
@@ -30,12 +29,6 @@ int sio_fifo_pop(machine *m, int core, uint32_t *v)
     s->head[core] = (s->head[core] + 1) % SIO_FIFO_DEPTH;
     s->count[core]--;
     return 1;
-}
-
-void sio_fifo_clear(machine *m, int core)
-{
-    m->sio.count[core] = 0;
-    m->sio.head[core] = 0;
 }
 
 static uint32_t gpio_in_word(machine *m, int hi)

@@ -26,7 +26,5 @@ void sio_reset(machine *m);
 /* FIFO operations also used by the core-1 ROM model (c = receiving core) */
 int sio_fifo_push(machine *m, int to_core, uint32_t v);   /* 0 if full */
 int sio_fifo_pop(machine *m, int core, uint32_t *v);       /* 0 if empty */
-int sio_fifo_count(machine *m, int core);
-void sio_fifo_clear(machine *m, int core);
 
 #endif

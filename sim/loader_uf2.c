@@ -11,6 +11,7 @@
 #include "loader.h"
 
 #define UF2_BLOCK 512u
+#define MAX_TRANSFER_BLOCKS 65536u /* 16 MB of flash in 256-byte payloads */
 #define UF2_MAGIC_START0 0x0A324655u
 #define UF2_MAGIC_START1 0x9E5D5157u
 #define UF2_MAGIC_END 0x0AB16F30u
@@ -155,6 +156,11 @@ static int check_numbering(const uint8_t *b, uint32_t n, transfer *tr, int *ntr,
     if (num_blocks == 0 || block_no >= num_blocks) {
         snprintf(err, errlen, "block %u: block number %u is not below the block count %u", n,
                  block_no, num_blocks);
+        return 0;
+    }
+    if (num_blocks > MAX_TRANSFER_BLOCKS) { /* before anything is sized by it */
+        snprintf(err, errlen, "block %u: block count %u is more than 16 MB of flash takes", n,
+                 num_blocks);
         return 0;
     }
     transfer *x = find_transfer(tr, ntr, family, num_blocks);

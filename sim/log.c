@@ -6,7 +6,6 @@
 static int quiet_flag;
 
 void sim_log_set_quiet(int quiet) { quiet_flag = quiet; }
-int sim_log_quiet(void) { return quiet_flag; }
 
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {

@@ -16,7 +16,6 @@ enum {
 };
 
 void sim_log_set_quiet(int quiet);
-int sim_log_quiet(void);
 
 /* "sim: ..." informational line (suppressed by --quiet). */
 void sim_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

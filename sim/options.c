@@ -2,6 +2,7 @@
  * (the reference for every option). */
 #include "options.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,9 @@ static const char help_text[] =
     "\n"
     "Limits:\n"
     "  --timeout-ms N        stop after N ms of modelled time (exit 1)\n"
-    "  --wall-timeout S      stop after S seconds of real time (exit 1)\n"
+    "  --wall-timeout S      stop after S seconds of real time (exit 1); a script\n"
+    "                        with --expect and neither limit gets 3600, so an\n"
+    "                        output that never comes cannot hang it\n"
     "\n"
     "Diagnostics:\n"
     "  --trace-mmio FILE     log every peripheral register access as\n"
@@ -104,12 +107,15 @@ static const char help_text[] =
 
 void options_print_help(void) { fputs(help_text, stdout); }
 
+/* A count or a time: at most 10^10 (115 days in ms; times are later
+ * multiplied into picoseconds, which must not overflow). */
 static int parse_u64(const char *s, uint64_t *v)
 {
     char *end;
     if (!s || !*s || *s == '-') return 0;
+    errno = 0;
     unsigned long long x = strtoull(s, &end, 0);
-    if (*end) return 0;
+    if (*end || errno == ERANGE || x > 10000000000ull) return 0;
     *v = x;
     return 1;
 }
@@ -218,6 +224,9 @@ int options_parse(sim_options *o, int argc, char **argv)
                 o->elf = v;
             } else {
                 if (!parse_u64(v, &n)) return bad(a, v);
+                int u32 = !strcmp(a, "--press-button-ms") || !strcmp(a, "--uart-baud") ||
+                          !strcmp(a, "--tail");
+                if (u32 && n > UINT32_MAX) return bad(a, v);
                 if (!strcmp(a, "--disconnect-at-ms")) o->disconnect_at_ms = (int64_t)n;
                 else if (!strcmp(a, "--press-button-at-ms")) o->press_button_at_ms = (int64_t)n;
                 else if (!strcmp(a, "--press-button-ms")) o->press_button_ms = (uint32_t)n;
@@ -246,6 +255,9 @@ int options_parse(sim_options *o, int argc, char **argv)
         sim_error("no image given (see --help)");
         return -1;
     }
+    int expects = 0;
+    for (int i = 0; i < o->script.count; i++) expects |= o->script.steps[i].kind == STEP_EXPECT;
+    if (expects && o->timeout_ms < 0 && o->wall_timeout_s <= 0) o->wall_timeout_s = 3600;
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* script.c - --expect / --send / --host-stall-ms steps (see script.h). */
 #include "script.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,8 +100,9 @@ const char *script_add(script *s, int kind, const char *arg)
         st->arg = "--press-button";
     } else {
         char *end;
-        long v = strtol(arg, &end, 10);
-        if (end == arg || *end || v < 0) {
+        errno = 0;
+        long long v = strtoll(arg, &end, 10);
+        if (end == arg || *end || v < 0 || v > UINT32_MAX || errno == ERANGE) {
             snprintf(err, sizeof(err), "bad %s value '%s'",
                      kind == STEP_WAIT ? "--wait-ms" : "--host-stall-ms", arg);
             return err;

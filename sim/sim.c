@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "console.h"
@@ -14,20 +15,32 @@
 
 /* ---- loading ---- */
 
-static uint8_t *read_file(const char *path, size_t *len)
+/* A whole input file; NULL with *why set when it cannot be one: not a
+ * regular file, unreadable, or larger than any image for 16 MB of flash
+ * (a UF2 is twice its payload) could be. */
+static uint8_t *read_file(const char *path, size_t *len, const char **why)
 {
+    enum { MAX_INPUT = 64 << 20 };
+    struct stat st;
     FILE *f = fopen(path, "rb");
+    *why = "cannot open it";
     if (!f) return NULL;
-    size_t cap = 1 << 20, n = 0;
-    uint8_t *buf = malloc(cap);
-    for (;;) {
-        if (n == cap) buf = realloc(buf, cap *= 2);
-        size_t r = fread(buf + n, 1, cap - n, f);
-        if (!r) break;
-        n += r;
+    uint8_t *buf = NULL;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        *why = "not a regular file";
+    } else if (st.st_size > MAX_INPUT) {
+        *why = "larger than 64 MB: no RP2350 image is";
+    } else if (!(buf = malloc((size_t)st.st_size + 1))) {
+        *why = "out of memory";
+    } else {
+        *len = fread(buf, 1, (size_t)st.st_size + 1, f);
+        if (ferror(f) || *len != (size_t)st.st_size) {
+            *why = "read error (or the file changed while read)";
+            free(buf);
+            buf = NULL;
+        }
     }
     fclose(f);
-    *len = n;
     return buf;
 }
 
@@ -59,9 +72,10 @@ int sim_load_images(machine *m, const sim_options *o)
     int ok = 1;
     for (int i = 0; i < o->ninputs && ok; i++) {
         size_t len;
-        uint8_t *data = read_file(o->inputs[i], &len);
+        const char *why;
+        uint8_t *data = read_file(o->inputs[i], &len, &why);
         if (!data) {
-            sim_error("cannot read %s", o->inputs[i]);
+            sim_error("cannot read %s: %s", o->inputs[i], why);
             ok = 0;
             break;
         }

@@ -466,15 +466,8 @@ static int is_fp_insn(uint16_t hw1, uint16_t hw2)
     return (hw1 & 0xEC00) == 0xEC00 && ((hw2 >> 9) & 7) == 5;
 }
 
-/* 16-bit hint instructions: WFE BF20, WFI BF30, YIELD BF10, SEV BF40. */
-static int is_wfx16(uint16_t hw) { return hw == 0xBF20 || hw == 0xBF30 || hw == 0xBF10; }
-/* 32-bit forms: F3AF 8002 (WFE.W), F3AF 8003 (WFI.W), F3AF 8001 (YIELD.W). */
-static int is_wfx32(uint16_t hw1, uint16_t hw2)
-{
-    return hw1 == 0xF3AF && (hw2 == 0x8001 || hw2 == 0x8002 || hw2 == 0x8003);
-}
-
-/* flags a raw scan finds (FP use, SEV, WFE at the end) and the count */
+/* 16-bit hint instructions: SEV BF40 (32-bit form F3AF 8004). */
+/* flags a raw scan finds (FP use, SEV) and the count */
 static void scan_flags(const uint8_t *code, uint32_t size, timing_block *b)
 {
     uint32_t off = 0;
@@ -489,9 +482,6 @@ static void scan_flags(const uint8_t *code, uint32_t size, timing_block *b)
         }
         if (len == 2 && hw1 == 0xBF40) b->flags |= TB_HAS_SEV;
         if (len == 4 && hw1 == 0xF3AF && hw2 == 0x8004) b->flags |= TB_HAS_SEV;
-        int last = off + (uint32_t)len >= size;
-        if (last && ((len == 2 && is_wfx16(hw1)) || (len == 4 && is_wfx32(hw1, hw2))))
-            b->flags |= TB_ENDS_WFX;
         b->insns++;
         off += (uint32_t)len;
     }
@@ -626,7 +616,6 @@ void timing_block_cycles(const uint8_t *code, uint32_t addr, uint32_t size, timi
     }
     cs_free(in, 1);
     schedule(ii, n, addr, addrs, b);
-    b->flags |= TB_DECODED;
     if (n > 0 && ii[0].size == 4 && (addr & 2)) b->flags |= TB_WIDE_UNALIGNED;
     b->flow.end = addr + size;
     b->flow.flags = b->flags;

@@ -26,12 +26,10 @@
 /* flags of a block */
 #define TB_HAS_FP 0x01    /* contains a floating-point (coprocessor 10/11) instruction */
 #define TB_HAS_SEV 0x02   /* contains SEV */
-#define TB_ENDS_WFX 0x04  /* last instruction is WFE/WFI/YIELD */
 #define TB_BRANCH 0x08    /* last instruction can change the PC */
 #define TB_U_OK 0x10      /* U may apply to the final branch (PrevInst not PUSH/POP) */
 #define TB_WIDE_UNALIGNED 0x20  /* first instruction is 32-bit at a non-word-aligned address */
 #define TB_XIP 0x40       /* the code is in an XIP window: fetches go through the XIP cache */
-#define TB_DECODED 0x80   /* costed instruction by instruction (else: one cycle each) */
 
 #define TB_MAX_EXIT 4     /* pending result delays kept at a block's end */
 #define TB_MAX_ENTRY 6    /* early register uses kept at a block's start */

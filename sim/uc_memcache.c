@@ -45,10 +45,6 @@ static struct {
 
 static mapping_fn real_mapping;
 
-/* tells cpu.c that this interposer is linked in */
-extern const int sim_memcache_linked;
-const int sim_memcache_linked = 1;
-
 void sim_memcache_flush(void);
 void sim_memcache_flush(void) { memset(cache, 0, sizeof(cache)); }
 

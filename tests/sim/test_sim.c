@@ -109,6 +109,22 @@ static void bad_usage(void **state)
     sim(&r, "--board", "pico3", image("hello_uart.uf2"), NULL);
     expect_exit(&r, 3);
     proc_free(&r);
+    /* numbers that would overflow later are refused, not truncated */
+    sim(&r, "--uart-baud", "4294967296", image("hello_uart.uf2"), NULL);
+    expect_exit(&r, 3);
+    ERR_HAS(&r, "bad value '4294967296' for --uart-baud");
+    proc_free(&r);
+    sim(&r, "--timeout-ms", "99999999999999", image("hello_uart.uf2"), NULL);
+    expect_exit(&r, 3);
+    proc_free(&r);
+    sim(&r, "--wait-ms", "5000000000", image("hello_uart.uf2"), NULL);
+    expect_exit(&r, 3);
+    proc_free(&r);
+    /* a device instead of a file */
+    sim(&r, "/dev/zero", NULL);
+    expect_exit(&r, 3);
+    ERR_HAS(&r, "not a regular file");
+    proc_free(&r);
 }
 
 static void bad_uf2_refused(void **state)
@@ -127,6 +143,17 @@ static void bad_uf2_refused(void **state)
     sim(&r, "-q", "--no-stdin", path, NULL);
     expect_exit(&r, 3);
     ERR_HAS(&r, "block 1 (file offset 0x200): bad magic");
+    proc_free(&r);
+    /* a block count no file could hold is refused before anything is sized by it */
+    data = testenv_read(image("hello_uart.uf2"), &len);
+    memcpy(data + 512 + 24, "\xf0\xff\xff\xff", 4);
+    f = fopen(path, "wb");
+    fwrite(data, 1, len, f);
+    fclose(f);
+    free(data);
+    sim(&r, "-q", "--no-stdin", path, NULL);
+    expect_exit(&r, 3);
+    ERR_HAS(&r, "block count 4294967280 is more than 16 MB of flash takes");
     proc_free(&r);
 }
 
