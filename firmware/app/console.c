@@ -54,8 +54,9 @@ static uint32_t ring_contiguous(const ring *r, uint32_t max)
 
 static void fault_sink(const char *report)
 {
-    /* keep the USB link alive so the report reaches the host */
-    console_puts(report);
+    /* UART has it already (boot/fault.c); USB gets it here, and the link is
+     * kept alive so it reaches the host */
+    for (const char *p = report; *p; p++) ring_push(&usb_tx, (uint8_t)*p);
     for (;;) console_poll();
 }
 
@@ -171,4 +172,3 @@ void console_drain(uint64_t timeout_us)
         console_poll();
 }
 
-uint32_t console_dropped(void) { return usb_tx.dropped + uart_tx.dropped; }

@@ -31,7 +31,5 @@ uint32_t console_usb_sessions(void);
 void console_discard_usb_output(void);
 /* Keeps polling until the output is sent or timeout_us passed. */
 void console_drain(uint64_t timeout_us);
-/* Bytes dropped so far because a host did not read. */
-uint32_t console_dropped(void);
 
 #endif

@@ -55,7 +55,6 @@ static struct {
     stored_image images[MAX_IMAGES];
     int image_count;
     int current; /* index into images; -1 = none usable */
-    const psram_info *psram;
     bool ready;
     char status[160];
     pl_image img;
@@ -271,10 +270,9 @@ static void use_image(int i)
     llm.ready = true;
 }
 
-void llm_init(uint32_t flash_size, const psram_info *psram)
+void llm_init(uint32_t flash_size)
 {
     memset(&llm, 0, sizeof(llm));
-    llm.psram = psram;
     llm.current = -1;
     llm.cores = cores_start() ? 2 : 1;
     find_images(flash_size);
@@ -283,7 +281,6 @@ void llm_init(uint32_t flash_size, const psram_info *psram)
     use_image(fastest >= 0 ? fastest : 0);
 }
 
-bool llm_ready(void) { return llm.ready; }
 const char *llm_status(void) { return llm.status; }
 
 /* ---- settings ------------------------------------------------------------ */

@@ -7,7 +7,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../hw/psram.h"
 
 #define MODEL_SLOT_FLASH_OFFSET 0x80000u
 
@@ -20,10 +19,9 @@ typedef struct {
 } llm_settings;
 
 /* Starts core 1, finds the images in the model slot and prepares the
- * engine for the fastest. flash_size bounds the slot; psram describes what
- * can hold copies. */
-void llm_init(uint32_t flash_size, const psram_info *psram);
-bool llm_ready(void);
+ * engine for the fastest. flash_size bounds the slot; copies go to the
+ * memory pools (memory.h), PSRAM included once it passed its test. */
+void llm_init(uint32_t flash_size);
 /* One line: why there is no model, or the model's shape and precision. */
 const char *llm_status(void);
 /* The memory map lines of the banner / info. */

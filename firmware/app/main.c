@@ -59,7 +59,7 @@ static void boot(void)
     selftest_run();
     console_printf("%s\n", selftest_status());
     console_puts("model: checking the flash slot...\n");
-    llm_init(flash.size_bytes, &psram);
+    llm_init(flash.size_bytes);
     info_set(&flash, &psram, chip_id);
     has_button = chip_is_rp2350b();
     if (has_button) gpio_init_input_pullup(USER_BUTTON_PIN);

@@ -23,7 +23,6 @@ typedef struct {
 static struct {
     pl_weight_stream api;
     uint8_t *buf[2];
-    size_t cap;
     int current;  /* the buffer of the tile in use */
     tile pending; /* the announced tile, its data copy started */
     bool active;  /* created (the DMA is out of reset) */
@@ -56,10 +55,10 @@ static RAM_FUNC void tile_start(tile *t, const pl_tensor *w, int32_t begin, int3
     t->view.scales = ws.buf[b] + at + ((uintptr_t)t->scales_src & 3);
 }
 
-/* Waits for the data, copies the scales; the tile is then usable. */
+/* Copies the scales once the data is in (xip_stream_start waits for it);
+ * the tile is usable when this returns. */
 static RAM_FUNC void tile_finish(tile *t)
 {
-    xip_stream_wait();
     copy_start(t->scales_src, t->scale_bytes,
                (uint8_t *)((uintptr_t)t->view.scales & ~(uintptr_t)3));
     xip_stream_wait();
@@ -76,10 +75,8 @@ static RAM_FUNC pl_tensor fetch(void *ctx, const pl_tensor *w, int32_t begin, in
     (void)ctx;
     ws.current = 1 - ws.current;
     tile *t = &ws.pending;
-    if (t->w != w || t->begin != begin || t->end != end) { /* not announced: fetch it now */
-        xip_stream_wait();
+    if (t->w != w || t->begin != begin || t->end != end) /* not announced: fetch it now */
         tile_start(t, w, begin, end, ws.current);
-    }
     tile_finish(t);
     t->w = NULL;
     return t->view;
@@ -94,7 +91,6 @@ const pl_weight_stream *weight_stream_create(size_t tile_bytes)
     ws.buf[0] = memory_take(&sram_pool, cap);
     ws.buf[1] = memory_take(&sram_pool, cap);
     if (!ws.buf[0] || !ws.buf[1]) return NULL;
-    ws.cap = cap;
     ws.api = (pl_weight_stream){prefetch, fetch, NULL, tile_bytes};
     xip_stream_init();
     ws.active = true;

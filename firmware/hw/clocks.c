@@ -108,10 +108,3 @@ uint64_t time_us(void)
     } while (hi != timer0_hw->timerawh);
     return (uint64_t)hi << 32 | lo;
 }
-
-void sleep_us(uint64_t us)
-{
-    uint64_t end = time_us() + us;
-    while (time_us() < end) {
-    }
-}

@@ -16,6 +16,5 @@ uint32_t clock_peri_hz(void);
 
 /* Microseconds since clocks_init (TIMER0). */
 uint64_t time_us(void);
-void sleep_us(uint64_t us);
 
 #endif

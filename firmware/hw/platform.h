@@ -7,6 +7,5 @@
 #define RAM_FUNC __attribute__((section(".ram_func"), noinline))
 
 static inline void dsb_isb(void) { __asm volatile("dsb\n\tisb" ::: "memory"); }
-static inline void disable_irqs(void) { __asm volatile("cpsid i" ::: "memory"); }
 
 #endif

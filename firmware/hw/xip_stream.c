@@ -29,7 +29,7 @@ RAM_FUNC void xip_stream_start(const void *src, void *dst, size_t words)
     xip_ctrl_hw->stream_ctr = (uint32_t)words;
 }
 
-RAM_FUNC bool xip_stream_busy(void)
+static RAM_FUNC bool xip_stream_busy(void)
 {
     return (dma_channel_hw(STREAM_DMA_CHANNEL)->ctrl_trig & DMA_CTRL_BUSY) != 0;
 }

@@ -13,7 +13,6 @@ void xip_stream_init(void);
 /* Starts copying words from a word-aligned XIP address (0x10..., 0x11...)
  * to word-aligned SRAM; words <= XIP_STREAM_CTR_MAX. */
 void xip_stream_start(const void *src, void *dst, size_t words);
-bool xip_stream_busy(void);
 /* Waits for the copy in flight (if any) to finish. */
 void xip_stream_wait(void);
 

@@ -46,6 +46,7 @@ void usb_control_send(const void *data, uint16_t len)
 
 void usb_control_receive(uint16_t len)
 {
+    if (len > ctl.setup.wLength) len = ctl.setup.wLength; /* the host sends what it said */
     ctl.length = len > CONTROL_BUFFER ? CONTROL_BUFFER : len;
     ctl.offset = 0;
     ctl.stage = STAGE_DATA_OUT;
@@ -95,6 +96,9 @@ static void set_configuration(uint8_t value)
         return;
     }
     if (configuration && device_class->unconfigured) device_class->unconfigured();
+    /* a (re)configuration starts its endpoints afresh (USB 2.0 9.4.7): the
+     * class opens them again, in buffer memory freed here */
+    usb_dcd_ep_close_all();
     configuration = value;
     if (value && device_class->configured) device_class->configured();
     usb_control_ack();
