@@ -168,7 +168,7 @@ pl_status pl_image_open(pl_image *img, const void *data, size_t len, int check_c
     img->base = p;
     img->size = rd32(p + 8);
     if (img->size < PL_IMAGE_HEADER_SIZE) return fail(PL_E_FORMAT, "image size smaller than its header", why);
-    if (img->size > len) return fail(PL_E_TRUNCATED, "image is truncated (shorter than its header says)", why);
+    if (img->size > len) return fail(PL_E_TRUNCATED, "the header's image_size is past the end", why);
     if (check_crc && pl_image_crc(p, img->size) != rd32(p + 12))
         return fail(PL_E_CHECKSUM, "CRC-32 mismatch", why);
 

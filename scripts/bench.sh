@@ -23,8 +23,10 @@ PROMPT=""
 [ $# -gt 0 ] && [ "${1#--}" = "$1" ] && { BUILD=$1; shift; }
 while [ $# -gt 0 ]; do
   case "$1" in
-  --model) MODEL=$2; shift 2 ;;
-  --prompt) PROMPT=$2; shift 2 ;;
+  --model|--prompt)
+    [ $# -ge 2 ] || { echo "bench: $1 needs a value" >&2; exit 1; }
+    if [ "$1" = --model ]; then MODEL=$2; else PROMPT=$2; fi
+    shift 2 ;;
   *) echo "bench: unknown argument '$1' (see the top of $0)" >&2; exit 1 ;;
   esac
 done
@@ -96,7 +98,7 @@ bench() {
     }' "$TMP/prof.txt"
 }
 
-# the firmware as it boots (the reference configuration: f32 in PSRAM, one core)
+# the firmware as it boots (q8 on two cores when the q8 image is there)
 bench default default
 PRECISIONS=(f32 q8)
 [ -n "$MODEL" ] && PRECISIONS=()

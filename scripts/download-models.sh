@@ -32,6 +32,7 @@ found() {
 
 if [ "${1:-}" = "--if-missing" ]; then
     shift
+    [ $# -eq 0 ] || { echo "download-models: --if-missing takes no model names" >&2; exit 1; }
     missing=""
     for f in $FILES; do found "$f" || missing="$missing $f"; done
     [ -z "$missing" ] && exit 0
@@ -40,10 +41,12 @@ elif [ $# -gt 0 ]; then
     FILES="$*"
 fi
 
+for f in $FILES; do # every name known before anything is fetched
+    [ -n "$(url_of "$f")" ] || { echo "download-models: unknown model '$f'" >&2; exit 1; }
+done
 mkdir -p models
 for f in $FILES; do
     url=$(url_of "$f")
-    [ -n "$url" ] || { echo "download-models: unknown model '$f'" >&2; exit 1; }
     echo "downloading $f from $url"
     if command -v curl >/dev/null 2>&1; then
         curl -fL --retry 3 -o "models/$f.part" "$url"

@@ -18,7 +18,7 @@
 
 static const char usage[] =
     "Usage: picollama pack CHECKPOINT TOKENIZER -q f32|q8|q4 -o OUT.img|OUT.uf2\n"
-    "                      [--flash-offset N] [--group N]\n"
+    "                      [--flash-offset N] [--group N] [--calibrate N]\n"
     "\n"
     "Packs a llama2.c checkpoint and its tokenizer into one model image\n"
     "(docs/model-format.md). With an .uf2 output the image is placed in the\n"
@@ -30,7 +30,9 @@ static const char usage[] =
     "  -o PATH          output; a name ending in .uf2 writes a UF2\n"
     "  --flash-offset N flash offset of the model slot for a UF2 (default\n"
     "                   0x80000 = XIP 0x10080000, 4 KB aligned)\n"
-    "  --group N        longest quantization group; groups divide the row length\n"
+    "  --group N        longest quantization group, 16..1024: a row's group is\n"
+    "                   the largest multiple of 4 from 16 to N dividing it, else\n"
+    "                   the whole row\n"
     "                   (default: 32 for q8, 64 for q4, doubled up to whole rows\n"
     "                   until the image fits the flash slot, and for q4 the\n"
     "                   8 MB PSRAM)\n"
@@ -90,8 +92,8 @@ static int parse_options(int argc, char **argv, pack_options *o)
                 return host_error("pack: bad --flash-offset '%s' (a multiple of 4096)", argv[i]);
         } else if (!strcmp(a, "--group")) {
             uint32_t g;
-            if (!parse_u32(argv[++i], &g) || g < 4 || g > PL_MAX_GROUP)
-                return host_error("pack: bad --group '%s' (4..1024)", argv[i]);
+            if (!parse_u32(argv[++i], &g) || g < 16 || g > PL_MAX_GROUP) /* image_choose_group */
+                return host_error("pack: bad --group '%s' (16..1024)", argv[i]);
             o->group = (int32_t)g;
         } else if (!strcmp(a, "--calibrate")) {
             if (!host_parse_i32(argv[++i], 0, 1 << 20, &o->calibrate))

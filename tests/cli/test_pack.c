@@ -205,6 +205,9 @@ static void bad_pack_and_eval_input(void **state)
     expect_error(run_tool(PICOLLAMA_BIN, "pack", m, "-q", "q8", "-o", out, NULL), "missing");
     expect_error(run_tool(PICOLLAMA_BIN, "pack", m, z, "-q", "q8", "--group", "2", "-o", out, NULL),
                  "bad --group");
+    /* below the smallest group the packer makes: refused, not silently whole rows */
+    expect_error(run_tool(PICOLLAMA_BIN, "pack", m, z, "-q", "q8", "--group", "7", "-o", out, NULL),
+                 "bad --group '7' (16..1024)");
     expect_error(run_tool(PICOLLAMA_BIN, "pack", m, z, "-q", "q8", "--flash-offset", "0x80100",
                           "-o", out, NULL),
                  "bad --flash-offset");
