@@ -99,8 +99,9 @@ static int evaluate(host_model *ref, host_model *cand, const char *prompt, int s
 
 static void print_row(const char *prompt, const score *s)
 {
-    char shown[32];
+    char shown[31]; /* the column's width, so a long prompt cannot shift the figures */
     snprintf(shown, sizeof(shown), "%s", prompt[0] ? prompt : "(BOS)");
+    if (strlen(prompt) >= sizeof(shown)) memcpy(shown + sizeof(shown) - 4, "...", 3);
     for (char *p = shown; *p; p++)
         if (*p == '\n' || *p == '\t') *p = ' ';
     printf("%-30s %9d %9.2f%% %12.6f\n", shown, s->positions,

@@ -21,7 +21,8 @@ static const char usage[] =
     "             for a checkpoint)\n"
     "  -t FLOAT   temperature >= 0, 0 = greedy (default 1.0)\n"
     "  -p FLOAT   top-p in [0,1]; 0 or 1 = plain sampling (default 0.9)\n"
-    "  -s INT     random seed; 0 = from the clock (default 0)\n"
+    "  -s INT     random seed; 0 = from the clock (default 0); negative\n"
+    "             seeds are sign-extended as run.c does\n"
     "  -n INT     steps (positions) to run, 0 = the model's seq_len (default 256)\n"
     "  -i TEXT    prompt (default: none, the story starts from BOS)\n"
     "\n"
@@ -41,6 +42,18 @@ typedef struct {
 static int bad_value(const char *flag, const char *value, const char *expected)
 {
     return host_error("run: bad value '%s' for %s (expected %s)", value, flag, expected);
+}
+
+/* run.c stores atoi()'s int in its 64-bit seed, so a negative seed is
+ * sign-extended; larger positive seeds (which atoi cannot hold) are kept
+ * whole, as the firmware's /seed takes them. */
+static int parse_seed(const char *v, uint64_t *seed)
+{
+    int32_t negative;
+    if (v[0] != '-') return host_parse_u64(v, seed);
+    if (!host_parse_i32(v, INT32_MIN, -1, &negative)) return 0;
+    *seed = (uint64_t)(int64_t)negative;
+    return 1;
 }
 
 /* Returns -1 when the options are fine, otherwise the exit status. */
@@ -74,7 +87,7 @@ static int parse_options(int argc, char **argv, run_options *o)
                 return bad_value(a, v, "a number in [0,1]");
             break;
         case 's':
-            if (!host_parse_u64(v, &o->seed)) return bad_value(a, v, "an unsigned integer");
+            if (!parse_seed(v, &o->seed)) return bad_value(a, v, "an integer >= -2^31");
             break;
         case 'n':
             if (!host_parse_i32(v, 0, INT32_MAX, &o->steps))
@@ -97,7 +110,7 @@ static int emit_to_stdout(void *user, const char *text, size_t len)
     if (len) fwrite(text, 1, len, stdout);
     fflush(stdout);
     if (st->start == 0) st->start = host_seconds();
-    return 0;
+    return ferror(stdout) != 0; /* stop: main reports the failed write */
 }
 
 int cli_run(int argc, char **argv)
@@ -135,7 +148,7 @@ int cli_run(int argc, char **argv)
     }
     printf("\n");
     fflush(stdout);
-    if (g.positions > 1) {
+    if (g.positions > 1 && !ferror(stdout)) {
         double elapsed = host_seconds() - es.start;
         fprintf(stderr, "achieved tok/s: %f\n", elapsed > 0 ? (g.positions - 1) / elapsed : 0.0);
     }

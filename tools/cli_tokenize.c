@@ -21,8 +21,10 @@ int cli_tokenize(int argc, char **argv)
             fputs(usage, stdout);
             return 0;
         }
-        if (strcmp(argv[i], "--") == 0 && i + 1 < argc && !text) {
-            text = argv[++i];
+        if (strcmp(argv[i], "--") == 0) {
+            if (i + 1 < argc && text)
+                return host_error("tokenize: unexpected argument '%s'", argv[i + 1]);
+            if (i + 1 < argc) text = argv[++i];
         } else if (strcmp(argv[i], "-z") == 0) {
             if (i + 1 >= argc) return host_error("tokenize: option -z needs a value");
             tokenizer = argv[++i];

@@ -9,7 +9,7 @@
 static void print_config_error(const char *path, pl_status st, const char *why,
                                const pl_config *c)
 {
-    host_error("%s: %s%s%s (dim=%d hidden_dim=%d n_layers=%d n_heads=%d n_kv_heads=%d "
+    host_error("%s: neither a model image nor a valid llama2.c checkpoint: %s%s%s (dim=%d hidden_dim=%d n_layers=%d n_heads=%d n_kv_heads=%d "
                "vocab_size=%d seq_len=%d)",
                path, pl_status_message(st), why ? ": " : "", why ? why : "", c->dim,
                c->hidden_dim, c->n_layers, c->n_heads, c->n_kv_heads, c->vocab_size, c->seq_len);
@@ -47,11 +47,18 @@ static int open_checkpoint(host_model *m, const char *path)
         print_config_error(path, st, why, &cfg);
         return 0;
     }
+    /* size first: a short file with a huge header must not cost its run state */
+    size_t expected = pl_checkpoint_size(&cfg, m->shared_classifier);
+    if (f->size != expected) {
+        host_error("%s: %s (%zu bytes, header implies %zu)", path,
+                   pl_status_message(f->size < expected ? PL_E_TRUNCATED : PL_E_TRAILING),
+                   f->size, expected);
+        return 0;
+    }
     if (!init_transformer(m, path, &cfg, &pl_reference_options)) return 0;
     st = pl_checkpoint_bind(f->data, f->size, &cfg, m->shared_classifier, &m->transformer.w);
     if (st != PL_OK) {
-        host_error("%s: %s (%zu bytes, header implies %zu)", path, pl_status_message(st), f->size,
-                   pl_checkpoint_size(&cfg, m->shared_classifier));
+        host_error("%s: %s", path, pl_status_message(st));
         return 0;
     }
     return 1;
@@ -64,6 +71,11 @@ static int open_image(host_model *m, const char *path, int use_own_tokenizer)
     pl_status st = pl_image_open(&img, m->model_file.data, m->model_file.size, 1, &why);
     if (st != PL_OK) {
         host_error("%s: %s%s%s", path, pl_status_message(st), why ? ": " : "", why ? why : "");
+        return 0;
+    }
+    if (img.size != m->model_file.size) {
+        host_error("%s: %zu bytes after the image's end (image_size %u): not one image file",
+                   path, m->model_file.size - img.size, (unsigned)img.size);
         return 0;
     }
     m->is_image = 1;
@@ -111,7 +123,7 @@ int host_model_open(host_model *m, const char *model_path, const char *tokenizer
     if (ok && pl_image_is_image(m->model_file.data, m->model_file.size)) {
         ok = open_image(m, model_path, tokenizer_path == NULL);
     } else if (ok) {
-        if (!tokenizer_path) tokenizer_path = "tokenizer.bin"; /* run.c's default */
+        if (!tokenizer_path) tokenizer_path = host_find_model("tokenizer.bin"); /* run.c's default */
         ok = open_checkpoint(m, model_path);
     }
     if (ok && tokenizer_path)

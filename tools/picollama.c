@@ -24,7 +24,7 @@ int cli_is_help(const char *arg)
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
     if (argc < 2) return host_error("missing command (try 'picollama --help')");
     const char *cmd = argv[1];
@@ -38,4 +38,13 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "pack") == 0) return cli_pack(argc - 2, argv + 2);
     if (strcmp(cmd, "eval") == 0) return cli_eval(argc - 2, argv + 2);
     return host_error("unknown command '%s' (try 'picollama --help')", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    int rc = run_command(argc, argv);
+    /* a full disk must not pass for a finished story or table */
+    if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        rc = host_error("cannot write to standard output");
+    return rc;
 }

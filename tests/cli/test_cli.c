@@ -62,8 +62,8 @@ static const char *tok512(void) { const char *p = testenv_model("tok512.bin"); a
 static void help_and_usage(void **state)
 {
     (void)state;
-    const char *cmds[] = {"run", "tokenize", "uf2"};
-    for (int i = 0; i < 3; i++) {
+    const char *cmds[] = {"run", "tokenize", "uf2", "pack", "eval"};
+    for (int i = 0; i < 5; i++) {
         proc_result r = picollama(cmds[i], "--help", NULL);
         assert_int_equal(r.exit_code, 0);
         assert_non_null(strstr(r.out, "Usage: picollama"));
@@ -146,14 +146,127 @@ static void bad_flag_values(void **state)
     expect_error(picollama("run", m, "-z", z, "-n", "-5", NULL), "bad value '-5' for -n");
     expect_error(picollama("run", m, "-z", z, "-n", "12x", NULL), "for -n");
     expect_error(picollama("run", m, "-z", z, "-n", "99999999999", NULL), "for -n");
-    expect_error(picollama("run", m, "-z", z, "-s", "-3", NULL), "bad value '-3' for -s");
+    expect_error(picollama("run", m, "-z", z, "-t", "nan", NULL), "bad value 'nan' for -t");
+    expect_error(picollama("run", m, "-z", z, "-p", "nan", NULL), "for -p");
+    expect_error(picollama("run", m, "-z", z, "-p", "-0.1", NULL), "for -p");
+    expect_error(picollama("run", m, "-z", z, "-s", "x", NULL), "bad value 'x' for -s");
+    expect_error(picollama("run", m, "-z", z, "-s", "-2147483649", NULL), "for -s");
+    expect_error(picollama("run", m, "-z", z, "-s", "18446744073709551616", NULL), "for -s");
     expect_error(picollama("run", m, "-z", z, "-q", "1", NULL), "unknown option '-q'");
+    expect_error(picollama("run", m, "-z", z, "--foo", NULL), "unknown option '--foo'");
     expect_error(picollama("run", m, "-z", z, "-n", NULL), "option -n needs a value");
+    expect_error(picollama("run", m, "-z", NULL), "option -z needs a value");
+    expect_error(picollama("run", m, "-z", z, "-i", NULL), "option -i needs a value");
+    expect_error(picollama("tokenize", "hi", NULL), "missing -z TOKENIZER");
+    expect_error(picollama("tokenize", "-z", z, "hi", "there", NULL), "unexpected argument 'there'");
+    expect_error(picollama("tokenize", "-z", z, "-x", "hi", NULL), "unknown option '-x'");
+    expect_error(picollama("tokenize", "-z", NULL), "option -z needs a value");
+    expect_error(picollama("tokenize", "-z", z, "--", NULL), "missing TEXT");
+    expect_error(picollama("tokenize", "-z", z, "hi", "--", "-x", NULL), "unexpected argument '-x'");
     expect_error(picollama("run", m, "extra.bin", NULL), "unexpected argument 'extra.bin'");
     expect_error(picollama("tokenize", "-z", z, NULL), "missing TEXT");
     expect_error(picollama("run", NULL), "missing MODEL");
     expect_error(picollama("uf2", m, "-o", testenv_tmp("x.uf2"), "--base", "0x10000001", NULL),
                  "not a 256-byte aligned flash address");
+}
+
+/* run.c keeps atoi()'s int in a 64-bit seed: -3 is 2^64 - 3. */
+static void negative_seed_is_sign_extended(void **state)
+{
+    (void)state;
+    const char *m = model260k(), *z = tok512();
+    proc_result neg = picollama("run", m, "-z", z, "-n", "40", "-s", "-3", NULL);
+    proc_result wide = picollama("run", m, "-z", z, "-n", "40", "-s", "18446744073709551613", NULL);
+    proc_result other = picollama("run", m, "-z", z, "-n", "40", "-s", "3", NULL);
+    assert_int_equal(neg.exit_code, 0);
+    assert_int_equal(wide.exit_code, 0);
+    assert_string_equal(neg.out, wide.out);
+    assert_string_not_equal(neg.out, other.out);
+    proc_free(&neg);
+    proc_free(&wide);
+    proc_free(&other);
+}
+
+/* Runs picollama through sh with its stdout sent to /dev/full. */
+static proc_result picollama_to_full_disk(const char *cmd, const char *a, const char *b,
+                                          const char *c)
+{
+    char *argv[] = {"/bin/sh", "-c", "exec \"$0\" \"$@\" >/dev/full", PICOLLAMA_BIN,
+                    (char *)cmd, (char *)a, (char *)b, (char *)c, NULL};
+    proc_result r;
+    assert_true(proc_run(argv, NULL, 120, &r));
+    return r;
+}
+
+static void full_disk_is_an_error(void **state)
+{
+    (void)state;
+    expect_error(picollama_to_full_disk("run", model260k(), "-z", tok512()),
+                 "cannot write to standard output");
+    expect_error(picollama_to_full_disk("tokenize", "-z", tok512(), "Once upon a time"),
+                 "cannot write to standard output");
+}
+
+/* Without -z a checkpoint takes tokenizer.bin, looked up like the model:
+ * here both are found only through $PICOLLAMA_MODELS. */
+static void default_tokenizer_is_looked_up(void **state)
+{
+    (void)state;
+    size_t len;
+    char *tok = testenv_read(tok512(), &len);
+    assert_non_null(tok);
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s", testenv_tmp("tokenizer.bin"));
+    write_bytes(dir, tok, len);
+    free(tok);
+    *strrchr(dir, '/') = '\0';
+    char *argv[] = {"/bin/sh", "-c", "cd / && PICOLLAMA_MODELS=\"$1\" exec \"$0\" run \"$2\" -n 8",
+                    PICOLLAMA_BIN, dir, (char *)model260k(), NULL};
+    proc_result r;
+    assert_true(proc_run(argv, NULL, 120, &r));
+    if (r.exit_code != 0) print_error("%s", r.err);
+    assert_int_equal(r.exit_code, 0);
+    assert_true(r.out_len > 1);
+    proc_free(&r);
+}
+
+/* A 28-byte file whose header describes a 7B model: refused by its size
+ * before any run state is allocated for it. */
+static void short_file_with_a_huge_header(void **state)
+{
+    (void)state;
+    const int32_t llama7b[7] = {4096, 11008, 32, 32, 32, 32000, 2048};
+    const char *path = testenv_tmp("7b-header.bin");
+    write_bytes(path, llama7b, sizeof(llama7b));
+    expect_error(picollama("run", path, "-z", tok512(), NULL), "truncated");
+}
+
+/* Image files: a bad magic, bytes past the image, a wrong -z. */
+static void bad_image_files(void **state)
+{
+    (void)state;
+    const char *img = testenv_tmp("run.img");
+    proc_result r = picollama("pack", model260k(), tok512(), "-q", "q8", "--calibrate", "0",
+                              "-o", img, NULL);
+    assert_int_equal(r.exit_code, 0);
+    proc_free(&r);
+    size_t len;
+    char *data = testenv_read(img, &len);
+    assert_non_null(data);
+    const char *longer = testenv_tmp("longer.img");
+    data = realloc(data, len + 8);
+    memset(data + len, 0, 8);
+    write_bytes(longer, data, len + 8);
+    expect_error(picollama("run", longer, NULL), "8 bytes after the image's end");
+    data[0] ^= 1;
+    const char *magic = testenv_tmp("magic.img");
+    write_bytes(magic, data, len);
+    expect_error(picollama("run", magic, NULL), "neither a model image nor a valid llama2.c");
+    free(data);
+    const char *big_tok = testenv_model("tokenizer.bin");
+    assert_non_null(big_tok);
+    expect_error(picollama("run", img, "-z", big_tok, NULL),
+                 "tokenizer has 32000 tokens but the model's vocabulary has 512");
 }
 
 /* Generates a random checkpoint with gen_checkpoint's options. */
@@ -229,6 +342,9 @@ static void vocab_32000_with_llama_tokenizer(void **state)
     const char *tok = testenv_model("tokenizer.bin");
     assert_non_null(tok);
     free(run_twice(m, tok, "24", "Once upon a time, in a land far away"));
+    /* a tokenizer smaller than the model's vocabulary */
+    expect_error(picollama("run", m, "-z", tok512(), NULL),
+                 "tokenizer has 512 tokens but the model's vocabulary has 32000");
 }
 
 static void steps_clamp_to_context(void **state)
@@ -294,6 +410,11 @@ int main(void)
         cmocka_unit_test(vocab_32000_with_llama_tokenizer),
         cmocka_unit_test(steps_clamp_to_context),
         cmocka_unit_test(uf2_chains_inputs_at_next),
+        cmocka_unit_test(negative_seed_is_sign_extended),
+        cmocka_unit_test(full_disk_is_an_error),
+        cmocka_unit_test(default_tokenizer_is_looked_up),
+        cmocka_unit_test(short_file_with_a_huge_header),
+        cmocka_unit_test(bad_image_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
