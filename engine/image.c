@@ -121,6 +121,9 @@ static int take_region(uint32_t offset, uint32_t size, uint32_t image_size, uint
 static pl_status check_entry(const pl_image *img, uint32_t i, uint32_t *cursor, const char **why)
 {
     pl_image_entry e = pl_image_entry_at(img, i);
+    const uint8_t *raw = img->base + PL_IMAGE_HEADER_SIZE + (size_t)i * PL_IMAGE_ENTRY_SIZE;
+    if (raw[5] | raw[6] | raw[7] || rd32(raw + 36) != 0)
+        return fail(PL_E_FORMAT, "reserved tensor table bytes are not zero", why);
     uint16_t role, layer;
     pl_image_expected_role(&img->cfg, i, &role, &layer);
     if (e.role != role || e.layer != layer)
@@ -248,6 +251,7 @@ pl_status pl_image_bind_tokenizer(const pl_image *img, pl_tokenizer *t)
     uint32_t text_size = rd32(s + 8);
     if (vocab != img->cfg.vocab_size) return PL_E_VOCAB_MISMATCH;
     if (vocab > PL_TOKENIZER_MAX_VOCAB || rd32(s + 12) != PL_TOKEN_BLOCK) return PL_E_TOKENIZER;
+    if (rd32(s + 16) != 0 || rd32(s + 20) != 0) return PL_E_TOKENIZER; /* reserved */
     pl_image_tokenizer_layout l = pl_image_tokenizer_layout_for(vocab, 0);
     if (l.text > size || text_size != size - l.text) return PL_E_TOKENIZER;
     return pl_tokenizer_attach(t, vocab, rd32(s + 4), s + l.lengths,

@@ -88,8 +88,11 @@ static int parse_options(int argc, char **argv, pack_options *o)
         } else if (!strcmp(a, "-o")) {
             o->output = argv[++i];
         } else if (!strcmp(a, "--flash-offset")) {
-            if (!parse_u32(argv[++i], &o->flash_offset) || o->flash_offset % FLASH_SECTOR != 0)
-                return host_error("pack: bad --flash-offset '%s' (a multiple of 4096)", argv[i]);
+            /* sector 0 is the firmware's; the last sector is RP2350-E10's */
+            if (!parse_u32(argv[++i], &o->flash_offset) || o->flash_offset % FLASH_SECTOR != 0 ||
+                o->flash_offset == 0 || o->flash_offset >= RP2350_FLASH_LAST_SECTOR - RP2350_XIP_BASE)
+                return host_error("pack: bad --flash-offset '%s' (a multiple of 4096 from 0x1000 "
+                                  "to 0xffe000)", argv[i]);
         } else if (!strcmp(a, "--group")) {
             uint32_t g;
             if (!parse_u32(argv[++i], &g) || g < 16 || g > PL_MAX_GROUP) /* image_choose_group */
@@ -142,10 +145,17 @@ static void print_summary(const pack_options *o, const image_summary *s, int sha
            s->total / 1e6, s->total / 1048576.0);
 }
 
+/* Bytes from the slot's start to the last 4 KB sector (parse_options keeps
+ * the offset below it). */
+static uint64_t flash_room(const pack_options *o)
+{
+    return RP2350_FLASH_LAST_SECTOR - (RP2350_XIP_BASE + (uint64_t)o->flash_offset);
+}
+
 static int write_uf2(const pack_options *o, const uint8_t *img, size_t size)
 {
     uint32_t base = RP2350_XIP_BASE + o->flash_offset;
-    uint64_t room = (uint64_t)RP2350_FLASH_LAST_SECTOR > base ? RP2350_FLASH_LAST_SECTOR - base : 0;
+    uint64_t room = flash_room(o);
     if (size > room)
         return host_error("pack: the image (%zu bytes) does not fit the flash slot at 0x%08x: %llu "
                           "bytes free before the last 4 KB sector (RP2350-E10)",
@@ -153,7 +163,10 @@ static int write_uf2(const pack_options *o, const uint8_t *img, size_t size)
     FILE *f = fopen(o->output, "wb");
     int ok = f && uf2_write_flash(f, img, size, base, UF2_FAMILY_ABSOLUTE);
     if (f && fclose(f) != 0) ok = 0;
-    if (!ok) return host_error("pack: cannot write %s", o->output);
+    if (!ok) {
+        remove(o->output); /* no half-written UF2 left to be flashed */
+        return host_error("pack: cannot write %s", o->output);
+    }
     printf("  flash slot 0x%08x-0x%08x: %zu of %llu bytes (%.1f%%)\n", base, base + (uint32_t)size,
            size, (unsigned long long)room, 100.0 * size / room);
     return 0;
@@ -170,7 +183,7 @@ static int build(host_model *m, const image_options *opt, uint8_t **img, size_t 
  * (meant to be copied to PSRAM) the PSRAM too. */
 static uint64_t budget(const pack_options *o)
 {
-    uint64_t slot = RP2350_FLASH_LAST_SECTOR - (RP2350_XIP_BASE + (uint64_t)o->flash_offset);
+    uint64_t slot = flash_room(o);
     return o->dtype == PL_DTYPE_Q4 && PSRAM_BYTES < slot ? PSRAM_BYTES : slot;
 }
 
@@ -231,6 +244,9 @@ int cli_pack(int argc, char **argv)
         print_summary(&o, &summary, m.shared_classifier);
         if (ends_with(o.output, ".uf2")) rc = write_uf2(&o, img, size);
         else rc = host_write_file(o.output, img, size) ? 0 : 1;
+        if (rc == 0 && !ends_with(o.output, ".uf2") && size > flash_room(&o))
+            fprintf(stderr, "pack: note: %zu bytes do not fit the flash slot (%llu bytes): an "
+                    "image for the host only\n", size, (unsigned long long)flash_room(&o));
     }
     free(img);
     host_model_close(&m);

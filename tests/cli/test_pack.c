@@ -136,17 +136,33 @@ static void check_uf2(const char *uf2, const char *img)
     assert_non_null(im);
     size_t pages = (ilen + 255) / 256;
     assert_int_equal(ulen, (pages + 1) * 512);
-    assert_int_equal(le32(u + 12), 0x10FFFF00u);       /* E10 block */
+    /* the E10 block, as rp2350-facts.md 3.3 gives picotool's */
+    assert_int_equal(le32(u), 0x0A324655u);
+    assert_int_equal(le32(u + 4), 0x9E5D5157u);
+    assert_int_equal(le32(u + 8), 0x0000A000u);        /* family + extension flags */
+    assert_int_equal(le32(u + 12), 0x10FFFF00u);
+    assert_int_equal(le32(u + 16), 256);
+    assert_int_equal(le32(u + 20), 0);
+    assert_int_equal(le32(u + 24), 2);
     assert_int_equal(le32(u + 28), 0xE48BFF57u);       /* ABSOLUTE family */
+    for (int k = 0; k < 256; k++) assert_int_equal(u[32 + k], 0xEF);
+    assert_int_equal(le32(u + 32 + 256), 0x9957E304u); /* RP2_IGNORE_BLOCK extension */
+    for (int k = 32 + 260; k < 508; k++) assert_int_equal(u[k], 0);
+    assert_int_equal(le32(u + 508), 0x0AB16F30u);
     for (size_t i = 0; i < pages; i++) {
         const unsigned char *b = u + (i + 1) * 512;
         assert_int_equal(le32(b), 0x0A324655u);
+        assert_int_equal(le32(b + 4), 0x9E5D5157u);
+        assert_int_equal(le32(b + 8), 0x00002000u);    /* family ID present */
         assert_int_equal(le32(b + 12), 0x10080000u + 256 * i);
+        assert_int_equal(le32(b + 16), 256);
         assert_int_equal(le32(b + 20), i);
         assert_int_equal(le32(b + 24), pages);
         assert_int_equal(le32(b + 28), 0xE48BFF57u);
         size_t n = ilen - 256 * i < 256 ? ilen - 256 * i : 256;
         assert_memory_equal(b + 32, im + 256 * i, n);
+        for (size_t k = 32 + n; k < 508; k++) assert_int_equal(b[k], 0);
+        assert_int_equal(le32(b + 508), 0x0AB16F30u);
     }
     free(u);
     free(im);
@@ -211,6 +227,12 @@ static void bad_pack_and_eval_input(void **state)
     expect_error(run_tool(PICOLLAMA_BIN, "pack", m, z, "-q", "q8", "--flash-offset", "0x80100",
                           "-o", out, NULL),
                  "bad --flash-offset");
+    /* over the firmware's first sector, into the E10 sector, or wrapping */
+    const char *offsets[] = {"0", "0xFFF000", "0xF0000000", "-4096", "0x100000000"};
+    for (int i = 0; i < 5; i++)
+        expect_error(run_tool(PICOLLAMA_BIN, "pack", m, z, "-q", "q8", "--flash-offset",
+                              offsets[i], "-o", testenv_tmp("off.uf2"), NULL),
+                     "bad --flash-offset");
     /* 1 MB of f32 does not fit in the last MB of flash */
     expect_error(run_tool(PICOLLAMA_BIN, "pack", m, z, "-q", "f32", "--flash-offset", "0xF00000",
                           "-o", testenv_tmp("big.uf2"), NULL),

@@ -343,6 +343,17 @@ static void tokenizer_lengths(uint8_t *p, size_t n)
     p[get32(p + 56) + l.lengths + 5]++;
 }
 static void unknown_flag(uint8_t *p, size_t n) { (void)n; p[44] |= 4; }
+static void entry_reserved(uint8_t *p, size_t n) { (void)n; entry(p, 3)[6] = 1; }
+static void entry_reserved_tail(uint8_t *p, size_t n) { (void)n; put32(entry(p, 5) + 36, 1); }
+static void tokenizer_reserved(uint8_t *p, size_t n) { (void)n; put32(p + get32(p + 56) + 20, 1); }
+static void tokenizer_past_end(uint8_t *p, size_t n) { put32(p + 60, (uint32_t)n); }
+static void scales_past_end(uint8_t *p, size_t n) { put32(entry(p, 3) + 28, (uint32_t)n - 8); }
+static void group_zero(uint8_t *p, size_t n) { (void)n; put32(entry(p, 3) + 16, 0); }
+static void group_huge(uint8_t *p, size_t n) { (void)n; put32(entry(p, 3) + 16, 0xffffffffu); }
+static void count_huge(uint8_t *p, size_t n) { (void)n; put32(p + 48, 0xffffffffu); }
+static void bad_header_size(uint8_t *p, size_t n) { (void)n; p[6] = 72; }
+static void table_moved(uint8_t *p, size_t n) { (void)n; put32(p + 52, 72); }
+static void tensor_over_tokenizer(uint8_t *p, size_t n) { (void)n; put32(entry(p, 0) + 20, get32(p + 56)); }
 
 static void corrupted_images_are_refused(void **state)
 {
@@ -373,6 +384,15 @@ static void corrupted_images_are_refused(void **state)
         {tokenizer_nul_text, 1, PL_E_TOKENIZER},
         {tokenizer_lengths, 1, PL_E_TOKENIZER},
         {unknown_flag, 1, PL_E_FORMAT},
+        {entry_reserved, 1, PL_E_FORMAT}, {entry_reserved_tail, 1, PL_E_FORMAT},
+        {tokenizer_reserved, 1, PL_E_TOKENIZER},
+        {tokenizer_past_end, 1, PL_E_FORMAT}, {scales_past_end, 1, PL_E_FORMAT},
+        {group_zero, 1, PL_E_FORMAT},      {group_huge, 1, PL_E_FORMAT},
+        {count_huge, 1, PL_E_FORMAT},      {bad_header_size, 1, PL_E_FORMAT},
+        {table_moved, 1, PL_E_FORMAT},     {tensor_over_tokenizer, 1, PL_E_FORMAT},
+        /* header, table or tokenizer bytes changed without a new CRC */
+        {zero_dim, 0, PL_E_CHECKSUM},      {wrong_shape, 0, PL_E_CHECKSUM},
+        {tokenizer_lengths, 0, PL_E_CHECKSUM},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         why = NULL;
