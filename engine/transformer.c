@@ -401,7 +401,6 @@ typedef struct {
     int swiglu;         /* then outs[0] = swiglu(outs[0], outs[1]) over the rows done */
 } matmul_task;
 
-/* SwiGLU: hb = silu(hb) * hb2. */
 /* x * sigmoid(x) * gate with pl_expf_fast: the exponent clamped to
  * [-86, 88] (VMAXNM/VMINNM, no branches; beyond it sigmoid is 0 or 1 to
  * float precision anyway), two values per step so their polynomials
@@ -412,6 +411,7 @@ static inline __attribute__((always_inline)) float silu_gate_fast(float x, float
     return x * (1.0f / (1.0f + e)) * gate;
 }
 
+/* SwiGLU: hb = silu(hb) * hb2. */
 static void swiglu(const pl_transformer *t, float *hb, const float *hb2, int32_t n)
 {
     int32_t i = 0;
@@ -559,9 +559,8 @@ static void matmul_streamed(pl_transformer *t, const float *x, float *out, const
 /* outs[i] = ws[i] x for matrices sharing the input x. The input is
  * quantized once per group length and type among the quantized ones (one
  * pass in practice: the packer gives matrices of one input the same group
- * and type). With
- * with_swiglu (two matrices of the same rows: w1 and w3), each part also
- * applies SwiGLU to its rows once both are done. With t->stream, quantized
+ * and type). With with_swiglu (two matrices of the same rows: w1 and w3),
+ * each part also applies SwiGLU to its rows once both are done. With t->stream, quantized
  * matrices go tile by tile instead, and SwiGLU follows them. */
 static void matmul_shared(pl_transformer *t, const float *x, int32_t count, float *const *outs,
                           const pl_tensor *const *ws, int with_swiglu)
@@ -614,7 +613,6 @@ static void add_into(float *x, const float *y, int32_t n)
 {
     for (int32_t i = 0; i < n; i++) x[i] += y[i];
 }
-
 
 static void layer_forward(pl_transformer *t, int32_t l, int32_t pos)
 {

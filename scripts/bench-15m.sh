@@ -13,17 +13,11 @@
 set -euo pipefail
 
 BUILD=${1:-build}
-find_model() {
-  for dir in "${PICOLLAMA_MODELS:-}" models ../shared/models; do
-    [ -n "$dir" ] && [ -f "$dir/$1" ] && { echo "$dir/$1"; return 0; }
-  done
-  return 1
-}
-TOKENIZER=$(find_model tokenizer.bin) || { echo "bench-15m: tokenizer.bin not found (make models)" >&2; exit 1; }
+TOKENIZER=$(scripts/find-model.sh tokenizer.bin) || { echo "bench-15m: tokenizer.bin not found (make models)" >&2; exit 1; }
 mkdir -p "$BUILD/models"
 PROMPT=()
 PACK=()
-if CKPT=$(find_model stories15M.bin); then
+if CKPT=$(scripts/find-model.sh stories15M.bin); then
   NAME=stories15M
 else
   NAME=random15M

@@ -23,12 +23,7 @@ url_of() {
     esac
 }
 
-found() {
-    for dir in "${PICOLLAMA_MODELS:-}" models ../shared/models; do
-        [ -n "$dir" ] && [ -f "$dir/$1" ] && return 0
-    done
-    return 1
-}
+found() { scripts/find-model.sh "$1" > /dev/null; }
 
 if [ "${1:-}" = "--if-missing" ]; then
     shift

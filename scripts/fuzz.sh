@@ -16,9 +16,8 @@ B=build-fuzz
 cmake -S . -B $B -DCMAKE_C_COMPILER=clang -DPICOLLAMA_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build $B -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 
-tok=$(for d in "${PICOLLAMA_MODELS:-}" models ../shared/models; do
-        [ -n "$d" ] && [ -f "$d/tok512.bin" ] && echo "$d/tok512.bin" && break; done)
-[ -n "$tok" ] || { echo "fuzz: tok512.bin not found (run 'make models')" >&2; exit 1; }
+tok=$(scripts/find-model.sh tok512.bin) ||
+    { echo "fuzz: tok512.bin not found (run 'make models')" >&2; exit 1; }
 
 seeds=$B/seeds
 rm -rf $seeds && mkdir -p $seeds/image $seeds/checkpoint $seeds/tokenizer

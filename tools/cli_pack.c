@@ -160,13 +160,9 @@ static int write_uf2(const pack_options *o, const uint8_t *img, size_t size)
         return host_error("pack: the image (%zu bytes) does not fit the flash slot at 0x%08x: %llu "
                           "bytes free before the last 4 KB sector (RP2350-E10)",
                           size, base, (unsigned long long)room);
-    FILE *f = fopen(o->output, "wb");
-    int ok = f && uf2_write_flash(f, img, size, base, UF2_FAMILY_ABSOLUTE);
-    if (f && fclose(f) != 0) ok = 0;
-    if (!ok) {
-        remove(o->output); /* no half-written UF2 left to be flashed */
+    uf2_segment image = {img, size, base};
+    if (!uf2_write_file(o->output, &image, 1, UF2_FAMILY_ABSOLUTE))
         return host_error("pack: cannot write %s", o->output);
-    }
     printf("  flash slot 0x%08x-0x%08x: %zu of %llu bytes (%.1f%%)\n", base, base + (uint32_t)size,
            size, (unsigned long long)room, 100.0 * size / room);
     return 0;

@@ -118,12 +118,8 @@ int cli_uf2(int argc, char **argv)
                             "which RP2350-E10 reserves",
                             inputs[i], files[i].size, addr);
     }
-    if (rc == 0) {
-        FILE *out = fopen(output, "wb");
-        int ok = out && uf2_write_segments(out, segments, n_inputs, family);
-        if (out && fclose(out) != 0) ok = 0;
-        if (!ok) rc = host_error("uf2: cannot write %s (overlapping inputs?)", output);
-    }
+    if (rc == 0 && !uf2_write_file(output, segments, n_inputs, family))
+        rc = host_error("uf2: cannot write %s (overlapping inputs?)", output);
     for (int i = 0; i < loaded; i++) host_free_file(&files[i]);
     return rc;
 }

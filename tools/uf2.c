@@ -1,6 +1,7 @@
 /* uf2.c - UF2 block writer (see uf2.h for the rules it follows). */
 #include "uf2.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void put_u32(uint8_t *p, uint32_t v)
@@ -49,7 +50,7 @@ static int segment_ok(const uf2_segment *s)
     return (uint64_t)s->target + s->len <= RP2350_FLASH_LAST_SECTOR; /* keep the E10 sector free */
 }
 
-int uf2_write_segments(FILE *stream, const uf2_segment *segments, int count, uint32_t family)
+static int write_segments(FILE *stream, const uf2_segment *segments, int count, uint32_t family)
 {
     uint32_t blocks = 0;
     for (int i = 0; i < count; i++) {
@@ -78,9 +79,11 @@ int uf2_write_segments(FILE *stream, const uf2_segment *segments, int count, uin
     return 1;
 }
 
-int uf2_write_flash(FILE *stream, const uint8_t *data, size_t len, uint32_t target,
-                    uint32_t family)
+int uf2_write_file(const char *path, const uf2_segment *segments, int count, uint32_t family)
 {
-    uf2_segment s = {data, len, target};
-    return uf2_write_segments(stream, &s, 1, family);
+    FILE *f = fopen(path, "wb");
+    int ok = f && write_segments(f, segments, count, family);
+    if (f && fclose(f) != 0) ok = 0;
+    if (!ok && f) remove(path);
+    return ok;
 }

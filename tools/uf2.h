@@ -11,7 +11,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #define UF2_MAGIC_START0 0x0A324655u
 #define UF2_MAGIC_START1 0x9E5D5157u
@@ -40,13 +39,10 @@ typedef struct {
     uint32_t target; /* flash address, 256-byte aligned */
 } uf2_segment;
 
-/* Writes the segments (in order, as one transfer) to stream as UF2 blocks,
- * preceded by the E10 dummy block. Returns 0 on a write error, a misaligned
- * target, overlapping segments, or data reaching the last flash sector. */
-int uf2_write_segments(FILE *stream, const uf2_segment *segments, int count, uint32_t family);
-
-/* The same for a single segment. */
-int uf2_write_flash(FILE *stream, const uint8_t *data, size_t len, uint32_t target,
-                    uint32_t family);
+/* Writes the segments (in order, as one transfer) to the file at path as
+ * UF2 blocks, preceded by the E10 dummy block. Returns 0 on a write error,
+ * a misaligned target, overlapping segments, or data reaching the last
+ * flash sector; the file is then removed (nothing half-written to flash). */
+int uf2_write_file(const char *path, const uf2_segment *segments, int count, uint32_t family);
 
 #endif

@@ -48,14 +48,6 @@ static void expect_error(proc_result r, const char *needle)
     proc_free(&r);
 }
 
-static void write_bytes(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
-}
-
 static const char *model260k(void) { const char *p = testenv_model("stories260K.bin"); assert_non_null(p); return p; }
 static const char *tok512(void) { const char *p = testenv_model("tok512.bin"); assert_non_null(p); return p; }
 
@@ -98,7 +90,7 @@ static const char *resized_model(const char *name, long delta)
     data = realloc(data, new_len > len ? new_len : len);
     if (new_len > len) memset(data + len, 0, new_len - len);
     const char *path = testenv_tmp(name);
-    write_bytes(path, data, new_len);
+    assert_true(testenv_write(path, data, new_len));
     free(data);
     return path;
 }
@@ -113,12 +105,12 @@ static void bad_model_files(void **state)
     expect_error(picollama("run", resized_model("big.bin", 4096), "-z", tok512(), NULL),
                  "larger than its header");
     const char *empty = testenv_tmp("empty.bin");
-    write_bytes(empty, "", 0);
+    assert_true(testenv_write(empty, "", 0));
     expect_error(picollama("run", empty, "-z", tok512(), NULL), "too short");
     char garbage[4096];
     for (size_t i = 0; i < sizeof(garbage); i++) garbage[i] = (char)(i * 2654435761u >> 13);
     const char *junk = testenv_tmp("junk.bin");
-    write_bytes(junk, garbage, sizeof(garbage));
+    assert_true(testenv_write(junk, garbage, sizeof(garbage)));
     expect_error(picollama("run", junk, "-z", tok512(), NULL), "dimension");
     /* a tokenizer is not a model */
     expect_error(picollama("run", tok512(), "-z", tok512(), NULL), "dim");
@@ -217,7 +209,7 @@ static void default_tokenizer_is_looked_up(void **state)
     assert_non_null(tok);
     char dir[4096];
     snprintf(dir, sizeof(dir), "%s", testenv_tmp("tokenizer.bin"));
-    write_bytes(dir, tok, len);
+    assert_true(testenv_write(dir, tok, len));
     free(tok);
     *strrchr(dir, '/') = '\0';
     char *argv[] = {"/bin/sh", "-c", "cd / && PICOLLAMA_MODELS=\"$1\" exec \"$0\" run \"$2\" -n 8",
@@ -237,7 +229,7 @@ static void short_file_with_a_huge_header(void **state)
     (void)state;
     const int32_t llama7b[7] = {4096, 11008, 32, 32, 32, 32000, 2048};
     const char *path = testenv_tmp("7b-header.bin");
-    write_bytes(path, llama7b, sizeof(llama7b));
+    assert_true(testenv_write(path, llama7b, sizeof(llama7b)));
     expect_error(picollama("run", path, "-z", tok512(), NULL), "truncated");
 }
 
@@ -256,11 +248,11 @@ static void bad_image_files(void **state)
     const char *longer = testenv_tmp("longer.img");
     data = realloc(data, len + 8);
     memset(data + len, 0, 8);
-    write_bytes(longer, data, len + 8);
+    assert_true(testenv_write(longer, data, len + 8));
     expect_error(picollama("run", longer, NULL), "8 bytes after the image's end");
     data[0] ^= 1;
     const char *magic = testenv_tmp("magic.img");
-    write_bytes(magic, data, len);
+    assert_true(testenv_write(magic, data, len));
     expect_error(picollama("run", magic, NULL), "neither a model image nor a valid llama2.c");
     free(data);
     const char *big_tok = testenv_model("tokenizer.bin");
@@ -362,11 +354,6 @@ static void steps_clamp_to_context(void **state)
     free(exact);
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* INPUT@next: the next 4 KB boundary after the previous input. */
 static void uf2_chains_inputs_at_next(void **state)
 {
@@ -375,8 +362,8 @@ static void uf2_chains_inputs_at_next(void **state)
     memset(a, 0xA5, sizeof(a));
     memset(b, 0x5A, sizeof(b));
     const char *pa = testenv_tmp("chain-a.bin"), *pb = testenv_tmp("chain-b.bin");
-    write_bytes(pa, a, sizeof(a));
-    write_bytes(pb, b, sizeof(b));
+    assert_true(testenv_write(pa, a, sizeof(a)));
+    assert_true(testenv_write(pb, b, sizeof(b)));
     char arg_a[512], arg_b[512];
     snprintf(arg_a, sizeof(arg_a), "%s@0x10080000", pa);
     snprintf(arg_b, sizeof(arg_b), "%s@next", pb);
@@ -388,10 +375,10 @@ static void uf2_chains_inputs_at_next(void **state)
     unsigned char *u = (unsigned char *)testenv_read(out, &len);
     assert_non_null(u);
     assert_int_equal(len, (1 + 20 + 2) * 512); /* E10 block, 20 + 2 pages */
-    assert_int_equal(le32(u + 512 * 20 + 12), 0x10080000u + 19 * 256);
-    assert_int_equal(le32(u + 512 * 21 + 12), 0x10082000u);
+    assert_int_equal(testenv_le32(u + 512 * 20 + 12), 0x10080000u + 19 * 256);
+    assert_int_equal(testenv_le32(u + 512 * 21 + 12), 0x10082000u);
     assert_int_equal(u[512 * 21 + 32], 0x5A);
-    assert_int_equal(le32(u + 512 * 22 + 12), 0x10082100u);
+    assert_int_equal(testenv_le32(u + 512 * 22 + 12), 0x10082100u);
     free(u);
     snprintf(arg_a, sizeof(arg_a), "%s@next", pa);
     expect_error(picollama("uf2", arg_a, "-o", out, NULL), "has no input before it");

@@ -121,11 +121,6 @@ static long file_size(const char *path)
     return n;
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The UF2 holds the E10 block, then the image page by page from 0x10080000. */
 static void check_uf2(const char *uf2, const char *img)
 {
@@ -137,32 +132,32 @@ static void check_uf2(const char *uf2, const char *img)
     size_t pages = (ilen + 255) / 256;
     assert_int_equal(ulen, (pages + 1) * 512);
     /* the E10 block, as rp2350-facts.md 3.3 gives picotool's */
-    assert_int_equal(le32(u), 0x0A324655u);
-    assert_int_equal(le32(u + 4), 0x9E5D5157u);
-    assert_int_equal(le32(u + 8), 0x0000A000u);        /* family + extension flags */
-    assert_int_equal(le32(u + 12), 0x10FFFF00u);
-    assert_int_equal(le32(u + 16), 256);
-    assert_int_equal(le32(u + 20), 0);
-    assert_int_equal(le32(u + 24), 2);
-    assert_int_equal(le32(u + 28), 0xE48BFF57u);       /* ABSOLUTE family */
+    assert_int_equal(testenv_le32(u), 0x0A324655u);
+    assert_int_equal(testenv_le32(u + 4), 0x9E5D5157u);
+    assert_int_equal(testenv_le32(u + 8), 0x0000A000u);        /* family + extension flags */
+    assert_int_equal(testenv_le32(u + 12), 0x10FFFF00u);
+    assert_int_equal(testenv_le32(u + 16), 256);
+    assert_int_equal(testenv_le32(u + 20), 0);
+    assert_int_equal(testenv_le32(u + 24), 2);
+    assert_int_equal(testenv_le32(u + 28), 0xE48BFF57u);       /* ABSOLUTE family */
     for (int k = 0; k < 256; k++) assert_int_equal(u[32 + k], 0xEF);
-    assert_int_equal(le32(u + 32 + 256), 0x9957E304u); /* RP2_IGNORE_BLOCK extension */
+    assert_int_equal(testenv_le32(u + 32 + 256), 0x9957E304u); /* RP2_IGNORE_BLOCK extension */
     for (int k = 32 + 260; k < 508; k++) assert_int_equal(u[k], 0);
-    assert_int_equal(le32(u + 508), 0x0AB16F30u);
+    assert_int_equal(testenv_le32(u + 508), 0x0AB16F30u);
     for (size_t i = 0; i < pages; i++) {
         const unsigned char *b = u + (i + 1) * 512;
-        assert_int_equal(le32(b), 0x0A324655u);
-        assert_int_equal(le32(b + 4), 0x9E5D5157u);
-        assert_int_equal(le32(b + 8), 0x00002000u);    /* family ID present */
-        assert_int_equal(le32(b + 12), 0x10080000u + 256 * i);
-        assert_int_equal(le32(b + 16), 256);
-        assert_int_equal(le32(b + 20), i);
-        assert_int_equal(le32(b + 24), pages);
-        assert_int_equal(le32(b + 28), 0xE48BFF57u);
+        assert_int_equal(testenv_le32(b), 0x0A324655u);
+        assert_int_equal(testenv_le32(b + 4), 0x9E5D5157u);
+        assert_int_equal(testenv_le32(b + 8), 0x00002000u);    /* family ID present */
+        assert_int_equal(testenv_le32(b + 12), 0x10080000u + 256 * i);
+        assert_int_equal(testenv_le32(b + 16), 256);
+        assert_int_equal(testenv_le32(b + 20), i);
+        assert_int_equal(testenv_le32(b + 24), pages);
+        assert_int_equal(testenv_le32(b + 28), 0xE48BFF57u);
         size_t n = ilen - 256 * i < 256 ? ilen - 256 * i : 256;
         assert_memory_equal(b + 32, im + 256 * i, n);
         for (size_t k = 32 + n; k < 508; k++) assert_int_equal(b[k], 0);
-        assert_int_equal(le32(b + 508), 0x0AB16F30u);
+        assert_int_equal(testenv_le32(b + 508), 0x0AB16F30u);
     }
     free(u);
     free(im);
@@ -245,9 +240,7 @@ static void bad_pack_and_eval_input(void **state)
     char *data = testenv_read(img, &len);
     data[len / 2] ^= 0x40;
     const char *bad = testenv_tmp("corrupt.img");
-    FILE *f = fopen(bad, "wb");
-    fwrite(data, 1, len, f);
-    fclose(f);
+    assert_true(testenv_write(bad, data, len));
     free(data);
     expect_error(run_tool(PICOLLAMA_BIN, "run", bad, NULL), "checksum mismatch");
     expect_error(run_tool(PICOLLAMA_BIN, "eval", m, bad, "-z", z, NULL), "checksum mismatch");

@@ -58,6 +58,20 @@ char *testenv_read(const char *path, size_t *len)
     return buf;
 }
 
+int testenv_write(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return 0;
+    int ok = fwrite(data, 1, len, f) == len;
+    return fclose(f) == 0 && ok;
+}
+
+uint32_t testenv_le32(const void *p)
+{
+    const unsigned char *b = p;
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
 const char *testenv_tmp(const char *name)
 {
     static char dir[4096];

@@ -5,12 +5,19 @@
 #define PICOLLAMA_TESTENV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Path of a model file, or NULL after printing how to get it. */
 const char *testenv_model(const char *name);
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer; NULL if absent. */
 char *testenv_read(const char *path, size_t *len);
+
+/* Writes len bytes to path; 1 on success. */
+int testenv_write(const char *path, const void *data, size_t len);
+
+/* The little-endian 32-bit word at p (UF2 and image fields). */
+uint32_t testenv_le32(const void *p);
 
 /* A fresh path under the test's temporary directory (static buffer per call
  * slot: up to 8 live at once). */
