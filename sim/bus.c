@@ -272,13 +272,27 @@ static int in_reset_access(machine *m, sim_device *d, bus_access *a, uint32_t *v
     return BUS_OK;
 }
 
-static int fail_access(machine *m, sim_device *d, bus_access *a, int is_write, const char *why)
+static int fail_access(machine *m, bus_access *a, int is_write, const char *why)
 {
     char desc[160];
     if (!why) why = bus_describe(m, a->addr, desc, sizeof(desc));
-    (void)d;
     machine_bad_access(m, a->master, a->addr, is_write, a->size, why);
     return 0;
+}
+
+/* the access's offset (and alias) in d; 0 if it cannot be made (run stopped) */
+static int decode(machine *m, sim_device *d, bus_access *a, int is_write)
+{
+    if (d->memory) {
+        a->offset = a->addr - d->base;
+        if (a->offset + (uint32_t)a->size > d->size)
+            return fail_access(m, a, is_write, "access runs past the end of the memory");
+        return 1;
+    }
+    if (a->addr & (uint32_t)(a->size - 1))
+        return fail_access(m, a, is_write, "unaligned access to a peripheral register");
+    a->offset = reg_offset(d, a->addr, &a->alias);
+    return 1;
 }
 
 static int dispatch(machine *m, sim_device *d, bus_access *a, uint32_t *value, int is_write)
@@ -298,16 +312,9 @@ int bus_dev_read(machine *m, sim_device *d, int master, uint32_t addr, int size,
 {
     bus_access a = {m, master, addr, 0, 0, size};
     uint32_t v = 0;
-    if (d->memory) {
-        a.offset = addr - d->base;
-        if (a.offset + (uint32_t)size > d->size) return fail_access(m, d, &a, 0, "access runs past the end of the memory");
-    } else {
-        if (addr & (uint32_t)(size - 1))
-            return fail_access(m, d, &a, 0, "unaligned access to a peripheral register");
-        a.offset = reg_offset(d, addr, &a.alias);
-    }
+    if (!decode(m, d, &a, 0)) return 0;
     int r = dispatch(m, d, &a, &v, 0);
-    if (r == BUS_HOLE) return fail_access(m, d, &a, 0, NULL);
+    if (r == BUS_HOLE) return fail_access(m, &a, 0, NULL);
     if (r == BUS_STOPPED) return 0;
     if (!d->memory && size < 4) {
         v >>= (addr & 3) * 8;
@@ -321,20 +328,15 @@ int bus_dev_read(machine *m, sim_device *d, int master, uint32_t addr, int size,
 int bus_dev_write(machine *m, sim_device *d, int master, uint32_t addr, int size, uint32_t value)
 {
     bus_access a = {m, master, addr, 0, 0, size};
-    if (d->memory) {
-        a.offset = addr - d->base;
-        if (a.offset + (uint32_t)size > d->size) return fail_access(m, d, &a, 1, "access runs past the end of the memory");
-    } else {
-        if (addr & (uint32_t)(size - 1))
-            return fail_access(m, d, &a, 1, "unaligned access to a peripheral register");
-        a.offset = reg_offset(d, addr, &a.alias);
+    if (!decode(m, d, &a, 1)) return 0;
+    if (!d->memory) {
         /* IO registers see narrow writes replicated across the bus (2.1.5) */
         if (size == 1) value = (value & 0xFF) * 0x01010101u;
         else if (size == 2) value = (value & 0xFFFF) * 0x00010001u;
     }
     trace_access(m, master, 1, addr, size, value);
     int r = dispatch(m, d, &a, &value, 1);
-    if (r == BUS_HOLE) return fail_access(m, d, &a, 1, NULL);
+    if (r == BUS_HOLE) return fail_access(m, &a, 1, NULL);
     return r != BUS_STOPPED;
 }
 
@@ -355,7 +357,7 @@ static int bus_rw(machine *m, int master, uint32_t addr, int size, uint32_t *v, 
     if (addr >= SIM_SRAM_BASE && addr + (uint32_t)size <= SIM_SRAM_BASE + SIM_SRAM_SIZE)
         return mem_rw(m->sram, addr - SIM_SRAM_BASE, size, v, is_write);
     if (!is_write && addr + (uint32_t)size <= SIM_ROM_SIZE) return mem_rw(m->rom, addr, size, v, 0);
-    if (addr >= XIP_CACHED_BASE && addr < 0x20000000u)
+    if (xip_in_space(addr))
         return is_write ? xip_bus_write(m, master, addr, size, *v)
                         : xip_bus_read(m, master, addr, size, v);
     sim_device *d = bus_find_device(&m->bus, addr);

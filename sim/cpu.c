@@ -46,8 +46,6 @@ void core_request_stop(sim_core *c)
     c->stop_requested = 1;   /* taken at the next block boundary (see hook_block) */
 }
 
-/* ---- hooks ---- */
-
 /* ---- time ---- */
 
 /* The previous block ended with a branch taken (or the run jumped): what
@@ -75,9 +73,7 @@ static uint32_t fetch_lines(machine *m, sim_core *c, const timing_block *b, uint
 {
     xip_cache *xc = &m->xc;
     uint32_t stall = 0, l = b->addr & ~7u;
-    int cache_on = (m->xip.ctrl & (XIP_CTRL_EN_SECURE | XIP_CTRL_POWER_DOWN)) == XIP_CTRL_EN_SECURE &&
-                   l < XIP_NOCACHE_BASE;
-    if (cache_on) {
+    if (xc_enabled(m->xip.ctrl) && l < XIP_NOCACHE_BASE) {
         /* hits are counted as accesses that were no miss (xip_cache.h) */
         xc->st[b->region].fetches += b->lines;
         for (int i = 0; i < b->lines; i++, l += 8)
@@ -157,7 +153,6 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     uint32_t cycles = b->cycles + extra, stall = 0;
     if (b->flags & TB_XIP) stall = fetch_lines(m, c, b, c->cycles + c->slice_used);
     c->prev_blk_start = c->blk_start;
-    c->prev_blk_size = c->blk_size;
     c->blk_start = a;
     c->blk_size = size;
     c->slice_used += cycles + stall;
@@ -184,9 +179,8 @@ static void hook_xip_read(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
     machine *m = c->m;
     uint32_t a = (uint32_t)addr;
     if ((a & 0x03FFFFFFu) >= 0x02000000u || ((a >> 26) & 3) == 2) return;   /* not a QMI window */
-    if (a < XIP_NOCACHE_BASE &&
-        (m->xip.ctrl & (XIP_CTRL_EN_SECURE | XIP_CTRL_POWER_DOWN)) == XIP_CTRL_EN_SECURE &&
-        ((a & 7) + (uint32_t)size) <= 8 && xc_lookup(&m->xc, a) >= 0) {
+    if (a < XIP_NOCACHE_BASE && xc_enabled(m->xip.ctrl) && ((a & 7) + (uint32_t)size) <= 8 &&
+        xc_lookup(&m->xc, a) >= 0) {
         m->xc.st[(a & 0x01000000u) ? XR_PSRAM : XR_FLASH].reads++;
         return;
     }
@@ -296,14 +290,14 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int
     sim_core *c = user;
     machine *m = c->m;
     /* writes to a read-only XIP window are downgraded to reads on silicon */
-    if (type == UC_MEM_WRITE_PROT && addr >= XIP_CACHED_BASE && addr < 0x20000000u &&
+    if (type == UC_MEM_WRITE_PROT && xip_in_space((uint32_t)addr) &&
         xip_prot_write(m, c->id, (uint32_t)addr, size, (uint64_t)value))
         return true;
     /* a QMI/XIP change mapped a window back in, but the slice has not ended
      * yet (e.g. code in SRAM left direct mode and returns to flash at once):
      * mapping memory here is what this hook is for; Unicorn then retries */
     if ((type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_READ_UNMAPPED ||
-         type == UC_MEM_WRITE_UNMAPPED) && addr >= XIP_CACHED_BASE && addr < 0x20000000u &&
+         type == UC_MEM_WRITE_UNMAPPED) && xip_in_space((uint32_t)addr) &&
         m->remap_pending) {
         xip_remap(m);
         if (xip_window_mapped(m, c->id, (uint32_t)addr)) return true;
@@ -578,7 +572,6 @@ static void report_mem_event(sim_core *c, cpu_event *e)
                      e->addr, e->addr, desc);
         return;
     }
-    (void)is_write;
     machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "bad access: PC=0x%08x addr=0x%08x (%s %s)",
                  core_pc(c), e->addr, is_write ? "write:" : "read:", why);
 }

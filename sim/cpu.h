@@ -45,7 +45,7 @@ typedef struct sim_core {
     uint64_t cycles;        /* cycles charged since power-on */
     uint64_t idle_cycles;   /* cycles spent in WFE/WFI */
     uint32_t blk_start, blk_size;   /* block being executed */
-    uint32_t prev_blk_start, prev_blk_size;
+    uint32_t prev_blk_start;  /* the block before it (fetch-fault messages) */
     int wfx_stop;           /* slice ended in WFE/WFI */
     int stop_requested;     /* the slice must end now (state change, stop) */
     int event_latch;        /* SEV from the other core */

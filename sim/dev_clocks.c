@@ -33,14 +33,14 @@ static uint64_t xosc_stable_at(machine *m)
 {
     xosc_state *x = &m->clk.xosc;
     uint64_t cycles = (uint64_t)(x->startup & 0x3FFF) * 256 * ((x->startup >> 20) & 1 ? 4 : 1);
-    return x->enabled_at_ps + cycles * 1000000000000ull / m->board->xosc_hz;
+    return x->enabled_at_ps + clk_cycles_to_ps(cycles, m->board->xosc_hz);
 }
 
 static clk_src xosc_src(machine *m)
 {
     xosc_state *x = &m->clk.xosc;
     clk_src s = {m->board->xosc_hz, SRC_STOPPED, "XOSC"};
-    if (!x->enabled || x->dormant) return (clk_src){0, SRC_STOPPED, "XOSC"};
+    if (!x->enabled) return (clk_src){0, SRC_STOPPED, "XOSC"};
     s.state = now_ps(m) >= xosc_stable_at(m) ? SRC_RUNNING : SRC_UNSTABLE;
     return s;
 }
@@ -59,14 +59,11 @@ static int xosc_read(void *st, bus_access *a, uint32_t *v)
              (s.state == SRC_RUNNING ? XOSC_STATUS_STABLE : 0);
         return BUS_OK;
     }
-    case XOSC_DORMANT: *v = x->dormant ? XOSC_DORMANT_VALUE : XOSC_WAKE_VALUE; return BUS_OK;
+    case XOSC_DORMANT: *v = XOSC_WAKE_VALUE; return BUS_OK;   /* dormant is not modelled */
     case XOSC_STARTUP: *v = x->startup; return BUS_OK;
     case XOSC_COUNT: {
         /* down-counter at the crystal rate */
-        /* 128-bit product: 64 bits of picoseconds times 12 MHz overflow after 1.5 s */
-        uint64_t ticks = x->enabled ? (uint64_t)((unsigned __int128)(now_ps(m) - x->count_at_ps) *
-                                                 m->board->xosc_hz / 1000000000000ull)
-                                    : 0;
+        uint64_t ticks = x->enabled ? ps_to_clk_cycles(now_ps(m) - x->count_at_ps, m->board->xosc_hz) : 0;
         *v = ticks >= x->count ? 0 : x->count - (uint32_t)ticks;
         return BUS_OK;
     }
@@ -100,13 +97,11 @@ static int xosc_write(void *st, bus_access *a, uint32_t v)
         if (bus_wc_bits(v, a->alias) & XOSC_STATUS_BADWRITE) x->badwrite = 0;
         break;
     case XOSC_DORMANT:
-        if (v == XOSC_DORMANT_VALUE) {
+        if (v == XOSC_DORMANT_VALUE)
             sim_warn("XOSC DORMANT written: dormant mode is not modelled (the chip would sleep "
                      "until a wake-up event)");
-            x->dormant = 0;
-        } else if (v != XOSC_WAKE_VALUE) {
+        else if (v != XOSC_WAKE_VALUE)
             x->badwrite = 1;
-        }
         break;
     case XOSC_STARTUP: x->startup = bus_alias_apply(x->startup, v, a->alias) & 0x103FFF; break;
     case XOSC_COUNT:
@@ -186,7 +181,6 @@ void clocks_pll_reset(machine *m, int i)
     p->prim = 0x00077000;
     p->inte = p->intf = p->intr = 0;
     p->lock_at_ps = 0;
-    p->was_locked = 0;
 }
 
 static int pll_read(void *st, bus_access *a, uint32_t *v)
@@ -255,11 +249,8 @@ static clk_src ref_source(machine *m, uint32_t src, uint32_t aux)
     switch (src) {
     case 0: return rosc_src();
     case 1:
-        switch (aux) {
-        case 0: return pll_src(m, 1);
-        case 3: return pll_src(m, 1);
-        default: return off_src("GPIN");
-        }
+        /* AUXSRC: PLL_USB, GPIN0, GPIN1, PLL_USB primary reference (OPCG) */
+        return aux == 0 || aux == 3 ? pll_src(m, 1) : off_src("GPIN");
     case 2: return xosc_src(m);
     default: return (clk_src){LPOSC_NOMINAL_HZ, SRC_RUNNING, "LPOSC"};
     }
@@ -487,8 +478,6 @@ void clocks_reset(machine *m)
 {
     clocks_dev *k = &m->clk;
     memset(&k->xosc, 0, sizeof(k->xosc));
-    k->xosc.ctrl = 0;
-    k->xosc.startup = 0;
     clocks_pll_reset(m, 0);
     clocks_pll_reset(m, 1);
     clocks_state *c = &k->c;

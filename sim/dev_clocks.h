@@ -17,14 +17,12 @@ typedef struct {
     int enabled;
     uint64_t enabled_at_ps;     /* when ENABLE went to 0xFAB */
     uint64_t count_at_ps;       /* when COUNT was written */
-    int dormant;
 } xosc_state;
 
 typedef struct {
     const char *name;
     uint32_t cs, pwr, fbdiv, prim, inte, intf, intr;
     uint64_t lock_at_ps;        /* when the current configuration locks; 0 = never */
-    int was_locked;
 } pll_state;
 
 typedef struct {

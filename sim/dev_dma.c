@@ -103,7 +103,6 @@ static void complete(machine *m, int ch)
     if (chain != ch) trigger(m, chain);
 }
 
-static int is_xip(uint32_t addr) { return addr >= XIP_CACHED_BASE && addr < 0x20000000u; }
 
 /* one bus transfer of channel ch; 0 if it hit a bus error. *cycles: how
  * long it took (1, or the XIP cache / QSPI time) */
@@ -114,8 +113,8 @@ static int transfer(machine *m, int ch, uint32_t *cycles)
     uint32_t v = 0;
     uint64_t t = m->dma.now;
     *cycles = 1;
-    if (is_xip(c->read_addr)) *cycles += xc_read(m, BUS_MASTER_DMA, c->read_addr, size, t);
-    if (is_xip(c->write_addr)) *cycles += xc_write(m, BUS_MASTER_DMA, c->write_addr, size, t + *cycles - 1);
+    if (xip_in_space(c->read_addr)) *cycles += xc_read(m, BUS_MASTER_DMA, c->read_addr, size, t);
+    if (xip_in_space(c->write_addr)) *cycles += xc_write(m, BUS_MASTER_DMA, c->write_addr, size, t + *cycles - 1);
     if (!bus_read(m, BUS_MASTER_DMA, c->read_addr, size, &v)) {
         c->ctrl |= CTRL_READ_ERROR;
         return 0;
@@ -256,12 +255,11 @@ static int dma_read(void *st, bus_access *a, uint32_t *v)
     return BUS_UNMODELLED;   /* SECCFG, MPU, sniffer: kept as written */
 }
 
-static void write_ctrl(machine *m, dma_chan *c, uint32_t v, int alias)
+static void write_ctrl(dma_chan *c, uint32_t v, int alias)
 {
     uint32_t nv = bus_alias_apply(c->ctrl, v, alias);
     uint32_t clear = bus_wc_bits(v, alias) & (CTRL_READ_ERROR | CTRL_WRITE_ERROR);
     c->ctrl = (nv & CTRL_RW_MASK) | (c->ctrl & (CTRL_READ_ERROR | CTRL_WRITE_ERROR) & ~clear);
-    (void)m;
 }
 
 static int dma_write(void *st, bus_access *a, uint32_t v)
@@ -279,7 +277,7 @@ static int dma_write(void *st, bus_access *a, uint32_t v)
         case R_COUNT:
             c->reload = bus_alias_apply(c->reload, v, a->alias);
             break;
-        default: write_ctrl(m, c, v, a->alias); break;
+        default: write_ctrl(c, v, a->alias); break;
         }
         if (idx % 4 == 3) {
             if (v != 0) {
@@ -329,9 +327,7 @@ void dma_reset(machine *m)
     dma_dev *d = &m->dma;
     sim_device dev = d->dev;
     memset(d, 0, sizeof(*d));
-    d->dev = dev;
-    for (int ch = 0; ch < DMA_CHANNELS; ch++)
-        d->ch[ch].ctrl = (uint32_t)0 << 13;   /* CHAIN_TO resets to 0 */
+    d->dev = dev;   /* every register resets to 0 (CTRL_TRIG: CHAIN_TO 0 too) */
     d->caught_up = machine_now_cycles(m);
 }
 

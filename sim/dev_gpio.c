@@ -182,24 +182,6 @@ static int pads_write(void *st, bus_access *a, uint32_t v)
     return BUS_OK;
 }
 
-/* ---- plain QSPI blocks ---- */
-
-static int plain_rd(void *st, bus_access *a, uint32_t *v)
-{
-    (void)st;
-    (void)a;
-    (void)v;
-    return BUS_UNMODELLED;
-}
-
-static int plain_wr(void *st, bus_access *a, uint32_t v)
-{
-    (void)st;
-    (void)a;
-    (void)v;
-    return BUS_UNMODELLED;
-}
-
 void gpio_reset_bank0(machine *m)
 {
     for (int n = 0; n < GPIO_COUNT; n++) m->gpio.ctrl[n] = 0x1F;
@@ -215,9 +197,8 @@ void gpio_reset_pads(machine *m)
 
 void gpio_reset_qspi(machine *m)
 {
-    sim_device *ds[2] = {&m->gpio.dev_ioqspi, &m->gpio.dev_padsqspi};
-    for (int k = 0; k < 2; k++)
-        for (int r = 0; r < ds[k]->regs->count; r++) ds[k]->stub_values[r] = ds[k]->regs->regs[r].reset;
+    misc_stub_reset(&m->gpio.dev_ioqspi);
+    misc_stub_reset(&m->gpio.dev_padsqspi);
 }
 
 static void bank0_reset_hook(machine *m, int asserted) { if (asserted) gpio_reset_bank0(m); }
@@ -230,9 +211,10 @@ void gpio_setup(machine *m)
     bus_dev_setup(&g->dev_io, "IO_BANK0", IO_BANK0_BASE, 0x4000, 1, RST_IO_BANK0, m, io_read, io_write);
     bus_dev_setup(&g->dev_pads, "PADS_BANK0", PADS_BANK0_BASE, 0x4000, 1, RST_PADS_BANK0, m,
                   pads_read, pads_write);
-    bus_dev_setup(&g->dev_ioqspi, "IO_QSPI", IO_QSPI_BASE, 0x4000, 1, RST_IO_QSPI, m, plain_rd, plain_wr);
+    bus_dev_setup(&g->dev_ioqspi, "IO_QSPI", IO_QSPI_BASE, 0x4000, 1, RST_IO_QSPI, m,
+                  misc_unmodelled_read, misc_unmodelled_write);
     bus_dev_setup(&g->dev_padsqspi, "PADS_QSPI", PADS_QSPI_BASE, 0x4000, 1, RST_PADS_QSPI, m,
-                  plain_rd, plain_wr);
+                  misc_unmodelled_read, misc_unmodelled_write);
     g->dev_ioqspi.quiet = g->dev_padsqspi.quiet = 1;
     bus_add_device(&m->bus, &g->dev_io);
     bus_add_device(&m->bus, &g->dev_pads);

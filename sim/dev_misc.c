@@ -53,11 +53,8 @@ static void resets_apply(machine *m, uint32_t nv)
         int asserted = (m->resets.reset >> b) & 1;
         if (m->resets.hooks[b]) m->resets.hooks[b](m, asserted);
         /* stub blocks go back to their reset values */
-        for (int i = 0; i < m->bus.count; i++) {
-            sim_device *d = m->bus.dev[i];
-            if (d->reset_bit == b && asserted && d->regs && d->stub_values)
-                for (int r = 0; r < d->regs->count; r++) d->stub_values[r] = d->regs->regs[r].reset;
-        }
+        for (int i = 0; i < m->bus.count; i++)
+            if (m->bus.dev[i]->reset_bit == b && asserted) misc_stub_reset(m->bus.dev[i]);
     }
 }
 
@@ -289,22 +286,28 @@ static int sysinfo_write(void *st, bus_access *a, uint32_t v)
     return a->offset <= SYSINFO_GITREF_RP2350 ? BUS_OK : BUS_HOLE;
 }
 
-/* ---------------- plain blocks ---------------- */
+/* ---------------- plain blocks and stubs ---------------- */
 
-static int plain_read(void *st, bus_access *a, uint32_t *v)
+int misc_unmodelled_read(void *st, bus_access *a, uint32_t *v)
 {
     (void)st;
     (void)a;
     (void)v;
-    return BUS_UNMODELLED;   /* the bus keeps the values (device is quiet) */
+    return BUS_UNMODELLED;   /* the bus keeps the values (and warns unless quiet) */
 }
 
-static int plain_write(void *st, bus_access *a, uint32_t v)
+int misc_unmodelled_write(void *st, bus_access *a, uint32_t v)
 {
     (void)st;
     (void)a;
     (void)v;
     return BUS_UNMODELLED;
+}
+
+void misc_stub_reset(sim_device *d)
+{
+    if (!d->regs) return;
+    for (int r = 0; r < d->regs->count; r++) d->stub_values[r] = d->regs->regs[r].reset;
 }
 
 /* BOOTRAM: 1 KB of memory, then registers at 0x800 */
@@ -359,22 +362,6 @@ static int otp_data_write(void *st, bus_access *a, uint32_t v)
 
 /* ---------------- stubs for every other real block ---------------- */
 
-static int stub_read(void *st, bus_access *a, uint32_t *v)
-{
-    (void)st;
-    (void)a;
-    (void)v;
-    return BUS_UNMODELLED;
-}
-
-static int stub_write(void *st, bus_access *a, uint32_t v)
-{
-    (void)st;
-    (void)a;
-    (void)v;
-    return BUS_UNMODELLED;
-}
-
 static const struct {
     const char *name;
     int reset_bit;
@@ -399,7 +386,8 @@ void stubs_setup(machine *m)
         if (!blk || bus_find_device(&m->bus, blk->base)) continue;
         sim_device *d = &s->dev[s->count++];
         bus_dev_setup(d, blk->name, blk->base, stub_blocks[i].aliases ? 0x4000 : 0x1000,
-                      stub_blocks[i].aliases, stub_blocks[i].reset_bit, m, stub_read, stub_write);
+                      stub_blocks[i].aliases, stub_blocks[i].reset_bit, m, misc_unmodelled_read,
+                      misc_unmodelled_write);
         bus_add_device(&m->bus, d);
     }
 }
@@ -414,8 +402,8 @@ void misc_setup(machine *m)
     bus_dev_setup(&m->powman.dev, "POWMAN", POWMAN_BASE, 0x4000, 1, -1, m, powman_read, powman_write);
     bus_dev_setup(&m->sysinfo.dev, "SYSINFO", SYSINFO_BASE, 0x4000, 1, RST_SYSINFO, m, sysinfo_read,
                   sysinfo_write);
-    bus_dev_setup(&m->syscfg.dev, "SYSCFG", SYSCFG_BASE, 0x4000, 1, RST_SYSCFG, m, plain_read,
-                  plain_write);
+    bus_dev_setup(&m->syscfg.dev, "SYSCFG", SYSCFG_BASE, 0x4000, 1, RST_SYSCFG, m,
+                  misc_unmodelled_read, misc_unmodelled_write);
     m->syscfg.dev.quiet = 1;
     bus_dev_setup(&m->bootram.dev, "BOOTRAM", BOOTRAM_BASE, 0x4000, 1, -1, &m->bootram,
                   bootram_read, bootram_write);
@@ -432,24 +420,15 @@ void misc_setup(machine *m)
     bus_add_device(&m->bus, &m->otp_data);
 }
 
-static void reset_stub_values(sim_device *d)
-{
-    if (!d->regs) return;
-    for (int r = 0; r < d->regs->count; r++) d->stub_values[r] = d->regs->regs[r].reset;
-}
-
 void misc_reset(machine *m, int power_on)
 {
     m->resets.reset = RESETS_ALL;
     m->resets.wdsel = 0;
     m->psm.frce_on = m->psm.frce_off = m->psm.wdsel = 0;
-    uint32_t scratch[8], reason = m->wd.reason;
-    memcpy(scratch, m->wd.scratch, sizeof(scratch));
-    memset(&m->wd.ctrl, 0, sizeof(uint32_t));
     m->wd.ctrl = 0x07000000u;
     m->wd.running = 0;
     m->wd.load = 0;
-    if (power_on) {
+    if (power_on) {   /* otherwise SCRATCH0-7 and REASON survive the reset */
         memset(m->wd.scratch, 0, sizeof(m->wd.scratch));
         m->wd.reason = 0;
         powman_dev *p = &m->powman;
@@ -459,11 +438,8 @@ void misc_reset(machine *m, int power_on)
                 p->regs[p->dev.regs->regs[r].offset / 4] = p->dev.regs->regs[r].reset;
         p->badpasswd = 0;
         memset(m->bootram.mem, 0, sizeof(m->bootram.mem));
-    } else {
-        memcpy(m->wd.scratch, scratch, sizeof(scratch));
-        m->wd.reason = reason;
     }
-    reset_stub_values(&m->syscfg.dev);
-    reset_stub_values(&m->bootram.dev);
-    for (int i = 0; i < m->stubs.count; i++) reset_stub_values(&m->stubs.dev[i]);
+    misc_stub_reset(&m->syscfg.dev);
+    misc_stub_reset(&m->bootram.dev);
+    for (int i = 0; i < m->stubs.count; i++) misc_stub_reset(&m->stubs.dev[i]);
 }

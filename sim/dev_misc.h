@@ -66,4 +66,11 @@ void watchdog_poll(machine *m);
 /* creates stub devices for every register block nobody registered */
 void stubs_setup(machine *m);
 
+/* handlers of a block whose registers are all plain storage kept by the bus
+ * (BUS_UNMODELLED: reset values, kept as written; warned once unless quiet) */
+int misc_unmodelled_read(void *st, bus_access *a, uint32_t *v);
+int misc_unmodelled_write(void *st, bus_access *a, uint32_t v);
+/* puts such a block's stored registers back to their reset values */
+void misc_stub_reset(sim_device *d);
+
 #endif

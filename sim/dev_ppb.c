@@ -65,11 +65,10 @@ static uint32_t cyccnt(machine *m, ppb_core *p)
     return p->cyccnt_base + (uint32_t)(machine_now_cycles(m) - p->cyccnt_anchor);
 }
 
-static void cyccnt_update(machine *m, ppb_core *p, int was_on)
+/* freezes the count at now (before its enable conditions change) */
+static void cyccnt_rebase(machine *m, ppb_core *p)
 {
-    uint32_t v = was_on ? p->cyccnt_base + (uint32_t)(machine_now_cycles(m) - p->cyccnt_anchor)
-                        : p->cyccnt_base;
-    p->cyccnt_base = v;
+    p->cyccnt_base = cyccnt(m, p);
     p->cyccnt_anchor = machine_now_cycles(m);
 }
 
@@ -160,12 +159,7 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
     ppb_core *p = &m->ppb.c[c];
     uint32_t off = a->offset;
     switch (off) {
-    case DWT_CTRL: {
-        int was = cyccnt_on(p);
-        cyccnt_update(m, p, was);
-        p->dwt_ctrl = v & 0x1FFF;
-        return BUS_OK;
-    }
+    case DWT_CTRL: cyccnt_rebase(m, p); p->dwt_ctrl = v & 0x1FFF; return BUS_OK;
     case DWT_CYCCNT: p->cyccnt_base = v; p->cyccnt_anchor = machine_now_cycles(m); return BUS_OK;
     case SYST_CSR:
         syst_rebase(m, c, p);
@@ -201,12 +195,7 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
     case SCB_SHCSR: p->shcsr = v & 0x003FFDBF; return BUS_OK;
     case SCB_CPACR: p->cpacr = v & 0x00F0FFFF; return BUS_OK;
     case SCB_NSACR: p->nsacr = v & 0xCFF; return BUS_OK;
-    case DEMCR: {
-        int was = cyccnt_on(p);
-        cyccnt_update(m, p, was);
-        p->demcr = v & 0x011F0FF1;
-        return BUS_OK;
-    }
+    case DEMCR: cyccnt_rebase(m, p); p->demcr = v & 0x011F0FF1; return BUS_OK;
     case FPCCR: p->fpccr = v; return BUS_OK;
     case FPCAR: p->fpcar = v & ~7u; return BUS_OK;
     case FPDSCR: p->fpdscr = v & 0x07C00000; return BUS_OK;

@@ -298,12 +298,6 @@ static int general_problem(machine *m, int cs, const char **why)
     return 0;
 }
 
-static uint8_t *chip_mem(machine *m, int cs, uint32_t *size)
-{
-    *size = cs ? m->psram_size : m->flash_size;
-    return cs ? m->psram : m->flash;
-}
-
 /* plays a transfer on a copy of chip cs's state (memory restored after):
  * PROBE_OK = right data and the chip left as it was; PROBE_DATA = wrong
  * data; PROBE_MODE = right data, but the chip changed mode (e.g. entered
@@ -313,7 +307,7 @@ enum { PROBE_OK = 0, PROBE_DATA, PROBE_MODE };
 static int probe(machine *m, int cs, int write)
 {
     uint32_t size;
-    uint8_t *mem = chip_mem(m, cs, &size);
+    uint8_t *mem = xip_chip_mem(m, cs, &size);
     uint32_t off = PROBE_OFF % size;
     uint8_t saved[8];
     memcpy(saved, mem + off, 8);

@@ -11,7 +11,6 @@
 
 static int core_of(bus_access *a) { return a->master == BUS_MASTER_CORE1 ? 1 : 0; }
 
-
 int sio_fifo_push(machine *m, int to, uint32_t v)
 {
     sio_dev *s = &m->sio;
@@ -146,10 +145,9 @@ static int sio_write(void *st, bus_access *a, uint32_t v)
 void sio_reset(machine *m)
 {
     sio_dev *s = &m->sio;
-    sim_device d = s->dev, dn = s->dev_ns;
+    sim_device d = s->dev;
     memset(s, 0, sizeof(*s));
     s->dev = d;
-    s->dev_ns = dn;
 }
 
 void sio_setup(machine *m)

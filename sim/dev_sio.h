@@ -17,8 +17,7 @@ typedef struct {
     int wof[2], roe[2];                 /* sticky error flags, per reading/writing core */
     uint32_t spinlock;                  /* bit k: lock k held */
     uint32_t doorbell[2];               /* doorbells pending for core c */
-    uint32_t plain[0x80];               /* INTERP, MTIME, TMDS: kept as written */
-    sim_device dev, dev_ns;
+    sim_device dev;
 } sio_dev;
 
 void sio_setup(machine *m);

@@ -16,7 +16,7 @@
 static uint64_t ref_cycles_since(tick_gen *g, uint64_t now_ps)
 {
     if (!g->f_ref || now_ps <= g->anchor_ps) return 0;
-    return (uint64_t)((unsigned __int128)(now_ps - g->anchor_ps) * g->f_ref / 1000000000000ull);
+    return ps_to_clk_cycles(now_ps - g->anchor_ps, g->f_ref);
 }
 
 static int gen_running(tick_gen *g) { return (g->ctrl & TICKS_CTRL_ENABLE) && g->cycles && g->f_ref; }
@@ -30,7 +30,7 @@ static void gen_anchor(machine *m, tick_gen *g)
         uint64_t total = g->rem + rc;
         g->ticks_base += total / g->cycles;
         g->rem = total % g->cycles;
-        g->anchor_ps += (uint64_t)((unsigned __int128)rc * 1000000000000ull / g->f_ref);
+        g->anchor_ps += clk_cycles_to_ps(rc, g->f_ref);
     } else {
         g->anchor_ps = now;
     }
@@ -53,7 +53,7 @@ uint64_t ticks_time_of(machine *m, int gi, uint64_t n)
     if (!gen_running(g)) return 0;
     if (n <= g->ticks_base) return g->anchor_ps;
     uint64_t rc = (n - g->ticks_base) * g->cycles - g->rem;
-    return g->anchor_ps + (uint64_t)(((unsigned __int128)rc * 1000000000000ull + g->f_ref - 1) / g->f_ref);
+    return g->anchor_ps + clk_cycles_to_ps_up(rc, g->f_ref);
 }
 
 void ticks_clock_changed(machine *m)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "simtime.h"
 #include "regs/timer.h"
 
 typedef struct {

@@ -33,7 +33,7 @@ uint64_t uart_frame_ps(machine *m, int i)
 {
     uart_dev *u = &m->uart[i];
     uint64_t b = baud_of(m, u);
-    return b ? (uint64_t)frame_bits(u) * 1000000000000ull / b : 0;
+    return b ? clk_cycles_to_ps((uint64_t)frame_bits(u), b) : 0;
 }
 
 static int tx_running(machine *m, uart_dev *u)
@@ -261,7 +261,7 @@ int uart_rx_offer(machine *m, int i, uint8_t byte)
     if (pin < 0 || !gpio_pad_input_ok(m, pin) || !(u->cr & UARTCR_UARTEN) || !(u->cr & UARTCR_RXE))
         return 0;
     uint32_t baud = m->opt && m->opt->uart_baud ? m->opt->uart_baud : 115200;
-    u->rx_next_ps = now + 10ull * 1000000000000ull / baud;   /* 8N1 on the terminal side */
+    u->rx_next_ps = now + clk_cycles_to_ps(10, baud);   /* 8N1 on the terminal side */
     if (u->rx_count >= fifo_depth(u)) {
         u->ris |= UART_RIS_OE;
         if (u->rx_count) u->rx[(u->rx_head + u->rx_count - 1) % UART_FIFO_DEPTH] |= UARTDR_OE;
@@ -281,7 +281,6 @@ void uart_reset(machine *m, int i)
     u->index = i;
     u->cr = 0x300;
     u->ifls = 0x12;
-    (void)m;
 }
 
 static void uart0_reset_hook(machine *m, int asserted) { if (asserted) uart_reset(m, 0); }

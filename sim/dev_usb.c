@@ -16,10 +16,6 @@
 static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
-static int connected;          /* the host has seen the device since its last bus reset */
-static int suspended;
-static int sof_pending;
-
 int usb_dev_attached(machine *m, const char **why)
 {
     usb_dev *u = &m->usb;
@@ -57,15 +53,14 @@ static uint32_t intr_value(machine *m)
     if (s & (1u << 25)) v |= 1u << 8;
     if (s & (1u << 24)) v |= 1u << 9;
     if (s & USB_SIE_BUS_RESET) v |= USB_INT_BUS_RESET;
-    if (suspended) v |= USB_INT_DEV_SUSPEND;
+    if (u->suspended) v |= USB_INT_DEV_SUSPEND;
     if (s & USB_SIE_RESUME) v |= USB_INT_DEV_RESUME_FROM_HOST;
     if (s & USB_SIE_SETUP_REC) v |= USB_INT_SETUP_REQ;
-    if (sof_pending) v |= USB_INT_DEV_SOF;
+    if (u->sof_pending) v |= USB_INT_DEV_SOF;
     if (u->ep_abort_done) v |= 1u << 18;
     if (u->ep_status_stall_nak) v |= 1u << 19;
     if (s & USB_SIE_RX_SHORT_PACKET) v |= 1u << 20;
     if (s & (1u << 23)) v |= 1u << 21;
-    (void)m;
     return v;
 }
 
@@ -74,8 +69,8 @@ static uint32_t sie_status_value(machine *m)
     usb_dev *u = &m->usb;
     uint32_t v = u->sie_status & USB_SIE_WC_MASK;
     int att = usb_dev_attached(m, NULL);
-    if (att && connected) v |= USB_SIE_CONNECTED;
-    if (suspended) v |= USB_SIE_SUSPENDED;
+    if (att && u->connected) v |= USB_SIE_CONNECTED;
+    if (u->suspended) v |= USB_SIE_SUSPENDED;
     if (att) v |= 1u << 2;   /* LINE_STATE = J (idle, full speed) */
     if ((u->pwr & USB_PWR_VBUS_DETECT_OVERRIDE_EN) ? (u->pwr & USB_PWR_VBUS_DETECT) != 0 : 0)
         v |= USB_SIE_VBUS_DETECTED;
@@ -91,7 +86,7 @@ static int regs_read(void *st, bus_access *a, uint32_t *v)
     case USB_ADDR_ENDP: *v = u->addr_endp; return BUS_OK;
     case USB_MAIN_CTRL: *v = u->main_ctrl; return BUS_OK;
     case USB_SOF_WR: *v = 0; return BUS_OK;
-    case USB_SOF_RD: sof_pending = 0; *v = u->sof_rd; return BUS_OK;
+    case USB_SOF_RD: u->sof_pending = 0; *v = u->sof_rd; return BUS_OK;
     case USB_SIE_CTRL: *v = u->sie_ctrl; return BUS_OK;
     case USB_SIE_STATUS: *v = sie_status_value(m); return BUS_OK;
     case USB_INT_EP_CTRL: *v = u->int_ep_ctrl; return BUS_OK;
@@ -235,6 +230,14 @@ static void note_stall_nak(usb_dev *u, int ep, int out, int stall)
     if (want) u->ep_status_stall_nak |= 1u << (2 * ep + out);
 }
 
+/* the controller hands buffer sel back: its half of the buffer control word
+ * becomes half, and RESET is cleared at the end of the transfer */
+static void put_half(uint8_t *bcp, uint32_t bc, int sel, uint32_t half)
+{
+    bc = sel ? (bc & 0xFFFF) | half << 16 : (bc & 0xFFFF0000u) | half;
+    wr32(bcp, bc & ~BUF_RESET);
+}
+
 usb_resp usb_dev_setup(machine *m, int addr, const uint8_t pkt[8])
 {
     usb_dev *u = &m->usb;
@@ -289,9 +292,7 @@ usb_resp usb_dev_in(machine *m, int addr, int ep, uint8_t *data, int *len, int *
     *pid = (half & BUF_PID1) ? 1 : 0;
     /* the host ACKs: the controller hands the buffer back */
     half &= ~(uint32_t)(BUF_AVAILABLE | BUF_FULL);
-    bc = sel ? (bc & 0xFFFF) | half << 16 : (bc & 0xFFFF0000u) | half;
-    bc &= ~BUF_RESET;   /* cleared at the end of the transfer */
-    wr32(bcp, bc);
+    put_half(bcp, bc, sel, half);
     buffer_done(m, ep, 0, sel, (half & BUF_LAST) != 0, 0);
     return USB_ACK;
 }
@@ -338,9 +339,7 @@ usb_resp usb_dev_out(machine *m, int addr, int ep, const uint8_t *data, int len,
     }
     if (len) memcpy(u->dpram + off, data, (size_t)len);   /* a zero-length packet may carry no data */
     half = (half & ~(uint32_t)(BUF_AVAILABLE | BUF_LEN_MASK)) | BUF_FULL | (uint32_t)len;
-    bc = sel ? (bc & 0xFFFF) | half << 16 : (bc & 0xFFFF0000u) | half;
-    bc &= ~BUF_RESET;   /* cleared at the end of the transfer */
-    wr32(bcp, bc);
+    put_half(bcp, bc, sel, half);
     buffer_done(m, ep, 1, sel, (half & BUF_LAST) != 0, len < cap);
     return USB_ACK;
 }
@@ -350,25 +349,25 @@ void usb_dev_bus_reset(machine *m)
     usb_dev *u = &m->usb;
     u->sie_status |= USB_SIE_BUS_RESET;
     memset(u->bufsel, 0, sizeof(u->bufsel));
-    connected = 1;
-    suspended = 0;
+    u->connected = 1;
+    u->suspended = 0;
 }
 
 void usb_dev_sof(machine *m, uint32_t frame)
 {
-    m->usb.sof_rd = frame & 0x7FF;
-    sof_pending = 1;
-    if (suspended) {
-        suspended = 0;
-        m->usb.sie_status |= USB_SIE_RESUME;
+    usb_dev *u = &m->usb;
+    u->sof_rd = frame & 0x7FF;
+    u->sof_pending = 1;
+    if (u->suspended) {
+        u->suspended = 0;
+        u->sie_status |= USB_SIE_RESUME;
     }
 }
 
 void usb_dev_suspend(machine *m, int s)
 {
-    (void)m;
-    suspended = s;
-    if (!s) connected = 0;
+    m->usb.suspended = s;
+    if (!s) m->usb.connected = 0;
 }
 
 void usb_reset(machine *m)
@@ -387,7 +386,6 @@ void usb_reset(machine *m)
     u->muxing = USB_MUXING_TO_PHY;
     u->plain[0x84 / 4] = 0x1F1F;
     u->plain[0x88 / 4] = 0xF8;
-    connected = suspended = sof_pending = 0;
 }
 
 static void usb_reset_hook(machine *m, int asserted) { if (asserted) usb_reset(m); }

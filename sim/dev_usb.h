@@ -16,12 +16,14 @@ typedef enum { USB_ACK = 0, USB_NAK, USB_STALL, USB_NO_RESPONSE } usb_resp;
 typedef struct {
     uint32_t addr_endp, main_ctrl, sie_ctrl, sie_status, buff_status, cpu_should_handle;
     uint32_t ep_abort, ep_abort_done, ep_stall_arm, nak_poll, ep_status_stall_nak;
-    uint32_t muxing, pwr, inte, intf, intr_extra, sof_rd, int_ep_ctrl;
+    uint32_t muxing, pwr, inte, intf, sof_rd, int_ep_ctrl;
     uint32_t plain[0x48];           /* PHY direct/trim/tuning and host registers: kept */
     uint8_t dpram[0x1000];
     uint8_t bufsel[16][2];          /* double-buffer selector per endpoint/direction */
-    uint8_t seen_out_pid[16];
-    int warned_iso, warned_irq, warned_double;
+    int connected;                  /* the host has seen the device since its last bus reset */
+    int suspended;
+    int sof_pending;                /* DEV_SOF: a SOF since SOF_RD was last read */
+    int warned_iso;
     sim_device dev_regs, dev_dpram;
 } usb_dev;
 

@@ -34,12 +34,20 @@ void xip_request_remap(machine *m)
 }
 
 /* the mode window (kind, cs) should have now */
+/* Nothing answers in a window of this kind: QMI is in direct mode, or
+ * XIP_CTRL turns the kind off. */
+static int window_off(machine *m, int kind)
+{
+    uint32_t ctrl = m->xip.ctrl;
+    return qmi_direct_enabled(m) ||
+           (kind == KIND_NOCACHE && (ctrl & XIP_CTRL_NO_UNCACHED_SEC)) ||
+           (kind == KIND_NOTRANSLATE && (ctrl & XIP_CTRL_NO_UNTRANSLATED_SEC));
+}
+
 static int window_mode(machine *m, int kind, int cs)
 {
     xip_dev *x = &m->xip;
-    if (qmi_direct_enabled(m)) return XIP_MAP_NONE;
-    if (kind == KIND_NOCACHE && (x->ctrl & XIP_CTRL_NO_UNCACHED_SEC)) return XIP_MAP_NONE;
-    if (kind == KIND_NOTRANSLATE && (x->ctrl & XIP_CTRL_NO_UNTRANSLATED_SEC)) return XIP_MAP_NONE;
+    if (window_off(m, kind)) return XIP_MAP_NONE;
     if (kind != KIND_NOTRANSLATE && !qmi_atrans_identity(m)) return XIP_MAP_SLOW;
     if (!qmi_xip_read_ok(m, cs, NULL)) return XIP_MAP_SLOW;
     uint32_t wbit = cs ? XIP_CTRL_WRITABLE_M1 : XIP_CTRL_WRITABLE_M0;
@@ -61,11 +69,17 @@ static int slow_target(machine *m, uint32_t addr, int *cs, uint32_t *off)
     return qmi_translate(m, (uint32_t)*cs * XIP_WINDOW_SIZE + woff, cs, off);
 }
 
-/* the chip's contents at a chip offset, for comparing with a bus-level read */
+uint8_t *xip_chip_mem(machine *m, int cs, uint32_t *size)
+{
+    *size = cs ? m->psram_size : m->flash_size;
+    return cs ? m->psram : m->flash;
+}
+
+/* the chip's contents at a chip offset (smaller chips mirror) */
 static uint32_t chip_contents(machine *m, int cs, uint32_t off, int size)
 {
-    uint32_t csize = cs ? m->psram_size : m->flash_size, v = 0;
-    uint8_t *mem = cs ? m->psram : m->flash;
+    uint32_t csize, v = 0;
+    uint8_t *mem = xip_chip_mem(m, cs, &csize);
     if (!mem) return ~0u;
     for (int i = 0; i < size; i++) v |= (uint32_t)mem[(off + (uint32_t)i) % csize] << (8 * i);
     return v;
@@ -150,8 +164,8 @@ static int map_window(machine *m, int core, int kind, int cs, int mode)
         p->dev->name = cs ? "XIP CS1" : "XIP CS0";
         e = uc_mmio_map(uc, base, XIP_WINDOW_SIZE, window_read, p, window_write, p);
     } else if (mode != XIP_MAP_NONE) {
-        uint32_t size = cs ? m->psram_size : m->flash_size;
-        uint8_t *mem = cs ? m->psram : m->flash;
+        uint32_t size;
+        uint8_t *mem = xip_chip_mem(m, cs, &size);
         /* no write permission even for XIP_MAP_RW: every store then reaches
          * the write-protection hook (xip_prot_write), which stores it and
          * times it through the XIP cache model */
@@ -235,8 +249,8 @@ int xip_write_dropped(machine *m, int core, uint32_t addr)
 /* stores value (size bytes) at window offset of a fast-mapped window */
 static void direct_store(machine *m, int cs, uint32_t off, int size, uint64_t value)
 {
-    uint32_t csize = cs ? m->psram_size : m->flash_size;
-    uint8_t *mem = cs ? m->psram : m->flash;
+    uint32_t csize;
+    uint8_t *mem = xip_chip_mem(m, cs, &csize);
     for (int i = 0; i < size; i++) mem[(off + (uint32_t)i) % csize] = (uint8_t)(value >> (8 * i));
 }
 
@@ -324,8 +338,6 @@ static void maintenance(machine *m, int master, uint32_t addr)
         if (in_sram) x->pinned[line] = 1;
         break;
     case 0:   /* invalidate by set/way: the SDK's invalidate-all walks the SRAM range */
-        if (in_sram) x->pinned[line] = 0;
-        break;
     case 2:   /* invalidate by address */
         if (in_sram) x->pinned[line] = 0;
         break;
@@ -419,17 +431,14 @@ int xip_bus_read(machine *m, int master, uint32_t addr, int size, uint32_t *v)
         memcpy(v, m->xip.sram + (addr - XIP_SRAM_BASE), (size_t)size);
         return 1;
     }
-    if (!window_of(addr, &kind, &cs, &off) || window_mode(m, kind, cs) == XIP_MAP_NONE) {
+    if (!window_of(addr, &kind, &cs, &off) || window_off(m, kind)) {
         char desc[160];
         machine_bad_access(m, master, addr, 0, size, bus_describe(m, addr, desc, sizeof(desc)));
         return 0;
     }
     if (!slow_target(m, addr, &cs, &off)) return 0;
     if (m->xip.mode[cs] >= XIP_MAP_RO && qmi_atrans_identity(m)) {
-        uint32_t csize = cs ? m->psram_size : m->flash_size;
-        uint8_t *mem = cs ? m->psram : m->flash;
-        *v = 0;
-        for (int i = 0; i < size; i++) *v |= (uint32_t)mem[(off + (uint32_t)i) % csize] << (8 * i);
+        *v = chip_contents(m, cs, off, size);
         return 1;
     }
     *v = qmi_xip_read(m, cs, off, size);
@@ -449,7 +458,7 @@ int xip_bus_write(machine *m, int master, uint32_t addr, int size, uint32_t v)
         memcpy(m->xip.sram + (addr - XIP_SRAM_BASE), &v, (size_t)size);
         return 1;
     }
-    if (!window_of(addr, &kind, &cs, &off) || window_mode(m, kind, cs) == XIP_MAP_NONE) {
+    if (!window_of(addr, &kind, &cs, &off) || window_off(m, kind)) {
         char desc[160];
         machine_bad_access(m, master, addr, 1, size, bus_describe(m, addr, desc, sizeof(desc)));
         return 0;

@@ -57,6 +57,8 @@ const char *xip_describe_fault(machine *m, uint32_t addr);
 int xip_stream_ready(machine *m, uint64_t t);
 /* when the stream's next word arrives (0: none in flight) */
 uint64_t xip_stream_due(machine *m);
+/* the memory behind QMI chip select cs (flash or PSRAM, NULL if none) and its size */
+uint8_t *xip_chip_mem(machine *m, int cs, uint32_t *size);
 /* the flash content changed (program/erase): drop translated code */
 void xip_flash_modified(machine *m, uint32_t offset, uint32_t len);
 

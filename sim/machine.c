@@ -10,13 +10,13 @@
 #include "console.h"
 #include "log.h"
 #include "options.h"
+#include "simtime.h"
 
 /* ---- time ---- */
 
 uint64_t machine_cycles_to_ps(const machine *m, uint64_t cycles)
 {
-    unsigned __int128 ps = (unsigned __int128)cycles * 1000000000000ull;
-    return (uint64_t)(ps / (m->f_sys ? m->f_sys : 1));
+    return clk_cycles_to_ps(cycles, m->f_sys ? m->f_sys : 1);
 }
 
 uint64_t machine_now_ps(const machine *m)

@@ -168,21 +168,15 @@ int options_parse(sim_options *o, int argc, char **argv)
         if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) { o->quiet = 1; continue; }
         if (!strcmp(a, "--stats")) { o->stats = 1; continue; }
         if (!strcmp(a, "--profile")) { o->profile = 1; continue; }
-        if (!strcmp(a, "--profile-reset") || !strcmp(a, "--press-button")) {
-            const char *err = script_add(
-                &o->script, !strcmp(a, "--press-button") ? STEP_PRESS_BUTTON : STEP_PROFILE_RESET,
-                NULL);
-            if (err) {
-                sim_error("%s", err);
-                return -1;
-            }
-            continue;
-        }
         if (!strcmp(a, "--no-dtr")) { o->no_dtr = 1; continue; }
         if (!strcmp(a, "--no-stdin")) { o->no_stdin = 1; continue; }
-        if (!strcmp(a, "--close-port") || !strcmp(a, "--open-port")) {
-            const char *err = script_add(&o->script,
-                                         !strcmp(a, "--open-port") ? STEP_OPEN_PORT : STEP_CLOSE_PORT, NULL);
+        int flag_step = !strcmp(a, "--profile-reset") ? STEP_PROFILE_RESET
+                        : !strcmp(a, "--press-button") ? STEP_PRESS_BUTTON
+                        : !strcmp(a, "--close-port")   ? STEP_CLOSE_PORT
+                        : !strcmp(a, "--open-port")    ? STEP_OPEN_PORT
+                                                       : -1;
+        if (flag_step >= 0) {   /* script steps without a value */
+            const char *err = script_add(&o->script, flag_step, NULL);
             if (err) {
                 sim_error("%s", err);
                 return -1;

@@ -133,9 +133,7 @@ static void after_address(qspi_flash *f)
 {
     switch (f->cmd) {
     case 0x03: expect(f, PH_OUT, 1, 0); break;
-    case 0x0B: case 0x5A: expect(f, PH_DUMMY, 1, 8); break;      /* 8 dummy clocks */
-    case 0x3B: expect(f, PH_DUMMY, 1, 8); break;
-    case 0x6B: expect(f, PH_DUMMY, 1, 8); break;
+    case 0x0B: case 0x5A: case 0x3B: case 0x6B: expect(f, PH_DUMMY, 1, 8); break;   /* 8 dummy clocks */
     case 0xBB: expect(f, PH_MODE, 2, 8); break;                   /* 4 clocks of mode bits */
     case 0xEB: expect(f, PH_MODE, 4, 8); break;                   /* 2 clocks of mode bits */
     case 0x02: f->page_addr = f->addr; expect(f, PH_IN, 1, 0); break;

@@ -21,8 +21,6 @@ typedef struct {
     int phase, cmd, count, width;
     uint32_t addr, acc;
     int acc_bits;
-    int wrote;
-    int was_read_by_setup;
 } qspi_psram;
 
 void qspi_psram_init(qspi_psram *p, uint8_t *mem, uint32_t size);

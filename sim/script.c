@@ -8,6 +8,7 @@
 
 #include "console.h"
 #include "machine.h"
+#include "simtime.h"
 
 static int hexval(char c)
 {
@@ -144,7 +145,7 @@ int script_run(machine *m, script *s)
         } else if (st->kind == STEP_SEND) {
             if (m->con) console_send(m->con, (const uint8_t *)st->text, st->len);
         } else if (st->kind == STEP_WAIT) {
-            if (machine_now_ps(m) - s->step_started_ps < (uint64_t)st->ms * 1000000000ull) return 0;
+            if (machine_now_ps(m) - s->step_started_ps < (uint64_t)st->ms * PS_PER_MS) return 0;
         } else if (st->kind == STEP_CLOSE_PORT || st->kind == STEP_OPEN_PORT) {
             usb_host_set_dtr(m, st->kind == STEP_OPEN_PORT);
         } else if (st->kind == STEP_PROFILE_RESET) {

@@ -10,8 +10,8 @@
 #include "console.h"
 #include "loader.h"
 #include "log.h"
+#include "simtime.h"
 
-#define MS 1000000000ull   /* picoseconds */
 
 /* ---- loading ---- */
 
@@ -136,7 +136,7 @@ static uint64_t events(run_state *r)
     watchdog_poll(m);
     if (now >= r->next_stdin_ps) {
         console_poll_stdin(m->con);
-        r->next_stdin_ps = now + MS;
+        r->next_stdin_ps = now + PS_PER_MS;
         if (m->con->quit && m->stop == STOP_NONE)
             machine_stop(m, STOP_DONE, SIM_EXIT_OK, "session ended from the terminal (Ctrl-])");
     }
@@ -144,19 +144,19 @@ static uint64_t events(run_state *r)
         while (console_pending(m->con) && uart_rx_offer(m, 0, console_peek(m->con)[0]))
             console_consume(m->con, 1);
     if (now >= usb_host_next_event(m)) usb_host_tick(m);
-    if (o->disconnect_at_ms >= 0 && !r->disconnected && now >= (uint64_t)o->disconnect_at_ms * MS) {
+    if (o->disconnect_at_ms >= 0 && !r->disconnected && now >= (uint64_t)o->disconnect_at_ms * PS_PER_MS) {
         r->disconnected = 1;
         usb_host_disconnect(m);
     }
     int btn = m->board->button_gpio;
     if (o->press_button_at_ms >= 0 && btn >= 0) {
-        uint64_t at = (uint64_t)o->press_button_at_ms * MS;
+        uint64_t at = (uint64_t)o->press_button_at_ms * PS_PER_MS;
         if (!r->pressed && now >= at) {
             r->pressed = 1;
             gpio_set_external(m, btn, 0);
             sim_info("user switch (GPIO%d) pressed", btn);
         }
-        if (r->pressed && !r->released && now >= at + (uint64_t)o->press_button_ms * MS) {
+        if (r->pressed && !r->released && now >= at + (uint64_t)o->press_button_ms * PS_PER_MS) {
             r->released = 1;
             gpio_set_external(m, btn, -1);
             sim_info("user switch (GPIO%d) released", btn);
@@ -166,10 +166,10 @@ static uint64_t events(run_state *r)
         machine_stop(m, STOP_DONE, SIM_EXIT_OK, "script completed");
     if (o->script.press_button) { /* a --press-button step: press at the next millisecond */
         o->script.press_button = 0;
-        o->press_button_at_ms = (int64_t)(now / MS) + 1;
+        o->press_button_at_ms = (int64_t)(now / PS_PER_MS) + 1;
         r->pressed = r->released = 0;
     }
-    if (o->timeout_ms >= 0 && now >= (uint64_t)o->timeout_ms * MS && m->stop == STOP_NONE) {
+    if (o->timeout_ms >= 0 && now >= (uint64_t)o->timeout_ms * PS_PER_MS && m->stop == STOP_NONE) {
         char what[80];
         snprintf(what, sizeof(what), "%lld ms of modelled time elapsed", (long long)o->timeout_ms);
         timeout_stop(m, o, what);
@@ -179,10 +179,10 @@ static uint64_t events(run_state *r)
     uint64_t next = usb_host_next_event(m);
     uint64_t cand[7] = {uart_next_event(m), watchdog_next_event(m), clocks_next_event(m),
                         r->next_stdin_ps, 0, 0, 0};
-    if (o->timeout_ms >= 0) cand[4] = (uint64_t)o->timeout_ms * MS;
-    if (o->disconnect_at_ms >= 0 && !r->disconnected) cand[5] = (uint64_t)o->disconnect_at_ms * MS;
+    if (o->timeout_ms >= 0) cand[4] = (uint64_t)o->timeout_ms * PS_PER_MS;
+    if (o->disconnect_at_ms >= 0 && !r->disconnected) cand[5] = (uint64_t)o->disconnect_at_ms * PS_PER_MS;
     if (o->press_button_at_ms >= 0 && !r->released)
-        cand[6] = (uint64_t)o->press_button_at_ms * MS + (r->pressed ? (uint64_t)o->press_button_ms * MS : 0);
+        cand[6] = (uint64_t)o->press_button_at_ms * PS_PER_MS + (r->pressed ? (uint64_t)o->press_button_ms * PS_PER_MS : 0);
     for (int i = 0; i < 7; i++)
         if (cand[i] > now && cand[i] < next) next = cand[i];
     if (o->console_mode == CONSOLE_UART && console_pending(m->con) && m->uart[0].rx_next_ps > now &&
@@ -195,7 +195,7 @@ static uint64_t budget_for(machine *m, sim_options *o, uint64_t next_ps)
 {
     uint64_t now = machine_now_ps(m);
     uint64_t ps = next_ps > now ? next_ps - now : 0;
-    uint64_t cycles = (uint64_t)((unsigned __int128)ps * m->f_sys / 1000000000000ull) + 1;
+    uint64_t cycles = ps_to_clk_cycles(ps, m->f_sys) + 1;
     uint64_t max = m->core[1].running ? o->slice_cycles : 1000000;
     if (dma_active(m) && max > 1000) max = 1000;
     return cycles < max ? cycles : max;

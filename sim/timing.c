@@ -466,8 +466,8 @@ static int is_fp_insn(uint16_t hw1, uint16_t hw2)
     return (hw1 & 0xEC00) == 0xEC00 && ((hw2 >> 9) & 7) == 5;
 }
 
-/* 16-bit hint instructions: SEV BF40 (32-bit form F3AF 8004). */
-/* flags a raw scan finds (FP use, SEV) and the count */
+/* flags a raw scan finds (FP use, SEV: BF40, 32-bit form F3AF 8004) and
+ * the instruction count */
 static void scan_flags(const uint8_t *code, uint32_t size, timing_block *b)
 {
     uint32_t off = 0;
@@ -490,8 +490,7 @@ static void scan_flags(const uint8_t *code, uint32_t size, timing_block *b)
 static int sat8(int v) { return v < 0 ? 0 : v > 255 ? 255 : v; }
 
 /* the scoreboard over a decoded block (see the top of the file) */
-static void schedule(const insn_info *ii, int n, uint32_t addr0, const uint32_t *addrs,
-                     timing_block *b)
+static void schedule(const insn_info *ii, int n, const uint32_t *addrs, timing_block *b)
 {
     int16_t ready[RG_COUNT];
     uint8_t written[RG_COUNT], entry_seen[RG_COUNT];
@@ -502,8 +501,7 @@ static void schedule(const insn_info *ii, int n, uint32_t addr0, const uint32_t 
     int last = n - 1;
     int has_branch = n > 0 && ii[last].branch;
     int body = has_branch ? last : n;
-    (void)addr0;
-    for (int i = 0; i <= last && i < n; i++) {
+    for (int i = 0; i < n; i++) {
         const insn_info *x = &ii[i];
         int issue = t;
         for (int s = 0; s < x->nsrc; s++) {
@@ -572,18 +570,24 @@ static void schedule(const insn_info *ii, int n, uint32_t addr0, const uint32_t 
 
 #define MAX_BLOCK_INSNS 1024
 
-void timing_block_cycles(const uint8_t *code, uint32_t addr, uint32_t size, timing_block *b)
+/* what every block starts as, before its code is looked at */
+static void block_init(timing_block *b, uint32_t addr, uint32_t size)
 {
     memset(b, 0, sizeof(*b));
     b->addr = addr;
     b->size = size;
     b->func = -2;
     b->entry_fpu = 255;
-    scan_flags(code, size, b);
     b->region = (uint8_t)xc_region(addr);
+    b->flow.end = addr + size;
+}
+
+void timing_block_cycles(const uint8_t *code, uint32_t addr, uint32_t size, timing_block *b)
+{
+    block_init(b, addr, size);
+    scan_flags(code, size, b);
     b->lines = (uint8_t)((((addr + size - 1) & ~7u) - (addr & ~7u)) / 8 + 1);
     if (b->region == XR_FLASH || b->region == XR_PSRAM) b->flags |= TB_XIP;
-    b->flow.end = addr + size;
     b->flow.flags = b->flags;
     if (!decoder()) {
         b->cycles = b->insns;   /* no capstone: one cycle per instruction */
@@ -615,9 +619,8 @@ void timing_block_cycles(const uint8_t *code, uint32_t addr, uint32_t size, timi
         off += (uint32_t)len;
     }
     cs_free(in, 1);
-    schedule(ii, n, addr, addrs, b);
+    schedule(ii, n, addrs, b);
     if (n > 0 && ii[0].size == 4 && (addr & 2)) b->flags |= TB_WIDE_UNALIGNED;
-    b->flow.end = addr + size;
     b->flow.flags = b->flags;
 }
 
@@ -648,14 +651,8 @@ const timing_block *timing_fill(timing_cache *c, timing_block *slot, uint32_t ad
     c->misses++;
     if (!code || !fetch(ctx, addr, code, size)) {
         /* unreadable: count by size (2-byte instructions) */
-        memset(slot, 0, sizeof(*slot));
-        slot->addr = addr;
-        slot->size = size;
-        slot->func = -2;
-        slot->entry_fpu = 255;
+        block_init(slot, addr, size);
         slot->insns = slot->cycles = size / 2 ? size / 2 : 1;
-        slot->region = (uint8_t)xc_region(addr);
-        slot->flow.end = addr + size;
     } else {
         timing_block_cycles(code, addr, size, slot);
     }

@@ -96,13 +96,11 @@ extern const int timing_cost_rows;
 /* SDIV/UDIV: 4 + n/4 with n operand-dependent; the model assumes this n */
 #define TIMING_DIV_ASSUMED_N 16
 
-/* Cached lookup; computes the block on a miss using fetch. */
-static inline const timing_block *timing_lookup(timing_cache *c, uint32_t addr, uint32_t size,
-                                                timing_fetch_fn fetch, void *ctx);
-
+/* Fills slot with the block at addr (the miss path of timing_lookup). */
 const timing_block *timing_fill(timing_cache *c, timing_block *slot, uint32_t addr, uint32_t size,
                                 timing_fetch_fn fetch, void *ctx);
 
+/* Cached lookup; computes the block on a miss using fetch. */
 static inline const timing_block *timing_lookup(timing_cache *c, uint32_t addr, uint32_t size,
                                                 timing_fetch_fn fetch, void *ctx)
 {

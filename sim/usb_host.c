@@ -13,8 +13,8 @@
 #include "log.h"
 #include "machine.h"
 #include "options.h"
+#include "simtime.h"
 
-#define MS 1000000000ull              /* picoseconds */
 #define TICK_PS (125ull * 1000000ull) /* the host acts every 125 us */
 #define FRAME_BUDGET 1216             /* full-speed bulk bytes per frame (19 x 64) */
 
@@ -67,7 +67,7 @@ void usb_host_init(machine *m)
 
 uint64_t usb_host_next_event(machine *m) { return m->host.next_tick_ps; }
 
-void usb_host_stall(machine *m, uint32_t ms) { m->host.stall_until_ps = now(m) + ms * MS; }
+void usb_host_stall(machine *m, uint32_t ms) { m->host.stall_until_ps = now(m) + ms * PS_PER_MS; }
 
 /* ---- control transfers ---- */
 
@@ -260,7 +260,7 @@ static int check_device_descriptor(machine *m, const uint8_t *d, int len, int fu
 }
 
 typedef struct {
-    int number, alt, nep, seen_ep, cls, sub, proto;
+    int number, alt, nep, seen_ep, cls, sub;
     int has_header, has_union, union_ctrl, union_sub;
     int ep_in, ep_out, ep_int, mps_in, mps_out, mps_int, int_interval;
 } iface_info;
@@ -409,7 +409,7 @@ static int check_config(machine *m, const uint8_t *c, int len)
     iface_info ifs[16], cur;
     memset(&cur, 0, sizeof(cur));
     cur.number = -1;
-    int nifs = 0, iad_first = -1, iad_count = 0, iad_class = 0, sum = 0;
+    int nifs = 0, iad_first = -1, iad_count = 0, iad_class = 0;
     uint8_t seen_addr[256] = {0}, if_seen[32] = {0};
     for (int off = 0; off < len;) {
         const uint8_t *d = c + off;
@@ -442,7 +442,6 @@ static int check_config(machine *m, const uint8_t *c, int len)
             cur.nep = d[4];
             cur.cls = d[5];
             cur.sub = d[6];
-            cur.proto = d[7];
             if (d[2] < 32) if_seen[d[2]] = 1;
             break;
         case DESC_ENDPOINT:
@@ -473,7 +472,6 @@ static int check_config(machine *m, const uint8_t *c, int len)
             break;
         default: break;
         }
-        sum += d[0];
         off += d[0];
     }
     if (!finish_interface(m, &cur)) return 0;
@@ -494,7 +492,6 @@ static int check_config(machine *m, const uint8_t *c, int len)
         violation(m, "configuration descriptor: bmAttributes bit 7 (reserved, set to 1) is 0");
         return 0;
     }
-    (void)sum;
     h->cfg_total = total;
     return find_cdc(m, ifs, nifs, iad_first, iad_count, iad_class);
 }
@@ -581,13 +578,12 @@ static void step_done(machine *m)
         h->mps0 = x->data[7];
         /* like Linux and Windows: a second bus reset before SET_ADDRESS */
         usb_dev_bus_reset(m);
-        h->reset_count++;
         next_step(m, S_RESET2);
         h->state_at_ps = now(m);
         return;
     case S_SET_ADDRESS:
         h->addr = USB_HOST_ADDRESS;
-        h->state_at_ps = now(m) + 2 * MS;   /* SET_ADDRESS recovery */
+        h->state_at_ps = now(m) + 2 * PS_PER_MS;   /* SET_ADDRESS recovery */
         next_step(m, S_DEV18);
         return;
     case S_DEV18:
@@ -611,7 +607,6 @@ static void step_done(machine *m)
         return;
     case S_CFG_ALL:
         memcpy(h->cfg, x->data, (size_t)x->len);
-        h->cfg_len = x->len;
         h->ep_in = h->ep_out = h->ep_notif = 0;
         if (!check_config(m, x->data, x->len)) return;
         next_step(m, (h->string_index[0] | h->string_index[1] | h->string_index[2]) ? S_STR0 : S_QUALIFIER);
@@ -669,7 +664,7 @@ static void enumerate(machine *m)
 {
     usb_host *h = &m->host;
     if (h->step == S_RESET2) {
-        if (now(m) < h->state_at_ps + 20 * MS) return;   /* 10 ms reset + 10 ms recovery */
+        if (now(m) < h->state_at_ps + 20 * PS_PER_MS) return;   /* 10 ms reset + 10 ms recovery */
         next_step(m, S_SET_ADDRESS);
     }
     if (h->step == S_DEV18 && now(m) < h->state_at_ps) return;   /* SET_ADDRESS recovery */
@@ -686,7 +681,7 @@ static void enumerate(machine *m)
         step_done(m);
         return;
     }
-    if (now(m) - h->x.started_ps > USB_CTRL_TIMEOUT_MS * MS) {
+    if (now(m) - h->x.started_ps > USB_CTRL_TIMEOUT_MS * PS_PER_MS) {
         h->state = H_FAILED;
         machine_stop(m, STOP_TIMEOUT, SIM_EXIT_TIMEOUT,
                      "USB host: %s timed out after %d ms at address %d: the device NAKed the %s "
@@ -698,6 +693,16 @@ static void enumerate(machine *m)
 
 /* ---- steady state: CDC traffic ---- */
 
+/* the handshake of a bulk transaction: 1 if ACKed; NAK waits, anything else
+ * is a violation */
+static int bulk_acked(machine *m, usb_resp r, const char *dir, int ep)
+{
+    if (r == USB_ACK) return 1;
+    if (r == USB_NO_RESPONSE) violation(m, "bulk %s EP%d: no response (endpoint disabled?)", dir, ep);
+    else if (r == USB_STALL) violation(m, "bulk %s EP%d is STALLed", dir, ep);
+    return 0;
+}
+
 static void poll_in(machine *m)
 {
     usb_host *h = &m->host;
@@ -706,15 +711,7 @@ static void poll_in(machine *m)
     while (h->frame_bytes < FRAME_BUDGET && m->stop == STOP_NONE) {
         int n = 0, pid = 0;
         usb_resp r = usb_dev_in(m, h->addr, h->ep_in, buf, &n, &pid);
-        if (r == USB_NAK) return;
-        if (r == USB_NO_RESPONSE) {
-            violation(m, "bulk IN EP%d: no response (endpoint disabled?)", h->ep_in);
-            return;
-        }
-        if (r == USB_STALL) {
-            violation(m, "bulk IN EP%d is STALLed", h->ep_in);
-            return;
-        }
+        if (!bulk_acked(m, r, "IN", h->ep_in)) return;
         if (pid != h->toggle_in) {
             violation(m, "bulk IN EP%d sent DATA%d, expected DATA%d (data toggle out of sync)",
                       h->ep_in, pid, h->toggle_in);
@@ -741,15 +738,7 @@ static void send_out(machine *m)
         size_t n = console_pending(m->con);
         if (n > (size_t)h->mps_out) n = (size_t)h->mps_out;
         usb_resp r = usb_dev_out(m, h->addr, h->ep_out, console_peek(m->con), (int)n, h->toggle_out);
-        if (r == USB_NAK) return;
-        if (r == USB_NO_RESPONSE) {
-            violation(m, "bulk OUT EP%d: no response (endpoint disabled?)", h->ep_out);
-            return;
-        }
-        if (r == USB_STALL) {
-            violation(m, "bulk OUT EP%d is STALLed", h->ep_out);
-            return;
-        }
+        if (!bulk_acked(m, r, "OUT", h->ep_out)) return;
         if (m->stop != STOP_NONE) return;
         h->toggle_out ^= 1;
         h->frame_bytes += (uint32_t)n + 8;
@@ -762,7 +751,7 @@ static void poll_notification(machine *m)
 {
     usb_host *h = &m->host;
     if (!h->ep_notif || now(m) < h->next_notif_ps) return;
-    h->next_notif_ps = now(m) + (uint64_t)(h->notif_interval ? h->notif_interval : 1) * MS;
+    h->next_notif_ps = now(m) + (uint64_t)(h->notif_interval ? h->notif_interval : 1) * PS_PER_MS;
     uint8_t buf[64];
     int n = 0, pid = 0;
     usb_resp r = usb_dev_in(m, h->addr, h->ep_notif, buf, &n, &pid);
@@ -827,7 +816,7 @@ void usb_host_tick(machine *m)
     uint64_t t = now(m);
     if (t < h->next_tick_ps) return;
     h->next_tick_ps = (t / TICK_PS + 1) * TICK_PS;
-    int new_frame = (t / MS) != ((t - TICK_PS) / MS);
+    int new_frame = (t / PS_PER_MS) != ((t - TICK_PS) / PS_PER_MS);
     const char *why = NULL;
     int attached = usb_dev_attached(m, &why);
     if (h->state == H_GONE || h->state == H_FAILED) return;
@@ -850,19 +839,18 @@ void usb_host_tick(machine *m)
         return;
     case H_DEBOUNCE:
         snprintf(h->status, sizeof(h->status), "debouncing the attach");
-        if (t - h->state_at_ps < 100 * MS) return;
+        if (t - h->state_at_ps < 100 * PS_PER_MS) return;
         usb_dev_bus_reset(m);
-        h->reset_count++;
         set_state(m, H_RESET);
         return;
     case H_RESET:
         snprintf(h->status, sizeof(h->status), "resetting the bus");
-        if (t - h->state_at_ps < 10 * MS) return;
+        if (t - h->state_at_ps < 10 * PS_PER_MS) return;
         set_state(m, H_RECOVERY);
         return;
     case H_RECOVERY:
         if (new_frame) frame_start(m);
-        if (t - h->state_at_ps < 10 * MS) return;
+        if (t - h->state_at_ps < 10 * PS_PER_MS) return;
         h->addr = 0;
         h->mps0 = 64;
         next_step(m, S_DEV64);
@@ -874,7 +862,7 @@ void usb_host_tick(machine *m)
         if (h->have_xfer && h->x.stage != X_DONE)
             snprintf(h->status, sizeof(h->status), "%s at address %d: waiting for the %s for %llu ms "
                      "(NAKed %u times)", h->x.name, h->addr, stage_name(h->x.stage),
-                     (unsigned long long)((t - h->x.started_ps) / MS), h->x.naks);
+                     (unsigned long long)((t - h->x.started_ps) / PS_PER_MS), h->x.naks);
         if (h->state == H_CONFIGURED && h->detached_on_purpose) {
             set_state(m, H_GONE);
             usb_dev_suspend(m, 1);

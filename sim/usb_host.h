@@ -47,7 +47,7 @@ typedef struct {
     usb_ctrl_xfer x;
     uint8_t devdesc[18];
     uint8_t cfg[1024];
-    int cfg_len, cfg_total;
+    int cfg_total;
     uint16_t langid;
     int string_index[3];
     /* the CDC-ACM function found in the configuration */
@@ -60,7 +60,6 @@ typedef struct {
     int dtr;
     int detached_on_purpose;
     uint64_t in_bytes, out_bytes;
-    uint32_t reset_count;
     char status[160];               /* what the host is doing, for timeouts */
 } usb_host;
 

@@ -52,10 +52,10 @@ static const int width_lines[4] = {1, 2, 4, 4};
 
 int xc_region(uint32_t addr)
 {
-    if (addr < 0x00008000u) return XR_ROM;
-    if (addr >= 0x20000000u && addr < 0x20082000u) return XR_SRAM;
+    if (addr < SIM_ROM_BASE + SIM_ROM_SIZE) return XR_ROM;
+    if (addr >= SIM_SRAM_BASE && addr < SIM_SRAM_BASE + SIM_SRAM_SIZE) return XR_SRAM;
     if (addr >= XIP_SRAM_BASE && addr < XIP_SRAM_BASE + XIP_SRAM_SIZE) return XR_XIPSRAM;
-    if (addr >= 0x10000000u && addr < 0x20000000u) {
+    if (xip_in_space(addr)) {
         uint32_t k = (addr >> 26) & 3, off = addr & 0x03FFFFFFu;
         if (k == 2) return XR_OTHER;   /* maintenance */
         if (off < 0x01000000u) return XR_FLASH;
@@ -229,12 +229,6 @@ static int to_chip(machine *m, uint32_t addr, int *cs, uint32_t *off)
     return qmi_translate(m, x, cs, off);
 }
 
-static int cache_on(machine *m)
-{
-    uint32_t ctrl = m->xip.ctrl;
-    return (ctrl & XIP_CTRL_EN_SECURE) && !(ctrl & XIP_CTRL_POWER_DOWN);
-}
-
 static uint32_t rnd(xip_cache *c)
 {
     uint32_t x = c->rng;
@@ -251,6 +245,25 @@ static void count_access(xc_region_stats *st, int kind)
     else st->writes++;
 }
 
+/* the wait of a request made at now and served at done (cores' waits are
+ * counted against the region) */
+static uint32_t waited(xc_region_stats *st, int master, uint64_t done, uint64_t now)
+{
+    uint32_t wait = done > now ? (uint32_t)(done - now) : 0;
+    if (master <= BUS_MASTER_CORE1) st->stall_cycles += wait;
+    return wait;
+}
+
+/* the access played on the QSPI bus as it is, at chip offset off of cs */
+static uint32_t direct(machine *m, xc_region_stats *st, int master, int cs, uint32_t off, int size,
+                       int kind, uint64_t now)
+{
+    st->uncached++;
+    uint64_t done = transfer(m, cs, kind == 2, off, size, now);
+    if (kind != 2) done += XC_FILL_CYCLES;
+    return waited(st, master, done, now);
+}
+
 /* an access that goes to the QSPI bus as it is: kind 0 fetch, 1 read, 2 write */
 static uint32_t uncached(machine *m, int master, uint32_t addr, int size, int kind, uint64_t now)
 {
@@ -259,19 +272,14 @@ static uint32_t uncached(machine *m, int master, uint32_t addr, int size, int ki
     if (!to_chip(m, addr, &cs, &off)) return 0;
     xc_region_stats *st = &m->xc.st[cs ? XR_PSRAM : XR_FLASH];
     count_access(st, kind);
-    st->uncached++;
-    uint64_t done = transfer(m, cs, kind == 2, off, size, now);
-    if (kind != 2) done += XC_FILL_CYCLES;
-    uint32_t wait = done > now ? (uint32_t)(done - now) : 0;
-    if (master <= BUS_MASTER_CORE1) st->stall_cycles += wait;
-    return wait;
+    return direct(m, st, master, cs, off, size, kind, now);
 }
 
 /* an access through the cached window */
 static uint32_t cached(machine *m, int master, uint32_t addr, int size, int kind, uint64_t now)
 {
     xip_cache *c = &m->xc;
-    if (!cache_on(m)) return uncached(m, master, addr, size, kind, now);
+    if (!xc_enabled(m->xip.ctrl)) return uncached(m, master, addr, size, kind, now);
     uint32_t x = addr & 0x03FFFFF8u;
     uint32_t line = x >> 3, set = line & (XC_SETS - 1);
     int region = xc_region(0x10000000u | x);
@@ -293,12 +301,7 @@ static uint32_t cached(machine *m, int master, uint32_t addr, int size, int kind
     if (c->pinned[victim][set]) {
         /* evicting a pinned line fails: the access is demoted to uncached */
         st->misses--;
-        st->uncached++;
-        uint64_t done = transfer(m, cs, kind == 2, off + (addr & 7), size, now);
-        if (kind != 2) done += XC_FILL_CYCLES;
-        uint32_t wait = done > now ? (uint32_t)(done - now) : 0;
-        if (master <= BUS_MASTER_CORE1) st->stall_cycles += wait;
-        return wait;
+        return direct(m, st, master, cs, off + (addr & 7), size, kind, now);
     }
     uint64_t t = now;
     if ((c->tag[victim][set] & XC_VALID) && c->dirty[victim][set]) {
@@ -312,9 +315,7 @@ static uint32_t cached(machine *m, int master, uint32_t addr, int size, int kind
     uint64_t done = transfer(m, cs, 0, off, 8, t) + XC_FILL_CYCLES;
     c->tag[victim][set] = line | XC_VALID;
     c->dirty[victim][set] = kind == 2;
-    uint32_t wait = done > now ? (uint32_t)(done - now) : 0;
-    if (master <= BUS_MASTER_CORE1) st->stall_cycles += wait;
-    return wait;
+    return waited(st, master, done, now);
 }
 
 static uint32_t xip_access(machine *m, int master, uint32_t addr, int size, int kind, uint64_t now)

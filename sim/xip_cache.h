@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "regs/qmi.h"
+
 typedef struct machine machine;
 
 #define XC_WAYS 2
@@ -68,6 +70,12 @@ typedef struct {
 
 void xc_reset(machine *m);
 void xc_stats_reset(machine *m);
+
+/* XIP_CTRL turns the cache on: EN_SECURE set, POWER_DOWN clear */
+static inline int xc_enabled(uint32_t xip_ctrl)
+{
+    return (xip_ctrl & (XIP_CTRL_EN_SECURE | XIP_CTRL_POWER_DOWN)) == XIP_CTRL_EN_SECURE;
+}
 
 /* the line holding addr is in the cache (way index) or -1 */
 static inline int xc_lookup(const xip_cache *c, uint32_t addr)

@@ -3,6 +3,8 @@
 #ifndef SIM_REGS_QMI_H
 #define SIM_REGS_QMI_H
 
+#include <stdint.h>
+
 #define QMI_BASE 0x400D0000u
 #define QMI_DIRECT_CSR 0x00u
 #define QMI_DIRECT_TX 0x04u
@@ -74,5 +76,11 @@
 #define XIP_WINDOW_SIZE 0x01000000u      /* per chip select */
 #define XIP_SRAM_BASE 0x13FFC000u
 #define XIP_SRAM_SIZE 0x4000u
+#define XIP_SPACE_END 0x20000000u         /* SRAM starts where the XIP space ends */
+
+static inline int xip_in_space(uint32_t addr)
+{
+    return addr >= XIP_CACHED_BASE && addr < XIP_SPACE_END;
+}
 
 #endif
