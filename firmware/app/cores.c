@@ -19,8 +19,6 @@ typedef struct {
 
 static bool started;
 
-static inline void dmb(void) { __asm volatile("dmb" ::: "memory"); }
-
 /* In SRAM, like everything core 1 runs: it never competes with core 0 for
  * the XIP cache and the QSPI bus. */
 RAM_FUNC static void core1_main(void)

@@ -26,16 +26,14 @@ static void put_padded(out *o, const char *digits, size_t n, int width, char pad
 static void put_unsigned(out *o, unsigned long long v, unsigned base, int upper, int width,
                          char pad, int negative)
 {
-    char tmp[24];
-    size_t n = 0;
+    char tmp[24]; /* filled from the end: least significant digit last */
+    char *p = tmp + sizeof(tmp);
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     do {
-        tmp[n++] = digits[v % base];
+        *--p = digits[v % base];
         v /= base;
     } while (v);
-    char rev[24];
-    for (size_t i = 0; i < n; i++) rev[i] = tmp[n - 1 - i];
-    put_padded(o, rev, n, width, pad, negative);
+    put_padded(o, p, (size_t)(tmp + sizeof(tmp) - p), width, pad, negative);
 }
 
 /* Fixed-point rendering: the integer part and `decimals` rounded digits. */
@@ -50,18 +48,16 @@ static void put_fixed(out *o, double v, int decimals, int width)
     unsigned long long scale = 1;
     for (int i = 0; i < decimals; i++) scale *= 10;
     unsigned long long fixed = (unsigned long long)(v * (double)scale + 0.5);
-    char tmp[48];
-    size_t n = 0;
+    char tmp[48]; /* filled from the end, as in put_unsigned */
+    char *p = tmp + sizeof(tmp);
     unsigned long long whole = fixed / scale, frac = fixed % scale;
-    for (int i = 0; i < decimals; i++, frac /= 10) tmp[n++] = (char)('0' + frac % 10);
-    if (decimals) tmp[n++] = '.';
+    for (int i = 0; i < decimals; i++, frac /= 10) *--p = (char)('0' + frac % 10);
+    if (decimals) *--p = '.';
     do {
-        tmp[n++] = (char)('0' + whole % 10);
+        *--p = (char)('0' + whole % 10);
         whole /= 10;
     } while (whole);
-    char rev[48];
-    for (size_t i = 0; i < n; i++) rev[i] = tmp[n - 1 - i];
-    put_padded(o, rev, n, width, ' ', negative);
+    put_padded(o, p, (size_t)(tmp + sizeof(tmp) - p), width, ' ', negative);
 }
 
 size_t vfmt(char *buf, size_t cap, const char *f, va_list ap)

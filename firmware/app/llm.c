@@ -33,6 +33,7 @@
 #include "weight_stream.h"
 
 #define MAX_PROMPT_CHARS 1024
+#define PROMPT_TOKEN_CAP (MAX_PROMPT_CHARS + 3) /* pl_prompt_capacity of the longest prompt */
 #define MAX_IMAGES 4
 #define IMAGE_CHAIN_ALIGN 4096u
 #define CTRL_C 0x03
@@ -184,7 +185,7 @@ static bool place_kv(pl_config *cfg, pl_kv_type type, void **kv0, size_t *size0,
 static bool place_engine(pl_config *cfg, const pl_options *opt)
 {
     size_t vocab = (size_t)cfg->vocab_size;
-    llm.prompt_tokens = memory_take(&sram_pool, (MAX_PROMPT_CHARS + 3) * sizeof(int32_t));
+    llm.prompt_tokens = memory_take(&sram_pool, PROMPT_TOKEN_CAP * sizeof(int32_t));
     size_t state_bytes = pl_transformer_state_size(cfg, opt);
     void *state = take(&sram_pool, state_bytes, &llm.state, "SRAM");
     const pl_weight_stream *stream = NULL;
@@ -390,7 +391,7 @@ void llm_generate(const char *prompt, llm_settings *s)
     emit_state st = {0, false};
     pl_generation g;
     pl_status rc = pl_generate(&llm.t, &llm.tok, &sampler, prompt, s->steps, llm.prompt_tokens,
-                               MAX_PROMPT_CHARS + 3, emit, &st, &g);
+                               PROMPT_TOKEN_CAP, emit, &st, &g);
     uint64_t end_us = time_us();
     llm.rng_state = sampler.rng_state; /* the next story continues the sequence */
     if (rc != PL_OK) {

@@ -25,9 +25,12 @@ void memory_reset(void)
     psram_pool.next = psram_pool.base;
 }
 
+/* Where the pool's next 16-byte aligned block starts. */
+static uintptr_t next_aligned(const memory_pool *pool) { return (pool->next + 15) & ~(uintptr_t)15; }
+
 void *memory_take(memory_pool *pool, size_t size)
 {
-    uintptr_t start = (pool->next + 15) & ~(uintptr_t)15;
+    uintptr_t start = next_aligned(pool);
     if (start > pool->end || size > pool->end - start) return NULL;
     pool->next = start + size;
     return (void *)start;
@@ -35,6 +38,6 @@ void *memory_take(memory_pool *pool, size_t size)
 
 size_t memory_free(const memory_pool *pool)
 {
-    uintptr_t start = (pool->next + 15) & ~(uintptr_t)15;
+    uintptr_t start = next_aligned(pool);
     return start < pool->end ? pool->end - start : 0;
 }

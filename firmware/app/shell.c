@@ -128,6 +128,15 @@ static void command(char *line)
     }
 }
 
+/* Forgets the line typed so far and asks for the next one. */
+static void next_line(void)
+{
+    sh.len = 0;
+    sh.line[0] = '\0';
+    sh.overflow = false;
+    shell_prompt();
+}
+
 static void run_line(void)
 {
     console_puts("\n");
@@ -138,10 +147,7 @@ static void run_line(void)
     } else if (sh.len > 0) {
         llm_generate(sh.line, &sh.settings);
     }
-    sh.len = 0;
-    sh.line[0] = '\0';
-    sh.overflow = false;
-    shell_prompt();
+    next_line();
 }
 
 static void append(char c)
@@ -171,10 +177,7 @@ void shell_feed(char c)
         }
     } else if (c == CTRL_C) {
         console_puts("^C\n");
-        sh.len = 0;
-        sh.line[0] = '\0';
-        sh.overflow = false;
-        shell_prompt();
+        next_line();
     } else if ((unsigned char)c >= 0x20) {
         append(c);
     }

@@ -3,6 +3,7 @@
  * has already set VTOR to this table and MSP to its first word. */
 #include <stdint.h>
 
+#include "../hw/platform.h"
 #include "../hw/regs/m33.h"
 #include "fault.h"
 
@@ -18,7 +19,7 @@ void reset_handler(void)
     /* a stack overflow now faults instead of corrupting memory */
     __asm volatile("msr msplim, %0" ::"r"(&__stack_limit));
     M33_CPACR |= M33_CPACR_CP10_FULL | M33_CPACR_CP11_FULL;
-    __asm volatile("dsb\n\tisb" ::: "memory");
+    dsb_isb();
     /* report faults as what they are, not all as HardFault */
     M33_SHCSR |= M33_SHCSR_USGFAULTENA | M33_SHCSR_BUSFAULTENA | M33_SHCSR_MEMFAULTENA;
 

@@ -5,6 +5,7 @@
 
 #include "clocks.h"
 #include "platform.h"
+#include "qmi_direct.h"
 #include "regs/qmi.h"
 #include "regs/xip.h"
 
@@ -12,38 +13,21 @@
 #define CMD_READ_STATUS2 0x35
 #define STATUS2_QE 0x02
 #define CMD_QUAD_IO_READ 0xEB
-#define DIRECT_CLKDIV 30 /* 5 MHz at 150 MHz: safe for any command */
-
-RAM_FUNC static uint8_t direct_byte(uint8_t tx)
-{
-    qmi_hw->direct_tx = tx;
-    while (qmi_hw->direct_csr & QMI_DIRECT_CSR_RXEMPTY) {
-    }
-    return (uint8_t)qmi_hw->direct_rx;
-}
-
-RAM_FUNC static void wait_idle(void)
-{
-    while (qmi_hw->direct_csr & QMI_DIRECT_CSR_BUSY) {
-    }
-}
 
 RAM_FUNC static void probe_and_configure(uint8_t *jedec, uint8_t *status2, int *fast)
 {
-    wait_idle(); /* a cooldown transfer may still hold CS */
-    qmi_hw->direct_csr = DIRECT_CLKDIV << QMI_DIRECT_CSR_CLKDIV_LSB | QMI_DIRECT_CSR_EN;
-    wait_idle();
+    qmi_direct_enable();
 
     qmi_hw->direct_csr |= QMI_DIRECT_CSR_ASSERT_CS0N;
-    direct_byte(CMD_READ_JEDEC_ID);
-    for (int i = 0; i < 3; i++) jedec[i] = direct_byte(0);
+    qmi_direct_byte(CMD_READ_JEDEC_ID);
+    for (int i = 0; i < 3; i++) jedec[i] = qmi_direct_byte(0);
     qmi_hw->direct_csr &= ~QMI_DIRECT_CSR_ASSERT_CS0N;
 
     qmi_hw->direct_csr |= QMI_DIRECT_CSR_ASSERT_CS0N;
-    direct_byte(CMD_READ_STATUS2);
-    *status2 = direct_byte(0);
+    qmi_direct_byte(CMD_READ_STATUS2);
+    *status2 = qmi_direct_byte(0);
     qmi_hw->direct_csr &= ~QMI_DIRECT_CSR_ASSERT_CS0N;
-    wait_idle();
+    qmi_direct_wait_idle();
     qmi_hw->direct_csr &= ~QMI_DIRECT_CSR_EN;
 
     *fast = (*status2 & STATUS2_QE) != 0;

@@ -21,7 +21,7 @@ RAM_FUNC uint32_t multicore_fifo_pop(void)
     return sio_hw->fifo_rd;
 }
 
-void multicore_fifo_drain(void)
+static void fifo_drain(void)
 {
     while (sio_hw->fifo_st & SIO_FIFO_ST_VLD) (void)sio_hw->fifo_rd;
 }
@@ -48,7 +48,7 @@ bool multicore_launch_core1(void (*entry)(void), uint32_t *stack_top)
     uint32_t i = 0, attempts = 0;
     while (i < sizeof(seq) / sizeof(seq[0])) {
         if (seq[i] == 0) {
-            multicore_fifo_drain();
+            fifo_drain();
             sev();
         }
         multicore_fifo_push(seq[i]);

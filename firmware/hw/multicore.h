@@ -17,6 +17,5 @@ void multicore_core1_prepare(uint32_t *stack_limit);
 /* The FIFO to the other core (8 words deep each way). */
 void multicore_fifo_push(uint32_t value);
 uint32_t multicore_fifo_pop(void);
-void multicore_fifo_drain(void);
 
 #endif

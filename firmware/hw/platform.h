@@ -7,5 +7,6 @@
 #define RAM_FUNC __attribute__((section(".ram_func"), noinline))
 
 static inline void dsb_isb(void) { __asm volatile("dsb\n\tisb" ::: "memory"); }
+static inline void dmb(void) { __asm volatile("dmb" ::: "memory"); }
 
 #endif

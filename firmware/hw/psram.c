@@ -7,6 +7,7 @@
 #include "clocks.h"
 #include "gpio.h"
 #include "platform.h"
+#include "qmi_direct.h"
 #include "regs/io_bank0.h"
 #include "regs/qmi.h"
 #include "regs/xip.h"
@@ -20,27 +21,12 @@
 #define CMD_QUAD_READ 0xEB
 #define CMD_QUAD_WRITE 0x38
 #define KGD_PASS 0x5D
-#define DIRECT_CLKDIV 30
 
 /* Chip limits as the known-good drivers encode them (facts 9; the
  * datasheet values themselves are UNVERIFIED): */
 #define PSRAM_MAX_SCK_HZ 109000000u /* at 3.3 V */
 #define PSRAM_MAX_SELECT_NS 8000u   /* tCEM: CS low at most 8 us (refresh) */
 #define PSRAM_MIN_DESELECT_NS 50u   /* CS high between accesses */
-
-RAM_FUNC static void wait_idle(void)
-{
-    while (qmi_hw->direct_csr & QMI_DIRECT_CSR_BUSY) {
-    }
-}
-
-RAM_FUNC static uint8_t spi_byte(uint8_t tx)
-{
-    qmi_hw->direct_tx = tx;
-    while (qmi_hw->direct_csr & QMI_DIRECT_CSR_RXEMPTY) {
-    }
-    return (uint8_t)qmi_hw->direct_rx;
-}
 
 RAM_FUNC static void select(bool on)
 {
@@ -51,8 +37,8 @@ RAM_FUNC static void select(bool on)
 RAM_FUNC static void spi_command(uint8_t cmd)
 {
     select(true);
-    spi_byte(cmd);
-    wait_idle();
+    qmi_direct_byte(cmd);
+    qmi_direct_wait_idle();
     select(false);
     for (volatile int i = 0; i < 20; i++) { /* deselect time between commands */
     }
@@ -67,23 +53,21 @@ typedef struct {
  * idle and no instruction fetched from flash. */
 RAM_FUNC static void detect_and_setup(uint8_t *id, const m1_config *m1)
 {
-    wait_idle();
-    qmi_hw->direct_csr = DIRECT_CLKDIV << QMI_DIRECT_CSR_CLKDIV_LSB | QMI_DIRECT_CSR_EN;
-    wait_idle();
+    qmi_direct_enable();
     /* leave QPI first in case a previous boot left the chip in it; the
      * command must then be clocked out on four lines */
     select(true);
     qmi_hw->direct_tx = QMI_DIRECT_TX_OE | QMI_DIRECT_TX_IWIDTH_QUAD | QMI_DIRECT_TX_NOPUSH |
                         CMD_EXIT_QPI;
-    wait_idle();
+    qmi_direct_wait_idle();
     select(false);
 
     select(true);
-    spi_byte(CMD_READ_ID);
-    for (int i = 0; i < 3; i++) spi_byte(0); /* address */
-    id[0] = spi_byte(0xFF); /* MFID */
-    id[1] = spi_byte(0xFF); /* KGD */
-    id[2] = spi_byte(0xFF); /* EID */
+    qmi_direct_byte(CMD_READ_ID);
+    for (int i = 0; i < 3; i++) qmi_direct_byte(0); /* address */
+    id[0] = qmi_direct_byte(0xFF); /* MFID */
+    id[1] = qmi_direct_byte(0xFF); /* KGD */
+    id[2] = qmi_direct_byte(0xFF); /* EID */
     select(false);
     bool present = id[1] == KGD_PASS;
     if (present) {
@@ -91,7 +75,7 @@ RAM_FUNC static void detect_and_setup(uint8_t *id, const m1_config *m1)
         spi_command(CMD_RESET);
         spi_command(CMD_ENTER_QPI);
     }
-    wait_idle();
+    qmi_direct_wait_idle();
     qmi_hw->direct_csr &= ~(QMI_DIRECT_CSR_EN | QMI_DIRECT_CSR_ASSERT_CS1N);
     if (present) {
         qmi_hw->m[1].timing = m1->timing;

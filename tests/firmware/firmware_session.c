@@ -63,6 +63,18 @@ void session_send(session *s, const char *text)
     free(esc);
 }
 
+void session_line(session *s, const char *text)
+{
+    size_t n = strlen(text);
+    char *typed = malloc(n + 2);
+    memcpy(typed, text, n);
+    typed[n] = '\r';
+    typed[n + 1] = '\0';
+    session_send(s, typed);
+    free(typed);
+    session_expect(s, "\n> ");
+}
+
 proc_result session_run(session *s, int wall_timeout_s)
 {
     proc_result r;

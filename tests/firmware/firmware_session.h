@@ -20,6 +20,8 @@ void session_arg(session *s, const char *arg);
 void session_expect(session *s, const char *regex);
 /* Sends text (raw bytes; escaped here for the sim's --send). */
 void session_send(session *s, const char *text);
+/* Types a line (text, then Enter) and waits for the next prompt. */
+void session_line(session *s, const char *text);
 /* Runs it; the output has its CRs removed. */
 proc_result session_run(session *s, int wall_timeout_s);
 void session_free(session *s);

@@ -38,14 +38,6 @@ static void assert_output(const proc_result *r, const char *pattern)
     if (!matches(r->out, pattern)) fail_msg("output lacks /%s/:\n%s", pattern, r->out);
 }
 
-static void line(session *s, const char *text)
-{
-    char buf[512];
-    snprintf(buf, sizeof(buf), "%s\r", text);
-    session_send(s, buf);
-    session_expect(s, "\n> ");
-}
-
 /* A session on the default board, past its boot story. */
 static void begin_booted(session *s, const char *timeout_ms)
 {
@@ -59,8 +51,8 @@ static void begin_booted(session *s, const char *timeout_ms)
  * the console still works. */
 static proc_result end_with_prompt(session *s, const char *prompt, int wall_seconds)
 {
-    line(s, "/steps 8");
-    line(s, prompt);
+    session_line(s, "/steps 8");
+    session_line(s, prompt);
     proc_result r = session_run(s, wall_seconds);
     expect_ok(&r);
     size_t cursor = 0;
@@ -78,22 +70,22 @@ static void connect_story_prompt_help_settings(void **state)
     session_arg(&s, "--timeout-ms");
     session_arg(&s, "600000");
     session_expect(&s, "--- [0-9]+ tokens in [0-9.]+ ms = [0-9.]+ tok/s ---\n> ");
-    line(&s, "/help");
-    line(&s, "/temp 0");
-    line(&s, "/topp 0.5");
-    line(&s, "/seed 7");
-    line(&s, "/steps 20");
-    line(&s, "Once upon a time");
-    line(&s, "/precision q4");
-    line(&s, "/cores 3");
-    line(&s, "/cores 1");
-    line(&s, "/precision f32");
-    line(&s, "/info");
-    line(&s, "/temp hot");
-    line(&s, "/topp 2");
-    line(&s, "/seed -1");
-    line(&s, "/steps many");
-    line(&s, "/frobnicate");
+    session_line(&s, "/help");
+    session_line(&s, "/temp 0");
+    session_line(&s, "/topp 0.5");
+    session_line(&s, "/seed 7");
+    session_line(&s, "/steps 20");
+    session_line(&s, "Once upon a time");
+    session_line(&s, "/precision q4");
+    session_line(&s, "/cores 3");
+    session_line(&s, "/cores 1");
+    session_line(&s, "/precision f32");
+    session_line(&s, "/info");
+    session_line(&s, "/temp hot");
+    session_line(&s, "/topp 2");
+    session_line(&s, "/seed -1");
+    session_line(&s, "/steps many");
+    session_line(&s, "/frobnicate");
     proc_result r = session_run(&s, 900);
     expect_ok(&r);
     assert_output(&r, "Pico LLaMA [0-9.]+: Llama-2 stories on the RP2350");
@@ -145,7 +137,7 @@ static void ctrl_c_and_a_huge_line(void **state)
     huge[10 * 1024 + 1] = '\0';
     session s;
     begin_booted(&s, "600000");
-    line(&s, "/steps 0");
+    session_line(&s, "/steps 0");
     session_send(&s, "Lily went\r");
     session_expect(&s, "Lily went\n[^\n]{40}"); /* the generation is under way */
     session_send(&s, "\x03");
@@ -173,7 +165,7 @@ static void host_stops_reading(void **state)
     (void)state;
     session s;
     begin_booted(&s, "600000");
-    line(&s, "/steps 0");
+    session_line(&s, "/steps 0");
     session_arg(&s, "--host-stall-ms");
     session_arg(&s, "10000");
     session_send(&s, "/story\r");
@@ -253,12 +245,12 @@ static void pico2_without_psram(void **state)
     session_arg(&s, "--timeout-ms");
     session_arg(&s, "600000");
     session_expect(&s, "tok/s ---\n> ");
-    line(&s, "/temp 0");
-    line(&s, "/steps 40");
-    line(&s, "Once upon a time");
-    line(&s, "/precision f32");
-    line(&s, "/steps 8");
-    line(&s, "Once upon a time");
+    session_line(&s, "/temp 0");
+    session_line(&s, "/steps 40");
+    session_line(&s, "Once upon a time");
+    session_line(&s, "/precision f32");
+    session_line(&s, "/steps 8");
+    session_line(&s, "Once upon a time");
     proc_result r = session_run(&s, 900);
     expect_ok(&r);
     assert_output(&r, "psram: none found on QMI CS1");
@@ -290,8 +282,8 @@ static void run_board(const char *uf2, const char *expect, proc_result *r)
     session_arg(&s, "--timeout-ms");
     session_arg(&s, "60000");
     session_expect(&s, expect);
-    line(&s, "/help"); /* the console still works */
-    line(&s, "Once upon a time");
+    session_line(&s, "/help"); /* the console still works */
+    session_line(&s, "Once upon a time");
     *r = session_run(&s, 300);
     session_free(&s);
 }

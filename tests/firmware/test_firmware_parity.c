@@ -78,14 +78,6 @@ static char *host_run(const char *image, const golden_case *c)
     return out;
 }
 
-static void command(session *s, const char *cmd)
-{
-    char line[300];
-    snprintf(line, sizeof(line), "%s\r", cmd);
-    session_send(s, line);
-    session_expect(s, "\n> ");
-}
-
 /* One setting of the board: its commands, then /bench and (optionally)
  * every golden case. */
 typedef struct {
@@ -97,21 +89,21 @@ static void send_pass(session *s, const pass *p, const golden_case *cases, int n
 {
     char cmd[64];
     snprintf(cmd, sizeof(cmd), "/precision %s", p->precision);
-    command(s, cmd);
+    session_line(s, cmd);
     snprintf(cmd, sizeof(cmd), "/cores %s", p->cores);
-    command(s, cmd);
-    command(s, "/bench");
+    session_line(s, cmd);
+    session_line(s, "/bench");
     for (int i = 0; p->goldens && i < n; i++) {
         snprintf(cmd, sizeof(cmd), "/temp %s", cases[i].temp);
-        command(s, cmd);
+        session_line(s, cmd);
         snprintf(cmd, sizeof(cmd), "/topp %s", cases[i].topp);
-        command(s, cmd);
+        session_line(s, cmd);
         snprintf(cmd, sizeof(cmd), "/seed %s", cases[i].seed);
-        command(s, cmd);
+        session_line(s, cmd);
         snprintf(cmd, sizeof(cmd), "/steps %s", cases[i].steps);
-        command(s, cmd);
+        session_line(s, cmd);
         /* a BOS story is /story; a prompt is typed as is */
-        command(s, cases[i].prompt[0] ? cases[i].prompt : "/story");
+        session_line(s, cases[i].prompt[0] ? cases[i].prompt : "/story");
     }
 }
 

@@ -65,14 +65,6 @@ static char *host_story(const char *image)
     return r.out;
 }
 
-static void command(session *s, const char *line)
-{
-    char text[128];
-    snprintf(text, sizeof(text), "%s\r", line);
-    session_send(s, text);
-    session_expect(s, "\n> ");
-}
-
 static void board_streams_and_matches_host(const char *precision)
 {
     const char *ckpt = make_checkpoint();
@@ -92,9 +84,9 @@ static void board_streams_and_matches_host(const char *precision)
     session_expect(&s, "type /help");
     session_send(&s, "\x03"); /* the boot story would take minutes */
     session_expect(&s, "tok/s ---\n> ");
-    command(&s, "/temp 0.8");
-    command(&s, "/seed 7");
-    command(&s, "/steps 8");
+    session_line(&s, "/temp 0.8");
+    session_line(&s, "/seed 7");
+    session_line(&s, "/steps 8");
     session_send(&s, PROMPT "\r");
     session_expect(&s, "tok/s ---\n> ");
     proc_result r = session_run(&s, 1200);

@@ -19,10 +19,9 @@ typedef volatile uint32_t io_wo_32;
 /* The same register seen through an atomic alias of its block. */
 #define hw_alias(ptr, alias) ((io_rw_32 *)((uintptr_t)(ptr) + (alias)))
 
-/* Atomically set / clear / toggle bits of a peripheral register. */
+/* Atomically set / clear bits of a peripheral register. */
 static inline void hw_set_bits(io_rw_32 *reg, uint32_t mask) { *hw_alias(reg, REG_ALIAS_SET) = mask; }
 static inline void hw_clear_bits(io_rw_32 *reg, uint32_t mask) { *hw_alias(reg, REG_ALIAS_CLR) = mask; }
-static inline void hw_xor_bits(io_rw_32 *reg, uint32_t mask) { *hw_alias(reg, REG_ALIAS_XOR) = mask; }
 
 /* Writes `value` into the bits of `mask` only (read-modify-write). */
 static inline void hw_write_masked(io_rw_32 *reg, uint32_t value, uint32_t mask)

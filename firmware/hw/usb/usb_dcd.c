@@ -129,7 +129,8 @@ void usb_dcd_ep_stall(uint8_t ep_addr, bool stall)
     *ep->buf_ctrl = stall ? USB_BUF_CTRL_STALL : 0;
 }
 
-void usb_dcd_ep0_reset_pid(void)
+/* The next packet on EP0 uses DATA1 (after SETUP, for data and status stages). */
+static void ep0_reset_pid(void)
 {
     endpoints[0][0].next_pid = 1;
     endpoints[0][1].next_pid = 1;
@@ -182,7 +183,7 @@ static void handle_setup(void)
     endpoints[0][0].busy = endpoints[0][1].busy = false;
     *endpoints[0][0].buf_ctrl = 0;
     *endpoints[0][1].buf_ctrl = 0;
-    usb_dcd_ep0_reset_pid();
+    ep0_reset_pid();
     if (handlers->setup) handlers->setup(&setup);
 }
 

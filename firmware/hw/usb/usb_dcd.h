@@ -33,8 +33,6 @@ void usb_dcd_ep_start(uint8_t ep_addr, const uint8_t *data, uint16_t len);
 bool usb_dcd_ep_busy(uint8_t ep_addr);
 void usb_dcd_ep_stall(uint8_t ep_addr, bool stall);
 bool usb_dcd_ep_stalled(uint8_t ep_addr);
-/* Next packet on EP0 uses DATA1 (after SETUP, for data and status stages). */
-void usb_dcd_ep0_reset_pid(void);
 void usb_dcd_ep0_stall(void);
 void usb_dcd_set_address(uint8_t address);
 
