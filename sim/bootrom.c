@@ -294,6 +294,22 @@ static void wd_write(machine *m, uint32_t off, uint32_t v)
     bus_write(m, BUS_MASTER_SIM, WATCHDOG_BASE + off, 4, v);
 }
 
+/* The ROM sets SYSCFG AUXCTRL bit 0 before it starts the watchdog, so that
+ * POWMAN leaves clk_ref and clk_pow does not glitch at the reset (ROM
+ * varm_apis.c s_varm_hx_reboot). While SYSCFG is held in reset that write
+ * is lost, and the firmware should have released it. */
+static void set_clk_pow_guard(machine *m)
+{
+    if (resets_held(m, RST_SYSCFG)) {
+        sim_warn("ROM reboot: SYSCFG is held in reset, so the ROM's write to SYSCFG AUXCTRL (its "
+                 "guard against a clk_pow glitch at the watchdog reset, varm_apis.c) is lost: "
+                 "release SYSCFG from reset at start-up, as the SDK's runtime_init_early_resets "
+                 "does");
+        return;
+    }
+    bus_write(m, BUS_MASTER_SIM, SYSCFG_BASE + 0x2000 + SYSCFG_AUXCTRL, 4, 1);
+}
+
 /* reboot(flags, delay_ms, p0, p1), as the ROM implements it (facts 14.3) */
 static void reboot_hook(machine *m, sim_core *c)
 {
@@ -308,6 +324,10 @@ static void reboot_hook(machine *m, sim_core *c)
     }
     sim_info("ROM reboot requested by core %d: type %s, delay %u ms", c->id,
              type == 2 ? "BOOTSEL" : type == 0 ? "NORMAL" : "PC_SP", delay_ms);
+    if (type == 0 && p0 != (uint32_t)-1)
+        sim_warn("ROM reboot(NORMAL) with p0 = %d: the ROM records boot diagnostics for that "
+                 "partition (varm_apis.c: diagnostic_partition_index = p0), but there is no "
+                 "partition table; pass -1 (no partition), as picotool does", (int32_t)p0);
     wd_write(m, WATCHDOG_CTRL, 0);
     bus_write(m, BUS_MASTER_SIM, PSM_BASE + PSM_WDSEL, 4, PSM_ALL & ~1u);
     if (type == 0xD) {
@@ -328,6 +348,7 @@ static void reboot_hook(machine *m, sim_core *c)
         bus_write(m, BUS_MASTER_SIM, TICKS_BASE + 0xC * TICK_WATCHDOG + 4, 4, 12);
         bus_write(m, BUS_MASTER_SIM, TICKS_BASE + 0xC * TICK_WATCHDOG, 4, 1);
     }
+    set_clk_pow_guard(m);
     wd_write(m, WATCHDOG_CTRL, WATCHDOG_CTRL_ENABLE);
     if (flags & 0x100) {
         /* NO_RETURN_ON_SUCCESS: sleep until the watchdog fires */
@@ -371,13 +392,14 @@ static void launch_core0(machine *m, uint32_t vtor, uint32_t sp, uint32_t splim,
 /* the blocks the ROM releases from reset on its way to a flash image */
 static void rom_side_effects(machine *m)
 {
-    /* varm_boot_path.c resets and releases TIMER0, PADS_QSPI, IO_QSPI,
-     * IO_BANK0, PADS_BANK0 and releases USBCTRL; SYSINFO is out of reset on
-     * the flash boot path too (erratum RP2350-E23 describes it being left in
-     * reset only on the BOOTSEL path) */
-    uint32_t released = 1u << RST_TIMER0 | 1u << RST_PADS_QSPI | 1u << RST_IO_QSPI |
-                        1u << RST_IO_BANK0 | 1u << RST_PADS_BANK0 | 1u << RST_USBCTRL |
-                        1u << RST_SYSINFO;
+    /* varm_boot_path.c resets and releases TRNG and SHA256 (:184-186), TIMER0,
+     * PADS_QSPI, IO_QSPI, IO_BANK0, PADS_BANK0 (:646-655) and releases
+     * USBCTRL (:683); SYSINFO is out of reset on the flash boot path too
+     * (erratum RP2350-E23 describes it being left in reset only on the
+     * BOOTSEL path). Everything else, SYSCFG included, stays in reset. */
+    uint32_t released = 1u << RST_TRNG | 1u << RST_SHA256 | 1u << RST_TIMER0 |
+                        1u << RST_PADS_QSPI | 1u << RST_IO_QSPI | 1u << RST_IO_BANK0 |
+                        1u << RST_PADS_BANK0 | 1u << RST_USBCTRL | 1u << RST_SYSINFO;
     bus_write(m, BUS_MASTER_SIM, RESETS_BASE + 0x3000 + RESETS_RESET, 4, released);
     /* QSPI pads: isolation removed (varm_boot_path.c) */
     for (int i = 0; i < 6; i++)

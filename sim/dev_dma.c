@@ -104,6 +104,16 @@ static void complete(machine *m, int ch)
 }
 
 
+static void note_left_over_write(machine *m, int ch, uint32_t addr)
+{
+    if (m->dma.warned_left_over || addr < SIM_SRAM_BASE || addr - SIM_SRAM_BASE >= SIM_SRAM_SIZE)
+        return;
+    m->dma.warned_left_over = 1;
+    sim_warn("DMA channel %d, left running by the run before the warm reset, writes to SRAM at "
+             "0x%08x under the new run: reset the DMA before setting up memory (as the SDK's "
+             "runtime_init_early_resets does)", ch, addr);
+}
+
 /* one bus transfer of channel ch; 0 if it hit a bus error. *cycles: how
  * long it took (1, or the XIP cache / QSPI time) */
 static int transfer(machine *m, int ch, uint32_t *cycles)
@@ -127,6 +137,7 @@ static int transfer(machine *m, int ch, uint32_t *cycles)
         c->ctrl |= CTRL_WRITE_ERROR;
         return 0;
     }
+    if (c->left_over) note_left_over_write(m, ch, c->write_addr);
     c->read_addr = advance(c->read_addr, c->ctrl, 1);
     c->write_addr = advance(c->write_addr, c->ctrl, 0);
     if (mode_of(c->trans_count) != 0xF)
@@ -180,6 +191,16 @@ void dma_catch_up(machine *m)
         }
     }
     d->caught_up = d->now;   /* past now if a transfer is still waiting for the QSPI bus */
+}
+
+void dma_cores_reset(machine *m)
+{
+    dma_catch_up(m); /* what the DMA did before the reset is done */
+    for (int i = 0; i < DMA_CHANNELS; i++) {
+        dma_chan *c = &m->dma.ch[i];
+        c->left_over = c->busy && (c->ctrl & CTRL_EN);
+        if (c->left_over) sim_info("DMA channel %d keeps running across the warm reset", i);
+    }
 }
 
 int dma_active(machine *m)
@@ -271,6 +292,7 @@ static int dma_write(void *st, bus_access *a, uint32_t v)
     if (off < 0x400) {
         int ch = (int)(off / 0x40), idx = (int)(off % 0x40) / 4;
         dma_chan *c = &d->ch[ch];
+        c->left_over = 0; /* the new run programs it */
         switch (alias_reg[idx]) {
         case R_READ: c->read_addr = bus_alias_apply(c->read_addr, v, a->alias); break;
         case R_WRITE: c->write_addr = bus_alias_apply(c->write_addr, v, a->alias); break;

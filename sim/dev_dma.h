@@ -21,6 +21,7 @@
 typedef struct {
     uint32_t read_addr, write_addr, trans_count, reload, ctrl;
     int busy;
+    int left_over;               /* still running from before a warm reset of the cores */
 } dma_chan;
 
 typedef struct {
@@ -32,6 +33,7 @@ typedef struct {
     uint64_t now;                /* the DMA's own time while catching up */
     int rr;                      /* round-robin position */
     int warned_irq;
+    int warned_left_over;
     sim_device dev;
 } dma_dev;
 
@@ -40,6 +42,10 @@ void dma_reset(machine *m);
 /* makes the transfers due up to now */
 void dma_catch_up(machine *m);
 int dma_active(machine *m);
+/* The cores are reset but the DMA is not (a debugger's warm reset): the
+ * channels still running belong to the previous run, and the simulator
+ * reports when one of them writes to SRAM under the new run. */
+void dma_cores_reset(machine *m);
 
 /* DREQ numbers (dreq.h) */
 #define DREQ_UART0_TX 28

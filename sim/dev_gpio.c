@@ -1,5 +1,6 @@
-/* dev_gpio.c - IO_BANK0, PADS_BANK0 (and plain IO_QSPI/PADS_QSPI) with the
- * pin-level model (see dev_gpio.h; datasheet chapter 9). */
+/* dev_gpio.c - IO_BANK0, PADS_BANK0 (and plain IO_QSPI/PADS_QSPI, whose pad
+ * settings the QMI reads) with the pin-level model (see dev_gpio.h; datasheet
+ * chapter 9). */
 #include <stdio.h>
 #include <string.h>
 
@@ -195,6 +196,23 @@ void gpio_reset_pads(machine *m)
     m->gpio.pads_swclk = m->gpio.pads_swd = PADS_SW_RESET;
 }
 
+/* ---- PADS_QSPI: plain registers the bus keeps; the QMI reads them ---- */
+
+uint32_t gpio_qspi_pad(machine *m, uint32_t offset)
+{
+    sim_device *d = &m->gpio.dev_padsqspi;
+    int idx;
+    return bus_regdef(d->regs, offset, &idx) ? d->stub_values[idx] : 0;
+}
+
+static int padsqspi_write(void *st, bus_access *a, uint32_t v)
+{
+    (void)a;
+    (void)v;
+    xip_request_remap(st);   /* the QMI judges its SCK against the SCLK pad (dev_qmi.c) */
+    return BUS_UNMODELLED;   /* the bus stores the value */
+}
+
 void gpio_reset_qspi(machine *m)
 {
     misc_stub_reset(&m->gpio.dev_ioqspi);
@@ -214,7 +232,7 @@ void gpio_setup(machine *m)
     bus_dev_setup(&g->dev_ioqspi, "IO_QSPI", IO_QSPI_BASE, 0x4000, 1, RST_IO_QSPI, m,
                   misc_unmodelled_read, misc_unmodelled_write);
     bus_dev_setup(&g->dev_padsqspi, "PADS_QSPI", PADS_QSPI_BASE, 0x4000, 1, RST_PADS_QSPI, m,
-                  misc_unmodelled_read, misc_unmodelled_write);
+                  misc_unmodelled_read, padsqspi_write);
     g->dev_ioqspi.quiet = g->dev_padsqspi.quiet = 1;
     bus_add_device(&m->bus, &g->dev_io);
     bus_add_device(&m->bus, &g->dev_pads);

@@ -38,6 +38,8 @@ void gpio_reset_pads(machine *m);
 /* IO_QSPI / PADS_QSPI are plain register blocks (the QSPI pins are not
  * modelled electrically) */
 void gpio_reset_qspi(machine *m);
+/* PADS_QSPI register at offset (GPIO_QSPI_SCLK 0x04, SD0..SD3 0x08..0x14) */
+uint32_t gpio_qspi_pad(machine *m, uint32_t offset);
 /* Level the core sees on GPIOn (after pad enable/isolation and INOVER). */
 int gpio_in(machine *m, int n);
 /* Function selected on GPIOn (FUNCSEL). */

@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "machine.h"
+#include "regs/gpio.h"
 #include "regs/qmi.h"
 #include "regs/resets.h"
 
@@ -20,13 +21,10 @@ static const int width_of[4] = {1, 2, 4, 4};
  * pull up at reset) */
 static uint8_t idle_lanes(machine *m)
 {
-    sim_device *d = &m->gpio.dev_padsqspi;
     uint8_t idle = 0;
     for (int i = 0; i < 4; i++) {
-        int idx;
-        if (!bus_regdef(d->regs, 8 + 4 * (uint32_t)i, &idx)) continue;
-        uint32_t pad = d->stub_values[idx];
-        if ((pad & (1u << 3)) && !(pad & (1u << 2))) idle |= (uint8_t)(1u << i);
+        uint32_t pad = gpio_qspi_pad(m, PADS_QSPI_SD0 + 4 * (uint32_t)i);
+        if ((pad & PADS_PUE) && !(pad & PADS_PDE)) idle |= (uint8_t)(1u << i);
     }
     return idle;
 }
@@ -341,6 +339,46 @@ static int probe(machine *m, int cs, int write)
     return !data_ok ? PROBE_DATA : !mode_ok ? PROBE_MODE : PROBE_OK;
 }
 
+/* The fastest flash SCK the boot ROM uses is clk_sys / 3, "50 MHz at max
+ * clk_sys of 150 MHz" (BOOTROM_SPI_CLKDIV_FLASH_BOOT_MIN), with PADS_QSPI as
+ * reset leaves it: SCLK at 4 mA, slow slew, Schmitt triggers on. The SDK's
+ * boot2 for clk_sys / 2 (75 MHz) first sets SCLK to 8 mA with fast slew and
+ * takes the Schmitt triggers off SD0-SD3 (boot2_w25q080.S, _pad_config). So
+ * above 50 MHz on the flash the pads should be at least what boot2 sets;
+ * below it the reset pads are what stock SDK firmware runs
+ * with (the ROM's clk_sys / 3), so no warning there. A warning, not a stop:
+ * an SDK firmware that raises clk_sys past 150 MHz without boot2 gets it too,
+ * and may well work on a given board. CS1 shares the pad but is not judged:
+ * stock PSRAM drivers run it at clk_sys / 2 without touching the pads.
+ * Judged with the other limits whenever the flash window is (re)mapped,
+ * i.e. after QMI or PADS_QSPI writes (a clk_sys change alone is not seen). */
+#define FLASH_SCK_MAX_RESET_PADS_HZ 50000000ull
+
+/* the data lanes with their input Schmitt trigger on, as a bit mask */
+static unsigned schmitt_lanes(machine *m)
+{
+    unsigned lanes = 0;
+    for (unsigned i = 0; i < 4; i++)
+        if (gpio_qspi_pad(m, PADS_QSPI_SD0 + 4 * i) & PADS_SCHMITT) lanes |= 1u << i;
+    return lanes;
+}
+
+static void flash_pad_warning(machine *m, uint64_t sck, uint32_t div)
+{
+    qmi_dev *q = &m->qmi;
+    uint32_t sclk = gpio_qspi_pad(m, PADS_QSPI_SCLK);
+    int weak_clock = PADS_DRIVE(sclk) < PADS_DRIVE_8MA || !(sclk & PADS_SLEWFAST);
+    unsigned schmitt = schmitt_lanes(m);
+    if (q->warned_pads || sck <= FLASH_SCK_MAX_RESET_PADS_HZ || (!weak_clock && !schmitt)) return;
+    q->warned_pads = 1;
+    static const char *ma[4] = {"2", "4", "8", "12"};
+    sim_warn("QMI M0 SCK = %.1f MHz (clk_sys / CLKDIV %u) with the QSPI SCLK pad at %s mA, "
+             "%s slew, Schmitt triggers %s on SD0-SD3: above 50 MHz the SDK's boot2 first sets "
+             "PADS_QSPI GPIO_QSPI_SCLK to 8 mA, fast slew, and takes the Schmitt triggers off",
+             sck / 1e6, div, ma[PADS_DRIVE(sclk)], (sclk & PADS_SLEWFAST) ? "fast" : "slow",
+             schmitt == 0xF ? "all" : schmitt ? "some" : "not");
+}
+
 /* once a window is in real use: its SCK and (PSRAM) select time limits */
 static void timing_warnings(machine *m, int cs)
 {
@@ -353,6 +391,7 @@ static void timing_warnings(machine *m, int cs)
         sim_warn("QMI M%d SCK = %.1f MHz (clk_sys / CLKDIV %u) exceeds the %s's 133 MHz limit", cs,
                  sck / 1e6, div, cs ? "PSRAM" : "flash");
     }
+    if (cs == 0) flash_pad_warning(m, sck, div);
     if (cs == 1 && !q->warned_psram_timing) {
         uint32_t ms = QMI_TIMING_MAX_SELECT(t);
         uint64_t max_ps = machine_cycles_to_ps(m, (uint64_t)ms * 64);
@@ -450,10 +489,12 @@ void qmi_reset(machine *m)
 void qmi_boot_state(machine *m)
 {
     /* rp2350-facts.md 2.4: M0 and M1 as the ROM's first successful mode
-     * (EBh quad at CLKDIV 3, no continuous read); direct mode off */
+     * (EBh quad at CLKDIV 3, no continuous read); direct mode off. TIMING as
+     * flash_select_xip_read_mode (varm_generic_flash.c) writes it: COOLDOWN
+     * 1, PAGEBREAK 1024 (field value 2), MIN_DESELECT 7, RXDELAY 2, CLKDIV 3 */
     qmi_dev *q = &m->qmi;
     for (int i = 0; i < 2; i++) {
-        q->m[i][0] = 0x50007203u;
+        q->m[i][0] = 0x60007203u;
         q->m[i][1] = 0x000492A8u;
         q->m[i][2] = 0x000000EBu;
     }

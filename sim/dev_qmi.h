@@ -23,7 +23,7 @@ typedef struct {
     uint64_t busy_until_ps;
     int selected[2];                   /* chip select asserted on the bus */
     int auto_frame[2];                 /* selected by AUTO_CSxN for the current frame */
-    int warned_dtr, warned_psram_timing, warned_cs1_pin;
+    int warned_dtr, warned_psram_timing, warned_cs1_pin, warned_pads;
     uint32_t gen;                      /* bumped on every window/ATRANS register change */
     sim_device dev;
 } qmi_dev;

@@ -358,10 +358,15 @@ void usb_dev_sof(machine *m, uint32_t frame)
     usb_dev *u = &m->usb;
     u->sof_rd = frame & 0x7FF;
     u->sof_pending = 1;
-    if (u->suspended) {
-        u->suspended = 0;
-        u->sie_status |= USB_SIE_RESUME;
-    }
+    usb_dev_resume(m);
+}
+
+void usb_dev_resume(machine *m)
+{
+    usb_dev *u = &m->usb;
+    if (!u->suspended) return;
+    u->suspended = 0;
+    u->sie_status |= USB_SIE_RESUME;
 }
 
 void usb_dev_suspend(machine *m, int s)

@@ -36,6 +36,8 @@ int usb_dev_attached(machine *m, const char **why);
 void usb_dev_bus_reset(machine *m);
 void usb_dev_sof(machine *m, uint32_t frame);
 void usb_dev_suspend(machine *m, int suspended);
+/* the host drives resume signalling: the device leaves suspend */
+void usb_dev_resume(machine *m);
 /* token handlers: addr = device address in the token */
 usb_resp usb_dev_setup(machine *m, int addr, const uint8_t pkt[8]);
 usb_resp usb_dev_in(machine *m, int addr, int ep, uint8_t *data, int *len, int *pid);

@@ -142,12 +142,12 @@ int machine_init(machine *m, const board_desc *b, const sim_options *opt)
     m->opt = opt;
     m->cur_core = -1;
     m->flash_size = b->flash_size;
-    m->psram_size = b->psram_size;
+    m->psram_size = opt && opt->psram_mb ? opt->psram_mb << 20 : b->psram_size;   /* --psram-mb */
     m->rom = calloc(1, SIM_ROM_SIZE);
     m->sram = calloc(1, SIM_SRAM_SIZE);
     m->flash = malloc(b->flash_size);
-    m->psram = b->psram_size ? malloc(b->psram_size) : NULL;
-    if (!m->rom || !m->sram || !m->flash || (b->psram_size && !m->psram)) return 0;
+    m->psram = m->psram_size ? malloc(m->psram_size) : NULL;
+    if (!m->rom || !m->sram || !m->flash || (m->psram_size && !m->psram)) return 0;
     memset(m->flash, 0xFF, b->flash_size);   /* erased */
     fill_random(m->sram, SIM_SRAM_SIZE, 0x2350A2u);
     bootrom_build(m->rom);
@@ -159,7 +159,9 @@ int machine_init(machine *m, const board_desc *b, const sim_options *opt)
     m->flashchip.env = m;
     m->flashchip.now_ps = chip_now;
     m->flashchip.modified = chip_modified;
-    if (m->psram) qspi_psram_init(&m->psramchip, m->psram, b->psram_size);
+    if (m->psram)
+        qspi_psram_init(&m->psramchip, m->psram, m->psram_size,
+                        opt && opt->has_psram_eid ? opt->psram_eid : PSRAM_EID_DEFAULT);
 
     clocks_setup(m);
     misc_setup(m);
@@ -226,11 +228,11 @@ static void reset_devices(machine *m, int power_on)
     }
 }
 
-int machine_reset(machine *m, int power_on)
+/* both cores from their reset state through the boot ROM */
+static int boot_cores(machine *m)
 {
     m->boot_count++;
     m->reboot = REBOOT_NONE;
-    reset_devices(m, power_on);
     for (int i = 0; i < 2; i++) {
         core_reset(&m->core[i]);
         m->core[i].running = 0;
@@ -240,4 +242,18 @@ int machine_reset(machine *m, int power_on)
     if (!bootrom_boot(m)) return 0;
     xip_remap(m);
     return m->stop == STOP_NONE || m->bootsel;
+}
+
+int machine_reset(machine *m, int power_on)
+{
+    reset_devices(m, power_on);
+    return boot_cores(m);
+}
+
+int machine_reset_cores(machine *m)
+{
+    dma_cores_reset(m);
+    ppb_reset_core(m, 0);
+    ppb_reset_core(m, 1);
+    return boot_cores(m);
 }

@@ -51,8 +51,9 @@ enum {
     STOP_DONE,         /* script complete / BOOTSEL reboot (exit 0) */
 };
 
-/* pending whole-chip resets */
-enum { REBOOT_NONE = 0, REBOOT_WATCHDOG, REBOOT_SYSRESETREQ };
+/* pending resets: of the whole chip, or (REBOOT_DEBUG) of the cores only,
+ * as a debugger's warm reset (SYSRESETREQ) leaves the peripherals running */
+enum { REBOOT_NONE = 0, REBOOT_WATCHDOG, REBOOT_SYSRESETREQ, REBOOT_DEBUG };
 
 struct machine {
     const board_desc *board;
@@ -140,6 +141,9 @@ void machine_kick(machine *m);
 
 /* Power-on (1) or watchdog-style reset (0) of the whole chip, then boot. */
 int machine_reset(machine *m, int power_on);
+/* A debugger's warm reset: both cores restart through the boot ROM; every
+ * peripheral keeps its state (a running DMA channel keeps running). */
+int machine_reset_cores(machine *m);
 
 int machine_init(machine *m, const board_desc *b, const sim_options *opt);
 void machine_free(machine *m);

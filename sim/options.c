@@ -26,6 +26,12 @@ static const char help_text[] =
     "  --board NAME          pico-plus-2w (default): RP2350B, 16 MB flash, 8 MB\n"
     "                        APS6404L PSRAM on QMI CS1 (GPIO47), user switch GPIO45\n"
     "                        pico2: RP2350A (30 GPIOs), 4 MB flash, no PSRAM\n"
+    "  --psram-eid N         the EID byte the PSRAM answers to Read ID (9Fh) after\n"
+    "                        MFID 0Dh and KGD 5Dh, 0-255 (default 0x46: density\n"
+    "                        code 2 in bits [7:5], 64 Mbit); e.g. 0x26, which early\n"
+    "                        8 MB APS6404L parts answer\n"
+    "  --psram-mb N          the PSRAM's size in MB: 1, 2, 4, 8 (default) or 16; a\n"
+    "                        smaller part repeats in its 16 MB window\n"
     "\n"
     "Console:\n"
     "  --console usb|uart    bridge the USB CDC-ACM port (default) or UART0\n"
@@ -51,6 +57,19 @@ static const char help_text[] =
     "  --open-port           the terminal opens the port again (DTR on)\n"
     "  --wait-ms N           let N ms of modelled time pass before the next step\n"
     "  --press-button        press the board's user switch now (for --press-button-ms)\n"
+    "  --clear-halt          the host sends CLEAR_FEATURE(ENDPOINT_HALT) to both bulk\n"
+    "                        endpoints, resetting their data toggles to DATA0 (FreeBSD\n"
+    "                        does it at every open, libusb and Windows at times)\n"
+    "  --suspend-ms N        the host suspends the bus (no SOF) for N ms, then\n"
+    "                        resumes it (20 ms resume signalling, 10 ms recovery)\n"
+    "  --bus-reset           the host resets the bus and enumerates the device again;\n"
+    "                        an open port is opened again (these three steps need a\n"
+    "                        configured device; before that they are ignored, with\n"
+    "                        a warning)\n"
+    "  --debug-reset         a debugger resets the cores (SYSRESETREQ, as openocd's\n"
+    "                        'reset run'): both boot again through the ROM while every\n"
+    "                        peripheral keeps its state; a DMA channel left running\n"
+    "                        that writes to SRAM under the new run is reported\n"
     "  When all steps are done the run ends with exit code 0.\n"
     "\n"
     "Events at a modelled time:\n"
@@ -129,10 +148,11 @@ static int parse_double(const char *s, double *v)
 }
 
 static const char *value_options[] = {
-    "--board", "--console", "--expect", "--send", "--host-stall-ms", "--wait-ms", "--disconnect-at-ms",
+    "--board", "--console", "--expect", "--send", "--host-stall-ms", "--wait-ms", "--suspend-ms",
+    "--disconnect-at-ms",
     "--press-button-at-ms", "--press-button-ms", "--timeout-ms", "--wall-timeout",
     "--trace-mmio", "--uart-log", "--uart-baud", "--tail", "--slice-cycles", "--profile-out",
-    "--elf", NULL};
+    "--elf", "--psram-eid", "--psram-mb", NULL};
 
 static int takes_value(const char *a)
 {
@@ -174,6 +194,9 @@ int options_parse(sim_options *o, int argc, char **argv)
                         : !strcmp(a, "--press-button") ? STEP_PRESS_BUTTON
                         : !strcmp(a, "--close-port")   ? STEP_CLOSE_PORT
                         : !strcmp(a, "--open-port")    ? STEP_OPEN_PORT
+                        : !strcmp(a, "--clear-halt")   ? STEP_CLEAR_HALT
+                        : !strcmp(a, "--bus-reset")    ? STEP_BUS_RESET
+                        : !strcmp(a, "--debug-reset")  ? STEP_DEBUG_RESET
                                                        : -1;
         if (flag_step >= 0) {   /* script steps without a value */
             const char *err = script_add(&o->script, flag_step, NULL);
@@ -205,6 +228,8 @@ int options_parse(sim_options *o, int argc, char **argv)
                 err = script_add(&o->script, STEP_HOST_STALL, v);
             } else if (!strcmp(a, "--wait-ms")) {
                 err = script_add(&o->script, STEP_WAIT, v);
+            } else if (!strcmp(a, "--suspend-ms")) {
+                err = script_add(&o->script, STEP_SUSPEND, v);
             } else if (!strcmp(a, "--wall-timeout")) {
                 if (!parse_double(v, &o->wall_timeout_s)) return bad(a, v);
             } else if (!strcmp(a, "--trace-mmio")) {
@@ -216,6 +241,13 @@ int options_parse(sim_options *o, int argc, char **argv)
                 o->profile = 1;
             } else if (!strcmp(a, "--elf")) {
                 o->elf = v;
+            } else if (!strcmp(a, "--psram-eid")) {
+                if (!parse_u64(v, &n) || n > 0xFF) return bad(a, v);
+                o->psram_eid = (uint8_t)n;
+                o->has_psram_eid = 1;
+            } else if (!strcmp(a, "--psram-mb")) {
+                if (!parse_u64(v, &n) || n == 0 || n > 16 || (n & (n - 1))) return bad(a, v);
+                o->psram_mb = (uint32_t)n;
             } else {
                 if (!parse_u64(v, &n)) return bad(a, v);
                 int u32 = !strcmp(a, "--press-button-ms") || !strcmp(a, "--uart-baud") ||
@@ -247,6 +279,10 @@ int options_parse(sim_options *o, int argc, char **argv)
     }
     if (!o->ninputs) {
         sim_error("no image given (see --help)");
+        return -1;
+    }
+    if ((o->has_psram_eid || o->psram_mb) && !o->board->psram_size) {
+        sim_error("--psram-eid/--psram-mb: board %s has no PSRAM", o->board->name);
         return -1;
     }
     int expects = 0;

@@ -30,6 +30,9 @@ struct sim_options {
     uint64_t slice_cycles;
     uint32_t uart_baud;                   /* the terminal side of --console uart */
     uint32_t tail_bytes;
+    int has_psram_eid;                    /* 0: the PSRAM answers its own EID */
+    uint8_t psram_eid;                    /* Read ID's EID byte (--psram-eid) */
+    uint32_t psram_mb;                    /* PSRAM size; 0 = the board's */
 };
 typedef struct sim_options sim_options;
 

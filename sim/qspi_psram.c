@@ -4,7 +4,8 @@
  * address, 6 wait clocks), 02h write, 38h quad write, 35h enter QPI, 66h/99h
  * reset, 9Fh read ID (24 address bits, then MFID 0Dh, KGD 5Dh, EID).
  * QPI mode: everything quad: 0Bh (4 wait clocks), EBh (6), 02h/38h writes,
- * F5h exit QPI, 66h/99h. Read ID is not available in QPI mode. */
+ * F5h exit QPI, 66h/99h. Read ID is not available in QPI mode. The EID
+ * byte and the size are the board's, or --psram-eid / --psram-mb. */
 #include "qspi_psram.h"
 
 #include <string.h>
@@ -94,8 +95,8 @@ static uint8_t out_byte(qspi_psram *p)
 {
     int n = p->count++;
     if (p->cmd == 0x9F) {
-        /* MFID, KGD, then EID: density code 2 (64 Mbit) in bits [7:5] */
-        static const uint8_t id[8] = {PSRAM_MFID, PSRAM_KGD, 0x46, 0x5A, 0x21, 0x3C, 0x90, 0x11};
+        /* MFID, KGD, EID, then the rest of the unique ID (made up) */
+        const uint8_t id[8] = {PSRAM_MFID, PSRAM_KGD, p->eid, 0x5A, 0x21, 0x3C, 0x90, 0x11};
         return id[n % 8];
     }
     return p->mem[(p->addr + (uint32_t)n) % p->size];
@@ -135,11 +136,12 @@ static uint8_t psram_clock(qspi_chip *c, uint8_t out, uint8_t host_oe, uint8_t *
     }
 }
 
-void qspi_psram_init(qspi_psram *p, uint8_t *mem, uint32_t size)
+void qspi_psram_init(qspi_psram *p, uint8_t *mem, uint32_t size, uint8_t eid)
 {
     memset(p, 0, sizeof(*p));
     p->mem = mem;
     p->size = size;
+    p->eid = eid;
     p->chip.name = "psram";
     p->chip.ctx = p;
     p->chip.select = psram_select;

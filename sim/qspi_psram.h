@@ -11,11 +11,15 @@
 
 #define PSRAM_MFID 0x0D   /* AP Memory */
 #define PSRAM_KGD 0x5D    /* known good die */
+/* EID byte: density code in bits [7:5] (2 = 64 Mbit); 8 MB parts also
+ * answer 0x26 (--psram-eid) */
+#define PSRAM_EID_DEFAULT 0x46
 
 typedef struct {
     qspi_chip chip;
     uint8_t *mem;
     uint32_t size;
+    uint8_t eid;      /* third Read ID byte */
     int qpi;
     int reset_enabled;
     int phase, cmd, count, width;
@@ -23,7 +27,7 @@ typedef struct {
     int acc_bits;
 } qspi_psram;
 
-void qspi_psram_init(qspi_psram *p, uint8_t *mem, uint32_t size);
+void qspi_psram_init(qspi_psram *p, uint8_t *mem, uint32_t size, uint8_t eid);
 void qspi_psram_power_on(qspi_psram *p);
 
 #endif

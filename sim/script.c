@@ -69,6 +69,21 @@ static char *expect_escapes(const char *in)
     return out;
 }
 
+/* the option of a step that takes no value, or NULL */
+static const char *step_without_value(int kind)
+{
+    switch (kind) {
+    case STEP_CLOSE_PORT: return "--close-port";
+    case STEP_OPEN_PORT: return "--open-port";
+    case STEP_PROFILE_RESET: return "--profile-reset";
+    case STEP_PRESS_BUTTON: return "--press-button";
+    case STEP_CLEAR_HALT: return "--clear-halt";
+    case STEP_BUS_RESET: return "--bus-reset";
+    case STEP_DEBUG_RESET: return "--debug-reset";
+    default: return NULL;
+    }
+}
+
 const char *script_add(script *s, int kind, const char *arg)
 {
     static char err[300];
@@ -93,19 +108,18 @@ const char *script_add(script *s, int kind, const char *arg)
     } else if (kind == STEP_SEND) {
         st->text = malloc(strlen(arg) + 1);
         st->len = script_unescape(arg, st->text);
-    } else if (kind == STEP_CLOSE_PORT || kind == STEP_OPEN_PORT) {
-        st->arg = kind == STEP_CLOSE_PORT ? "--close-port" : "--open-port";
-    } else if (kind == STEP_PROFILE_RESET) {
-        st->arg = "--profile-reset";
-    } else if (kind == STEP_PRESS_BUTTON) {
-        st->arg = "--press-button";
+    } else if (step_without_value(kind)) {
+        st->arg = step_without_value(kind);
     } else {
         char *end;
         errno = 0;
         long long v = strtoll(arg, &end, 10);
         if (end == arg || *end || v < 0 || v > UINT32_MAX || errno == ERANGE) {
             snprintf(err, sizeof(err), "bad %s value '%s'",
-                     kind == STEP_WAIT ? "--wait-ms" : "--host-stall-ms", arg);
+                     kind == STEP_WAIT      ? "--wait-ms"
+                     : kind == STEP_SUSPEND ? "--suspend-ms"
+                                            : "--host-stall-ms",
+                     arg);
             return err;
         }
         st->ms = (uint32_t)v;
@@ -152,6 +166,15 @@ int script_run(machine *m, script *s)
             prof_reset(m);
         } else if (st->kind == STEP_PRESS_BUTTON) {
             s->press_button = 1;
+        } else if (st->kind == STEP_CLEAR_HALT) {
+            usb_host_clear_halt(m);
+        } else if (st->kind == STEP_SUSPEND) {
+            usb_host_suspend(m, st->ms);
+        } else if (st->kind == STEP_BUS_RESET) {
+            usb_host_bus_reset(m);
+        } else if (st->kind == STEP_DEBUG_RESET) {
+            m->reboot = REBOOT_DEBUG;
+            machine_kick(m);
         } else {
             usb_host_stall(m, st->ms);
         }

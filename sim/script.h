@@ -1,7 +1,8 @@
 /* script.h - scripted console sessions: --expect REGEX, --send TEXT,
- * --host-stall-ms N, --close-port, --open-port, --wait-ms N, --press-button and --profile-reset steps, run in the order
- * given (each --expect waits for its pattern in the output not yet
- * matched). */
+ * --wait-ms N, host actions (--host-stall-ms N, --close-port, --open-port,
+ * --clear-halt, --suspend-ms N, --bus-reset), --press-button,
+ * --debug-reset and --profile-reset steps, run in the order given (each --expect waits for
+ * its pattern in the output not yet matched). */
 #ifndef SIM_SCRIPT_H
 #define SIM_SCRIPT_H
 
@@ -12,7 +13,8 @@
 typedef struct machine machine;
 
 enum { STEP_EXPECT, STEP_SEND, STEP_HOST_STALL, STEP_CLOSE_PORT, STEP_OPEN_PORT, STEP_WAIT,
-       STEP_PROFILE_RESET, STEP_PRESS_BUTTON };
+       STEP_PROFILE_RESET, STEP_PRESS_BUTTON, STEP_CLEAR_HALT, STEP_SUSPEND, STEP_BUS_RESET,
+       STEP_DEBUG_RESET };
 
 typedef struct {
     int kind;

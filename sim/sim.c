@@ -44,18 +44,71 @@ static uint8_t *read_file(const char *path, size_t *len, const char **why)
     return buf;
 }
 
+/* "0x...-0x..., 0x...-0x..." */
+static void list_ranges(const load_range *r, int n, char *out, size_t outlen)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n && used < outlen - 40; i++)
+        used += (size_t)snprintf(out + used, outlen - used, "%s0x%08x-0x%08x", i ? ", " : "",
+                                 r[i].start, r[i].end - 1);
+}
+
+/* the RP2350-E10 workaround block: the ROM writes it like any other */
+static void report_e10(const char *path, const load_target *t, const char *ranges)
+{
+    char wrap[80] = "";
+    if (t->e10_addr != t->e10_target)
+        snprintf(wrap, sizeof(wrap), "0x%08x wrapped onto the %u MB chip; ", t->e10_target,
+                 t->flash_size >> 20);
+    sim_info("%s: %u UF2 blocks (%u bytes) written to %s [%s]; RP2350-E10 workaround block "
+             "written too, to 0x%08x (%sthe A2 boot ROM does not know its ignore tag: its 4 KB "
+             "sector erased, the page 0xEF; a transfer of its own that never completes)",
+             path, t->blocks, t->bytes, ranges, t->family, t->e10_addr, wrap);
+}
+
+/* what the boot ROM did with the UF2 blocks that were not plain writes */
+static void report_uf2_rules(const char *path, const load_target *t)
+{
+    if (t->after_reboot)
+        sim_warn("%s: %u block(s) from block %u on not written: they belong to another transfer "
+                 "(another family or block count) after the one that completed, and the boot ROM "
+                 "reboots the board 500 ms after a transfer completes (one transfer per UF2 file)",
+                 path, t->after_reboot, t->first_after_reboot);
+    if (t->abandoned)
+        sim_warn("%s: %u transfer(s) cut off by a change of family or block count before "
+                 "complete, the first %s: the boot ROM starts over, keeping what was written (a new "
+                 "transfer erases each 4 KB sector again on its first write)",
+                 path, t->abandoned, t->abandoned_what);
+    if (t->repeated)
+        sim_warn("%s: %u repeated block number(s) not written again: the boot ROM writes each "
+                 "block number once per transfer", path, t->repeated);
+    if (t->wrapped)
+        sim_warn("%s: %u block(s) lie beyond the %u MB flash chip and wrap onto it, the first "
+                 "0x%08x onto 0x%08x: the boot ROM addresses 16 MB of flash and the chip ignores "
+                 "the address bits above its size",
+                 path, t->wrapped, t->flash_size >> 20, t->wrap_from, t->wrap_to);
+    if (t->erased_lost) {
+        char sectors[400];
+        list_ranges(t->erased, t->nerased, sectors, sizeof(sectors));
+        sim_warn("%s erased %d page(s) an earlier image wrote without rewriting them (the boot "
+                 "ROM erases each 4 KB sector a UF2 writes): %s",
+                 path, t->erased_lost, sectors);
+    }
+}
+
 static void report_file(const char *path, load_target *t, int is_uf2)
 {
-    char ranges[400] = "";
-    size_t used = 0;
-    for (int i = 0; i < t->nranges && used < sizeof(ranges) - 40; i++)
-        used += (size_t)snprintf(ranges + used, sizeof(ranges) - used, "%s0x%08x-0x%08x",
-                                 i ? ", " : "", t->ranges[i].start, t->ranges[i].end - 1);
-    if (is_uf2)
-        sim_info("%s: %u UF2 blocks (%u bytes) written to %s [%s]%s", path, t->blocks, t->bytes,
-                 ranges, t->family, t->skipped_e10 ? ", RP2350-E10 workaround block skipped" : "");
+    char ranges[400];
+    list_ranges(t->ranges, t->nranges, ranges, sizeof(ranges));
+    if (is_uf2 && t->e10_blocks)
+        report_e10(path, t, ranges);
+    else if (is_uf2)
+        sim_info("%s: %u UF2 blocks (%u bytes) written to %s [%s]", path, t->blocks, t->bytes,
+                 ranges, t->family);
     else
         sim_info("%s: ELF segments (%u bytes) loaded to %s", path, t->bytes, ranges);
+    if (is_uf2) report_uf2_rules(path, t);
     if (t->overlaps)
         sim_warn("%s overwrites %d page(s) an earlier image wrote", path, t->overlaps);
 }
@@ -256,6 +309,11 @@ int sim_run(machine *m, sim_options *o)
     if (!machine_reset(m, 1) && m->stop == STOP_NONE) return SIM_EXIT_FAULT;
     uint32_t iter = 0;
     while (m->stop == STOP_NONE) {
+        if (m->reboot == REBOOT_DEBUG) {
+            sim_info("a debugger resets the cores (warm reset; the peripherals keep running)");
+            if (!machine_reset_cores(m)) break;
+            continue;
+        }
         if (m->reboot != REBOOT_NONE) {
             sim_info("rebooting the board (%s)", m->reboot == REBOOT_WATCHDOG ? "watchdog" : "SYSRESETREQ");
             if (!machine_reset(m, 0)) break;

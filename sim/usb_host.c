@@ -20,10 +20,13 @@
 
 enum { H_DETACHED = 0, H_DEBOUNCE, H_RESET, H_RECOVERY, H_ENUM, H_CONFIGURED, H_GONE, H_FAILED };
 enum { X_SETUP = 0, X_DATA_IN, X_DATA_OUT, X_STATUS_IN, X_STATUS_OUT, X_DONE };
+/* enumeration steps, in Linux's order */
 enum {
-    S_DEV64 = 0, S_RESET2, S_SET_ADDRESS, S_DEV18, S_CFG9, S_CFG_ALL, S_STR0, S_STR1, S_STR2,
-    S_STR3, S_QUALIFIER, S_SET_CONFIG, S_LINE_CODING, S_LINE_STATE, S_DONE
+    S_DEV64 = 0, S_RESET2, S_SET_ADDRESS, S_DEV18, S_QUALIFIER, S_CFG9, S_CFG_ALL, S_STR0, S_STR1,
+    S_STR2, S_STR3, S_SET_CONFIG, S_BIND_CODING, S_DONE
 };
+/* requests to the configured device */
+enum { REQ_OPEN = 0, REQ_OPEN_CODING, REQ_CLOSE, REQ_CLEAR_HALT_IN, REQ_CLEAR_HALT_OUT };
 
 #define DESC_DEVICE 1
 #define DESC_CONFIG 2
@@ -61,7 +64,8 @@ void usb_host_init(machine *m)
     memset(h, 0, sizeof(*h));
     h->next_tick_ps = TICK_PS;
     h->mps0 = 64;
-    h->dtr = !(m->opt && m->opt->no_dtr);
+    h->request = -1;
+    h->terminal_open = 1; /* a terminal opens the port as soon as the driver is bound */
     snprintf(h->status, sizeof(h->status), "no device attached");
 }
 
@@ -533,11 +537,11 @@ static void next_step(machine *m, int step)
 static void start_step(machine *m)
 {
     usb_host *h = &m->host;
-    uint8_t line_coding[7] = {0x00, 0xC2, 0x01, 0x00, 0, 0, 8};   /* 115200, 1 stop, no parity, 8 bits */
     switch (h->step) {
     case S_DEV64: start_xfer(m, "GET_DESCRIPTOR(DEVICE)", 0x80, 6, 0x0100, 0, 64, NULL, 0); break;
     case S_SET_ADDRESS: start_xfer(m, "SET_ADDRESS", 0x00, 5, USB_HOST_ADDRESS, 0, 0, NULL, 0); break;
     case S_DEV18: start_xfer(m, "GET_DESCRIPTOR(DEVICE)", 0x80, 6, 0x0100, 0, 18, NULL, 0); break;
+    case S_QUALIFIER: start_xfer(m, "GET_DESCRIPTOR(DEVICE_QUALIFIER)", 0x80, 6, 0x0600, 0, 10, NULL, 1); break;
     case S_CFG9: start_xfer(m, "GET_DESCRIPTOR(CONFIGURATION)", 0x80, 6, 0x0200, 0, 9, NULL, 0); break;
     case S_CFG_ALL:
         start_xfer(m, "GET_DESCRIPTOR(CONFIGURATION, wTotalLength)", 0x80, 6, 0x0200, 0,
@@ -551,17 +555,14 @@ static void start_step(machine *m)
         start_xfer(m, name, 0x80, 6, (uint16_t)(0x0300 | idx), h->langid, 255, NULL, 0);
         break;
     }
-    case S_QUALIFIER: start_xfer(m, "GET_DESCRIPTOR(DEVICE_QUALIFIER)", 0x80, 6, 0x0600, 0, 10, NULL, 1); break;
     case S_SET_CONFIG:
         start_xfer(m, "SET_CONFIGURATION", 0x00, 9, h->cfg[5], 0, 0, NULL, 0);
         break;
-    case S_LINE_CODING:
-        start_xfer(m, "SET_LINE_CODING", 0x21, 0x20, 0, (uint16_t)h->comm_if, 7, line_coding, 1);
+    case S_BIND_CODING: {
+        const uint8_t coding[7] = {0x80, 0x25, 0x00, 0x00, 0, 0, 8}; /* 9600 8N1 */
+        start_xfer(m, "SET_LINE_CODING(9600 8N1)", 0x21, 0x20, 0, (uint16_t)h->comm_if, 7, coding, 1);
         break;
-    case S_LINE_STATE:
-        start_xfer(m, h->dtr ? "SET_CONTROL_LINE_STATE(DTR|RTS)" : "SET_CONTROL_LINE_STATE(0)",
-                   0x21, 0x22, h->dtr ? 3 : 0, (uint16_t)h->comm_if, 0, NULL, 1);
-        break;
+    }
     default: break;
     }
 }
@@ -590,7 +591,17 @@ static void step_done(machine *m)
         if (!check_device_descriptor(m, x->data, x->len, 1)) return;
         memcpy(h->devdesc, x->data, 18);
         for (int i = 0; i < 3; i++) h->string_index[i] = x->data[14 + i];
-        next_step(m, S_CFG9);
+        h->qualifier_tries = 0;
+        next_step(m, S_QUALIFIER);
+        return;
+    case S_QUALIFIER:
+        if (!x->stalled && (x->len != 10 || x->data[1] != DESC_QUALIFIER)) {
+            violation(m, "GET_DESCRIPTOR(DEVICE_QUALIFIER): a full-speed-only device must STALL it; "
+                      "this one returned %d bytes of type 0x%02x", x->len, x->len > 1 ? x->data[1] : 0);
+            return;
+        }
+        /* Linux asks three times when the answer is a stall */
+        next_step(m, x->stalled && ++h->qualifier_tries < 3 ? S_QUALIFIER : S_CFG9);
         return;
     case S_CFG9:
         if (x->len != 9 || x->data[0] != 9 || x->data[1] != DESC_CONFIG) {
@@ -609,7 +620,7 @@ static void step_done(machine *m)
         memcpy(h->cfg, x->data, (size_t)x->len);
         h->ep_in = h->ep_out = h->ep_notif = 0;
         if (!check_config(m, x->data, x->len)) return;
-        next_step(m, (h->string_index[0] | h->string_index[1] | h->string_index[2]) ? S_STR0 : S_QUALIFIER);
+        next_step(m, (h->string_index[0] | h->string_index[1] | h->string_index[2]) ? S_STR0 : S_SET_CONFIG);
         return;
     case S_STR0:
         if (!check_string(m, 0, x->data, x->len)) return;
@@ -626,37 +637,62 @@ static void step_done(machine *m)
         }
         next_step(m, h->step + 1);
         break;
-    case S_QUALIFIER:
-        if (!x->stalled && (x->len != 10 || x->data[1] != DESC_QUALIFIER)) {
-            violation(m, "GET_DESCRIPTOR(DEVICE_QUALIFIER): a full-speed-only device must STALL it; "
-                      "this one returned %d bytes of type 0x%02x", x->len, x->len > 1 ? x->data[1] : 0);
-            return;
-        }
-        next_step(m, S_SET_CONFIG);
-        return;
     case S_SET_CONFIG:
-        h->configured = 1;
         h->toggle_in = h->toggle_out = h->toggle_notif = 0;
         if (h->ep_in) {
             sim_info("USB: configured; CDC-ACM data IN EP%d (%d bytes), OUT EP%d (%d bytes), "
                      "notification EP%d", h->ep_in, h->mps_in, h->ep_out, h->mps_out, h->ep_notif);
-            next_step(m, S_LINE_CODING);
+            next_step(m, S_BIND_CODING);
         } else {
             sim_warn("USB: configured, but the configuration has no CDC-ACM function: no console");
             next_step(m, S_DONE);
         }
         return;
-    case S_LINE_CODING:
+    case S_BIND_CODING:
         if (x->stalled) sim_warn("USB: the device STALLed SET_LINE_CODING");
-        next_step(m, S_LINE_STATE);
-        return;
-    case S_LINE_STATE:
-        if (x->stalled) sim_warn("USB: the device STALLed SET_CONTROL_LINE_STATE");
-        else sim_info("USB: terminal open, DTR %s", h->dtr ? "on" : "off");
         next_step(m, S_DONE);
         return;
     default: break;
     }
+}
+
+static void queue_request(machine *m, int request);
+
+/* the host goes away: no more frames, the device sees a suspend */
+static void go_away(machine *m)
+{
+    set_state(m, H_GONE);
+    usb_dev_suspend(m, 1);
+    sim_info("USB: the host goes away");
+}
+
+/* the enumeration is over: the driver is bound; the terminal, if it wants
+ * the port, opens it */
+static void enumeration_done(machine *m)
+{
+    usb_host *h = &m->host;
+    set_state(m, H_CONFIGURED);
+    if (h->going_away) go_away(m);
+    else if (h->ep_in && h->terminal_open) queue_request(m, REQ_OPEN);
+}
+
+/* runs the current control transfer; 1 when it is done, 0 to wait (or
+ * stopped: a timeout) */
+static int run_xfer(machine *m)
+{
+    usb_host *h = &m->host;
+    while (m->stop == STOP_NONE && h->x.stage != X_DONE && xfer_step(m)) {}
+    if (m->stop != STOP_NONE) return 0;
+    if (h->x.stage == X_DONE) return 1;
+    if (now(m) - h->x.started_ps > USB_CTRL_TIMEOUT_MS * PS_PER_MS) {
+        h->state = H_FAILED;
+        machine_stop(m, STOP_TIMEOUT, SIM_EXIT_TIMEOUT,
+                     "USB host: %s timed out after %d ms at address %d: the device NAKed the %s "
+                     "%u times%s", h->x.name, USB_CTRL_TIMEOUT_MS, h->addr, stage_name(h->x.stage),
+                     h->x.naks, h->x.stage == X_DATA_IN && h->x.len == 0
+                                    ? " (the firmware never answered the SETUP request)" : "");
+    }
+    return 0;
 }
 
 /* runs the enumeration: the current step's control transfer, then the next */
@@ -669,26 +705,107 @@ static void enumerate(machine *m)
     }
     if (h->step == S_DEV18 && now(m) < h->state_at_ps) return;   /* SET_ADDRESS recovery */
     while (h->step >= S_STR1 && h->step <= S_STR3 && !h->string_index[h->step - S_STR1]) h->step++;
+    /* only a USB 2.0 device can have a high-speed mode to describe */
     if (h->step == S_QUALIFIER && (h->devdesc[2] | h->devdesc[3] << 8) < 0x0200) h->step++;
     if (h->step == S_DONE) {
-        set_state(m, H_CONFIGURED);
+        enumeration_done(m);
         return;
     }
     if (!h->have_xfer) start_step(m);
-    while (m->stop == STOP_NONE && h->x.stage != X_DONE && xfer_step(m)) {}
-    if (m->stop != STOP_NONE) return;
-    if (h->x.stage == X_DONE) {
-        step_done(m);
-        return;
+    if (run_xfer(m)) step_done(m);
+}
+
+/* ---- requests to the configured device ---- */
+
+static void queue_request(machine *m, int request)
+{
+    usb_host *h = &m->host;
+    if (h->nrequests < USB_HOST_MAX_REQUESTS) h->requests[h->nrequests++] = request;
+    else sim_warn("USB host: too many requests queued; one is dropped");
+}
+
+/* forgets the bulk IN request being filled (its bytes are lost, as when
+ * Linux cancels a request) */
+static void cancel_read(machine *m)
+{
+    usb_host *h = &m->host;
+    if (h->read_len)
+        sim_info("USB: %d bytes held in a cancelled bulk IN request are lost", h->read_len);
+    h->read_len = 0;
+}
+
+static void start_request(machine *m, int request)
+{
+    usb_host *h = &m->host;
+    const uint8_t coding[7] = {0x00, 0xC2, 0x01, 0x00, 0, 0, 8}; /* 115200 8N1 */
+    uint16_t comm = (uint16_t)h->comm_if;
+    switch (request) {
+    case REQ_OPEN: /* the tty layer raises DTR and RTS when a program opens the port */
+        h->dtr = !(m->opt && m->opt->no_dtr);
+        h->port_open = 1;
+        h->next_notif_ps = now(m);
+        sim_info("USB: the terminal opens the port (DTR %s)", h->dtr ? "on" : "off");
+        start_xfer(m, h->dtr ? "SET_CONTROL_LINE_STATE(DTR|RTS)" : "SET_CONTROL_LINE_STATE(0)",
+                   0x21, 0x22, h->dtr ? 3 : 0, comm, 0, NULL, 1);
+        break;
+    case REQ_OPEN_CODING: /* the terminal program sets its speed */
+        start_xfer(m, "SET_LINE_CODING(115200 8N1)", 0x21, 0x20, 0, comm, 7, coding, 1);
+        break;
+    case REQ_CLOSE: /* read requests are cancelled, then DTR and RTS drop */
+        h->port_open = 0;
+        h->dtr = 0;
+        cancel_read(m);
+        sim_info("USB: the terminal closes the port (DTR off)");
+        start_xfer(m, "SET_CONTROL_LINE_STATE(0)", 0x21, 0x22, 0, comm, 0, NULL, 1);
+        break;
+    case REQ_CLEAR_HALT_IN:
+        start_xfer(m, "CLEAR_FEATURE(ENDPOINT_HALT) bulk IN", 0x02, 1, 0, (uint16_t)(0x80 | h->ep_in),
+                   0, NULL, 0);
+        break;
+    case REQ_CLEAR_HALT_OUT:
+        start_xfer(m, "CLEAR_FEATURE(ENDPOINT_HALT) bulk OUT", 0x02, 1, 0, (uint16_t)h->ep_out, 0,
+                   NULL, 0);
+        break;
+    default: break;
     }
-    if (now(m) - h->x.started_ps > USB_CTRL_TIMEOUT_MS * PS_PER_MS) {
-        h->state = H_FAILED;
-        machine_stop(m, STOP_TIMEOUT, SIM_EXIT_TIMEOUT,
-                     "USB host: %s timed out after %d ms at address %d: the device NAKed the %s "
-                     "%u times%s", h->x.name, USB_CTRL_TIMEOUT_MS, h->addr, stage_name(h->x.stage),
-                     h->x.naks, h->x.stage == X_DATA_IN && h->x.len == 0
-                                    ? " (the firmware never answered the SETUP request)" : "");
+}
+
+static void request_done(machine *m, int request)
+{
+    usb_host *h = &m->host;
+    if (h->x.stalled) sim_warn("USB: the device STALLed %s", h->x.name);
+    switch (request) {
+    case REQ_OPEN:
+        queue_request(m, REQ_OPEN_CODING);
+        break;
+    case REQ_CLEAR_HALT_IN: h->toggle_in = 0; break;   /* the next packet is DATA0 */
+    case REQ_CLEAR_HALT_OUT: h->toggle_out = 0; break;
+    default: break;
     }
+}
+
+/* one step of the queued control requests */
+static void run_requests(machine *m)
+{
+    usb_host *h = &m->host;
+    if (h->request < 0) {
+        if (h->nrequests == 0) return;
+        h->request = h->requests[0];
+        memmove(h->requests, h->requests + 1, (size_t)--h->nrequests * sizeof(h->requests[0]));
+        start_request(m, h->request);
+    }
+    if (!run_xfer(m)) return;
+    int done = h->request;
+    h->request = -1;
+    h->have_xfer = 0;
+    request_done(m, done);
+}
+
+/* a bulk endpoint whose CLEAR_FEATURE is under way carries no traffic: the
+ * host resets its toggle only when the request completes */
+static int clearing_halt(machine *m, int request)
+{
+    return m->host.request == request;
 }
 
 /* ---- steady state: CDC traffic ---- */
@@ -703,10 +820,21 @@ static int bulk_acked(machine *m, usb_resp r, const char *dir, int ep)
     return 0;
 }
 
+/* a read request completes: its bytes reach the terminal */
+static void complete_read(machine *m)
+{
+    usb_host *h = &m->host;
+    /* the terminal shows the USB port only when it is the console */
+    if (h->read_len && m->con && m->con->mode == CONSOLE_USB)
+        console_output(m->con, h->read_buf, (size_t)h->read_len);
+    h->read_len = 0;
+}
+
 static void poll_in(machine *m)
 {
     usb_host *h = &m->host;
-    if (!h->ep_in || !h->dtr || now(m) < h->stall_until_ps) return; /* no reader */
+    if (!h->ep_in || !h->port_open || now(m) < h->stall_until_ps) return; /* no reader */
+    if (clearing_halt(m, REQ_CLEAR_HALT_IN)) return;
     uint8_t buf[1024];
     while (h->frame_bytes < FRAME_BUDGET && m->stop == STOP_NONE) {
         int n = 0, pid = 0;
@@ -725,8 +853,11 @@ static void poll_in(machine *m)
         h->toggle_in ^= 1;
         h->frame_bytes += (uint32_t)n + 8;
         h->in_bytes += (uint64_t)n;
-        /* the terminal shows the USB port only when it is the console */
-        if (n && m->con && m->con->mode == CONSOLE_USB) console_output(m->con, buf, (size_t)n);
+        if (h->read_len == 0) h->read_started_ps = now(m);
+        memcpy(h->read_buf + h->read_len, buf, (size_t)n);
+        h->read_len += n;
+        /* a short packet (a zero-length one too) or a full request ends it */
+        if (n < h->mps_in || h->read_len == 2 * h->mps_in) complete_read(m);
     }
 }
 
@@ -734,6 +865,7 @@ static void send_out(machine *m)
 {
     usb_host *h = &m->host;
     if (!h->ep_out || !m->con || m->con->mode != CONSOLE_USB) return;
+    if (clearing_halt(m, REQ_CLEAR_HALT_OUT)) return;
     while (console_pending(m->con) && h->frame_bytes < FRAME_BUDGET && m->stop == STOP_NONE) {
         size_t n = console_pending(m->con);
         if (n > (size_t)h->mps_out) n = (size_t)h->mps_out;
@@ -750,7 +882,7 @@ static void send_out(machine *m)
 static void poll_notification(machine *m)
 {
     usb_host *h = &m->host;
-    if (!h->ep_notif || now(m) < h->next_notif_ps) return;
+    if (!h->ep_notif || !h->port_open || now(m) < h->next_notif_ps) return;
     h->next_notif_ps = now(m) + (uint64_t)(h->notif_interval ? h->notif_interval : 1) * PS_PER_MS;
     uint8_t buf[64];
     int n = 0, pid = 0;
@@ -782,32 +914,96 @@ static void frame_start(machine *m)
     usb_dev_sof(m, h->frame);
 }
 
+/* What the bus carries during a --suspend-ms: from suspend_at_ps nothing
+ * (the device notices after 3 ms without a SOF) until resume_at_ps - 30 ms;
+ * then the host drives resume signalling for 20 ms (no SOF), then SOFs
+ * start again and transactions wait 10 ms more for resume recovery (USB 2.0
+ * 7.1.7.7, TDRSMDN and TRSMRCY). */
+enum { BUS_ACTIVE = 0, BUS_SOF_ONLY, BUS_IDLE };
+
+static int bus_activity(machine *m, uint64_t t)
+{
+    usb_host *h = &m->host;
+    if (!h->suspending) return BUS_ACTIVE;
+    uint64_t resume_starts = h->resume_at_ps - 30 * PS_PER_MS;
+    if (t < resume_starts) {
+        if (t >= h->suspend_at_ps + 3 * PS_PER_MS && !m->usb.suspended) usb_dev_suspend(m, 1);
+        return BUS_IDLE;
+    }
+    if (m->usb.suspended) {
+        sim_info("USB: the host resumes the bus");
+        usb_dev_resume(m);
+    }
+    if (t < resume_starts + 20 * PS_PER_MS) return BUS_IDLE;
+    if (t < h->resume_at_ps) return BUS_SOF_ONLY;
+    h->suspending = 0;
+    /* a control transfer under way was not timing out while the bus slept */
+    if (h->have_xfer) h->x.started_ps += h->resume_at_ps - h->suspend_at_ps;
+    return BUS_ACTIVE;
+}
+
 void usb_host_set_dtr(machine *m, int dtr)
 {
     usb_host *h = &m->host;
-    h->dtr = dtr;
-    if (h->state != H_CONFIGURED) return; /* enumeration sends the new state itself */
-    h->step = S_LINE_STATE;
-    h->have_xfer = 0;
-    set_state(m, H_ENUM); /* one control transfer, then configured again */
-    sim_info("USB: the terminal %s the port (DTR %s)", dtr ? "opens" : "closes", dtr ? "on" : "off");
+    h->terminal_open = dtr;
+    /* otherwise the port opens (or not) once the driver is bound */
+    if (h->state == H_CONFIGURED) queue_request(m, dtr ? REQ_OPEN : REQ_CLOSE);
 }
 
 void usb_host_disconnect(machine *m)
 {
     usb_host *h = &m->host;
-    if (h->state == H_CONFIGURED && h->ep_in && h->dtr) {
-        h->dtr = 0;
-        h->detached_on_purpose = 1;
-        h->step = S_LINE_STATE;
-        h->have_xfer = 0;
-        set_state(m, H_ENUM);   /* one more control transfer, then away */
-        sim_info("USB: the terminal closes the port (DTR off) and the host goes away");
+    h->terminal_open = 0;
+    h->going_away = 1;
+    if (h->state == H_CONFIGURED && h->ep_in && h->port_open) {
+        queue_request(m, REQ_CLOSE); /* then away, once it is sent */
+        sim_info("USB: the terminal closes the port and the host goes away");
+    } else if (h->state != H_ENUM && h->state != H_RESET && h->state != H_RECOVERY) {
+        go_away(m); /* else when the enumeration under way is done */
+    }
+}
+
+void usb_host_clear_halt(machine *m)
+{
+    usb_host *h = &m->host;
+    if (h->state != H_CONFIGURED || !h->ep_in) {
+        sim_warn("USB host: --clear-halt ignored: the device is not configured");
         return;
     }
-    set_state(m, H_GONE);
-    usb_dev_suspend(m, 1);
-    sim_info("USB: the host goes away");
+    sim_info("USB: the host clears the halt of both bulk endpoints (data toggles back to DATA0)");
+    queue_request(m, REQ_CLEAR_HALT_IN);
+    queue_request(m, REQ_CLEAR_HALT_OUT);
+}
+
+void usb_host_suspend(machine *m, uint32_t ms)
+{
+    usb_host *h = &m->host;
+    if (h->state != H_CONFIGURED) {
+        sim_warn("USB host: --suspend-ms ignored: the device is not configured");
+        return;
+    }
+    sim_info("USB: the host suspends the bus for %u ms", ms);
+    h->suspending = 1;
+    h->suspend_at_ps = now(m);
+    h->resume_at_ps = now(m) + ((uint64_t)ms + 30) * PS_PER_MS;
+}
+
+void usb_host_bus_reset(machine *m)
+{
+    usb_host *h = &m->host;
+    if (h->state != H_CONFIGURED) {
+        sim_warn("USB host: --bus-reset ignored: the device is not configured");
+        return;
+    }
+    sim_info("USB: the host resets the bus and enumerates the device again");
+    cancel_read(m);
+    h->port_open = 0;
+    h->nrequests = 0;
+    h->request = -1;
+    h->have_xfer = 0;
+    h->suspending = 0;
+    usb_dev_bus_reset(m);
+    set_state(m, H_RESET);
 }
 
 void usb_host_tick(machine *m)
@@ -823,9 +1019,10 @@ void usb_host_tick(machine *m)
     if (h->state != H_DETACHED && !attached) {
         sim_info("USB: device detached (%s)", why);
         usb_dev_suspend(m, 0);
-        int dtr = h->dtr;
+        int terminal_open = h->terminal_open, going_away = h->going_away;
         usb_host_init(m);
-        h->dtr = dtr;
+        h->terminal_open = terminal_open;
+        h->going_away = going_away;
         snprintf(h->status, sizeof(h->status), "device detached: %s", why);
         return;
     }
@@ -863,20 +1060,35 @@ void usb_host_tick(machine *m)
             snprintf(h->status, sizeof(h->status), "%s at address %d: waiting for the %s for %llu ms "
                      "(NAKed %u times)", h->x.name, h->addr, stage_name(h->x.stage),
                      (unsigned long long)((t - h->x.started_ps) / PS_PER_MS), h->x.naks);
-        if (h->state == H_CONFIGURED && h->detached_on_purpose) {
-            set_state(m, H_GONE);
-            usb_dev_suspend(m, 1);
-        }
         return;
-    case H_CONFIGURED:
-        if (new_frame) frame_start(m);
+    case H_CONFIGURED: {
+        int bus = bus_activity(m, t);
+        if (bus != BUS_IDLE && new_frame) frame_start(m);
+        if (bus != BUS_ACTIVE) {
+            snprintf(h->status, sizeof(h->status), "bus suspended or resuming");
+            return;
+        }
         snprintf(h->status, sizeof(h->status), "configured; %llu bytes in, %llu bytes out%s",
                  (unsigned long long)h->in_bytes, (unsigned long long)h->out_bytes,
                  t < h->stall_until_ps ? " (host not reading: --host-stall-ms)" : "");
+        if (h->read_len) {
+            size_t used = strlen(h->status);
+            snprintf(h->status + used, sizeof(h->status) - used, "; %d bytes held in a bulk IN "
+                     "request for %llu ms (it ends on a short packet or when %d bytes are in)",
+                     h->read_len, (unsigned long long)((t - h->read_started_ps) / PS_PER_MS),
+                     2 * h->mps_in);
+        }
+        run_requests(m);
+        if (m->stop != STOP_NONE) return;
+        if (h->going_away && h->request < 0 && h->nrequests == 0) {
+            go_away(m);
+            return;
+        }
         poll_in(m);
         send_out(m);
         poll_notification(m);
         return;
+    }
     default: return;
     }
 }

@@ -1,14 +1,26 @@
-/* usb_host.h - a built-in USB host that behaves like a PC: it waits for the
- * device to attach, debounces, resets the bus, enumerates it (device,
- * configuration and string descriptors, SET_ADDRESS, SET_CONFIGURATION),
- * opens the CDC-ACM port (SET_LINE_CODING, SET_CONTROL_LINE_STATE with DTR),
- * then polls bulk IN, sends bulk OUT and polls the notification endpoint.
+/* usb_host.h - a built-in USB host that behaves like a Linux PC with the
+ * cdc-acm driver (the request sequence traced on Linux 6.1, see
+ * ../shared/docs/usbip-spike/ and issue 13's wire notes): it waits for the
+ * device to attach, debounces, resets the bus, enumerates it (device
+ * descriptor with wLength 64, a second reset, SET_ADDRESS, the device
+ * descriptor again, three device-qualifier requests, the configuration and
+ * string descriptors, SET_CONFIGURATION), binds the driver (SET_LINE_CODING
+ * 9600 8N1), then opens the port as a terminal program does
+ * (SET_CONTROL_LINE_STATE DTR|RTS, SET_LINE_CODING 115200 8N1). While the
+ * port is open it reads bulk IN with 128-byte requests that complete - and
+ * reach the terminal - only on a short packet or when full, sends bulk OUT
+ * and polls the notification endpoint; closing it clears DTR and cancels the
+ * requests (bytes held in a request are lost).
+ *
+ * Scripted host actions: CLEAR_FEATURE(ENDPOINT_HALT) on both bulk
+ * endpoints (what FreeBSD, Windows and libusb send to reset data toggles),
+ * a suspend of N ms followed by a resume, and a bus reset mid-session
+ * (re-enumeration; an open port is opened again).
+ *
  * It checks descriptors and the transfer protocol (data toggles, status
  * stages, STALL, packet sizes) and fails with a precise message on any
- * violation.
- *
- * The host acts every 125 us of modelled time (SOF and frame number every
- * 1 ms), with a full-speed bandwidth budget per frame. */
+ * violation. The host acts every 125 us of modelled time (SOF and frame
+ * number every 1 ms), with a full-speed bandwidth budget per frame. */
 #ifndef SIM_USB_HOST_H
 #define SIM_USB_HOST_H
 
@@ -18,6 +30,8 @@ typedef struct machine machine;
 
 #define USB_HOST_ADDRESS 7          /* the address the host assigns */
 #define USB_CTRL_TIMEOUT_MS 5000    /* like Linux's USB_CTRL_GET_TIMEOUT */
+#define USB_HOST_READ_REQUEST 128   /* cdc-acm reads 2 x wMaxPacketSize (at most 64) */
+#define USB_HOST_MAX_REQUESTS 8     /* control requests queued while configured */
 
 typedef struct {
     uint8_t setup[8];
@@ -50,15 +64,28 @@ typedef struct {
     int cfg_total;
     uint16_t langid;
     int string_index[3];
+    int qualifier_tries;
     /* the CDC-ACM function found in the configuration */
     int comm_if, data_if, ep_in, ep_out, ep_notif;
     int mps_in, mps_out, mps_notif, notif_interval;
     int toggle_in, toggle_out, toggle_notif;
     uint64_t next_notif_ps;
     uint64_t stall_until_ps;        /* --host-stall-ms */
-    int configured;
-    int dtr;
-    int detached_on_purpose;
+    int port_open;                  /* a terminal program has the port open: IN is read */
+    int terminal_open;              /* the terminal wants it open (a bus reset reopens it) */
+    int dtr;                        /* DTR as the host last sent it (or will send it on open) */
+    int going_away;                 /* after the queued requests, the host disappears */
+    /* control requests of the configured device (port open/close, clear halt) */
+    int requests[USB_HOST_MAX_REQUESTS];
+    int nrequests;
+    int request;                    /* the one in progress (have_xfer), else -1 */
+    /* the bulk IN read request being filled */
+    uint8_t read_buf[USB_HOST_READ_REQUEST];
+    int read_len;
+    uint64_t read_started_ps;       /* when its first byte came */
+    /* suspend: no frames from suspend_at_ps; resume signalling until resume_at_ps */
+    uint64_t suspend_at_ps, resume_at_ps;
+    int suspending;
     uint64_t in_bytes, out_bytes;
     char status[160];               /* what the host is doing, for timeouts */
 } usb_host;
@@ -76,6 +103,13 @@ void usb_host_stall(machine *m, uint32_t ms);
 void usb_host_set_dtr(machine *m, int dtr);
 /* the terminal closes the port and the host goes away */
 void usb_host_disconnect(machine *m);
+/* CLEAR_FEATURE(ENDPOINT_HALT) to the bulk IN and OUT endpoints, which
+ * resets both data toggles to DATA0 (the endpoints need not be halted) */
+void usb_host_clear_halt(machine *m);
+/* the host suspends the bus (no SOF) for ms milliseconds, then resumes it */
+void usb_host_suspend(machine *m, uint32_t ms);
+/* the host resets the bus and enumerates the device again */
+void usb_host_bus_reset(machine *m);
 /* one-line description of the host state, for timeout messages */
 const char *usb_host_status(machine *m);
 

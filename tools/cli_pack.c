@@ -12,7 +12,6 @@
 #include "uf2.h"
 
 #define DEFAULT_FLASH_OFFSET 0x80000u /* the model slot the firmware reads */
-#define FLASH_SECTOR 4096u
 #define DEFAULT_CALIBRATION 2048
 #define PSRAM_BYTES (8u * 1024 * 1024) /* APS6404L: where q4 weights live */
 
@@ -22,7 +21,11 @@ static const char usage[] =
     "\n"
     "Packs a llama2.c checkpoint and its tokenizer into one model image\n"
     "(docs/model-format.md). With an .uf2 output the image is placed in the\n"
-    "RP2350's flash model slot, ready to drag onto the boot drive.\n"
+    "RP2350's flash model slot, ready to drag onto the boot drive, followed by\n"
+    "a zeroed page on the next 4 KB boundary that ends the slot's chain of\n"
+    "images (an image an older UF2 left after it is not used). A UF2 ending\n"
+    "past 0x103FF000 gets a warning: it does not fit a 4 MB board (Raspberry\n"
+    "Pi Pico 2).\n"
     "\n"
     "Options:\n"
     "  -q TYPE          f32 (as the checkpoint), q8 (int8, float scales) or\n"
@@ -89,8 +92,9 @@ static int parse_options(int argc, char **argv, pack_options *o)
             o->output = argv[++i];
         } else if (!strcmp(a, "--flash-offset")) {
             /* sector 0 is the firmware's; the last sector is RP2350-E10's */
-            if (!parse_u32(argv[++i], &o->flash_offset) || o->flash_offset % FLASH_SECTOR != 0 ||
-                o->flash_offset == 0 || o->flash_offset >= RP2350_FLASH_LAST_SECTOR - RP2350_XIP_BASE)
+            if (!parse_u32(argv[++i], &o->flash_offset) ||
+                o->flash_offset % RP2350_FLASH_SECTOR != 0 || o->flash_offset == 0 ||
+                o->flash_offset >= RP2350_FLASH_LAST_SECTOR - RP2350_XIP_BASE)
                 return host_error("pack: bad --flash-offset '%s' (a multiple of 4096 from 0x1000 "
                                   "to 0xffe000)", argv[i]);
         } else if (!strcmp(a, "--group")) {
@@ -165,6 +169,11 @@ static int write_uf2(const pack_options *o, const uint8_t *img, size_t size)
         return host_error("pack: cannot write %s", o->output);
     printf("  flash slot 0x%08x-0x%08x: %zu of %llu bytes (%.1f%%)\n", base, base + (uint32_t)size,
            size, (unsigned long long)room, 100.0 * size / room);
+    uint64_t chain_end = uf2_chain_next(&image); /* uf2_write_file's end-of-chain page */
+    if (chain_end < RP2350_FLASH_LAST_SECTOR)
+        printf("  end of chain: zeroed page at 0x%08llx (older images after it stay unused)\n",
+               (unsigned long long)chain_end);
+    uf2_check_4mb_board("pack", o->output, &image);
     return 0;
 }
 

@@ -8,7 +8,6 @@
 #include "uf2.h"
 
 #define MAX_INPUTS 8
-#define CHAIN_ALIGN 4096u /* one flash erase sector */
 
 static const char usage[] =
     "Usage: picollama uf2 INPUT[@ADDR]... -o OUTPUT.uf2 [--base ADDR] [--family NAME]\n"
@@ -18,9 +17,13 @@ static const char usage[] =
     "input without one. INPUT@next places an input on the first 4 KB boundary\n"
     "after the previous one: how several model images share the firmware's\n"
     "model slot (e.g. stories-f32.img@0x10080000 stories-q8.img@next).\n"
-    "Addresses must be 256-byte aligned; the last 4 KB sector stays free. The\n"
-    "file starts with the RP2350-E10 workaround block, as picotool's\n"
-    "--abs-block.\n"
+    "After the last model image of a chain (an input starting with the image\n"
+    "magic) a zeroed page on the next 4 KB boundary ends the chain, unless an\n"
+    "input writes there: images an older UF2 left behind stay out of it.\n"
+    "Addresses must be 256-byte aligned; the last 4 KB sector stays free. As\n"
+    "picotool's --abs-block, the file starts with the RP2350-E10 workaround\n"
+    "block, unless its family is absolute. An input ending past 0x103FF000\n"
+    "gets a warning: it does not fit a 4 MB board (Raspberry Pi Pico 2).\n"
     "\n"
     "Options:\n"
     "  -o PATH        output file\n"
@@ -97,9 +100,8 @@ int cli_uf2(int argc, char **argv)
                 rc = host_error("uf2: %s@next has no input before it", inputs[i]);
                 break;
             }
-            uint64_t end = (uint64_t)segments[i - 1].target + segments[i - 1].len;
-            end = (end + CHAIN_ALIGN - 1) / CHAIN_ALIGN * CHAIN_ALIGN;
-            addr = end < RP2350_FLASH_LAST_SECTOR ? (uint32_t)end : RP2350_FLASH_LAST_SECTOR;
+            uint64_t next = uf2_chain_next(&segments[i - 1]);
+            addr = next < RP2350_FLASH_LAST_SECTOR ? (uint32_t)next : RP2350_FLASH_LAST_SECTOR;
         } else if (at) {
             *at = '\0';
             if (!parse_address(at + 1, &addr) || !flash_address_ok(addr)) {
@@ -120,6 +122,8 @@ int cli_uf2(int argc, char **argv)
     }
     if (rc == 0 && !uf2_write_file(output, segments, n_inputs, family))
         rc = host_error("uf2: cannot write %s (overlapping inputs?)", output);
+    for (int i = 0; i < n_inputs && rc == 0; i++)
+        uf2_check_4mb_board("uf2", inputs[i], &segments[i]);
     for (int i = 0; i < loaded; i++) host_free_file(&files[i]);
     return rc;
 }

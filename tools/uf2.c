@@ -2,7 +2,10 @@
 #include "uf2.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "../engine/image.h"
 
 static void put_u32(uint8_t *p, uint32_t v)
 {
@@ -31,8 +34,9 @@ static int write_block(FILE *stream, uint32_t flags, uint32_t addr, uint32_t blo
 }
 
 /* RP2350-E10: a block of its own transfer (ABSOLUTE family, 2 blocks that
- * never complete) that the ROM ignores, so the real blocks that follow
- * start a fresh transfer. */
+ * never complete), so the real blocks that follow start a fresh transfer.
+ * The A2 ROM does not know the ignore tag and writes it (0xEF over the last
+ * page of flash, its sector erased: rp2350-facts.md 3.3). */
 static int write_e10_block(FILE *stream)
 {
     uint8_t payload[UF2_PAYLOAD_SIZE + 4];
@@ -62,7 +66,7 @@ static int write_segments(FILE *stream, const uf2_segment *segments, int count, 
         }
         blocks += pages(segments[i].len);
     }
-    if (!write_e10_block(stream)) return 0;
+    if (family != UF2_FAMILY_ABSOLUTE && !write_e10_block(stream)) return 0;
     uint32_t block_no = 0;
     for (int i = 0; i < count; i++) {
         const uf2_segment *s = &segments[i];
@@ -79,11 +83,74 @@ static int write_segments(FILE *stream, const uf2_segment *segments, int count, 
     return 1;
 }
 
+uint64_t uf2_chain_next(const uf2_segment *s)
+{
+    uint64_t end = (uint64_t)s->target + s->len;
+    return (end + RP2350_FLASH_SECTOR - 1) / RP2350_FLASH_SECTOR * RP2350_FLASH_SECTOR;
+}
+
+static int writes_page(const uf2_segment *segments, int count, uint64_t page)
+{
+    for (int i = 0; i < count; i++) {
+        uint64_t start = segments[i].target;
+        if (page >= start && page < start + (uint64_t)pages(segments[i].len) * UF2_PAYLOAD_SIZE)
+            return 1;
+    }
+    return 0;
+}
+
+/* The segments followed by an end-of-chain page for each model image whose
+ * chain no segment goes on with. The firmware walks the chain until a 4 KB
+ * boundary without an image magic; the ROM erases only the sectors a UF2
+ * touches, so without this page an image written there by an older UF2
+ * (the q8 after an f32, say) would become part of this one's chain. No end
+ * page goes into the last 4 KB sector: that is the E10 block's, erased by
+ * every UF2 that carries one (rp2350-facts.md 3.3), and no image is ever
+ * placed there, nor does the firmware look there. Returns the new count
+ * (*out malloc'd), or -1. */
+static int with_chain_ends(const uf2_segment *segments, int count, uf2_segment **out)
+{
+    static const uint8_t end_page[UF2_PAYLOAD_SIZE]; /* zeros: no image magic */
+    uf2_segment *all = malloc((2 * (size_t)count + 1) * sizeof(*all));
+    if (!all) return -1;
+    memcpy(all, segments, (size_t)count * sizeof(*all));
+    int n = count;
+    for (int i = 0; i < count; i++) {
+        if (!pl_image_is_image(segments[i].data, segments[i].len)) continue;
+        uint64_t next = uf2_chain_next(&segments[i]);
+        if (next >= RP2350_FLASH_LAST_SECTOR || writes_page(all, n, next)) continue;
+        all[n++] = (uf2_segment){end_page, sizeof(end_page), (uint32_t)next};
+    }
+    *out = all;
+    return n;
+}
+
 int uf2_write_file(const char *path, const uf2_segment *segments, int count, uint32_t family)
 {
+    uf2_segment *all = NULL;
+    int n = with_chain_ends(segments, count, &all);
+    if (n < 0) return 0;
     FILE *f = fopen(path, "wb");
-    int ok = f && write_segments(f, segments, count, family);
+    int ok = f && write_segments(f, all, n, family);
+    free(all);
     if (f && fclose(f) != 0) ok = 0;
     if (!ok && f) remove(path);
     return ok;
+}
+
+int uf2_check_4mb_board(const char *command, const char *name, const uf2_segment *s)
+{
+    int model = pl_image_is_image(s->data, s->len);
+    uint64_t end = model ? uf2_chain_next(s) + UF2_PAYLOAD_SIZE : (uint64_t)s->target + s->len;
+    if (end <= RP2350_4MB_FLASH_LAST_SECTOR) return 1;
+    const char *why = end > RP2350_XIP_BASE + 4u * 1024 * 1024
+                          ? "flashing it there overwrites the firmware (the boot ROM wraps "
+                            "addresses past 4 MB onto low flash)"
+                          : "its last 4 KB sector there is the one the RP2350-E10 block erases";
+    fprintf(stderr,
+            "picollama: %s: warning: %s ends at 0x%08llx%s: it does not fit a 4 MB board "
+            "(Raspberry Pi Pico 2); %s\n",
+            command, name, (unsigned long long)end, model ? " with its end-of-chain page" : "",
+            why);
+    return 0;
 }

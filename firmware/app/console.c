@@ -93,6 +93,10 @@ static bool send_drop_notice(void)
 static void drain_usb(void)
 {
     if (send_drop_notice()) return;
+    if (usb_tx.count == 0) {
+        usb_cdc_flush();
+        return;
+    }
     uint32_t n = ring_contiguous(&usb_tx, usb_cdc_write_room());
     if (n == 0) return;
     uint16_t sent = usb_cdc_write(usb_tx.data + usb_tx.head, (uint16_t)n);
@@ -168,7 +172,8 @@ void console_discard_usb_output(void)
 void console_drain(uint64_t timeout_us)
 {
     uint64_t end = time_us() + timeout_us;
-    while ((uart_tx.count || (usb_tx.count && usb_cdc_connected())) && time_us() < end)
+    while ((uart_tx.count || (usb_tx.count && usb_cdc_connected()) || usb_cdc_sending()) &&
+           time_us() < end)
         console_poll();
 }
 

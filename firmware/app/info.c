@@ -17,19 +17,32 @@ void info_set(const flash_info *f, const psram_info *p, const char *chip_id)
     chip = chip_id;
 }
 
+/* "8 MB APS6404L (EID 0x26)"; an EID whose density code is not decoded
+ * is said so, with the size the firmware found by probing */
+static void print_psram_part(void)
+{
+    if (psram->eid_known)
+        console_printf("%u MB APS6404L (EID 0x%02x)", (unsigned)(psram->size_bytes >> 20),
+                       psram->eid);
+    else
+        console_printf("%u MB (unknown EID 0x%02x: size found by probing)",
+                       (unsigned)(psram->size_bytes >> 20), psram->eid);
+}
+
 static void print_psram(void)
 {
     if (!psram->present) {
         console_printf("psram: none found on QMI CS1 (GPIO47): Read ID gave KGD 0x%02x\n",
                        psram->kgd);
-    } else if (!psram->test_passed) {
-        console_printf("psram: %u MB APS6404L found but FAILED the memory test at offset 0x%x; "
-                       "not used\n",
-                       (unsigned)(psram->size_bytes >> 20), (unsigned)psram->test_fail_offset);
+        return;
+    }
+    console_puts("psram: ");
+    print_psram_part();
+    if (!psram->test_passed) {
+        console_printf(" FAILED the memory test at offset 0x%x; not used\n",
+                       (unsigned)psram->test_fail_offset);
     } else {
-        console_printf("psram: %u MB APS6404L (EID 0x%02x) at %u MHz QPI, memory test passed: "
-                       "write %.1f MB/s, read %.1f MB/s\n",
-                       (unsigned)(psram->size_bytes >> 20), psram->eid,
+        console_printf(" at %u MHz QPI, memory test passed: write %.1f MB/s, read %.1f MB/s\n",
                        (unsigned)(psram->sck_hz / 1000000), psram->write_kbps / 1024.0,
                        psram->read_kbps / 1024.0);
     }

@@ -83,16 +83,26 @@ static void fail(const char *why)
 
 /* ---- the images in the flash slot --------------------------------------- */
 
-/* Walks the chain of images from the slot; stops at the first place
- * without an image magic. A damaged first image is reported; a damaged
- * later one ends the chain. */
+/* Walks the chain of images from the slot: each starts on the first 4 KB
+ * boundary after the one before, and the chain ends at the first boundary
+ * without an image magic. The boot ROM erases only the sectors a UF2
+ * touches, so an image an older UF2 left further on is still intact there:
+ * a model UF2 therefore writes a zeroed end-of-chain page on the boundary
+ * after its last image (docs/model-format.md, "Several images in flash"),
+ * and this walk must never look past a boundary that lacks the magic. The
+ * last 4 KB sector is never part of an image: dropping a UF2 that starts
+ * with the RP2350-E10 block (the firmware's, any picotool makes) erases it
+ * (on a 4 MB chip the block wraps into that chip's last sector), and the
+ * host tools keep images and end pages out of it.
+ * A damaged first image is reported; a damaged later one ends the chain. */
 static void find_images(uint32_t flash_size)
 {
+    uint32_t limit = flash_size > IMAGE_CHAIN_ALIGN ? flash_size - IMAGE_CHAIN_ALIGN : 0;
     uint32_t offset = MODEL_SLOT_FLASH_OFFSET;
     llm.image_count = 0;
-    while (llm.image_count < MAX_IMAGES && offset < flash_size) {
+    while (llm.image_count < MAX_IMAGES && offset < limit) {
         const uint8_t *at = (const uint8_t *)(XIP_BASE + offset);
-        uint32_t room = flash_size - offset;
+        uint32_t room = limit - offset;
         if (!pl_image_is_image(at, room)) break;
         pl_image img;
         const char *why = NULL;

@@ -24,13 +24,15 @@ static void *rom_func(uint32_t code)
     return lookup(code, RT_FLAG_FUNC_ARM_SEC);
 }
 
-static void reboot(uint32_t type)
+/* p0: BOOTSEL flags, or for a normal reboot the partition whose boot
+ * diagnostics the ROM records (none, as picotool passes; ROM varm_apis.c) */
+static void reboot(uint32_t type, uint32_t p0)
 {
     rom_reboot_fn fn = (rom_reboot_fn)rom_func(ROM_FUNC_REBOOT);
-    if (fn) fn(type | REBOOT2_FLAG_NO_RETURN_ON_SUCCESS, 10, 0, 0);
+    if (fn) fn(type | REBOOT2_FLAG_NO_RETURN_ON_SUCCESS, 10, p0, 0);
     for (;;) { /* the ROM resets us within 10 ms */
     }
 }
 
-void rom_reboot_to_bootsel(void) { reboot(REBOOT2_FLAG_REBOOT_TYPE_BOOTSEL); }
-void rom_reboot(void) { reboot(REBOOT2_FLAG_REBOOT_TYPE_NORMAL); }
+void rom_reboot_to_bootsel(void) { reboot(REBOOT2_FLAG_REBOOT_TYPE_BOOTSEL, 0); }
+void rom_reboot(void) { reboot(REBOOT2_FLAG_REBOOT_TYPE_NORMAL, REBOOT_NO_PARTITION); }

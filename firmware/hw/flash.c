@@ -1,11 +1,13 @@
 /* flash.c - QMI M0 set-up (facts 8.1, 10). Direct mode makes every XIP
  * access fault, so the whole sequence runs from SRAM and touches nothing in
- * flash until XIP is back. */
+ * flash until XIP is back. Before SCK goes to clk_sys / 2 the QSPI pads get
+ * what the SDK's boot2 gives them. */
 #include "flash.h"
 
 #include "clocks.h"
 #include "platform.h"
 #include "qmi_direct.h"
+#include "regs/pads_qspi.h"
 #include "regs/qmi.h"
 #include "regs/xip.h"
 
@@ -13,6 +15,19 @@
 #define CMD_READ_STATUS2 0x35
 #define STATUS2_QE 0x02
 #define CMD_QUAD_IO_READ 0xEB
+
+/* The boot ROM runs the flash at clk_sys / 3 at most (50 MHz at 150 MHz)
+ * with the pads as reset leaves them: 4 mA, slow slew, Schmitt on. For
+ * clk_sys / 2 the SDK's boot2 (boot2_w25q080.S, _pad_config) first drives
+ * SCLK at 8 mA with fast slew (input off: SCK is only an output) and takes
+ * the Schmitt triggers off SD0-SD3, whose delay eats into the read timing. */
+RAM_FUNC static void qspi_pads_for_fast_sck(void)
+{
+    pads_qspi_hw->gpio_qspi_sclk =
+        PADS_QSPI_GPIO_QSPI_DRIVE_8MA << PADS_QSPI_GPIO_QSPI_DRIVE_LSB | PADS_QSPI_GPIO_QSPI_SLEWFAST;
+    for (int i = 0; i < 4; i++)
+        hw_clear_bits(&pads_qspi_hw->gpio_qspi_sd[i], PADS_QSPI_GPIO_QSPI_SCHMITT);
+}
 
 RAM_FUNC static void probe_and_configure(uint8_t *jedec, uint8_t *status2, int *fast)
 {
@@ -32,6 +47,7 @@ RAM_FUNC static void probe_and_configure(uint8_t *jedec, uint8_t *status2, int *
 
     *fast = (*status2 & STATUS2_QE) != 0;
     if (*fast) {
+        qspi_pads_for_fast_sck();
         /* quad I/O read: command serial, address + mode byte + 4 dummy clocks
          * + data on four lines; SCK = clk_sys / 2 */
         qmi_hw->m[0].timing = 1u << QMI_TIMING_COOLDOWN_LSB | 2u << QMI_TIMING_RXDELAY_LSB |

@@ -1,7 +1,8 @@
 /* psram.c - APS6404L bring-up (facts 9): identify it over SPI in QMI direct
  * mode, reset it, switch it to QPI, then describe its QPI read (EBh, 6 wait
  * clocks) and write (38h) commands and its timing limits to QMI window M1.
- * Direct mode faults every XIP access, so the set-up runs from SRAM. */
+ * Direct mode faults every XIP access, so the set-up runs from SRAM. The
+ * size comes from the EID, or is probed where the EID does not say. */
 #include "psram.h"
 
 #include "clocks.h"
@@ -27,6 +28,7 @@
 #define PSRAM_MAX_SCK_HZ 109000000u /* at 3.3 V */
 #define PSRAM_MAX_SELECT_NS 8000u   /* tCEM: CS low at most 8 us (refresh) */
 #define PSRAM_MIN_DESELECT_NS 50u   /* CS high between accesses */
+#define PSRAM_WINDOW_BYTES (16u << 20) /* QMI window M1: 24 address bits */
 
 RAM_FUNC static void select(bool on)
 {
@@ -108,14 +110,40 @@ static uint32_t m1_timing(uint32_t sys_hz, uint32_t *sck_hz)
            clkdiv << QMI_TIMING_CLKDIV_LSB;
 }
 
+/* The density in the EID byte as the Pico SDK's psram_eid_to_size()
+ * (hardware_psram) and the MicroPython and arduino-pico drivers decode it:
+ * bits [7:5] = 0, 1, 2 are AP Memory's 2, 4 and 8 MB, 3 and 4 ISSI's 8 and
+ * 16 MB; EID 0x26, the early 8 MB APS6404L (ESP-IDF: "64MBIT_TRIAL"), says
+ * 1 in bits [7:5] but holds 8 MB. 0: codes 5-7, which the drivers do not
+ * agree on (the firmware probes the size instead). */
 static uint32_t eid_size(uint8_t eid)
 {
+    if (eid == 0x26) return 8u << 20;
     switch (eid >> 5) {
     case 0: return 2u << 20;
     case 1: return 4u << 20;
-    case 2: return 8u << 20;
+    case 2:
+    case 3: return 8u << 20;
+    case 4: return 16u << 20;
     default: return 0;
     }
+}
+
+/* The size the chip really has, for an EID that does not say: a PSRAM
+ * ignores the address bits above its size, so the first power of two whose
+ * offset lands back on offset 0 is the size (1 MB at least, the 16 MB window
+ * at most). A chip that stores nothing gives 1 MB and fails the memory test. */
+static uint32_t probe_size(void)
+{
+    volatile uint32_t *mem = (volatile uint32_t *)XIP_PSRAM_NOCACHE_BASE;
+    const uint32_t marker = 0x50D1E5A7u;
+    mem[0] = marker;
+    uint32_t size = 1u << 20;
+    for (; size < PSRAM_WINDOW_BYTES; size <<= 1) {
+        mem[size / 4] = ~marker;
+        if (mem[0] != marker) break;
+    }
+    return size;
 }
 
 void psram_init(psram_info *info)
@@ -140,8 +168,13 @@ void psram_init(psram_info *info)
     info->kgd = id[1];
     info->eid = id[2];
     info->present = id[1] == KGD_PASS;
-    info->size_bytes = info->present ? eid_size(id[2]) : 0;
-    if (!info->present) info->sck_hz = 0;
+    if (!info->present) {
+        info->sck_hz = 0;
+        return;
+    }
+    info->size_bytes = eid_size(id[2]);
+    info->eid_known = info->size_bytes != 0;
+    if (!info->eid_known) info->size_bytes = probe_size();
 }
 
 /* A value no neighbouring or aliased word shares. */

@@ -9,6 +9,7 @@
 typedef struct {
     bool present;          /* answered Read ID with a good-die code */
     uint8_t mfid, kgd, eid;
+    bool eid_known;        /* the EID gave the size; else it was probed */
     uint32_t size_bytes;
     uint32_t sck_hz;
     /* boot memory test over the whole device */
@@ -18,7 +19,8 @@ typedef struct {
 } psram_info;
 
 /* Detects the chip, enters QPI and maps it writable through QMI window 1
- * with timing derived from the current clk_sys. */
+ * with timing derived from the current clk_sys; sizes it from the EID, or
+ * by probing when the EID's density code is not a known one. */
 void psram_init(psram_info *info);
 /* Writes and verifies every word of the device; fills the test results. */
 void psram_test(psram_info *info);

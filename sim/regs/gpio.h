@@ -1,4 +1,5 @@
-/* regs/gpio.h - IO_BANK0 and PADS_BANK0 register facts (rp2350-facts.md 6). */
+/* regs/gpio.h - IO_BANK0, PADS_BANK0 and PADS_QSPI register facts
+ * (rp2350-facts.md 6). */
 #ifndef SIM_REGS_GPIO_H
 #define SIM_REGS_GPIO_H
 
@@ -18,5 +19,12 @@
 #define PADS_SWD 0xC8u
 #define PADS_GPIO_RESET 0x116u
 #define PADS_SW_RESET 0x5Au
+/* PADS_QSPI (SDK regs/pads_qspi.h): VOLTAGE_SELECT 0, GPIO_QSPI_SCLK 4,
+ * SD0..SD3 8..0x14, SS 0x18; PADS_BANK0's fields (dev_gpio.h) plus DRIVE
+ * [5:4]: 0 2 mA, 1 4 mA (reset), 2 8 mA, 3 12 mA */
+#define PADS_QSPI_SCLK 0x04u
+#define PADS_QSPI_SD0 0x08u
+#define PADS_DRIVE(pad) (((pad) >> 4) & 3u)
+#define PADS_DRIVE_8MA 2u
 
 #endif

@@ -41,6 +41,7 @@
 #define SYSINFO_GITREF_RP2350 0x14u
 
 #define SYSCFG_BASE 0x40008000u
+#define SYSCFG_AUXCTRL 0x14u /* bit 0: POWMAN leaves clk_ref before a reset (facts 14.3) */
 #define BOOTRAM_BASE 0x400E0000u
 #define OTP_DATA_BASE 0x40130000u /* OTP rows, ECC-corrected, 16 bits each */
 #define BOOTRAM_SIZE 0x400u

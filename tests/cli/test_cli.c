@@ -384,6 +384,181 @@ static void uf2_chains_inputs_at_next(void **state)
     expect_error(picollama("uf2", arg_a, "-o", out, NULL), "has no input before it");
 }
 
+/* A UF2 file read back block by block. */
+typedef struct {
+    unsigned char *data;
+    size_t blocks;
+} uf2_blocks;
+
+static uf2_blocks read_uf2(const char *path)
+{
+    size_t len;
+    uf2_blocks u = {(unsigned char *)testenv_read(path, &len), 0};
+    assert_non_null(u.data);
+    assert_int_equal(len % 512, 0);
+    u.blocks = len / 512;
+    /* block 0 is the E10 block; the rest are one transfer numbered in order */
+    assert_int_equal(testenv_le32(u.data + 12), 0x10FFFF00u);
+    for (size_t i = 1; i < u.blocks; i++) {
+        const unsigned char *b = u.data + 512 * i;
+        assert_int_equal(testenv_le32(b), 0x0A324655u);
+        assert_int_equal(testenv_le32(b + 20), i - 1);
+        assert_int_equal(testenv_le32(b + 24), u.blocks - 1);
+        assert_int_equal(testenv_le32(b + 508), 0x0AB16F30u);
+    }
+    return u;
+}
+
+/* The block that writes flash address addr, or NULL. */
+static const unsigned char *uf2_block_at(const uf2_blocks *u, uint32_t addr)
+{
+    for (size_t i = 1; i < u->blocks; i++)
+        if (testenv_le32(u->data + 512 * i + 12) == addr) return u->data + 512 * i;
+    return NULL;
+}
+
+static void assert_zero_page(const unsigned char *block)
+{
+    assert_non_null(block);
+    for (int k = 0; k < 256; k++) assert_int_equal(block[32 + k], 0);
+}
+
+/* A file of len bytes of fill, starting with the model image magic when
+ * image is set (all `picollama uf2` looks at). */
+static const char *make_input(const char *name, size_t len, int fill, int image)
+{
+    unsigned char *data = malloc(len);
+    assert_non_null(data);
+    memset(data, fill, len);
+    if (image) memcpy(data, "PLLM", 4); /* PL_IMAGE_MAGIC, little-endian */
+    const char *path = testenv_tmp(name);
+    assert_true(testenv_write(path, data, len));
+    free(data);
+    return path;
+}
+
+/* Runs `picollama uf2` on inputs given as "PATH@ADDR" (NULL-terminated);
+ * returns its result (stdout/stderr kept for the caller). */
+static proc_result uf2_of(const char *out, const char *first, ...)
+{
+    char *argv[MAX_ARGS] = {PICOLLAMA_BIN, "uf2"};
+    static char args[8][4300];
+    int argc = 2, k = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && k < 8; a = va_arg(ap, const char *), k++) {
+        snprintf(args[k], sizeof(args[k]), "%s", a);
+        argv[argc++] = args[k];
+    }
+    va_end(ap);
+    argv[argc++] = "-o";
+    argv[argc++] = (char *)out;
+    argv[argc] = NULL;
+    proc_result r;
+    assert_true(proc_run(argv, NULL, 120, &r));
+    if (r.exit_code != 0) print_error("%s", r.err);
+    assert_int_equal(r.exit_code, 0);
+    return r;
+}
+
+static char *at(const char *path, const char *where)
+{
+    static char buf[4][4300];
+    static int slot;
+    char *b = buf[slot++ % 4];
+    snprintf(b, sizeof(buf[0]), "%s@%s", path, where);
+    return b;
+}
+
+/* A model image ends its chain with a zeroed page on the next 4 KB
+ * boundary (an older image there must not become part of the chain),
+ * unless an input writes that page or it is in the last (E10) sector. */
+static void uf2_ends_model_chains(void **state)
+{
+    (void)state;
+    const char *img = make_input("chain.img", 5000, 0xA5, 1);
+    const char *img2 = make_input("chain2.img", 300, 0x3C, 1);
+    const char *raw = make_input("chain.bin", 5000, 0xA5, 0);
+    const char *data = make_input("chain-data.bin", 300, 0x5A, 0);
+    const char *out = testenv_tmp("chain-end.uf2");
+
+    /* one image: 20 pages, then the end page at 0x10082000 */
+    proc_result r = uf2_of(out, at(img, "0x10080000"), NULL);
+    assert_int_equal(r.err_len, 0);
+    proc_free(&r);
+    uf2_blocks u = read_uf2(out);
+    assert_int_equal(u.blocks, 1 + 20 + 1);
+    assert_zero_page(uf2_block_at(&u, 0x10082000u));
+    assert_int_equal(u.data[512 + 32], 'P');
+    free(u.data);
+
+    /* the same bytes without the magic are not a model: no end page */
+    r = uf2_of(out, at(raw, "0x10080000"), NULL);
+    proc_free(&r);
+    u = read_uf2(out);
+    assert_int_equal(u.blocks, 1 + 20);
+    free(u.data);
+
+    /* two chained images: one end page, after the second */
+    r = uf2_of(out, at(img, "0x10080000"), at(img2, "next"), NULL);
+    proc_free(&r);
+    u = read_uf2(out);
+    assert_int_equal(u.blocks, 1 + 20 + 2 + 1);
+    assert_int_equal(uf2_block_at(&u, 0x10082000u)[32], 'P');
+    assert_zero_page(uf2_block_at(&u, 0x10083000u));
+    free(u.data);
+
+    /* an input already writes the page on the boundary: it ends the chain */
+    r = uf2_of(out, at(img, "0x10080000"), at(data, "next"), NULL);
+    proc_free(&r);
+    u = read_uf2(out);
+    assert_int_equal(u.blocks, 1 + 20 + 2);
+    assert_int_equal(uf2_block_at(&u, 0x10082000u)[32], 0x5A);
+    free(u.data);
+
+    /* the boundary is the last sector, the E10 block's: no end page */
+    r = uf2_of(out, at(img, "0x10FFD000"), NULL);
+    proc_free(&r);
+    u = read_uf2(out);
+    assert_int_equal(u.blocks, 1 + 20);
+    assert_null(uf2_block_at(&u, 0x10FFF000u));
+    free(u.data);
+}
+
+/* An input ending past 0x103FF000 does not fit a 4 MB board (Pico 2): a
+ * warning, and the UF2 is still written (exit 0). */
+static void uf2_warns_past_4mb(void **state)
+{
+    (void)state;
+    const char *page = make_input("sector.bin", 4096, 0x11, 0);
+    const char *out = testenv_tmp("4mb.uf2");
+    proc_result r = uf2_of(out, at(page, "0x103FE000"), NULL); /* ends at 0x103FF000: fits */
+    assert_int_equal(r.err_len, 0);
+    proc_free(&r);
+    r = uf2_of(out, at(page, "0x103FF000"), NULL); /* the sector the E10 block erases there */
+    assert_int_equal(proc_count_lines(r.err), 1);
+    assert_non_null(strstr(r.err, "warning: "));
+    assert_non_null(strstr(r.err, "sector.bin ends at 0x10400000: it does not fit a 4 MB board "
+                                  "(Raspberry Pi Pico 2)"));
+    proc_free(&r);
+    r = uf2_of(out, at(page, "0x10400000"), NULL); /* wraps onto the firmware there */
+    assert_non_null(strstr(r.err, "ends at 0x10401000: it does not fit a 4 MB board "
+                                  "(Raspberry Pi Pico 2); flashing it there overwrites the "
+                                  "firmware"));
+    proc_free(&r);
+    uf2_blocks u = read_uf2(out);
+    assert_int_equal(u.blocks, 1 + 16);
+    free(u.data);
+    /* a model image that ends in the last sector: its end-of-chain page
+     * goes to 0x10400000, which wraps onto the firmware */
+    const char *model = make_input("model.img", 2048, 0x22, 1);
+    r = uf2_of(out, at(model, "0x103FF000"), NULL);
+    assert_non_null(strstr(r.err, "model.img ends at 0x10400100 with its end-of-chain page: it "
+                                  "does not fit a 4 MB board (Raspberry Pi Pico 2); flashing it "
+                                  "there overwrites the firmware"));
+    proc_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +572,8 @@ int main(void)
         cmocka_unit_test(vocab_32000_with_llama_tokenizer),
         cmocka_unit_test(steps_clamp_to_context),
         cmocka_unit_test(uf2_chains_inputs_at_next),
+        cmocka_unit_test(uf2_ends_model_chains),
+        cmocka_unit_test(uf2_warns_past_4mb),
         cmocka_unit_test(negative_seed_is_sign_extended),
         cmocka_unit_test(full_disk_is_an_error),
         cmocka_unit_test(default_tokenizer_is_looked_up),

@@ -1,7 +1,8 @@
 /* test_pack.c - `picollama pack` and `picollama eval` end to end: quality
  * of the quantized stories260K (q8 must agree with fp32 on >= 99.0% of the
  * golden prompts' positions), image and UF2 sizes for the stories15M shape,
- * the UF2's layout, and bad input. */
+ * the UF2's layout (its end-of-chain page too), the 4 MB board warning,
+ * and bad input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -121,7 +122,11 @@ static long file_size(const char *path)
     return n;
 }
 
-/* The UF2 holds the E10 block, then the image page by page from 0x10080000. */
+/* The UF2 holds the image page by page from 0x10080000, then a zeroed page
+ * on the next 4 KB boundary that ends the slot's chain of images
+ * (docs/model-format.md, "Several images in flash"); its family is ABSOLUTE,
+ * so no RP2350-E10 block comes first (picotool adds none to such files:
+ * they would join its transfer). */
 static void check_uf2(const char *uf2, const char *img)
 {
     size_t ulen, ilen;
@@ -130,37 +135,70 @@ static void check_uf2(const char *uf2, const char *img)
     assert_non_null(u);
     assert_non_null(im);
     size_t pages = (ilen + 255) / 256;
+    uint32_t chain_end = (0x10080000u + (uint32_t)ilen + 4095) / 4096 * 4096;
+    assert_true(chain_end < 0x10FFF000u); /* else no end page: the E10 block's sector */
     assert_int_equal(ulen, (pages + 1) * 512);
-    /* the E10 block, as rp2350-facts.md 3.3 gives picotool's */
-    assert_int_equal(testenv_le32(u), 0x0A324655u);
-    assert_int_equal(testenv_le32(u + 4), 0x9E5D5157u);
-    assert_int_equal(testenv_le32(u + 8), 0x0000A000u);        /* family + extension flags */
-    assert_int_equal(testenv_le32(u + 12), 0x10FFFF00u);
-    assert_int_equal(testenv_le32(u + 16), 256);
-    assert_int_equal(testenv_le32(u + 20), 0);
-    assert_int_equal(testenv_le32(u + 24), 2);
-    assert_int_equal(testenv_le32(u + 28), 0xE48BFF57u);       /* ABSOLUTE family */
-    for (int k = 0; k < 256; k++) assert_int_equal(u[32 + k], 0xEF);
-    assert_int_equal(testenv_le32(u + 32 + 256), 0x9957E304u); /* RP2_IGNORE_BLOCK extension */
-    for (int k = 32 + 260; k < 508; k++) assert_int_equal(u[k], 0);
-    assert_int_equal(testenv_le32(u + 508), 0x0AB16F30u);
     for (size_t i = 0; i < pages; i++) {
-        const unsigned char *b = u + (i + 1) * 512;
+        const unsigned char *b = u + i * 512;
         assert_int_equal(testenv_le32(b), 0x0A324655u);
         assert_int_equal(testenv_le32(b + 4), 0x9E5D5157u);
         assert_int_equal(testenv_le32(b + 8), 0x00002000u);    /* family ID present */
         assert_int_equal(testenv_le32(b + 12), 0x10080000u + 256 * i);
         assert_int_equal(testenv_le32(b + 16), 256);
         assert_int_equal(testenv_le32(b + 20), i);
-        assert_int_equal(testenv_le32(b + 24), pages);
-        assert_int_equal(testenv_le32(b + 28), 0xE48BFF57u);
+        assert_int_equal(testenv_le32(b + 24), pages + 1);
+        assert_int_equal(testenv_le32(b + 28), 0xE48BFF57u);   /* ABSOLUTE family */
         size_t n = ilen - 256 * i < 256 ? ilen - 256 * i : 256;
         assert_memory_equal(b + 32, im + 256 * i, n);
         for (size_t k = 32 + n; k < 508; k++) assert_int_equal(b[k], 0);
         assert_int_equal(testenv_le32(b + 508), 0x0AB16F30u);
     }
+    const unsigned char *end = u + pages * 512;
+    assert_int_equal(testenv_le32(end), 0x0A324655u);
+    assert_int_equal(testenv_le32(end + 8), 0x00002000u);
+    assert_int_equal(testenv_le32(end + 12), chain_end);
+    assert_int_equal(testenv_le32(end + 16), 256);
+    assert_int_equal(testenv_le32(end + 20), pages);
+    assert_int_equal(testenv_le32(end + 24), pages + 1);
+    assert_int_equal(testenv_le32(end + 28), 0xE48BFF57u);
+    for (int k = 32; k < 508; k++) assert_int_equal(end[k], 0);
+    assert_int_equal(testenv_le32(end + 508), 0x0AB16F30u);
     free(u);
     free(im);
+}
+
+#define PICO2_WARNING "does not fit a 4 MB board (Raspberry Pi Pico 2)"
+
+/* stories260K as a model UF2: laid out as check_uf2 says, and it fits a
+ * Pico 2 (no warning). Placed at 0x380000 it ends past 0x103FF000: warned
+ * (exit 0), as a board with 4 MB of flash would wrap it onto the firmware. */
+static void stories260k_uf2_and_the_4mb_warning(void **state)
+{
+    (void)state;
+    const char *img = testenv_tmp("slot-f32.img"), *uf2 = testenv_tmp("slot-f32.uf2");
+    proc_result r = run_tool(PICOLLAMA_BIN, "pack", model("stories260K.bin"), model("tok512.bin"),
+                             "-q", "f32", "-o", img, NULL);
+    expect_ok(&r);
+    proc_free(&r);
+    r = run_tool(PICOLLAMA_BIN, "pack", model("stories260K.bin"), model("tok512.bin"), "-q",
+                 "f32", "-o", uf2, NULL);
+    expect_ok(&r);
+    check_uf2(uf2, img);
+    if (strstr(r.err, "warning")) fail_msg("unexpected warning: %s", r.err);
+    assert_non_null(strstr(r.out, "end of chain: zeroed page at 0x"));
+    proc_free(&r);
+
+    const char *high = testenv_tmp("high.uf2");
+    r = run_tool(PICOLLAMA_BIN, "pack", model("stories260K.bin"), model("tok512.bin"), "-q", "f32",
+                 "--flash-offset", "0x380000", "-o", high, NULL);
+    expect_ok(&r);
+    char expected[4400];
+    unsigned long end_page = (0x10380000ul + (unsigned long)file_size(img) + 4095) / 4096 * 4096;
+    snprintf(expected, sizeof(expected), "warning: %s ends at 0x%08lx with its end-of-chain page: "
+             "it %s; flashing it there overwrites the firmware", high, end_page + 256, PICO2_WARNING);
+    if (!strstr(r.err, expected)) fail_msg("expected '%s' in:\n%s", expected, r.err);
+    assert_int_equal(proc_count_lines(r.err), 1);
+    proc_free(&r);
 }
 
 /* stories15M's shape with random weights: q8 fits the flash slot (and the
@@ -191,6 +229,7 @@ static void stories15m_shape_fits(void **state)
                      "--calibrate", "0", "-o", uf2, NULL);
         expect_ok(&r);
         assert_non_null(strstr(r.out, "flash slot 0x10080000"));
+        assert_non_null(strstr(r.err, PICO2_WARNING)); /* neither fits a Pico 2 */
         proc_free(&r);
         long size = file_size(img);
         print_message("stories15M-shaped %s image: %ld bytes (%.2f MiB)\n", types[i], size,
@@ -258,6 +297,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_pack_and_eval_input),
+        cmocka_unit_test(stories260k_uf2_and_the_4mb_warning),
         cmocka_unit_test(q8_agrees_with_fp32),
         cmocka_unit_test(q4_agreement_is_reported),
         cmocka_unit_test(stories15m_shape_fits),

@@ -2,16 +2,28 @@
 #define _POSIX_C_SOURCE 200809L
 #include "firmware_session.h"
 
+#include <regex.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void session_begin(session *s, const char *uf2)
+#include <cmocka.h>
+
+void session_begin_verbose(session *s, const char *uf2)
 {
     memset(s, 0, sizeof(*s));
     session_arg(s, PICOSIM_BIN);
     session_arg(s, uf2);
     session_arg(s, "--no-stdin");
+}
+
+void session_begin(session *s, const char *uf2)
+{
+    session_begin_verbose(s, uf2);
     session_arg(s, "--quiet");
 }
 
@@ -122,4 +134,81 @@ int session_token_count(const char *out, size_t from)
     const char *p = strstr(out + from, "--- ");
     int n;
     return p && sscanf(p, "--- %d tokens in", &n) == 1 ? n : -1;
+}
+
+void session_expect_ok(const proc_result *r)
+{
+    if (r->exit_code != 0 || r->signal)
+        fail_msg("sim exit %d signal %d:\n%s\n--- output tail\n%s", r->exit_code, r->signal, r->err,
+                 r->out + (r->out_len > 3000 ? r->out_len - 3000 : 0));
+}
+
+int session_matches(const char *text, const char *regex)
+{
+    regex_t re;
+    assert_int_equal(regcomp(&re, regex, REG_EXTENDED | REG_NOSUB), 0);
+    int ok = regexec(&re, text, 0, NULL, 0) == 0;
+    regfree(&re);
+    return ok;
+}
+
+void session_assert_output(const proc_result *r, const char *regex)
+{
+    if (!session_matches(r->out, regex)) fail_msg("output lacks /%s/:\n%s", regex, r->out);
+}
+
+void session_assert_no_output(const proc_result *r, const char *regex)
+{
+    if (session_matches(r->out, regex)) fail_msg("output has /%s/:\n%s", regex, r->out);
+}
+
+void session_begin_booted(session *s, const char *timeout_ms)
+{
+    session_begin(s, FIRMWARE_UF2);
+    session_arg(s, "--timeout-ms");
+    session_arg(s, timeout_ms);
+    session_expect(s, "tok/s ---\n> ");
+}
+
+void session_skip_boot_story(session *s)
+{
+    session_expect(s, "type /help");
+    session_send(s, "\x03");
+    session_expect(s, "tok/s ---\n> ");
+}
+
+int session_model_missing(void)
+{
+    if (FIRMWARE_F32_IMAGE[0] && FIRMWARE_Q8_IMAGE[0]) return 0;
+    fprintf(stderr, "MODEL MISSING: the firmware was built without stories260K "
+                    "(run 'make models' and rebuild)\n");
+    return 1;
+}
+
+proc_result session_end_with_prompt(session *s, const char *prompt, int wall_seconds)
+{
+    session_line(s, "/steps 8");
+    session_line(s, prompt);
+    proc_result r = session_run(s, wall_seconds);
+    session_expect_ok(&r);
+    size_t cursor = 0;
+    char *after = session_generation(r.out, prompt, &cursor);
+    if (!after) fail_msg("no generation from '%s' at the end:\n%s", prompt, r.out);
+    free(after);
+    return r;
+}
+
+char *session_host_greedy(const char *image, int steps, const char *prompt)
+{
+    char n[16];
+    snprintf(n, sizeof(n), "%d", steps);
+    char *argv[] = {PICOLLAMA_BIN, "run", (char *)image, "-t", "0", "-n", n, "-i", (char *)prompt,
+                    NULL};
+    proc_result host;
+    assert_true(proc_run(argv, NULL, 60, &host));
+    assert_int_equal(host.exit_code, 0);
+    char *text = host.out;
+    host.out = NULL;
+    proc_free(&host);
+    return text;
 }

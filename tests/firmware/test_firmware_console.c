@@ -3,7 +3,6 @@
  * middle of a generation, /help, every setting, bad commands, a 10 KB line,
  * a host that stops reading for 10 s, a disconnect and a reconnect; and a
  * board whose model slot is empty or corrupt. */
-#include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,51 +15,6 @@
 #include "firmware_session.h"
 #include "proc.h"
 #include "testenv.h"
-
-static void expect_ok(proc_result *r)
-{
-    if (r->exit_code != 0 || r->signal)
-        fail_msg("sim exit %d signal %d:\n%s\n--- output tail\n%s", r->exit_code, r->signal, r->err,
-                 r->out + (r->out_len > 3000 ? r->out_len - 3000 : 0));
-}
-
-static int matches(const char *text, const char *pattern)
-{
-    regex_t re;
-    assert_int_equal(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB), 0);
-    int ok = regexec(&re, text, 0, NULL, 0) == 0;
-    regfree(&re);
-    return ok;
-}
-
-static void assert_output(const proc_result *r, const char *pattern)
-{
-    if (!matches(r->out, pattern)) fail_msg("output lacks /%s/:\n%s", pattern, r->out);
-}
-
-/* A session on the default board, past its boot story. */
-static void begin_booted(session *s, const char *timeout_ms)
-{
-    session_begin(s, FIRMWARE_UF2);
-    session_arg(s, "--timeout-ms");
-    session_arg(s, timeout_ms);
-    session_expect(s, "tok/s ---\n> ");
-}
-
-/* Ends a session with a short generation from prompt, which must arrive:
- * the console still works. */
-static proc_result end_with_prompt(session *s, const char *prompt, int wall_seconds)
-{
-    session_line(s, "/steps 8");
-    session_line(s, prompt);
-    proc_result r = session_run(s, wall_seconds);
-    expect_ok(&r);
-    size_t cursor = 0;
-    char *after = session_generation(r.out, prompt, &cursor);
-    assert_non_null(after);
-    free(after);
-    return r;
-}
 
 static void connect_story_prompt_help_settings(void **state)
 {
@@ -87,26 +41,26 @@ static void connect_story_prompt_help_settings(void **state)
     session_line(&s, "/steps many");
     session_line(&s, "/frobnicate");
     proc_result r = session_run(&s, 900);
-    expect_ok(&r);
-    assert_output(&r, "Pico LLaMA [0-9.]+: Llama-2 stories on the RP2350");
-    assert_output(&r, "clocks: clk_sys 150 MHz");
-    assert_output(&r, "flash: 16 MB \\(JEDEC");
-    assert_output(&r, "psram: 8 MB APS6404L .*memory test passed: write [0-9.]+ MB/s, read [0-9.]+ MB/s");
+    session_expect_ok(&r);
+    session_assert_output(&r, "Pico LLaMA [0-9.]+: Llama-2 stories on the RP2350");
+    session_assert_output(&r, "clocks: clk_sys 150 MHz");
+    session_assert_output(&r, "flash: 16 MB \\(JEDEC");
+    session_assert_output(&r, "psram: 8 MB APS6404L .*memory test passed: write [0-9.]+ MB/s, read [0-9.]+ MB/s");
     /* boots with the fastest image, q8 in SRAM, on two cores */
-    assert_output(&r, "model: dim 64, hidden 172, 5 layers, 8 heads \\(4 kv\\), vocab 512, context 512, q8");
-    assert_output(&r, "model image 0x2[0-9a-f]+-0x2[0-9a-f]+, [0-9]+ bytes \\(SRAM\\)");
-    assert_output(&r, "KV cache: [0-9]+ of 512 positions in SRAM, [0-9]+ in PSRAM");
-    assert_output(&r, "; 2 cores\n");
-    assert_output(&r, "/precision P +the model image in use: f32 or q8 \\(now q8\\)");
-    assert_output(&r, "error: /precision needs a precision the flash holds \\(got 'q4'\\)\n"
+    session_assert_output(&r, "model: dim 64, hidden 172, 5 layers, 8 heads \\(4 kv\\), vocab 512, context 512, q8");
+    session_assert_output(&r, "model image 0x2[0-9a-f]+-0x2[0-9a-f]+, [0-9]+ bytes \\(SRAM\\)");
+    session_assert_output(&r, "KV cache: [0-9]+ of 512 positions in SRAM, [0-9]+ in PSRAM");
+    session_assert_output(&r, "; 2 cores\n");
+    session_assert_output(&r, "/precision P +the model image in use: f32 or q8 \\(now q8\\)");
+    session_assert_output(&r, "error: /precision needs a precision the flash holds \\(got 'q4'\\)\n"
                       "precisions in flash: f32 q8 \\(in use\\)");
-    assert_output(&r, "error: /cores needs 1 or 2 \\(got '3'\\)");
-    assert_output(&r, "cores: 1\n");
-    assert_output(&r, "precision f32: dim 64, .*context 512, f32\n");
-    assert_output(&r, "model image 0x11[0-9a-f]+-0x11[0-9a-f]+, [0-9]+ bytes \\(PSRAM\\)");
-    assert_output(&r, "; 1 core\n");
-    assert_output(&r, "memory: firmware 0x10000000");
-    assert_output(&r, "\n/bench +256 tokens from BOS");
+    session_assert_output(&r, "error: /cores needs 1 or 2 \\(got '3'\\)");
+    session_assert_output(&r, "cores: 1\n");
+    session_assert_output(&r, "precision f32: dim 64, .*context 512, f32\n");
+    session_assert_output(&r, "model image 0x11[0-9a-f]+-0x11[0-9a-f]+, [0-9]+ bytes \\(PSRAM\\)");
+    session_assert_output(&r, "; 1 core\n");
+    session_assert_output(&r, "memory: firmware 0x10000000");
+    session_assert_output(&r, "\n/bench +256 tokens from BOS");
     /* the greedy continuation, limited to 20 positions, as the PC has it */
     size_t cursor = 0;
     char *gen = session_generation(r.out, "Once upon a time", &cursor);
@@ -119,11 +73,11 @@ static void connect_story_prompt_help_settings(void **state)
     proc_free(&host);
     assert_int_equal(session_token_count(r.out, cursor - 5), 19);
     free(gen);
-    assert_output(&r, "error: /temp needs a number >= 0 \\(got 'hot'\\)");
-    assert_output(&r, "error: /topp needs a number in \\[0,1\\] \\(got '2'\\)");
-    assert_output(&r, "error: /seed needs an integer >= 1 \\(got '-1'\\)");
-    assert_output(&r, "error: /steps needs an integer >= 0 \\(got 'many'\\)");
-    assert_output(&r, "error: unknown command '/frobnicate' \\(try /help\\)");
+    session_assert_output(&r, "error: /temp needs a number >= 0 \\(got 'hot'\\)");
+    session_assert_output(&r, "error: /topp needs a number in \\[0,1\\] \\(got '2'\\)");
+    session_assert_output(&r, "error: /seed needs an integer >= 1 \\(got '-1'\\)");
+    session_assert_output(&r, "error: /steps needs an integer >= 0 \\(got 'many'\\)");
+    session_assert_output(&r, "error: unknown command '/frobnicate' \\(try /help\\)");
     session_free(&s);
     proc_free(&r);
 }
@@ -136,7 +90,7 @@ static void ctrl_c_and_a_huge_line(void **state)
     huge[10 * 1024] = '\r';
     huge[10 * 1024 + 1] = '\0';
     session s;
-    begin_booted(&s, "600000");
+    session_begin_booted(&s, "600000");
     session_line(&s, "/steps 0");
     session_send(&s, "Lily went\r");
     session_expect(&s, "Lily went\n[^\n]{40}"); /* the generation is under way */
@@ -144,7 +98,7 @@ static void ctrl_c_and_a_huge_line(void **state)
     session_expect(&s, "tok/s ---\n> ");
     session_send(&s, huge);
     session_expect(&s, "line too long.*\n> ");
-    proc_result r = end_with_prompt(&s, "The end", 900); /* still alive and well */
+    proc_result r = session_end_with_prompt(&s, "The end", 900); /* still alive and well */
     size_t cursor = 0;
     char *stopped = session_generation(r.out, "Lily went", &cursor);
     assert_non_null(stopped);
@@ -152,7 +106,7 @@ static void ctrl_c_and_a_huge_line(void **state)
     int tokens = session_token_count(r.out, cursor - 5);
     assert_true(tokens > 0 && tokens < 500); /* stopped well before 511 */
     free(stopped);
-    assert_output(&r, "error: line too long \\(at most 255 characters\\); ignored");
+    session_assert_output(&r, "error: line too long \\(at most 255 characters\\); ignored");
     free(huge);
     session_free(&s);
     proc_free(&r);
@@ -164,13 +118,13 @@ static void host_stops_reading(void **state)
 {
     (void)state;
     session s;
-    begin_booted(&s, "600000");
+    session_begin_booted(&s, "600000");
     session_line(&s, "/steps 0");
     session_arg(&s, "--host-stall-ms");
     session_arg(&s, "10000");
     session_send(&s, "/story\r");
     session_expect(&s, "tok/s ---\n> ");
-    proc_result r = end_with_prompt(&s, "Hello again", 900);
+    proc_result r = session_end_with_prompt(&s, "Hello again", 900);
     session_free(&s);
     proc_free(&r);
 }
@@ -182,7 +136,7 @@ static void full_buffer_drops_the_oldest_text(void **state)
 {
     (void)state;
     session s;
-    begin_booted(&s, "900000");
+    session_begin_booted(&s, "900000");
     /* ten /help answers (~7 KB, printed in well under a second of board
      * time) while the host reads nothing: more than the 4 KB the board
      * buffers for USB */
@@ -192,7 +146,7 @@ static void full_buffer_drops_the_oldest_text(void **state)
     session_send(&s, "/temp 0.125\r"); /* a marker: when its echo is in, the backlog is */
     session_expect(&s, "bytes dropped [.][.][.][]]");
     session_expect(&s, "/bench.*\n> /temp 0.125\n> "); /* the newest text did arrive */
-    proc_result r = end_with_prompt(&s, "Hello again", 1200);
+    proc_result r = session_end_with_prompt(&s, "Hello again", 1200);
     session_free(&s);
     proc_free(&r);
 }
@@ -203,15 +157,15 @@ static void disconnect_and_reconnect(void **state)
 {
     (void)state;
     session s;
-    begin_booted(&s, "600000");
+    session_begin_booted(&s, "600000");
     session_arg(&s, "--close-port");
     session_arg(&s, "--wait-ms");
     session_arg(&s, "2000");
     session_arg(&s, "--open-port");
     session_expect(&s, "Pico LLaMA [0-9.]+: Llama-2 stories");
     session_expect(&s, "tok/s ---\n> ");
-    proc_result r = end_with_prompt(&s, "Back again", 900);
-    assert_output(&r, "Llama-2 stories on the RP2350(.|\n)*tok/s ---(.|\n)*Llama-2 stories on the RP2350");
+    proc_result r = session_end_with_prompt(&s, "Back again", 900);
+    session_assert_output(&r, "Llama-2 stories on the RP2350(.|\n)*tok/s ---(.|\n)*Llama-2 stories on the RP2350");
     session_free(&s);
     proc_free(&r);
 }
@@ -221,11 +175,11 @@ static void button_starts_a_story(void **state)
 {
     (void)state;
     session s;
-    begin_booted(&s, "600000"); /* past the first story */
+    session_begin_booted(&s, "600000"); /* past the first story */
     session_arg(&s, "--press-button");
     session_expect(&s, "tok/s ---\n> ");
     proc_result r = session_run(&s, 900);
-    expect_ok(&r);
+    session_expect_ok(&r);
     size_t first = (size_t)(strstr(r.out, "tok/s ---") - r.out) + 9;
     assert_true(strstr(r.out + first, "tok/s ---") != NULL);
     session_free(&s);
@@ -252,12 +206,12 @@ static void pico2_without_psram(void **state)
     session_line(&s, "/steps 8");
     session_line(&s, "Once upon a time");
     proc_result r = session_run(&s, 900);
-    expect_ok(&r);
-    assert_output(&r, "psram: none found on QMI CS1");
-    assert_output(&r, "flash: 4 MB");
-    assert_output(&r, "model image 0x2[0-9a-f]+-0x2[0-9a-f]+, [0-9]+ bytes \\(SRAM\\)");
-    assert_output(&r, "KV cache: [0-9]+ of 512 positions in SRAM \\(context shortened\\)");
-    assert_output(&r, "precision f32: .*f32\n");
+    session_expect_ok(&r);
+    session_assert_output(&r, "psram: none found on QMI CS1");
+    session_assert_output(&r, "flash: 4 MB");
+    session_assert_output(&r, "model image 0x2[0-9a-f]+-0x2[0-9a-f]+, [0-9]+ bytes \\(SRAM\\)");
+    session_assert_output(&r, "KV cache: [0-9]+ of 512 positions in SRAM \\(context shortened\\)");
+    session_assert_output(&r, "precision f32: .*f32\n");
     size_t cursor = 0;
     char *gen = session_generation(r.out, "Once upon a time", &cursor);
     assert_non_null(gen);
@@ -312,8 +266,8 @@ static void empty_or_corrupt_model_slot(void **state)
     (void)state;
     proc_result r;
     run_board(make_uf2("no-model.uf2", NULL), "no model in the flash slot at 0x10080000.*\n> ", &r);
-    expect_ok(&r);
-    assert_output(&r, "error: no model in the flash slot");
+    session_expect_ok(&r);
+    session_assert_output(&r, "error: no model in the flash slot");
     proc_free(&r);
 
     size_t len;
@@ -326,18 +280,14 @@ static void empty_or_corrupt_model_slot(void **state)
     fclose(f);
     free(image);
     run_board(make_uf2("corrupt.uf2", bad), "model image checksum mismatch.*\n> ", &r);
-    expect_ok(&r);
-    assert_output(&r, "unusable: model image checksum mismatch \\(corrupted\\)");
+    session_expect_ok(&r);
+    session_assert_output(&r, "unusable: model image checksum mismatch \\(corrupted\\)");
     proc_free(&r);
 }
 
 int main(void)
 {
-    if (!FIRMWARE_F32_IMAGE[0]) {
-        fprintf(stderr, "MODEL MISSING: the firmware was built without stories260K "
-                        "(run 'make models' and rebuild)\n");
-        return 1;
-    }
+    if (session_model_missing()) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(connect_story_prompt_help_settings),
         cmocka_unit_test(ctrl_c_and_a_huge_line),

@@ -93,7 +93,9 @@ static void help_documents_every_option(void **state)
                              "--timeout-ms", "--wall-timeout", "--trace-mmio", "--uart-log",
                              "--uart-baud", "--no-dtr", "--no-stdin", "--stats", "--tail",
                              "--slice-cycles", "--quiet", "--profile", "--profile-out", "--elf",
-                             "--profile-reset", "pico-plus-2w", "pico2", "Exit codes"};
+                             "--profile-reset", "--psram-eid", "--psram-mb", "--clear-halt",
+                             "--suspend-ms", "--bus-reset", "--debug-reset", "pico-plus-2w",
+                             "pico2", "Exit codes"};
     for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) OUT_HAS(&r, options[i]);
     proc_free(&r);
 }
@@ -119,6 +121,24 @@ static void bad_usage(void **state)
     proc_free(&r);
     sim(&r, "--wait-ms", "5000000000", image("hello_uart.uf2"), NULL);
     expect_exit(&r, 3);
+    proc_free(&r);
+    sim(&r, "--suspend-ms", "soon", image("hello_uart.uf2"), NULL);
+    expect_exit(&r, 3);
+    ERR_HAS(&r, "bad --suspend-ms value 'soon'");
+    proc_free(&r);
+    /* a PSRAM EID is one byte, a PSRAM size a power of two up to its 16 MB
+     * window, and a board without PSRAM takes neither */
+    const char *bad_psram[][2] = {{"--psram-eid", "0x100"}, {"--psram-eid", "x26"},
+                                  {"--psram-mb", "3"}, {"--psram-mb", "32"}, {"--psram-mb", "0"}};
+    for (size_t i = 0; i < sizeof(bad_psram) / sizeof(bad_psram[0]); i++) {
+        sim(&r, bad_psram[i][0], bad_psram[i][1], image("hello_uart.uf2"), NULL);
+        expect_exit(&r, 3);
+        ERR_HAS(&r, "bad value");
+        proc_free(&r);
+    }
+    sim(&r, "--board", "pico2", "--psram-eid", "0x26", image("hello_uart.uf2"), NULL);
+    expect_exit(&r, 3);
+    ERR_HAS(&r, "board pico2 has no PSRAM");
     proc_free(&r);
     /* a device instead of a file */
     sim(&r, "/dev/zero", NULL);
@@ -195,6 +215,64 @@ static void boot_elf_and_second_uf2(void **state)
     proc_free(&r);
 }
 
+/* a one-page DATA UF2 at base, made with picollama uf2 */
+static const char *data_uf2(const char *name, const char *base)
+{
+    const char *bin = testenv_tmp("page.bin"), *uf2 = testenv_tmp(name);
+    FILE *f = fopen(bin, "wb");
+    fputs("just some data", f);
+    fclose(f);
+    char *argv[] = {(char *)PICOLLAMA_BIN, "uf2", (char *)bin, "-o", (char *)uf2, "--base",
+                    (char *)base, "--family", "data", NULL};
+    proc_result r;
+    assert_true(proc_run(argv, NULL, 30, &r));
+    expect_exit(&r, 0);
+    proc_free(&r);
+    return uf2;
+}
+
+/* UF2 files are written as the boot ROM writes them: the E10 block too, one
+ * transfer per file, flash addressed as 16 MB and wrapped onto a 4 MB chip. */
+static void uf2_written_as_the_rom_does(void **state)
+{
+    (void)state;
+    /* two UF2 files in one: the ROM reboots after the first transfer */
+    size_t len1, len2;
+    char *a = testenv_read(image("hello_uart.uf2"), &len1);
+    char *b = testenv_read(data_uf2("data.uf2", "0x10080000"), &len2);
+    assert_non_null(a);
+    assert_non_null(b);
+    a = realloc(a, len1 + len2);
+    assert_non_null(a);
+    memcpy(a + len1, b, len2);
+    const char *both = testenv_tmp("both.uf2");
+    assert_true(testenv_write(both, a, len1 + len2));
+    free(a);
+    free(b);
+    proc_result r;
+    sim(&r, "--console", "uart", "--no-stdin", both, "--expect", "hello from the virtual RP2350",
+        "--timeout-ms", "500", NULL);
+    expect_exit(&r, 0);
+    ERR_HAS(&r, "RP2350-E10 workaround block written too, to 0x10ffff00");
+    char from[80];
+    snprintf(from, sizeof(from), "from block %zu on not written", len1 / 512);
+    ERR_HAS(&r, from);
+    ERR_HAS(&r, "reboots the board 500 ms after a transfer completes");
+    proc_free(&r);
+    /* a Raspberry Pi Pico 2 (4 MB): data for 0x10400000 lands on the
+     * firmware's first sector, so the board no longer boots */
+    sim(&r, "--board", "pico2", "--no-stdin", image("hello_uart.uf2"),
+        data_uf2("high.uf2", "0x10400000"), "--timeout-ms", "100", NULL);
+    expect_exit(&r, 2);
+    ERR_HAS(&r, "written too, to 0x103fff00 (0x10ffff00 wrapped onto the 4 MB chip;");
+    ERR_HAS(&r, "wrap onto it, the first 0x10400000 onto 0x10000000");
+    ERR_HAS(&r, "overwrites 1 page(s) an earlier image wrote");
+    ERR_HAS(&r, "page(s) an earlier image wrote without rewriting them (the boot ROM erases each "
+                "4 KB sector a UF2 writes): 0x10000000-0x10000fff");
+    ERR_HAS(&r, "boot failed: no IMAGE_DEF");
+    proc_free(&r);
+}
+
 static void clocks_150mhz(void **state)
 {
     (void)state;
@@ -235,6 +313,14 @@ static void psram_init_readback(void **state)
     OUT_HAS(&r, "mirror: yes\r\n");
     ERR_HAS(&r, "XIP CS1 (PSRAM) window: read/write");
     proc_free(&r);
+    /* another part: its EID, and 16 MB that no longer repeat after 8 MB */
+    sim(&r, "--console", "uart", "--no-stdin", "--psram-eid", "0x26", "--psram-mb", "16",
+        image("psram.uf2"), "--expect", "done\\r\\n", "--timeout-ms", "2000", NULL);
+    expect_exit(&r, 0);
+    OUT_HAS(&r, "PSRAM id 0x000d5d26\r\n");
+    OUT_HAS(&r, "PSRAM read-back errors: 0\r\n");
+    OUT_HAS(&r, "mirror: no\r\n");
+    proc_free(&r);
 }
 
 static void psram_absent_on_pico2(void **state)
@@ -272,6 +358,9 @@ static void flash_direct_mode_and_xip(void **state)
     sim(&r, "--console", "uart", "--no-stdin", image("flash_qmi.uf2"), "--expect", "done\\r\\n",
         "--timeout-ms", "1000", NULL);
     expect_exit(&r, 0);
+    /* as the A2 ROM's flash_select_xip_read_mode leaves both windows (facts 2.4) */
+    OUT_HAS(&r, "boot M0 0x60007203 0x000492a8 0x000000eb\r\n");
+    OUT_HAS(&r, "boot M1 0x60007203 0x000492a8 0x000000eb\r\n");
     OUT_HAS(&r, "JEDEC 0x00ef4018\r\n");
     OUT_HAS(&r, "SFDP signature ok, density 16 MB\r\n");
     OUT_HAS(&r, "busy seen 1\r\n");
@@ -279,6 +368,9 @@ static void flash_direct_mode_and_xip(void **state)
     OUT_HAS(&r, "xip read 0xa5c3f00d\r\n");
     ERR_HAS(&r, "XIP CS0 (flash) window: unmapped (bus fault)");   /* while in direct mode */
     ERR_HAS(&r, "XIP CS0 (flash) window: read-only");                /* continuous EBh */
+    /* 75 MHz on the pads the ROM leaves: boot2 would have set 8 mA, fast slew */
+    ERR_HAS(&r, "QMI M0 SCK = 75.0 MHz (clk_sys / CLKDIV 2) with the QSPI SCLK pad at 4 mA, "
+                "slow slew");
     proc_free(&r);
 }
 
@@ -381,7 +473,7 @@ static void usb_cdc_echo(void **state)
     OUT_HAS(&r, "USB CDC echo ready\r\nHELLO\r^C\r\n");
     ERR_HAS(&r, "USB: product string \"Virtual board CDC\"");
     ERR_HAS(&r, "USB: configured; CDC-ACM data IN EP2 (64 bytes), OUT EP2 (64 bytes)");
-    ERR_HAS(&r, "USB: terminal open, DTR on");
+    ERR_HAS(&r, "USB: the terminal opens the port (DTR on)");
     proc_free(&r);
 }
 
@@ -407,6 +499,33 @@ static void usb_disconnect(void **state)
         "--expect", "DTR dropped\\r\\n", "--disconnect-at-ms", "300", "--timeout-ms", "1000", NULL);
     expect_exit(&r, 0);
     ERR_HAS(&r, "the terminal closes the port (DTR off)");
+    proc_free(&r);
+}
+
+static int count_of(const char *haystack, const char *needle)
+{
+    int n = 0;
+    for (const char *p = haystack; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
+/* A bus reset mid-session: the device is enumerated again and the port the
+ * terminal has open is opened again; one it was closing stays closed. */
+static void usb_bus_reset_keeps_the_port_state(void **state)
+{
+    (void)state;
+    proc_result r;
+    sim(&r, "--no-stdin", image("usb_echo.uf2"), "--expect", "ready", "--bus-reset", "--expect",
+        "ready", "--send", "abc", "--expect", "ABC", "--timeout-ms", "2000", NULL);
+    expect_exit(&r, 0);
+    assert_int_equal(count_of(r.err, "USB: configured;"), 2);
+    assert_int_equal(count_of(r.err, "the terminal opens the port (DTR on)"), 2);
+    proc_free(&r);
+    sim(&r, "--no-stdin", image("usb_echo.uf2"), "--expect", "ready", "--close-port",
+        "--bus-reset", "--wait-ms", "300", "--timeout-ms", "2000", NULL);
+    expect_exit(&r, 0);
+    assert_int_equal(count_of(r.err, "USB: configured;"), 2);
+    assert_int_equal(count_of(r.err, "the terminal opens the port (DTR on)"), 1);
     proc_free(&r);
 }
 
@@ -543,7 +662,7 @@ static void xip_cache_misses(void **state)
         "--timeout-ms", "1000", NULL);
     expect_exit(&r, 0);
     uint32_t timing = (uint32_t)value_of(r.out, "m0_timing"), fmt = (uint32_t)value_of(r.out, "m0_rfmt");
-    assert_int_equal(timing, 0x50007203u);   /* as the boot ROM leaves it (facts 2.4) */
+    assert_int_equal(timing, 0x60007203u);   /* as the boot ROM leaves it (facts 2.4) */
     /* 64 loads 64 bytes apart: 64 line fills of 8 bytes, then 64 hits */
     expect_cycles(r.out, "xip_miss64", 64 * qspi_cycles(timing, fmt, 8), "64 XIP cache misses");
     expect_cycles(r.out, "xip_hit64", 0, "XIP cache hits cost what SRAM costs");
@@ -601,11 +720,13 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         TEST(help_documents_every_option), TEST(bad_usage), TEST(bad_uf2_refused),
-        TEST(boot_uart_hello), TEST(boot_elf_and_second_uf2), TEST(clocks_150mhz),
+        TEST(boot_uart_hello), TEST(boot_elf_and_second_uf2), TEST(uf2_written_as_the_rom_does),
+        TEST(clocks_150mhz),
         TEST(timer_alarm_systick), TEST(psram_init_readback), TEST(psram_absent_on_pico2),
         TEST(psram_read_before_setup), TEST(flash_direct_mode_and_xip), TEST(core1_launch), TEST(dma_copy_and_stream),
         TEST(user_button), TEST(watchdog_and_bootsel_reboot), TEST(trace_mmio_lines),
-        TEST(usb_cdc_echo), TEST(usb_host_stall), TEST(usb_disconnect), TEST(usb_bad_wtotallength),
+        TEST(usb_cdc_echo), TEST(usb_host_stall), TEST(usb_disconnect),
+        TEST(usb_bus_reset_keeps_the_port_state), TEST(usb_bad_wtotallength),
         TEST(usb_setup_never_answered), TEST(no_imagedef_refused), TEST(bad_register_stops),
         TEST(fpu_without_cpacr), TEST(undefined_instruction), TEST(timeout_prints_tail),
         TEST(instruction_timings), TEST(xip_cache_misses), TEST(profile_report),

@@ -38,22 +38,41 @@ static void uf2_block(uint8_t *b, uint32_t addr, uint32_t no, uint32_t count, ui
     put32(b + 508, 0x0AB16F30u);
 }
 
+/* the E10 workaround block as picotool and picollama write it */
+static void e10_block(uint8_t *b)
+{
+    uf2_block(b, 0x10FFFF00u, 0, 2, 0xE48BFF57u);
+    put32(b + 8, 0x0000A000u);
+    memset(b + 32, 0xEF, 256);
+    put32(b + 32 + 256, 0x9957E304u);
+}
+
+#define FLASH_16M (16u << 20)
+
 typedef struct {
     uint8_t *flash, *sram;
     load_target t;
 } uf2_fixture;
 
+/* a board with flash_size bytes of flash (all 0xFF) */
+static void uf2_board(uf2_fixture *f, uint32_t flash_size)
+{
+    memset(f->flash, 0xFF, flash_size);
+    memset(&f->t, 0, sizeof(f->t));
+    f->t.flash = f->flash;
+    f->t.flash_size = flash_size;
+    f->t.sram = f->sram;
+    f->t.sram_size = SIM_SRAM_SIZE;
+    assert_true(loader_target_init(&f->t));
+}
+
 static int uf2_setup(void **state)
 {
     uf2_fixture *f = calloc(1, sizeof(*f));
-    f->flash = malloc(1 << 20);
+    f->flash = malloc(FLASH_16M);
     f->sram = malloc(SIM_SRAM_SIZE);
-    memset(f->flash, 0xFF, 1 << 20);
-    f->t.flash = f->flash;
-    f->t.flash_size = 1 << 20;
-    f->t.sram = f->sram;
-    f->t.sram_size = SIM_SRAM_SIZE;
-    loader_target_init(&f->t);
+    memset(f->sram, 0, SIM_SRAM_SIZE);
+    uf2_board(f, FLASH_16M);
     *state = f;
     return 0;
 }
@@ -74,25 +93,11 @@ static int load(uf2_fixture *f, uint8_t *data, size_t blocks, char *err)
     return uf2_load(data, blocks * BLOCK, &f->t, err, 300);
 }
 
-static void uf2_accepts_a_good_file(void **state)
+/* loads a file that must be accepted */
+static void load_ok(uf2_fixture *f, uint8_t *data, size_t blocks)
 {
-    uf2_fixture *f = *state;
-    uint8_t d[3 * BLOCK];
-    char err[300];
-    /* an RP2350-E10 block first, as picotool and picollama write it */
-    uf2_block(d, 0x10FFFF00u, 0, 2, 0xE48BFF57u);
-    put32(d + 8, 0x0000A000u);
-    put32(d + 32 + 256, 0x9957E304u);
-    uf2_block(d + BLOCK, 0x10000000u, 0, 2, 0xE48BFF59u);
-    uf2_block(d + 2 * BLOCK, 0x10000100u, 1, 2, 0xE48BFF59u);
-    assert_true(load(f, d, 3, err));
-    assert_int_equal(f->t.blocks, 2);
-    assert_int_equal(f->t.skipped_e10, 1);
-    assert_int_equal(f->flash[0], 0x40);
-    assert_int_equal(f->flash[0x100], 0x41);
-    assert_int_equal(f->t.nranges, 1);
-    assert_int_equal(f->t.ranges[0].start, 0x10000000u);
-    assert_int_equal(f->t.ranges[0].end, 0x10000200u);
+    char err[300] = "";
+    if (!load(f, data, blocks, err)) fail_msg("refused: %s", err);
 }
 
 static void uf2_rejects(uf2_fixture *f, uint8_t *d, size_t blocks, const char *why)
@@ -100,6 +105,203 @@ static void uf2_rejects(uf2_fixture *f, uint8_t *d, size_t blocks, const char *w
     char err[300] = "";
     assert_false(load(f, d, blocks, err));
     if (!strstr(err, why)) fail_msg("error '%s' lacks '%s'", err, why);
+}
+
+static void uf2_accepts_a_good_file(void **state)
+{
+    uf2_fixture *f = *state;
+    uint8_t d[3 * BLOCK];
+    /* an RP2350-E10 block first, as picotool and picollama write it */
+    e10_block(d);
+    uf2_block(d + BLOCK, 0x10000000u, 0, 2, 0xE48BFF59u);
+    uf2_block(d + 2 * BLOCK, 0x10000100u, 1, 2, 0xE48BFF59u);
+    load_ok(f, d, 3);
+    assert_int_equal(f->t.blocks, 2);
+    assert_int_equal(f->t.e10_blocks, 1);
+    assert_int_equal(f->flash[0], 0x40);
+    assert_int_equal(f->flash[0x100], 0x41);
+    /* the E10 page is reported apart from the data */
+    assert_int_equal(f->t.nranges, 1);
+    assert_int_equal(f->t.ranges[0].start, 0x10000000u);
+    assert_int_equal(f->t.ranges[0].end, 0x10000200u);
+    assert_string_equal(f->t.family, "RP2350_ARM_S");
+    assert_int_equal(f->t.after_reboot + f->t.repeated + f->t.abandoned + f->t.wrapped, 0);
+}
+
+/* The A2 ROM does not know the "ignore block" tag: the E10 block is written
+ * like any other, its sector erased first; a transfer of its own that never
+ * completes, which is no error when the file's next transfer does. */
+static void uf2_writes_the_e10_block(void **state)
+{
+    uf2_fixture *f = *state;
+    uint8_t d[2 * BLOCK];
+    memset(f->flash + 0xFFF000, 0x11, 0x1000);   /* something kept in the last sector */
+    e10_block(d);
+    uf2_block(d + BLOCK, 0x10000000u, 0, 1, 0xE48BFF59u);
+    load_ok(f, d, 2);
+    assert_int_equal(f->flash[0xFFF000], 0xFF);   /* erased */
+    assert_int_equal(f->flash[0xFFFEFF], 0xFF);
+    assert_int_equal(f->flash[0xFFFF00], 0xEF);   /* the last page: 0xEF */
+    assert_int_equal(f->flash[0xFFFFFF], 0xEF);
+    assert_int_equal(f->flash[0], 0x40);
+    assert_int_equal(f->t.e10_blocks, 1);
+    assert_int_equal(f->t.e10_addr, 0x10FFFF00u);
+    assert_int_equal(f->t.abandoned, 0);   /* the E10 transfer is no news */
+}
+
+/* Each 4 KB sector is erased on its first write within a transfer; the rest
+ * of flash keeps what an earlier file left. SRAM is never erased. */
+static void uf2_erases_sectors_on_first_write(void **state)
+{
+    uf2_fixture *f = *state;
+    uint8_t d[4 * BLOCK];
+    /* file 1: a page in each of three sectors */
+    uf2_block(d, 0x10000000u, 0, 3, 0xE48BFF59u);
+    uf2_block(d + BLOCK, 0x10001000u, 1, 3, 0xE48BFF59u);
+    uf2_block(d + 2 * BLOCK, 0x10002000u, 2, 3, 0xE48BFF59u);
+    load_ok(f, d, 3);
+    /* file 2: two pages in the middle sector; the second does not erase the first */
+    e10_block(d);
+    uf2_block(d + BLOCK, 0x10001100u, 0, 2, 0xE48BFF58u);
+    uf2_block(d + 2 * BLOCK, 0x10001200u, 1, 2, 0xE48BFF58u);
+    load_ok(f, d, 3);
+    assert_int_equal(f->flash[0x0000], 0x40);   /* file 1's, kept */
+    assert_int_equal(f->flash[0x2000], 0x42);
+    assert_int_equal(f->flash[0x1000], 0xFF);   /* file 1's, erased */
+    assert_int_equal(f->flash[0x1100], 0x40);
+    assert_int_equal(f->flash[0x1200], 0x41);
+    /* reported: one page of file 1 lost, in sector 0x10001000 */
+    assert_int_equal(f->t.erased_lost, 1);
+    assert_int_equal(f->t.overlaps, 0);
+    assert_int_equal(f->t.nerased, 1);
+    assert_int_equal(f->t.erased[0].start, 0x10001000u);
+    assert_int_equal(f->t.erased[0].end, 0x10002000u);
+    /* file 3 rewrites the page: overwritten, not lost */
+    uf2_block(d, 0x10001100u, 0, 1, 0xE48BFF58u);
+    load_ok(f, d, 1);
+    assert_int_equal(f->t.overlaps, 1);
+    assert_int_equal(f->t.erased_lost, 1);   /* 0x10001200 */
+    /* SRAM: written as it is, its neighbours kept */
+    memset(f->sram, 0x11, 0x1000);
+    uf2_block(d, 0x20000100u, 0, 1, 0xE48BFF59u);
+    load_ok(f, d, 1);
+    assert_int_equal(f->sram[0], 0x11);
+    assert_int_equal(f->sram[0x100], 0x40);
+    assert_int_equal(f->sram[0x200], 0x11);
+}
+
+/* The ROM reboots 500 ms after the first transfer completes: what follows in
+ * the file is not written (and said so); a transfer cut off by the next one
+ * is no error when a later one completes. */
+static void uf2_one_transfer_per_file(void **state)
+{
+    uf2_fixture *f = *state;
+    uint8_t d[4 * BLOCK];
+    uf2_block(d, 0x10000000u, 0, 1, 0xE48BFF59u);
+    uf2_block(d + BLOCK, 0x10080000u, 0, 2, 0xE48BFF58u);
+    uf2_block(d + 2 * BLOCK, 0x10080100u, 1, 2, 0xE48BFF58u);
+    load_ok(f, d, 3);
+    assert_int_equal(f->flash[0], 0x40);
+    assert_int_equal(f->flash[0x80000], 0xFF);   /* not written */
+    assert_int_equal(f->flash[0x80100], 0xFF);
+    assert_int_equal(f->t.after_reboot, 2);
+    assert_int_equal(f->t.first_after_reboot, 1);
+    assert_int_equal(f->t.blocks, 1);
+    /* 1 of 3 blocks, then a transfer that completes */
+    uf2_block(d, 0x10100000u, 0, 3, 0xE48BFF59u);
+    uf2_block(d + BLOCK, 0x10200000u, 0, 1, 0xE48BFF58u);
+    load_ok(f, d, 2);
+    assert_int_equal(f->flash[0x100000], 0x40);   /* written before the cut */
+    assert_int_equal(f->flash[0x200000], 0x40);
+    assert_int_equal(f->t.abandoned, 1);
+    assert_string_equal(f->t.abandoned_what, "1 of 3 blocks of family RP2350_ARM_S (first "
+                                             "missing block number 1)");
+    /* A, B, A: the ROM starts A over, so it never completes */
+    uf2_block(d, 0x10000000u, 0, 2, 0xE48BFF59u);
+    uf2_block(d + BLOCK, 0x10300000u, 0, 3, 0xE48BFF58u);
+    uf2_block(d + 2 * BLOCK, 0x10000100u, 1, 2, 0xE48BFF59u);
+    char err[300] = "";
+    assert_false(load(f, d, 3, err));
+    if (!strstr(err, "incomplete transfer: 1 of 2 blocks of family RP2350_ARM_S (first missing "
+                     "block number 0); an earlier one was cut off"))
+        fail_msg("error: %s", err);
+}
+
+/* The ROM addresses 16 MB of flash; a 4 MB chip sees the address modulo
+ * 4 MB: the E10 page lands at 0x103FFF00 and a block above 0x10400000
+ * overwrites low flash. */
+static void uf2_wraps_on_a_4mb_chip(void **state)
+{
+    uf2_fixture *f = *state;
+    loader_target_free(&f->t);
+    uf2_board(f, 4u << 20);
+    uint8_t d[2 * BLOCK];
+    e10_block(d);
+    uf2_block(d + BLOCK, 0x10000000u, 0, 1, 0xE48BFF59u);   /* the "firmware" */
+    load_ok(f, d, 2);
+    assert_int_equal(f->flash[0x3FFF00], 0xEF);
+    assert_int_equal(f->t.e10_addr, 0x103FFF00u);
+    assert_int_equal(f->t.e10_target, 0x10FFFF00u);
+    assert_int_equal(f->t.wrapped, 0);
+    uf2_block(d, 0x10400000u, 0, 1, 0xE48BFF58u);
+    memset(d + 32, 0x22, 256);
+    load_ok(f, d, 1);
+    assert_int_equal(f->flash[0], 0x22);   /* the firmware's page, overwritten */
+    assert_int_equal(f->t.wrapped, 1);
+    assert_int_equal(f->t.wrap_from, 0x10400000u);
+    assert_int_equal(f->t.wrap_to, 0x10000000u);
+    assert_int_equal(f->t.overlaps, 1);
+    assert_int_equal(f->t.ranges[0].start, 0x10000000u);
+    /* QMI CS1 is not written by the ROM */
+    uf2_block(d, 0x11000000u, 0, 1, 0xE48BFF58u);
+    uf2_rejects(f, d, 1, "outside flash (0x10000000..0x10ffffff");
+}
+
+/* A block number seen again within its transfer is not written again (the
+ * first copy stays), wherever it points. */
+static void uf2_repeated_block_written_once(void **state)
+{
+    uf2_fixture *f = *state;
+    uint8_t d[4 * BLOCK];
+    uf2_block(d, 0x10000000u, 0, 2, 0xE48BFF59u);
+    uf2_block(d + BLOCK, 0x10000000u, 0, 2, 0xE48BFF59u);
+    memset(d + BLOCK + 32, 0x0F, 256);
+    uf2_block(d + 2 * BLOCK, 0x10000200u, 0, 2, 0xE48BFF59u);
+    uf2_block(d + 3 * BLOCK, 0x10000100u, 1, 2, 0xE48BFF59u);
+    load_ok(f, d, 4);
+    assert_int_equal(f->flash[0], 0x40);
+    assert_int_equal(f->flash[0x100], 0x41);
+    assert_int_equal(f->flash[0x200], 0xFF);
+    assert_int_equal(f->t.repeated, 2);
+    assert_int_equal(f->t.blocks, 2);
+}
+
+/* Nothing sets the E10 block apart for the ROM: before a 2-block ABSOLUTE
+ * image it joins that image's transfer as its block 0, and the image's own
+ * block 0 is then a repeat, never written. */
+static void uf2_e10_block_joins_a_2_block_absolute_transfer(void **state)
+{
+    uf2_fixture *f = *state;
+    uint8_t d[3 * BLOCK];
+    e10_block(d);
+    uf2_block(d + BLOCK, 0x10080000u, 0, 2, 0xE48BFF57u);
+    uf2_block(d + 2 * BLOCK, 0x10080100u, 1, 2, 0xE48BFF57u);
+    load_ok(f, d, 3);
+    assert_int_equal(f->flash[0xFFFF00], 0xEF);
+    assert_int_equal(f->flash[0x80000], 0xFF);
+    assert_int_equal(f->flash[0x80100], 0x41);
+    assert_int_equal(f->t.repeated, 1);
+}
+
+/* The ROM decides RAM or flash at a transfer's first block and ignores
+ * blocks of the other kind: such a transfer never completes. */
+static void uf2_rejects_sram_and_flash_in_one_transfer(void **state)
+{
+    uint8_t d[2 * BLOCK];
+    uf2_block(d, 0x20000000u, 0, 2, 0xE48BFF59u);
+    uf2_block(d + BLOCK, 0x10000000u, 1, 2, 0xE48BFF59u);
+    uf2_rejects(*state, d, 2, "block 1: target 0x10000000 is in flash but its transfer "
+                              "(family RP2350_ARM_S, 2 blocks) began in SRAM");
 }
 
 static void uf2_rejects_bad_magic(void **state)
@@ -137,15 +339,22 @@ static void uf2_rejects_misaligned_or_outside(void **state)
 static void uf2_rejects_bad_numbering(void **state)
 {
     uint8_t d[3 * BLOCK];
+    /* block 0 twice: the repeat is not written, block 1 never comes */
     uf2_block(d, 0x10000000u, 0, 2, 0xE48BFF59u);
     uf2_block(d + BLOCK, 0x10000100u, 0, 2, 0xE48BFF59u);
-    uf2_rejects(*state, d, 2, "block number 0 of 2 appears twice");
+    uf2_rejects(*state, d, 2, "incomplete transfer: 1 of 2 blocks of family RP2350_ARM_S (first "
+                              "missing block number 1); no transfer completes, so the board would "
+                              "stay in BOOTSEL");
     uf2_block(d, 0x10000000u, 2, 2, 0xE48BFF59u);
     uf2_rejects(*state, d, 1, "block number 2 is not below the block count 2");
-    uf2_block(d, 0x10000000u, 0, 3, 0xE48BFF59u);
-    uf2_block(d + BLOCK, 0x10000100u, 2, 3, 0xE48BFF59u);
-    uf2_rejects(*state, d, 2, "incomplete transfer: 2 of 3 blocks of family RP2350_ARM_S (first "
+    /* the E10 block's transfer never completes either: the image's is the one named */
+    e10_block(d);
+    uf2_block(d + BLOCK, 0x10000000u, 0, 3, 0xE48BFF59u);
+    uf2_block(d + 2 * BLOCK, 0x10000100u, 2, 3, 0xE48BFF59u);
+    uf2_rejects(*state, d, 3, "incomplete transfer: 2 of 3 blocks of family RP2350_ARM_S (first "
                               "missing block number 1)");
+    uf2_rejects(*state, d, 1, "incomplete transfer: the file holds only the RP2350-E10 workaround "
+                              "block");
 }
 
 static void uf2_rejects_truncated_file(void **state)
@@ -410,6 +619,13 @@ int main(int argc, char **argv)
     };
     const struct CMUnitTest uf2_tests[] = {
         cmocka_unit_test(uf2_accepts_a_good_file),
+        cmocka_unit_test(uf2_writes_the_e10_block),
+        cmocka_unit_test(uf2_erases_sectors_on_first_write),
+        cmocka_unit_test(uf2_one_transfer_per_file),
+        cmocka_unit_test(uf2_wraps_on_a_4mb_chip),
+        cmocka_unit_test(uf2_repeated_block_written_once),
+        cmocka_unit_test(uf2_e10_block_joins_a_2_block_absolute_transfer),
+        cmocka_unit_test(uf2_rejects_sram_and_flash_in_one_transfer),
         cmocka_unit_test(uf2_rejects_bad_magic),
         cmocka_unit_test(uf2_rejects_wrong_family),
         cmocka_unit_test(uf2_rejects_misaligned_or_outside),

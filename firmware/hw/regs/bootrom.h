@@ -13,5 +13,7 @@
 #define REBOOT2_FLAG_REBOOT_TYPE_NORMAL 0x0u
 #define REBOOT2_FLAG_REBOOT_TYPE_BOOTSEL 0x2u
 #define REBOOT2_FLAG_NO_RETURN_ON_SUCCESS 0x100u
+/* BOOT_PARTITION_NONE (bootrom_constants.h:99): a normal reboot's p0 */
+#define REBOOT_NO_PARTITION 0xFFFFFFFFu
 
 #endif

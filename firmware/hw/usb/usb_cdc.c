@@ -53,6 +53,7 @@ static struct {
     uint8_t rx[RX_BUFFER];
     uint16_t rx_head, rx_count;
     bool out_armed;
+    bool in_ended_full; /* the last IN packet was full: the host waits for more */
 } cdc;
 
 static uint16_t string_descriptor(uint8_t index, uint8_t *buf, uint16_t cap)
@@ -99,6 +100,7 @@ static void unconfigured(void)
 {
     cdc.dtr = false;
     cdc.out_armed = false;
+    cdc.in_ended_full = false;
 }
 
 static bool request(const usb_setup_packet *s)
@@ -182,7 +184,25 @@ uint16_t usb_cdc_write(const uint8_t *data, uint16_t len)
     if (usb_cdc_write_room() == 0) return 0;
     if (len > DATA_PACKET) len = DATA_PACKET;
     usb_dcd_ep_start(EP_DATA_IN, data, len);
+    cdc.in_ended_full = len == DATA_PACKET;
     return len;
+}
+
+/* A host reads bulk IN in requests of several packets (Linux: 128 bytes)
+ * that complete on a short packet or when full; after a full packet with
+ * nothing behind it, a zero-length packet hands the host what it holds (as
+ * TinyUSB's CDC class does). */
+void usb_cdc_flush(void)
+{
+    if (cdc.in_ended_full && usb_cdc_write_room()) {
+        usb_dcd_ep_start(EP_DATA_IN, NULL, 0);
+        cdc.in_ended_full = false;
+    }
+}
+
+bool usb_cdc_sending(void)
+{
+    return usb_cdc_connected() && (usb_dcd_ep_busy(EP_DATA_IN) || cdc.in_ended_full);
 }
 
 uint16_t usb_cdc_read(uint8_t *data, uint16_t max)

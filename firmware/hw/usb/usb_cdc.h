@@ -20,6 +20,12 @@ uint32_t usb_cdc_sessions(void);
 uint16_t usb_cdc_write_room(void);
 /* Queues up to usb_cdc_write_room() bytes; returns how many were taken. */
 uint16_t usb_cdc_write(const uint8_t *data, uint16_t len);
+/* Call when there is nothing more to write for now: ends a burst that
+ * ended on a full packet with a zero-length packet. */
+void usb_cdc_flush(void);
+/* The host has not yet taken all that was written (a zero-length packet
+ * owed included). */
+bool usb_cdc_sending(void);
 /* Takes received bytes (at most max); returns how many. */
 uint16_t usb_cdc_read(uint8_t *data, uint16_t max);
 

@@ -15,8 +15,9 @@ typedef struct {
     io_rw_32 *ep_ctrl;         /* NULL for EP0 (controlled by SIE_CTRL) */
     volatile uint8_t *buffer;
     uint16_t max_packet;
+    uint16_t in_len;           /* bytes of the IN packet in the buffer */
     uint8_t next_pid;
-    bool busy;
+    bool busy;                 /* a packet is pending: armed, or held back by a halt */
     bool stalled;
 } ep_state;
 
@@ -82,6 +83,7 @@ void usb_dcd_ep_open(uint8_t ep_addr, uint8_t transfer_type, uint16_t max_packet
     ep->ep_ctrl = in ? &usb_dpram->ep_ctrl[n - 1].in : &usb_dpram->ep_ctrl[n - 1].out;
     ep->buffer = (volatile uint8_t *)(USBCTRL_DPRAM_BASE + next_buffer_offset);
     ep->max_packet = max_packet;
+    ep->in_len = 0;
     ep->next_pid = 0;
     ep->busy = false;
     ep->stalled = false;
@@ -101,32 +103,81 @@ static void write_buffer_control(io_rw_32 *buf_ctrl, uint32_t value)
     *buf_ctrl = value | USB_BUF_CTRL_AVAIL;
 }
 
+/* Hands the pending packet to the controller with the next data PID. */
+static void arm(ep_state *ep, bool in)
+{
+    uint32_t value = ep->next_pid ? USB_BUF_CTRL_DATA1_PID : 0;
+    ep->next_pid ^= 1u;
+    value |= in ? ep->in_len | USB_BUF_CTRL_FULL : ep->max_packet;
+    write_buffer_control(ep->buf_ctrl, value);
+}
+
 void usb_dcd_ep_start(uint8_t ep_addr, const uint8_t *data, uint16_t len)
 {
     ep_state *ep = ep_of(ep_addr);
-    uint32_t value = ep->next_pid ? USB_BUF_CTRL_DATA1_PID : 0;
-    ep->next_pid ^= 1u;
-    if (ep_addr & USB_DIR_IN) {
+    bool in = (ep_addr & USB_DIR_IN) != 0;
+    if (in) {
         for (uint16_t i = 0; i < len; i++) ep->buffer[i] = data[i];
-        value |= len | USB_BUF_CTRL_FULL;
-    } else {
-        value |= ep->max_packet;
+        ep->in_len = len;
     }
     ep->busy = true;
-    write_buffer_control(ep->buf_ctrl, value);
+    if (!ep->stalled) arm(ep, in); /* a halted endpoint sends it once the halt is cleared */
 }
 
 bool usb_dcd_ep_busy(uint8_t ep_addr) { return ep_of(ep_addr)->busy; }
 bool usb_dcd_ep_stalled(uint8_t ep_addr) { return ep_of(ep_addr)->stalled; }
 
-void usb_dcd_ep_stall(uint8_t ep_addr, bool stall)
+/* The endpoint's bit in BUFF_STATUS and EP_ABORT: 2n for EPn IN, 2n + 1
+ * for EPn OUT. */
+static uint32_t buffer_bit(uint8_t ep_addr)
+{
+    return 1u << ((ep_addr & 0x0F) * 2 + ((ep_addr & USB_DIR_IN) ? 0 : 1));
+}
+
+static void handle_buffers(uint32_t done);
+
+/* Takes an armed buffer back from the controller (EP_ABORT, as TinyUSB's
+ * dcd_rp2040.c does). Returns true if the packet did not go: the host may
+ * have completed it meanwhile, and then its completion stands. */
+static bool withdraw(uint8_t ep_addr, ep_state *ep)
+{
+    uint32_t bit = buffer_bit(ep_addr);
+    hw_set_bits(&usb_hw->abort, bit);
+    while (!(usb_hw->abort_done & bit)) {
+    }
+    bool pending = (*ep->buf_ctrl & USB_BUF_CTRL_AVAIL) != 0;
+    if (pending) *ep->buf_ctrl = 0;
+    hw_clear_bits(&usb_hw->abort, bit);
+    usb_hw->abort_done = bit; /* write 1 to clear */
+    return pending;
+}
+
+bool usb_dcd_ep_set_halt(uint8_t ep_addr)
 {
     ep_state *ep = ep_of(ep_addr);
-    if (!ep->buf_ctrl) return; /* not an open endpoint */
-    ep->stalled = stall;
-    ep->busy = false;
-    if (!stall) ep->next_pid = 0; /* clearing a halt resets the toggle */
-    *ep->buf_ctrl = stall ? USB_BUF_CTRL_STALL : 0;
+    if (!ep->buf_ctrl) return false;
+    if (ep->stalled) return true;
+    ep->stalled = true; /* what the class queues from here on waits for the clear */
+    /* a pending packet is kept for when the halt is cleared; one that
+     * completed meanwhile is handed over before STALL overwrites its length */
+    if (ep->busy && !withdraw(ep_addr, ep)) handle_buffers(buffer_bit(ep_addr));
+    *ep->buf_ctrl = USB_BUF_CTRL_STALL;
+    return true;
+}
+
+/* USB 2.0 9.4.5: clearing a halt resets the data toggle to DATA0 whether
+ * or not the endpoint was halted; hosts send it to resynchronise toggles.
+ * A packet the class queued stays queued and goes again with DATA0. */
+bool usb_dcd_ep_clear_halt(uint8_t ep_addr)
+{
+    ep_state *ep = ep_of(ep_addr);
+    if (!ep->buf_ctrl) return false;
+    bool rearm = ep->busy && (ep->stalled || withdraw(ep_addr, ep));
+    if (ep->stalled) *ep->buf_ctrl = 0;
+    ep->stalled = false;
+    ep->next_pid = 0;
+    if (rearm) arm(ep, (ep_addr & USB_DIR_IN) != 0);
+    return true;
 }
 
 /* The next packet on EP0 uses DATA1 (after SETUP, for data and status stages). */

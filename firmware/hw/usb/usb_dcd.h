@@ -31,7 +31,11 @@ void usb_dcd_ep_close_all(void);
 /* Starts one packet: IN sends len bytes of data; OUT arms a receive. */
 void usb_dcd_ep_start(uint8_t ep_addr, const uint8_t *data, uint16_t len);
 bool usb_dcd_ep_busy(uint8_t ep_addr);
-void usb_dcd_ep_stall(uint8_t ep_addr, bool stall);
+/* SET_FEATURE / CLEAR_FEATURE(ENDPOINT_HALT): a packet in flight is kept
+ * and sent (or received) once the halt is cleared, with DATA0. False for
+ * an endpoint that is not open. */
+bool usb_dcd_ep_set_halt(uint8_t ep_addr);
+bool usb_dcd_ep_clear_halt(uint8_t ep_addr);
 bool usb_dcd_ep_stalled(uint8_t ep_addr);
 void usb_dcd_ep0_stall(void);
 void usb_dcd_set_address(uint8_t address);

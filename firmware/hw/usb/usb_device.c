@@ -117,7 +117,9 @@ static bool endpoint_request(const usb_setup_packet *s)
     case USB_REQUEST_CLEAR_FEATURE:
     case USB_REQUEST_SET_FEATURE:
         if (ep0 || !configuration || s->wValue != USB_FEATURE_ENDPOINT_HALT) return false;
-        usb_dcd_ep_stall(ep, s->bRequest == USB_REQUEST_SET_FEATURE);
+        if (!(s->bRequest == USB_REQUEST_SET_FEATURE ? usb_dcd_ep_set_halt(ep)
+                                                     : usb_dcd_ep_clear_halt(ep)))
+            return false; /* no such endpoint: the request stalls */
         usb_control_ack();
         return true;
     default:

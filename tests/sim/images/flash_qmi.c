@@ -1,8 +1,10 @@
-/* flash_qmi.c - test image: QMI direct mode on the flash (JEDEC ID 9Fh,
- * SFDP 5Ah, sector erase + page program with status polling), then XIP
- * re-programmed for quad EBh with continuous-read mode at CLKDIV 2, as the
- * SDK's W25Q080 XIP set-up does (rp2350-facts.md 10). All QMI work runs from
- * SRAM: XIP faults while direct mode is on. */
+/* flash_qmi.c - test image: the QMI windows as the boot ROM left them, then
+ * QMI direct mode on the flash (JEDEC ID 9Fh, SFDP 5Ah, sector erase + page
+ * program with status polling), then XIP re-programmed for quad EBh with
+ * continuous-read mode at CLKDIV 2, as the SDK's W25Q080 XIP set-up does
+ * (rp2350-facts.md 10), but with the QSPI pads left at reset, which the
+ * board warns about. All QMI work runs from SRAM: XIP faults while direct
+ * mode is on. */
 #include "hw.h"
 
 #define DIRECT_CSR (QMI_BASE + 0x00)
@@ -11,6 +13,7 @@
 #define M0_TIMING (QMI_BASE + 0x0C)
 #define M0_RFMT (QMI_BASE + 0x10)
 #define M0_RCMD (QMI_BASE + 0x14)
+#define M1_TIMING (QMI_BASE + 0x20)
 #define CSR_EN 1u
 #define CSR_BUSY 2u
 #define CSR_ASSERT_CS0N (1u << 2)
@@ -101,10 +104,23 @@ RAMFUNC static void qmi_work(void)
     __asm volatile("dsb; isb");
 }
 
+/* TIMING, RFMT, RCMD of window base (M0 or M1) */
+static void print_window(const char *name, uint32_t base)
+{
+    print(name);
+    for (uint32_t i = 0; i < 3; i++) {
+        print(" ");
+        print_hex(REG(base + 4 * i));
+    }
+    print("\r\n");
+}
+
 int main(void)
 {
     clocks_150mhz();
     uart_init(150000000, 115200);
+    print_window("boot M0", M0_TIMING);
+    print_window("boot M1", M1_TIMING);
     qmi_work();
     print("JEDEC ");
     print_hex((uint32_t)jedec[0] << 16 | (uint32_t)jedec[1] << 8 | jedec[2]);
