@@ -148,8 +148,7 @@ static int parse_double(const char *s, double *v)
 }
 
 static const char *value_options[] = {
-    "--board", "--console", "--expect", "--send", "--host-stall-ms", "--wait-ms", "--suspend-ms",
-    "--disconnect-at-ms",
+    "--board", "--console", "--disconnect-at-ms",
     "--press-button-at-ms", "--press-button-ms", "--timeout-ms", "--wall-timeout",
     "--trace-mmio", "--uart-log", "--uart-baud", "--tail", "--slice-cycles", "--profile-out",
     "--elf", "--psram-eid", "--psram-mb", NULL};
@@ -190,46 +189,24 @@ int options_parse(sim_options *o, int argc, char **argv)
         if (!strcmp(a, "--profile")) { o->profile = 1; continue; }
         if (!strcmp(a, "--no-dtr")) { o->no_dtr = 1; continue; }
         if (!strcmp(a, "--no-stdin")) { o->no_stdin = 1; continue; }
-        int flag_step = !strcmp(a, "--profile-reset") ? STEP_PROFILE_RESET
-                        : !strcmp(a, "--press-button") ? STEP_PRESS_BUTTON
-                        : !strcmp(a, "--close-port")   ? STEP_CLOSE_PORT
-                        : !strcmp(a, "--open-port")    ? STEP_OPEN_PORT
-                        : !strcmp(a, "--clear-halt")   ? STEP_CLEAR_HALT
-                        : !strcmp(a, "--bus-reset")    ? STEP_BUS_RESET
-                        : !strcmp(a, "--debug-reset")  ? STEP_DEBUG_RESET
-                                                       : -1;
-        if (flag_step >= 0) {   /* script steps without a value */
-            const char *err = script_add(&o->script, flag_step, NULL);
-            if (err) {
-                sim_error("%s", err);
-                return -1;
-            }
-            continue;
-        }
-        if (takes_value(a)) {
-            if (i + 1 >= argc) {
+        int step_value, step = script_step_of(a, &step_value);
+        int needs_value = step >= 0 ? step_value : takes_value(a);
+        if (step >= 0 || needs_value) {
+            if (needs_value && i + 1 >= argc) {
                 sim_error("option %s needs a value (see --help)", a);
                 return -1;
             }
-            const char *v = argv[++i];
+            const char *v = needs_value ? argv[++i] : NULL;
             uint64_t n;
             const char *err = NULL;
-            if (!strcmp(a, "--board")) {
+            if (step >= 0) {
+                err = script_add(&o->script, step, v);
+            } else if (!strcmp(a, "--board")) {
                 if (!(o->board = board_find(v))) return bad(a, v);
             } else if (!strcmp(a, "--console")) {
                 if (!strcmp(v, "usb")) o->console_mode = CONSOLE_USB;
                 else if (!strcmp(v, "uart")) o->console_mode = CONSOLE_UART;
                 else return bad(a, v);
-            } else if (!strcmp(a, "--expect")) {
-                err = script_add(&o->script, STEP_EXPECT, v);
-            } else if (!strcmp(a, "--send")) {
-                err = script_add(&o->script, STEP_SEND, v);
-            } else if (!strcmp(a, "--host-stall-ms")) {
-                err = script_add(&o->script, STEP_HOST_STALL, v);
-            } else if (!strcmp(a, "--wait-ms")) {
-                err = script_add(&o->script, STEP_WAIT, v);
-            } else if (!strcmp(a, "--suspend-ms")) {
-                err = script_add(&o->script, STEP_SUSPEND, v);
             } else if (!strcmp(a, "--wall-timeout")) {
                 if (!parse_double(v, &o->wall_timeout_s)) return bad(a, v);
             } else if (!strcmp(a, "--trace-mmio")) {

@@ -69,19 +69,35 @@ static char *expect_escapes(const char *in)
     return out;
 }
 
-/* the option of a step that takes no value, or NULL */
-static const char *step_without_value(int kind)
+/* every step and the command-line option that adds it */
+static const struct {
+    const char *option;
+    int kind, takes_value;
+} step_options[] = {
+    {"--expect", STEP_EXPECT, 1},          {"--send", STEP_SEND, 1},
+    {"--host-stall-ms", STEP_HOST_STALL, 1}, {"--wait-ms", STEP_WAIT, 1},
+    {"--suspend-ms", STEP_SUSPEND, 1},     {"--close-port", STEP_CLOSE_PORT, 0},
+    {"--open-port", STEP_OPEN_PORT, 0},    {"--profile-reset", STEP_PROFILE_RESET, 0},
+    {"--press-button", STEP_PRESS_BUTTON, 0}, {"--clear-halt", STEP_CLEAR_HALT, 0},
+    {"--bus-reset", STEP_BUS_RESET, 0},    {"--debug-reset", STEP_DEBUG_RESET, 0},
+};
+#define STEP_OPTIONS (sizeof(step_options) / sizeof(step_options[0]))
+
+int script_step_of(const char *option, int *takes_value)
 {
-    switch (kind) {
-    case STEP_CLOSE_PORT: return "--close-port";
-    case STEP_OPEN_PORT: return "--open-port";
-    case STEP_PROFILE_RESET: return "--profile-reset";
-    case STEP_PRESS_BUTTON: return "--press-button";
-    case STEP_CLEAR_HALT: return "--clear-halt";
-    case STEP_BUS_RESET: return "--bus-reset";
-    case STEP_DEBUG_RESET: return "--debug-reset";
-    default: return NULL;
+    for (size_t i = 0; i < STEP_OPTIONS; i++) {
+        if (strcmp(option, step_options[i].option)) continue;
+        *takes_value = step_options[i].takes_value;
+        return step_options[i].kind;
     }
+    return -1;
+}
+
+static const char *option_of(int kind)
+{
+    for (size_t i = 0; i < STEP_OPTIONS; i++)
+        if (step_options[i].kind == kind) return step_options[i].option;
+    return "?";
 }
 
 const char *script_add(script *s, int kind, const char *arg)
@@ -108,18 +124,14 @@ const char *script_add(script *s, int kind, const char *arg)
     } else if (kind == STEP_SEND) {
         st->text = malloc(strlen(arg) + 1);
         st->len = script_unescape(arg, st->text);
-    } else if (step_without_value(kind)) {
-        st->arg = step_without_value(kind);
+    } else if (!arg) { /* a step without a value: named for messages */
+        st->arg = option_of(kind);
     } else {
         char *end;
         errno = 0;
         long long v = strtoll(arg, &end, 10);
         if (end == arg || *end || v < 0 || v > UINT32_MAX || errno == ERANGE) {
-            snprintf(err, sizeof(err), "bad %s value '%s'",
-                     kind == STEP_WAIT      ? "--wait-ms"
-                     : kind == STEP_SUSPEND ? "--suspend-ms"
-                                            : "--host-stall-ms",
-                     arg);
+            snprintf(err, sizeof(err), "bad %s value '%s'", option_of(kind), arg);
             return err;
         }
         st->ms = (uint32_t)v;

@@ -33,7 +33,11 @@ typedef struct {
     int press_button;         /* a --press-button step ran: the run loop presses it */
 } script;
 
-/* adds a step (arg is NULL for the port steps); returns an error message or NULL */
+/* The step kind option adds (-1 if it adds none); *takes_value: whether
+ * a value follows it on the command line. */
+int script_step_of(const char *option, int *takes_value);
+/* adds a step (arg is NULL for the steps without a value); returns an error
+ * message or NULL */
 const char *script_add(script *s, int kind, const char *arg);
 void script_free(script *s);
 /* Runs every step that can run now. Returns 1 when all steps are done. */

@@ -740,20 +740,20 @@ static void start_request(machine *m, int request)
     const uint8_t coding[7] = {0x00, 0xC2, 0x01, 0x00, 0, 0, 8}; /* 115200 8N1 */
     uint16_t comm = (uint16_t)h->comm_if;
     switch (request) {
-    case REQ_OPEN: /* the tty layer raises DTR and RTS when a program opens the port */
-        h->dtr = !(m->opt && m->opt->no_dtr);
+    case REQ_OPEN: { /* the tty layer raises DTR and RTS when a program opens the port */
+        int dtr = !(m->opt && m->opt->no_dtr);
         h->port_open = 1;
         h->next_notif_ps = now(m);
-        sim_info("USB: the terminal opens the port (DTR %s)", h->dtr ? "on" : "off");
-        start_xfer(m, h->dtr ? "SET_CONTROL_LINE_STATE(DTR|RTS)" : "SET_CONTROL_LINE_STATE(0)",
-                   0x21, 0x22, h->dtr ? 3 : 0, comm, 0, NULL, 1);
+        sim_info("USB: the terminal opens the port (DTR %s)", dtr ? "on" : "off");
+        start_xfer(m, dtr ? "SET_CONTROL_LINE_STATE(DTR|RTS)" : "SET_CONTROL_LINE_STATE(0)", 0x21,
+                   0x22, dtr ? 3 : 0, comm, 0, NULL, 1);
         break;
+    }
     case REQ_OPEN_CODING: /* the terminal program sets its speed */
         start_xfer(m, "SET_LINE_CODING(115200 8N1)", 0x21, 0x20, 0, comm, 7, coding, 1);
         break;
     case REQ_CLOSE: /* read requests are cancelled, then DTR and RTS drop */
         h->port_open = 0;
-        h->dtr = 0;
         cancel_read(m);
         sim_info("USB: the terminal closes the port (DTR off)");
         start_xfer(m, "SET_CONTROL_LINE_STATE(0)", 0x21, 0x22, 0, comm, 0, NULL, 1);

@@ -73,7 +73,6 @@ typedef struct {
     uint64_t stall_until_ps;        /* --host-stall-ms */
     int port_open;                  /* a terminal program has the port open: IN is read */
     int terminal_open;              /* the terminal wants it open (a bus reset reopens it) */
-    int dtr;                        /* DTR as the host last sent it (or will send it on open) */
     int going_away;                 /* after the queued requests, the host disappears */
     /* control requests of the configured device (port open/close, clear halt) */
     int requests[USB_HOST_MAX_REQUESTS];
@@ -83,7 +82,7 @@ typedef struct {
     uint8_t read_buf[USB_HOST_READ_REQUEST];
     int read_len;
     uint64_t read_started_ps;       /* when its first byte came */
-    /* suspend: no frames from suspend_at_ps; resume signalling until resume_at_ps */
+    /* --suspend-ms: no frames from suspend_at_ps; traffic again from resume_at_ps */
     uint64_t suspend_at_ps, resume_at_ps;
     int suspending;
     uint64_t in_bytes, out_bytes;

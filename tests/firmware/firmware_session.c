@@ -198,15 +198,21 @@ proc_result session_end_with_prompt(session *s, const char *prompt, int wall_sec
     return r;
 }
 
+proc_result session_tool(const char *const *argv)
+{
+    proc_result r;
+    assert_true(proc_run((char *const *)argv, NULL, 600, &r));
+    if (r.exit_code != 0 || r.signal)
+        fail_msg("%s exit %d signal %d:\n%s", argv[0], r.exit_code, r.signal, r.err);
+    return r;
+}
+
 char *session_host_greedy(const char *image, int steps, const char *prompt)
 {
     char n[16];
     snprintf(n, sizeof(n), "%d", steps);
-    char *argv[] = {PICOLLAMA_BIN, "run", (char *)image, "-t", "0", "-n", n, "-i", (char *)prompt,
-                    NULL};
-    proc_result host;
-    assert_true(proc_run(argv, NULL, 60, &host));
-    assert_int_equal(host.exit_code, 0);
+    const char *argv[] = {PICOLLAMA_BIN, "run", image, "-t", "0", "-n", n, "-i", prompt, NULL};
+    proc_result host = session_tool(argv);
     char *text = host.out;
     host.out = NULL;
     proc_free(&host);

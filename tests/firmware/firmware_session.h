@@ -52,6 +52,9 @@ int session_model_missing(void);
 /* Ends a session with a short generation from prompt, which must arrive
  * (the console still works); returns the finished run. */
 proc_result session_end_with_prompt(session *s, const char *prompt, int wall_seconds);
+/* Runs a host tool (argv[0] a path, NULL-terminated), which must exit 0;
+ * returns what it printed. */
+proc_result session_tool(const char *const *argv);
 /* What `picollama run IMAGE -t 0 -n steps -i prompt` prints (the greedy
  * text the board must print for the same settings). */
 char *session_host_greedy(const char *image, int steps, const char *prompt);

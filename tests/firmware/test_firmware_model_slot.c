@@ -18,12 +18,9 @@
 #include "proc.h"
 #include "testenv.h"
 
-static void run_tool(char **argv)
+static void run_tool(const char *const *argv)
 {
-    proc_result r;
-    assert_true(proc_run(argv, NULL, 300, &r));
-    if (r.exit_code != 0 || r.signal)
-        fail_msg("%s exit %d signal %d: %s", argv[1], r.exit_code, r.signal, r.err);
+    proc_result r = session_tool(argv);
     proc_free(&r);
 }
 
@@ -56,8 +53,7 @@ static void packed_f32_uf2_replaces_both_images(void **state)
     assert_non_null(checkpoint);
     assert_non_null(tok);
     const char *uf2 = testenv_tmp("f32-only-packed.uf2");
-    char *argv[] = {PICOLLAMA_BIN, "pack", (char *)checkpoint, (char *)tok, "-q", "f32",
-                    "-o", (char *)uf2, NULL};
+    const char *argv[] = {PICOLLAMA_BIN, "pack", checkpoint, tok, "-q", "f32", "-o", uf2, NULL};
     run_tool(argv);
     boots_f32_alone(uf2);
 }
@@ -69,7 +65,7 @@ static void wrapped_f32_uf2_replaces_both_images(void **state)
     const char *uf2 = testenv_tmp("f32-only-wrapped.uf2");
     char input[4200];
     snprintf(input, sizeof(input), "%s@0x10080000", FIRMWARE_F32_IMAGE);
-    char *argv[] = {PICOLLAMA_BIN, "uf2", input, "-o", (char *)uf2, NULL};
+    const char *argv[] = {PICOLLAMA_BIN, "uf2", input, "-o", uf2, NULL};
     run_tool(argv);
     boots_f32_alone(uf2);
 }

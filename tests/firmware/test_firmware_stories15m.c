@@ -19,22 +19,13 @@
 
 #define PROMPT "Once upon a time"
 
-static proc_result run_tool(const char *const *argv)
-{
-    proc_result r;
-    assert_true(proc_run((char *const *)argv, NULL, 600, &r));
-    if (r.exit_code != 0) print_error("%s failed:\n%s\n", argv[0], r.err);
-    assert_int_equal(r.exit_code, 0);
-    return r;
-}
-
 static const char *make_checkpoint(void)
 {
     const char *ckpt = testenv_tmp("s15m.bin");
     const char *argv[] = {GEN_CHECKPOINT_BIN, ckpt, "--dim", "288", "--hidden", "768",
                           "--layers", "6", "--heads", "6", "--kv-heads", "6", "--vocab",
                           "32000", "--seq", "256", NULL};
-    proc_result r = run_tool(argv);
+    proc_result r = session_tool(argv);
     proc_free(&r);
     return ckpt;
 }
@@ -48,12 +39,12 @@ static void pack(const char *ckpt, const char *precision, const char *image, con
     if (!tokenizer) fail_msg("MODEL MISSING: tokenizer.bin (run 'make models')");
     const char *argv[] = {PICOLLAMA_BIN, "pack", ckpt, tokenizer, "-q", precision, "--group",
                           "128", "--calibrate", "0", "-o", image, NULL};
-    proc_result r = run_tool(argv);
+    proc_result r = session_tool(argv);
     proc_free(&r);
     char at[4300];
     snprintf(at, sizeof(at), "%s@0x10080000", image);
     const char *uf2_argv[] = {PICOLLAMA_BIN, "uf2", at, "-o", uf2, NULL};
-    r = run_tool(uf2_argv);
+    r = session_tool(uf2_argv);
     proc_free(&r);
 }
 
@@ -61,7 +52,7 @@ static char *host_story(const char *image)
 {
     const char *argv[] = {PICOLLAMA_BIN, "run", image, "-t", "0.8", "-p", "0.9", "-s", "7",
                           "-n", "8", "-i", PROMPT, NULL};
-    proc_result r = run_tool(argv);
+    proc_result r = session_tool(argv);
     free(r.err);
     return r.out;
 }
