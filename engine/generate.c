@@ -10,7 +10,7 @@ int32_t pl_clamp_steps(int32_t steps, int32_t seq_len)
 
 size_t pl_prompt_capacity(const char *prompt)
 {
-    return (prompt ? strlen(prompt) : 0) + 3; /* + BOS, dummy prefix, EOS */
+    return PL_ENCODE_CAPACITY(prompt ? strlen(prompt) : 0); /* tokens + merge room */
 }
 
 pl_status pl_generate(pl_transformer *t, const pl_tokenizer *tok, pl_sampler *sampler,

@@ -1,6 +1,8 @@
 /* sampler.c - token sampling exactly as llama2.c's run.c does it. */
 #include "sampler.h"
 
+#include <float.h>
+
 #include "plmath.h"
 
 void pl_sampler_init(pl_sampler *s, int32_t vocab_size, float temperature, float topp,
@@ -118,9 +120,25 @@ int32_t pl_sample_topp(const float *p, int32_t n, float topp, pl_prob_index *pro
     return probindex[n0 - taken].index; /* rounding errors: the last one taken */
 }
 
+/* True when some logit divided by the temperature, as pl_sample scales
+ * them, overflows a float. */
+static int temperature_overflows(const pl_sampler *s, const float *logits)
+{
+    if (!(s->temperature < 1.0f)) return 0; /* dividing by T >= 1 never grows a logit */
+    float largest = 0.0f;
+    for (int32_t q = 0; q < s->vocab_size; q++) {
+        float magnitude = logits[q] < 0.0f ? -logits[q] : logits[q];
+        if (magnitude > largest) largest = magnitude;
+    }
+    /* as pl_sample scales them; 0 * (1/T = inf) is NaN, an overflow too */
+    float scaled = s->fast_math ? largest * (1.0f / s->temperature) : largest / s->temperature;
+    return !(scaled <= FLT_MAX);
+}
+
 int32_t pl_sample(pl_sampler *s, float *logits)
 {
-    if (s->temperature == 0.0f) return pl_sample_argmax(logits, s->vocab_size);
+    if (s->temperature == 0.0f || temperature_overflows(s, logits))
+        return pl_sample_argmax(logits, s->vocab_size);
     if (s->fast_math) { /* one division, not one per logit (14 cycles each on the M33) */
         float inv = 1.0f / s->temperature;
         for (int32_t q = 0; q < s->vocab_size; q++) logits[q] *= inv;

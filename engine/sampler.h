@@ -24,7 +24,10 @@ typedef struct {
 void pl_sampler_init(pl_sampler *s, int32_t vocab_size, float temperature, float topp,
                      uint64_t seed, pl_prob_index *probindex);
 
-/* Samples a token id; modifies logits in place (temperature, softmax). */
+/* Samples a token id; modifies logits in place (temperature, softmax).
+ * A temperature so small that some logit / temperature overflows a float
+ * (softmax would turn the infinities into NaN, run.c then prints <unk>)
+ * samples greedily, as temperature 0 does: its limit, and no random draw. */
 int32_t pl_sample(pl_sampler *s, float *logits);
 
 /* llama2.c's generator: xorshift64* returning the top 32 bits. */

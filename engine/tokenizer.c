@@ -346,31 +346,181 @@ static pl_status encode_codepoints(const pl_tokenizer *t, const char *text, int3
     return PL_OK;
 }
 
-/* Repeatedly merges the adjacent pair whose concatenation is the
- * best-ranked token (the first such pair on ties), until none is left. */
-static void merge_pairs(const pl_tokenizer *t, int32_t *tokens, size_t *n)
+/* ---- merging ------------------------------------------------------------
+ *
+ * run.c merges, again and again, the adjacent pair whose concatenation is
+ * the best-ranked token (the leftmost of equals), rescanning the whole list
+ * after every merge: quadratic in the text (10 s for 20 KB). The same
+ * merges, in the same order, come here from two structures that live in
+ * the caller's token buffer:
+ *
+ *  - the token list, in place. A token starts at a "live" slot and spans
+ *    it and the dead slots up to the next live one: merging two tokens
+ *    kills the right one's first slot. A dead slot that holds a link
+ *    (a negative value, see dead_link) tells the span's start or end, so
+ *    neighbours are found in O(1) with no memory of their own;
+ *  - a max tree over the pairs: leaf i holds the rank of the pair that
+ *    starts at slot i (0: none, a dead slot, or a pair that never merges),
+ *    every inner node the largest rank below it. The best pair is found by
+ *    descending from the root to the leftmost leaf holding the maximum, a
+ *    rank is changed by walking back up: O(log n) each.
+ *
+ * Each merge changes three leaves (the dead slot's, the merged token's
+ * pair with its right neighbour, and its left neighbour's pair with it),
+ * so encoding takes O(n log n) lookups and tree steps.
+ */
+
+/* Id of the token whose text is text(a)||text(b), or -1. */
+static int32_t pair_token(const pl_tokenizer *t, int32_t a, int32_t b)
 {
-    for (;;) {
-        uint16_t best_rank = 0;
-        int32_t best_id = -1;
-        size_t best_idx = 0;
-        for (size_t i = 0; i + 1 < *n; i++) {
-            size_t alen, blen;
-            const char *a = pl_token_text(t, tokens[i], &alen);
-            const char *b = pl_token_text(t, tokens[i + 1], &blen);
-            int32_t id = lookup_concat(t, a, alen, b, blen);
-            if (id != -1 && t->ranks[id] > best_rank) {
-                best_rank = t->ranks[id];
-                best_id = id;
-                best_idx = i;
-            }
+    size_t alen, blen;
+    const char *as = pl_token_text(t, a, &alen);
+    const char *bs = pl_token_text(t, b, &blen);
+    return lookup_concat(t, as, alen, bs, blen);
+}
+
+/* Merge rank of the pair (a, b): 0 when run.c never merges it. */
+static uint16_t pair_rank(const pl_tokenizer *t, int32_t a, int32_t b)
+{
+    int32_t id = pair_token(t, a, b);
+    return id == -1 ? 0 : t->ranks[id];
+}
+
+/* Live slots hold a token id (>= 0); the links in dead slots hold a slot
+ * number p as -1 - p. A token spanning slots [start, end) keeps start in
+ * its last slot and, when it spans three slots or more, end in its second
+ * one; other dead slots hold leftovers that are never read. */
+static int32_t dead_link(size_t slot) { return -1 - (int32_t)slot; }
+static size_t link_target(int32_t value) { return (size_t)(-1 - value); }
+
+/* First slot after the token starting at live slot i (n: the list's end). */
+static size_t span_end(const int32_t *slots, size_t n, size_t i)
+{
+    if (i + 1 >= n || slots[i + 1] >= 0) return i + 1;
+    size_t link = link_target(slots[i + 1]);
+    return link == i ? i + 2 : link; /* back to i: slot i + 1 is also its last */
+}
+
+/* Start of the token before live slot i (i > 0). */
+static size_t span_start_before(const int32_t *slots, size_t i)
+{
+    return slots[i - 1] >= 0 ? i - 1 : link_target(slots[i - 1]);
+}
+
+/* Makes the token at slot start span [start, end) with id `id`. */
+static void join_span(int32_t *slots, size_t start, size_t end, int32_t id)
+{
+    slots[start] = id;
+    slots[end - 1] = dead_link(start);
+    if (end - start >= 3) slots[start + 1] = dead_link(end);
+}
+
+/* The max tree: node v covers leaves [lo, hi); when hi - lo >= 2 its left
+ * child v + 1 covers [lo, mid) and its right child v + 2 * (mid - lo)
+ * covers [mid, hi), mid = lo + (hi - lo) / 2 (pre-order, 2 * leaves - 1
+ * nodes). Ranks are 16-bit, two nodes to a 32-bit word of the buffer. */
+typedef struct {
+    uint32_t *words;
+    size_t leaves;
+} rank_tree;
+
+#define RANK_TREE_MAX_DEPTH (8 * sizeof(size_t)) /* ceil(log2(leaves)) */
+
+static size_t rank_tree_words(size_t leaves) { return leaves; } /* (2 * leaves - 1 + 1) / 2 */
+
+static uint16_t node_rank(const rank_tree *tr, size_t v)
+{
+    uint32_t w = tr->words[v / 2];
+    return (uint16_t)(v % 2 ? w >> 16 : w & 0xFFFFu);
+}
+
+static void set_node_rank(rank_tree *tr, size_t v, uint16_t rank)
+{
+    uint32_t w = tr->words[v / 2];
+    tr->words[v / 2] = v % 2 ? (w & 0xFFFFu) | (uint32_t)rank << 16 : (w & 0xFFFF0000u) | rank;
+}
+
+static size_t tree_mid(size_t lo, size_t hi) { return lo + (hi - lo) / 2; }
+
+/* Sets leaf `leaf` to rank and updates the maxima above it. */
+static void rank_tree_set(rank_tree *tr, size_t leaf, uint16_t rank)
+{
+    size_t path[RANK_TREE_MAX_DEPTH], right_child[RANK_TREE_MAX_DEPTH];
+    size_t depth = 0, v = 0, lo = 0, hi = tr->leaves;
+    while (hi - lo > 1) {
+        size_t mid = tree_mid(lo, hi);
+        path[depth] = v;
+        right_child[depth++] = v + 2 * (mid - lo);
+        if (leaf < mid) {
+            v = v + 1;
+            hi = mid;
+        } else {
+            v = v + 2 * (mid - lo);
+            lo = mid;
         }
-        if (best_id == -1) return;
-        tokens[best_idx] = best_id;
-        memmove(&tokens[best_idx + 1], &tokens[best_idx + 2],
-                (*n - best_idx - 2) * sizeof(*tokens));
-        (*n)--;
     }
+    set_node_rank(tr, v, rank);
+    while (depth-- > 0) {
+        uint16_t left = node_rank(tr, path[depth] + 1), right = node_rank(tr, right_child[depth]);
+        uint16_t max = left > right ? left : right;
+        if (node_rank(tr, path[depth]) == max) return; /* nothing above changes either */
+        set_node_rank(tr, path[depth], max);
+    }
+}
+
+/* The leftmost leaf holding the largest rank, if that rank is not 0. */
+static int rank_tree_best(const rank_tree *tr, size_t *leaf)
+{
+    uint16_t best = node_rank(tr, 0);
+    if (best == 0) return 0;
+    size_t v = 0, lo = 0, hi = tr->leaves;
+    while (hi - lo > 1) {
+        size_t mid = tree_mid(lo, hi);
+        if (node_rank(tr, v + 1) == best) {
+            v = v + 1;
+            hi = mid;
+        } else {
+            v = v + 2 * (mid - lo);
+            lo = mid;
+        }
+    }
+    *leaf = lo;
+    return 1;
+}
+
+/* Merges the n tokens at the start of slots (capacity slots in all) as
+ * run.c does, leaving the result at the start and its count in *n. */
+static pl_status merge_pairs(const pl_tokenizer *t, int32_t *slots, size_t capacity, size_t *n)
+{
+    size_t count = *n;
+    if (count < 2) return PL_OK;
+    rank_tree tree = {(uint32_t *)(void *)(slots + count), count - 1}; /* a leaf per pair */
+    if (capacity - count < rank_tree_words(tree.leaves)) return PL_E_ARG;
+    memset(tree.words, 0, rank_tree_words(tree.leaves) * sizeof(*tree.words));
+    for (size_t i = 0; i + 1 < count; i++) rank_tree_set(&tree, i, pair_rank(t, slots[i], slots[i + 1]));
+
+    size_t left;
+    while (rank_tree_best(&tree, &left)) {
+        size_t right = span_end(slots, count, left);
+        size_t end = span_end(slots, count, right);
+        int32_t merged = pair_token(t, slots[left], slots[right]);
+        join_span(slots, left, end, merged);
+        if (right < tree.leaves) rank_tree_set(&tree, right, 0); /* no token starts there now */
+        rank_tree_set(&tree, left, end < count ? pair_rank(t, merged, slots[end]) : 0);
+        if (left > 0) {
+            size_t before = span_start_before(slots, left);
+            rank_tree_set(&tree, before, pair_rank(t, slots[before], merged));
+        }
+    }
+
+    size_t kept = 0; /* the live slots, in order: slot kept <= i is already read */
+    for (size_t i = 0; i < count;) {
+        size_t next = span_end(slots, count, i);
+        slots[kept++] = slots[i];
+        i = next;
+    }
+    *n = kept;
+    return PL_OK;
 }
 
 pl_status pl_encode(const pl_tokenizer *t, const char *text, int bos, int eos, int32_t *tokens,
@@ -379,6 +529,7 @@ pl_status pl_encode(const pl_tokenizer *t, const char *text, int bos, int eos, i
     if (!t || !text || !tokens || !n_tokens) return PL_E_ARG;
     size_t n = 0;
     *n_tokens = 0;
+    if (max_tokens > INT32_MAX) max_tokens = INT32_MAX; /* counts and dead links are int32 */
     if ((bos && t->vocab_size <= PL_TOKEN_BOS) || (eos && t->vocab_size <= PL_TOKEN_EOS))
         return PL_E_ENCODE; /* a vocabulary too small to have them */
     if (bos && push_token(tokens, max_tokens, &n, PL_TOKEN_BOS) != PL_OK) return PL_E_ARG;
@@ -389,8 +540,8 @@ pl_status pl_encode(const pl_tokenizer *t, const char *text, int bos, int eos, i
         if (push_token(tokens, max_tokens, &n, space) != PL_OK) return PL_E_ARG;
     }
     pl_status st = encode_codepoints(t, text, tokens, max_tokens, &n);
+    if (st == PL_OK) st = merge_pairs(t, tokens, max_tokens, &n);
     if (st != PL_OK) return st;
-    merge_pairs(t, tokens, &n);
     if (eos && push_token(tokens, max_tokens, &n, PL_TOKEN_EOS) != PL_OK) return PL_E_ARG;
     *n_tokens = (int32_t)n;
     return PL_OK;

@@ -63,8 +63,17 @@ pl_status pl_tokenizer_attach(pl_tokenizer *t, int32_t vocab_size, uint32_t max_
                               const uint16_t *ranks, const uint16_t *sorted, const char *text,
                               uint32_t text_size);
 
-/* Encodes text (NUL-terminated) into tokens (capacity max_tokens; strlen+3
- * always suffices). bos/eos add the BOS/EOS tokens. */
+/* Slots pl_encode needs for a text of text_len bytes: one per initial
+ * token (BOS, dummy prefix, one per byte at most: text_len + 2) and, to
+ * merge them in O(n log n), one fewer again; an EOS fits in that room. */
+#define PL_ENCODE_CAPACITY(text_len) (2 * (size_t)(text_len) + 3)
+
+/* Encodes text (NUL-terminated) into tokens, a buffer of max_tokens slots
+ * that also serves as the merges' working memory: with n initial tokens it
+ * needs 2n - 1 slots (PL_E_ARG otherwise); PL_ENCODE_CAPACITY(strlen(text))
+ * always suffices. bos/eos add the BOS/EOS tokens. The ids are run.c's:
+ * repeatedly the best-ranked adjacent pair is merged, the leftmost of
+ * equals. */
 pl_status pl_encode(const pl_tokenizer *t, const char *text, int bos, int eos, int32_t *tokens,
                     size_t max_tokens, int32_t *n_tokens);
 

@@ -47,7 +47,7 @@ typedef struct console console;
 enum {
     STOP_NONE = 0,
     STOP_FAULT,        /* emulation fault (exit 2) */
-    STOP_TIMEOUT,      /* timeout or failed expectation (exit 1) */
+    STOP_TIMEOUT,      /* timeout, failed expectation, script step that cannot run (exit 1) */
     STOP_DONE,         /* script complete / BOOTSEL reboot (exit 0) */
 };
 

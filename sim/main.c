@@ -57,7 +57,12 @@ int main(int argc, char **argv)
         options_free(&o);
         return p > 0 ? SIM_EXIT_OK : SIM_EXIT_USAGE;
     }
-    sim_log_set_quiet(o.quiet);
+    sim_log_set_level(o.log_level);
+    if (o.log && !sim_log_open(o.log)) {
+        sim_error("cannot write %s", o.log);
+        options_free(&o);
+        return SIM_EXIT_USAGE;
+    }
 #ifdef __linux__
     /* a test driver killed on a timeout must not leave a board running */
     prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -95,5 +100,6 @@ int main(int argc, char **argv)
     options_free(&o);
     if (uart_log) fclose(uart_log);
     if (trace) fclose(trace);
+    sim_log_close();
     return code;
 }

@@ -20,7 +20,8 @@ static const char help_text[] =
     "several are loaded in order, e.g. firmware.uf2 model.uf2. The virtual boot\n"
     "ROM then boots the IMAGE_DEF found in the first 4 KB of flash (or of the\n"
     "SRAM image if nothing was loaded to flash). Device output goes to stdout;\n"
-    "everything the simulator says goes to stderr.\n"
+    "what the simulator says goes to stderr: warnings, why a run stopped and how\n"
+    "it ended; its diagnostics only with -v (or into --log FILE).\n"
     "\n"
     "Board:\n"
     "  --board NAME          pico-plus-2w (default): RP2350B, 16 MB flash, 8 MB\n"
@@ -54,7 +55,9 @@ static const char help_text[] =
     "                        for N ms of modelled time (the device's buffers fill)\n"
     "  --close-port          the terminal closes the port: SET_CONTROL_LINE_STATE\n"
     "                        with DTR off; the host stops reading IN data\n"
-    "  --open-port           the terminal opens the port again (DTR on)\n"
+    "  --open-port           the terminal opens the port again (DTR on); once the\n"
+    "                        host has gone away (--disconnect-at-ms) there is no\n"
+    "                        port to open: the run stops there (exit 1)\n"
     "  --wait-ms N           let N ms of modelled time pass before the next step\n"
     "  --press-button        press the board's user switch now (for --press-button-ms)\n"
     "  --clear-halt          the host sends CLEAR_FEATURE(ENDPOINT_HALT) to both bulk\n"
@@ -110,13 +113,21 @@ static const char help_text[] =
     "                        2000)\n"
     "  --slice-cycles N      clk_sys cycles each core runs before the other while\n"
     "                        both run (default 2000)\n"
-    "  -q, --quiet           no 'sim:' information lines (warnings stay)\n"
+    "  -v, --verbose         also print the simulator's diagnostics on stderr:\n"
+    "                        what each image wrote, clock switches, XIP window\n"
+    "                        states, USB enumeration and port changes, reboots\n"
+    "                        (by default only warnings, stops and how the run\n"
+    "                        ended are printed, so a session shows the board first)\n"
+    "  --log FILE            write every message of the simulator, diagnostics\n"
+    "                        included, to FILE (whatever -v or -q say)\n"
+    "  -q, --quiet           not even how the run ended (warnings and stops stay)\n"
     "  -h, --help            this text\n"
     "\n"
     "Exit codes:\n"
     "  0  the script completed, or the firmware asked to reboot into BOOTSEL\n"
     "  1  timeout (--timeout-ms, --wall-timeout, a USB control transfer that got no\n"
-    "     answer for 5 s) or an --expect that was never satisfied; the tail of the\n"
+    "     answer for 5 s), an --expect that was never satisfied, or a script step\n"
+    "     that cannot run (--open-port after --disconnect-at-ms); the tail of the\n"
     "     output is printed\n"
     "  2  emulation fault: bad access (an address where nothing exists), HardFault,\n"
     "     undefined instruction, USB protocol violation, clock fault, or an image the\n"
@@ -151,7 +162,7 @@ static const char *value_options[] = {
     "--board", "--console", "--disconnect-at-ms",
     "--press-button-at-ms", "--press-button-ms", "--timeout-ms", "--wall-timeout",
     "--trace-mmio", "--uart-log", "--uart-baud", "--tail", "--slice-cycles", "--profile-out",
-    "--elf", "--psram-eid", "--psram-mb", NULL};
+    "--elf", "--psram-eid", "--psram-mb", "--log", NULL};
 
 static int takes_value(const char *a)
 {
@@ -178,13 +189,16 @@ int options_parse(sim_options *o, int argc, char **argv)
     o->slice_cycles = 2000;
     o->uart_baud = 115200;
     o->tail_bytes = 2000;
+    o->log_level = SIM_LOG_NORMAL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             options_print_help();
             return 1;
         }
-        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) { o->quiet = 1; continue; }
+        /* the last of -q and -v wins */
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) { o->log_level = SIM_LOG_QUIET; continue; }
+        if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) { o->log_level = SIM_LOG_VERBOSE; continue; }
         if (!strcmp(a, "--stats")) { o->stats = 1; continue; }
         if (!strcmp(a, "--profile")) { o->profile = 1; continue; }
         if (!strcmp(a, "--no-dtr")) { o->no_dtr = 1; continue; }
@@ -213,6 +227,8 @@ int options_parse(sim_options *o, int argc, char **argv)
                 o->trace_mmio = v;
             } else if (!strcmp(a, "--uart-log")) {
                 o->uart_log = v;
+            } else if (!strcmp(a, "--log")) {
+                o->log = v;
             } else if (!strcmp(a, "--profile-out")) {
                 o->profile_out = v;
                 o->profile = 1;

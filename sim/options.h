@@ -26,7 +26,9 @@ struct sim_options {
     const char *profile_out;              /* report file (NULL: stderr) */
     const char *elf;                      /* --elf: symbols for the profile */
     const char *uart_log;
-    int quiet, stats, no_dtr, no_stdin;
+    const char *log;                      /* --log: every message into this file */
+    int log_level;                        /* SIM_LOG_*: -q, default, -v */
+    int stats, no_dtr, no_stdin;
     uint64_t slice_cycles;
     uint32_t uart_baud;                   /* the terminal side of --console uart */
     uint32_t tail_bytes;

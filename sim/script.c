@@ -1,4 +1,4 @@
-/* script.c - --expect / --send / --host-stall-ms steps (see script.h). */
+/* script.c - the scripted session's steps (see script.h). */
 #include "script.h"
 
 #include <errno.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "log.h"
 #include "machine.h"
 #include "simtime.h"
 
@@ -100,6 +101,29 @@ static const char *option_of(int kind)
     return "?";
 }
 
+static int step_takes_value(int kind)
+{
+    for (size_t i = 0; i < STEP_OPTIONS; i++)
+        if (step_options[i].kind == kind) return step_options[i].takes_value;
+    return 0;
+}
+
+/* step i as the command line gave it, for messages: "--expect 'REGEX'
+ * (step 2 of 5)", "--wait-ms 3000 (step 3 of 5)", "--open-port (...)" */
+static const char *describe_step(const script *s, int i)
+{
+    static char buf[300];
+    const script_step *st = &s->steps[i];
+    if (st->kind == STEP_EXPECT)
+        snprintf(buf, sizeof(buf), "--expect '%s' (step %d of %d)", st->arg, i + 1, s->count);
+    else if (step_takes_value(st->kind))
+        snprintf(buf, sizeof(buf), "%s %s (step %d of %d)", option_of(st->kind), st->arg, i + 1,
+                 s->count);
+    else
+        snprintf(buf, sizeof(buf), "%s (step %d of %d)", option_of(st->kind), i + 1, s->count);
+    return buf;
+}
+
 const char *script_add(script *s, int kind, const char *arg)
 {
     static char err[300];
@@ -173,7 +197,12 @@ int script_run(machine *m, script *s)
         } else if (st->kind == STEP_WAIT) {
             if (machine_now_ps(m) - s->step_started_ps < (uint64_t)st->ms * PS_PER_MS) return 0;
         } else if (st->kind == STEP_CLOSE_PORT || st->kind == STEP_OPEN_PORT) {
-            usb_host_set_dtr(m, st->kind == STEP_OPEN_PORT);
+            const char *why = usb_host_set_dtr(m, st->kind == STEP_OPEN_PORT);
+            if (why) { /* stop here rather than wait for output that cannot come */
+                machine_stop(m, STOP_TIMEOUT, SIM_EXIT_TIMEOUT, "script: %s cannot run: %s",
+                             describe_step(s, s->next), why);
+                return 0;
+            }
         } else if (st->kind == STEP_PROFILE_RESET) {
             prof_reset(m);
         } else if (st->kind == STEP_PRESS_BUTTON) {
@@ -198,9 +227,5 @@ int script_run(machine *m, script *s)
 
 const char *script_waiting_for(const script *s)
 {
-    static char buf[300];
-    if (s->next >= s->count) return NULL;
-    snprintf(buf, sizeof(buf), "--expect '%s' (step %d of %d)", s->steps[s->next].arg,
-             s->next + 1, s->count);
-    return buf;
+    return s->next < s->count ? describe_step(s, s->next) : NULL;
 }

@@ -40,9 +40,12 @@ int script_step_of(const char *option, int *takes_value);
  * message or NULL */
 const char *script_add(script *s, int kind, const char *arg);
 void script_free(script *s);
-/* Runs every step that can run now. Returns 1 when all steps are done. */
+/* Runs every step that can run now. Returns 1 when all steps are done; a
+ * step that can never run (--open-port once the host has gone away) stops
+ * the machine (exit 1) with a message naming it. */
 int script_run(machine *m, script *s);
-/* the step being waited for (for timeout messages) */
+/* the step being waited for, as given on the command line (for timeout
+ * messages): "--expect 'REGEX' (step 2 of 5)", "--wait-ms 3000 (step ...)" */
 const char *script_waiting_for(const script *s);
 /* Turns C escapes (\n \r \t \\ \" \xHH \0 \e) into bytes; returns length. */
 size_t script_unescape(const char *in, char *out);

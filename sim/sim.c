@@ -276,10 +276,10 @@ static void dump_registers(machine *m)
     for (int i = 0; i < 2; i++) {
         sim_core *c = &m->core[i];
         if (!c->running || !c->insns) continue;
-        fprintf(stderr, "core %d registers: pc=%08x lr=%08x sp=%08x r0=%08x r1=%08x r2=%08x r3=%08x "
-                "r12=%08x\n", i, core_pc(c), core_reg(c, UC_ARM_REG_LR), core_reg(c, UC_ARM_REG_SP),
-                core_reg(c, UC_ARM_REG_R0), core_reg(c, UC_ARM_REG_R1), core_reg(c, UC_ARM_REG_R2),
-                core_reg(c, UC_ARM_REG_R3), core_reg(c, UC_ARM_REG_R12));
+        sim_report("core %d registers: pc=%08x lr=%08x sp=%08x r0=%08x r1=%08x r2=%08x r3=%08x "
+                   "r12=%08x", i, core_pc(c), core_reg(c, UC_ARM_REG_LR), core_reg(c, UC_ARM_REG_SP),
+                   core_reg(c, UC_ARM_REG_R0), core_reg(c, UC_ARM_REG_R1), core_reg(c, UC_ARM_REG_R2),
+                   core_reg(c, UC_ARM_REG_R3), core_reg(c, UC_ARM_REG_R12));
     }
 }
 
@@ -334,16 +334,16 @@ int sim_run(machine *m, sim_options *o)
     fflush(stdout);
     switch (m->stop) {
     case STOP_FAULT:
-        fprintf(stderr, "%s\n", m->stop_msg);
+        sim_report("%s", m->stop_msg);
         dump_registers(m);
         break;
     case STOP_TIMEOUT:
-        fprintf(stderr, "%s\n", m->stop_msg);
+        sim_report("%s", m->stop_msg);
         console_print_tail(m->con, o->tail_bytes);
         break;
-    default:
-        if (m->bootsel) fprintf(stderr, "sim: %s\n", m->stop_msg);
-        else sim_info("%s", m->stop_msg);
+    default: /* the firmware leaving for BOOTSEL is shown even with -q */
+        if (m->bootsel) sim_report("sim: %s", m->stop_msg);
+        else sim_note("%s", m->stop_msg);
         break;
     }
     if (o->stats) print_stats(m, wall);

@@ -661,9 +661,12 @@ static void queue_request(machine *m, int request);
 /* the host goes away: no more frames, the device sees a suspend */
 static void go_away(machine *m)
 {
+    usb_host *h = &m->host;
     set_state(m, H_GONE);
     usb_dev_suspend(m, 1);
     sim_info("USB: the host goes away");
+    snprintf(h->status, sizeof(h->status), "the host went away at %llu ms (--disconnect-at-ms)",
+             (unsigned long long)(h->went_away_ps / PS_PER_MS));
 }
 
 /* the enumeration is over: the driver is bound; the terminal, if it wants
@@ -774,6 +777,11 @@ static void request_done(machine *m, int request)
 {
     usb_host *h = &m->host;
     if (h->x.stalled) sim_warn("USB: the device STALLed %s", h->x.name);
+    /* the firmware answered the request, so it has seen the new line state:
+     * only then does the next request (the terminal opening the port again,
+     * say) go out */
+    else if (request == REQ_OPEN || request == REQ_CLOSE)
+        sim_info("USB: the device acknowledged %s", h->x.name);
     switch (request) {
     case REQ_OPEN:
         queue_request(m, REQ_OPEN_CODING);
@@ -942,12 +950,20 @@ static int bus_activity(machine *m, uint64_t t)
     return BUS_ACTIVE;
 }
 
-void usb_host_set_dtr(machine *m, int dtr)
+const char *usb_host_set_dtr(machine *m, int dtr)
 {
     usb_host *h = &m->host;
+    if (h->going_away) {
+        if (!dtr) return NULL; /* closed already */
+        static char why[120];
+        snprintf(why, sizeof(why), "the host went away at %llu ms (--disconnect-at-ms): there is "
+                 "no port to open", (unsigned long long)(h->went_away_ps / PS_PER_MS));
+        return why;
+    }
     h->terminal_open = dtr;
     /* otherwise the port opens (or not) once the driver is bound */
     if (h->state == H_CONFIGURED) queue_request(m, dtr ? REQ_OPEN : REQ_CLOSE);
+    return NULL;
 }
 
 void usb_host_disconnect(machine *m)
@@ -955,6 +971,7 @@ void usb_host_disconnect(machine *m)
     usb_host *h = &m->host;
     h->terminal_open = 0;
     h->going_away = 1;
+    h->went_away_ps = now(m);
     if (h->state == H_CONFIGURED && h->ep_in && h->port_open) {
         queue_request(m, REQ_CLOSE); /* then away, once it is sent */
         sim_info("USB: the terminal closes the port and the host goes away");
@@ -1020,9 +1037,11 @@ void usb_host_tick(machine *m)
         sim_info("USB: device detached (%s)", why);
         usb_dev_suspend(m, 0);
         int terminal_open = h->terminal_open, going_away = h->going_away;
+        uint64_t went_away_ps = h->went_away_ps;
         usb_host_init(m);
         h->terminal_open = terminal_open;
         h->going_away = going_away;
+        h->went_away_ps = went_away_ps;
         snprintf(h->status, sizeof(h->status), "device detached: %s", why);
         return;
     }

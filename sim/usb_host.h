@@ -74,6 +74,7 @@ typedef struct {
     int port_open;                  /* a terminal program has the port open: IN is read */
     int terminal_open;              /* the terminal wants it open (a bus reset reopens it) */
     int going_away;                 /* after the queued requests, the host disappears */
+    uint64_t went_away_ps;          /* when it was told to (--disconnect-at-ms) */
     /* control requests of the configured device (port open/close, clear halt) */
     int requests[USB_HOST_MAX_REQUESTS];
     int nrequests;
@@ -98,9 +99,10 @@ void usb_host_tick(machine *m);
 void usb_host_stall(machine *m, uint32_t ms);
 /* The terminal closes (0) or opens (1) the port: SET_CONTROL_LINE_STATE with
  * DTR off or on. While it is closed the host does not read IN data, as an
- * operating system with no reader does. */
-void usb_host_set_dtr(machine *m, int dtr);
-/* the terminal closes the port and the host goes away */
+ * operating system with no reader does. Returns NULL, or why the port
+ * cannot be opened: the host has gone away (usb_host_disconnect). */
+const char *usb_host_set_dtr(machine *m, int dtr);
+/* the terminal closes the port and the host goes away for good */
 void usb_host_disconnect(machine *m);
 /* CLEAR_FEATURE(ENDPOINT_HALT) to the bulk IN and OUT endpoints, which
  * resets both data toggles to DATA0 (the endpoints need not be halted) */

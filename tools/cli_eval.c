@@ -31,7 +31,8 @@ static const char usage[] =
     "Options:\n"
     "  -i TEXT    a prompt (repeatable; BOS alone is always evaluated too)\n"
     "  -z PATH    tokenizer for checkpoints (images carry their own)\n"
-    "  -n INT     positions per sequence (default: the reference's seq_len)\n";
+    "  -n INT     positions per sequence, 2 to 2147483647 (default and at most:\n"
+    "             the reference's seq_len)\n";
 
 typedef struct {
     int positions;
@@ -130,7 +131,8 @@ int cli_eval(int argc, char **argv)
             tokenizer = argv[++i];
         } else if (!strcmp(a, "-n")) {
             if (!host_parse_i32(argv[++i], 2, INT32_MAX, &steps))
-                return host_error("eval: bad value '%s' for -n (an integer >= 2)", argv[i]);
+                return host_error("eval: bad value '%s' for -n (an integer from 2 to %d)",
+                                  argv[i], INT32_MAX);
         } else if (a[0] == '-') {
             return host_error("eval: unknown option '%s' (see 'picollama eval --help')", a);
         } else if (!paths[0]) {

@@ -12,6 +12,9 @@
 #include "uf2.h"
 
 #define DEFAULT_FLASH_OFFSET 0x80000u /* the model slot the firmware reads */
+/* Below the slot is the firmware (firmware/link/pico_llama.ld keeps it
+ * there): a model UF2 must never write over it. */
+#define LOWEST_FLASH_OFFSET DEFAULT_FLASH_OFFSET
 #define DEFAULT_CALIBRATION 2048
 #define PSRAM_BYTES (8u * 1024 * 1024) /* APS6404L: where q4 weights live */
 
@@ -30,9 +33,11 @@ static const char usage[] =
     "Options:\n"
     "  -q TYPE          f32 (as the checkpoint), q8 (int8, float scales) or\n"
     "                   q4 (4-bit, float16 scales); RMSNorm weights stay f32\n"
-    "  -o PATH          output; a name ending in .uf2 writes a UF2\n"
-    "  --flash-offset N flash offset of the model slot for a UF2 (default\n"
-    "                   0x80000 = XIP 0x10080000, 4 KB aligned)\n"
+    "  -o PATH          output; a name ending in .uf2 (any case) writes a UF2;\n"
+    "                   never one of the inputs\n"
+    "  --flash-offset N flash offset of the model slot for a UF2: a multiple of\n"
+    "                   4096 from 0x80000 (below it is the firmware) to 0xffe000\n"
+    "                   (default 0x80000 = XIP 0x10080000)\n"
     "  --group N        longest quantization group, 16..1024: a row's group is\n"
     "                   the largest multiple of 4 from 16 to N dividing it, else\n"
     "                   the whole row\n"
@@ -91,12 +96,15 @@ static int parse_options(int argc, char **argv, pack_options *o)
         } else if (!strcmp(a, "-o")) {
             o->output = argv[++i];
         } else if (!strcmp(a, "--flash-offset")) {
-            /* sector 0 is the firmware's; the last sector is RP2350-E10's */
+            /* below the slot is the firmware; the last sector is RP2350-E10's */
             if (!parse_u32(argv[++i], &o->flash_offset) ||
-                o->flash_offset % RP2350_FLASH_SECTOR != 0 || o->flash_offset == 0 ||
+                o->flash_offset % RP2350_FLASH_SECTOR != 0 ||
+                o->flash_offset < LOWEST_FLASH_OFFSET ||
                 o->flash_offset >= RP2350_FLASH_LAST_SECTOR - RP2350_XIP_BASE)
-                return host_error("pack: bad --flash-offset '%s' (a multiple of 4096 from 0x1000 "
-                                  "to 0xffe000)", argv[i]);
+                return host_error("pack: bad --flash-offset '%s' (a multiple of 4096 from 0x%x, "
+                                  "the model slot: below it is the firmware, to 0x%x)", argv[i],
+                                  LOWEST_FLASH_OFFSET,
+                                  RP2350_FLASH_LAST_SECTOR - RP2350_XIP_BASE - RP2350_FLASH_SECTOR);
         } else if (!strcmp(a, "--group")) {
             uint32_t g;
             if (!parse_u32(argv[++i], &g) || g < 16 || g > PL_MAX_GROUP) /* image_choose_group */
@@ -120,12 +128,6 @@ static int parse_options(int argc, char **argv, pack_options *o)
     if (!o->have_dtype) return host_error("pack: missing -q f32|q8|q4");
     if (!o->output) return host_error("pack: missing -o OUTPUT");
     return -1;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
 static void print_row(const char *what, uint64_t bytes)
@@ -165,8 +167,7 @@ static int write_uf2(const pack_options *o, const uint8_t *img, size_t size)
                           "bytes free before the last 4 KB sector (RP2350-E10)",
                           size, base, (unsigned long long)room);
     uf2_segment image = {img, size, base};
-    if (!uf2_write_file(o->output, &image, 1, UF2_FAMILY_ABSOLUTE))
-        return host_error("pack: cannot write %s", o->output);
+    if (!uf2_write_file(o->output, &image, 1, UF2_FAMILY_ABSOLUTE)) return 1;
     printf("  flash slot 0x%08x-0x%08x: %zu of %llu bytes (%.1f%%)\n", base, base + (uint32_t)size,
            size, (unsigned long long)room, 100.0 * size / room);
     uint64_t chain_end = uf2_chain_next(&image); /* uf2_write_file's end-of-chain page */
@@ -213,8 +214,11 @@ int cli_pack(int argc, char **argv)
     pack_options o;
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0) return rc;
+    const char *inputs[2] = {host_find_model(o.checkpoint), host_find_model(o.tokenizer)};
+    /* before the long work: an output that cannot be written fails now */
+    if (!host_check_output("pack", o.output, inputs, 2)) return 1;
     host_model m;
-    if (!host_model_open(&m, host_find_model(o.checkpoint), host_find_model(o.tokenizer))) return 1;
+    if (!host_model_open(&m, inputs[0], inputs[1])) return 1;
     if (m.is_image) {
         host_model_close(&m);
         return host_error("pack: %s is already a model image; pack a llama2.c checkpoint",
@@ -247,9 +251,10 @@ int cli_pack(int argc, char **argv)
         rc = host_error("pack: internal error: the packed image fails its checks: %s", why);
     } else {
         print_summary(&o, &summary, m.shared_classifier);
-        if (ends_with(o.output, ".uf2")) rc = write_uf2(&o, img, size);
+        int uf2 = host_has_suffix(o.output, ".uf2");
+        if (uf2) rc = write_uf2(&o, img, size);
         else rc = host_write_file(o.output, img, size) ? 0 : 1;
-        if (rc == 0 && !ends_with(o.output, ".uf2") && size > flash_room(&o))
+        if (rc == 0 && !uf2 && size > flash_room(&o))
             fprintf(stderr, "pack: note: %zu bytes do not fit the flash slot (%llu bytes): an "
                     "image for the host only\n", size, (unsigned long long)flash_room(&o));
     }

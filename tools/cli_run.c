@@ -19,11 +19,13 @@ static const char usage[] =
     "Options:\n"
     "  -z PATH    tokenizer file (default: the image's own; tokenizer.bin\n"
     "             for a checkpoint)\n"
-    "  -t FLOAT   temperature >= 0, 0 = greedy (default 1.0)\n"
+    "  -t FLOAT   temperature >= 0, 0 = greedy (default 1.0); one so small\n"
+    "             that logits / T overflow (1e-45) is greedy too\n"
     "  -p FLOAT   top-p in [0,1]; 0 or 1 = plain sampling (default 0.9)\n"
-    "  -s INT     random seed; 0 = from the clock (default 0); negative\n"
-    "             seeds are sign-extended as run.c does\n"
-    "  -n INT     steps (positions) to run, 0 = the model's seq_len (default 256)\n"
+    "  -s INT     random seed, -2^31 to 2^64-1; 0 = from the clock (default\n"
+    "             0); negative seeds are sign-extended as run.c does\n"
+    "  -n INT     steps (positions) to run, 0 to 2147483647; 0 or more than\n"
+    "             the model's seq_len = seq_len (default 256)\n"
     "  -i TEXT    prompt (default: none, the story starts from BOS)\n"
     "\n"
     "A bare file name (no '/') that does not exist is also looked up in\n"
@@ -87,11 +89,12 @@ static int parse_options(int argc, char **argv, run_options *o)
                 return bad_value(a, v, "a number in [0,1]");
             break;
         case 's':
-            if (!parse_seed(v, &o->seed)) return bad_value(a, v, "an integer >= -2^31");
+            if (!parse_seed(v, &o->seed))
+                return bad_value(a, v, "an integer from -2^31 to 2^64-1");
             break;
         case 'n':
             if (!host_parse_i32(v, 0, INT32_MAX, &o->steps))
-                return bad_value(a, v, "an integer >= 0");
+                return bad_value(a, v, "an integer from 0 to 2147483647");
             break;
         }
     }

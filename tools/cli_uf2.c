@@ -20,7 +20,8 @@ static const char usage[] =
     "After the last model image of a chain (an input starting with the image\n"
     "magic) a zeroed page on the next 4 KB boundary ends the chain, unless an\n"
     "input writes there: images an older UF2 left behind stay out of it.\n"
-    "Addresses must be 256-byte aligned; the last 4 KB sector stays free. As\n"
+    "Addresses must be 256-byte aligned; the last 4 KB sector stays free;\n"
+    "inputs must not be empty, share a 256-byte page, or be the output. As\n"
     "picotool's --abs-block, the file starts with the RP2350-E10 workaround\n"
     "block, unless its family is absolute. An input ending past 0x103FF000\n"
     "gets a warning: it does not fit a 4 MB board (Raspberry Pi Pico 2).\n"
@@ -54,9 +55,89 @@ static int flash_address_ok(uint32_t a)
     return a % UF2_PAYLOAD_SIZE == 0 && a >= RP2350_XIP_BASE && a < RP2350_FLASH_LAST_SECTOR;
 }
 
+static int bad_address(const char *what)
+{
+    return host_error("uf2: '%s' is not a flash address a UF2 can write: 256-byte aligned, from "
+                      "0x%08x to 0x%08x (the last 4 KB sector is the RP2350-E10 block's)",
+                      what, RP2350_XIP_BASE, RP2350_FLASH_LAST_SECTOR - UF2_PAYLOAD_SIZE);
+}
+
+/* An input as given: its file name and where it goes. */
+typedef struct {
+    char *name;
+    int after_previous; /* @next */
+    int has_address;    /* @ADDR (else --base) */
+    uint32_t address;
+} uf2_input;
+
+/* Splits NAME@ADDR / NAME@next (the last '@': a name may hold one). */
+static int parse_input(char *arg, uf2_input *in)
+{
+    *in = (uf2_input){arg, 0, 0, 0};
+    char *at = strrchr(arg, '@');
+    if (!at) return 1;
+    *at = '\0';
+    if (!strcmp(at + 1, "next")) {
+        in->after_previous = 1;
+        return 1;
+    }
+    in->has_address = 1;
+    if (parse_address(at + 1, &in->address) && flash_address_ok(in->address)) return 1;
+    bad_address(at + 1);
+    return 0;
+}
+
+/* Reads the inputs and places them; returns the number read (all of them
+ * unless *rc is set). */
+static int load_inputs(const uf2_input *inputs, int n, uint32_t base, host_file *files,
+                       uf2_segment *segments, int *rc)
+{
+    for (int i = 0; i < n; i++) {
+        const uf2_input *in = &inputs[i];
+        uint32_t addr = in->has_address ? in->address : base;
+        if (in->after_previous) {
+            if (i == 0) {
+                *rc = host_error("uf2: %s@next has no input before it", in->name);
+                return i;
+            }
+            uint64_t next = uf2_chain_next(&segments[i - 1]);
+            addr = next < RP2350_FLASH_LAST_SECTOR ? (uint32_t)next : RP2350_FLASH_LAST_SECTOR;
+        }
+        if (!host_read_file(in->name, &files[i])) {
+            *rc = 1;
+            return i;
+        }
+        segments[i] = (uf2_segment){files[i].data, files[i].size, addr};
+        if (files[i].size == 0) {
+            *rc = host_error("uf2: %s is empty: nothing to write", in->name);
+            return i + 1;
+        }
+        if ((uint64_t)addr + files[i].size > RP2350_FLASH_LAST_SECTOR) {
+            *rc = host_error("uf2: %s (%zu bytes at 0x%08x) reaches the last 4 KB flash sector, "
+                             "which RP2350-E10 reserves",
+                             in->name, files[i].size, addr);
+            return i + 1;
+        }
+    }
+    return n;
+}
+
+/* Each page of flash comes from one input: names the first two that share one. */
+static int check_apart(const uf2_input *inputs, const uf2_segment *segments, int n)
+{
+    int a, b;
+    if (!uf2_find_overlap(segments, n, &a, &b)) return 0;
+    return host_error("uf2: %s (0x%08x-0x%08llx) and %s (0x%08x-0x%08llx) overlap: each 256-byte "
+                      "page must come from one input",
+                      inputs[a].name, segments[a].target,
+                      (unsigned long long)uf2_pages_end(&segments[a]), inputs[b].name,
+                      segments[b].target, (unsigned long long)uf2_pages_end(&segments[b]));
+}
+
 int cli_uf2(int argc, char **argv)
 {
-    char *inputs[MAX_INPUTS];
+    uf2_input inputs[MAX_INPUTS];
+    const char *names[MAX_INPUTS];
     int n_inputs = 0;
     const char *output = NULL;
     uint32_t base = RP2350_XIP_BASE, family = UF2_FAMILY_RP2350_ARM_S;
@@ -72,58 +153,32 @@ int cli_uf2(int argc, char **argv)
             output = argv[++i];
         } else if (!strcmp(a, "--base")) {
             if (!parse_address(argv[++i], &base) || !flash_address_ok(base))
-                return host_error("uf2: base '%s' is not a 256-byte aligned flash address",
-                                  argv[i]);
+                return bad_address(argv[i]);
         } else if (!strcmp(a, "--family")) {
             if (!parse_family(argv[++i], &family))
                 return host_error("uf2: unknown family '%s' (arm-s, absolute, data)", argv[i]);
         } else if (a[0] == '-') {
             return host_error("uf2: unknown option '%s'", a);
         } else if (n_inputs < MAX_INPUTS) {
-            inputs[n_inputs++] = argv[i];
+            if (!parse_input(argv[i], &inputs[n_inputs])) return 1;
+            names[n_inputs] = inputs[n_inputs].name;
+            n_inputs++;
         } else {
             return host_error("uf2: at most %d inputs", MAX_INPUTS);
         }
     }
     if (n_inputs == 0) return host_error("uf2: missing INPUT (see 'picollama uf2 --help')");
     if (!output) return host_error("uf2: missing -o OUTPUT (see 'picollama uf2 --help')");
+    if (!host_check_output("uf2", output, names, n_inputs)) return 1;
 
     host_file files[MAX_INPUTS] = {0};
     uf2_segment segments[MAX_INPUTS];
-    int rc = 0, loaded = 0;
-    for (int i = 0; i < n_inputs && rc == 0; i++) {
-        char *at = strrchr(inputs[i], '@');
-        uint32_t addr = base;
-        if (at && !strcmp(at + 1, "next")) {
-            *at = '\0';
-            if (i == 0) {
-                rc = host_error("uf2: %s@next has no input before it", inputs[i]);
-                break;
-            }
-            uint64_t next = uf2_chain_next(&segments[i - 1]);
-            addr = next < RP2350_FLASH_LAST_SECTOR ? (uint32_t)next : RP2350_FLASH_LAST_SECTOR;
-        } else if (at) {
-            *at = '\0';
-            if (!parse_address(at + 1, &addr) || !flash_address_ok(addr)) {
-                rc = host_error("uf2: '%s' is not a 256-byte aligned flash address", at + 1);
-                break;
-            }
-        }
-        if (!host_read_file(inputs[i], &files[i])) {
-            rc = 1;
-            break;
-        }
-        loaded++;
-        segments[i] = (uf2_segment){files[i].data, files[i].size, addr};
-        if ((uint64_t)addr + files[i].size > RP2350_FLASH_LAST_SECTOR)
-            rc = host_error("uf2: %s (%zu bytes at 0x%08x) reaches the last 4 KB flash sector, "
-                            "which RP2350-E10 reserves",
-                            inputs[i], files[i].size, addr);
-    }
-    if (rc == 0 && !uf2_write_file(output, segments, n_inputs, family))
-        rc = host_error("uf2: cannot write %s (overlapping inputs?)", output);
+    int rc = 0;
+    int loaded = load_inputs(inputs, n_inputs, base, files, segments, &rc);
+    if (rc == 0) rc = check_apart(inputs, segments, n_inputs);
+    if (rc == 0 && !uf2_write_file(output, segments, n_inputs, family)) rc = 1;
     for (int i = 0; i < n_inputs && rc == 0; i++)
-        uf2_check_4mb_board("uf2", inputs[i], &segments[i]);
+        uf2_check_4mb_board("uf2", inputs[i].name, &segments[i]);
     for (int i = 0; i < loaded; i++) host_free_file(&files[i]);
     return rc;
 }

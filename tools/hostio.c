@@ -2,7 +2,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "hostio.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 int host_error(const char *fmt, ...)
 {
@@ -22,18 +25,38 @@ int host_error(const char *fmt, ...)
     return 1;
 }
 
+/* Opens path for reading. O_NONBLOCK: open() of a FIFO would otherwise
+ * wait for a writer forever; such a file is refused right after. */
+static FILE *open_regular_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) {
+        host_error("%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        host_error("%s: not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        host_error("%s: %s", path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 int host_read_file(const char *path, host_file *out)
 {
     out->data = NULL;
     out->size = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        host_error("%s: %s", path, strerror(errno));
-        return 0;
-    }
+    FILE *f = open_regular_file(path);
+    if (!f) return 0;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        host_error("%s: not a regular file", path);
+    if (fstat(fileno(f), &st) != 0) {
+        host_error("%s: %s", path, strerror(errno));
         fclose(f);
         return 0;
     }
@@ -65,17 +88,99 @@ void host_free_file(host_file *f)
     f->size = 0;
 }
 
-int host_write_file(const char *path, const void *data, size_t size)
+/* What an output may be: a file, or a device such as /dev/null or
+ * /dev/full. Not a FIFO or socket: writing one waits for a reader. */
+static int output_type_ok(mode_t mode) { return S_ISREG(mode) || S_ISCHR(mode); }
+
+static int same_file(const struct stat *a, const char *path)
 {
-    FILE *f = fopen(path, "wb");
+    struct stat b;
+    return stat(path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+}
+
+int host_check_output(const char *command, const char *path, const char *const *inputs,
+                      int n_inputs)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno != ENOENT) return host_error("%s: %s: %s", command, path, strerror(errno)), 0;
+        /* a new file: make sure its directory takes it, then leave no trace */
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd < 0) return host_error("%s: %s: %s", command, path, strerror(errno)), 0;
+        close(fd);
+        unlink(path);
+        return 1;
+    }
+    if (!output_type_ok(st.st_mode))
+        return host_error("%s: %s: not a regular file or character device", command, path), 0;
+    for (int i = 0; i < n_inputs; i++)
+        if (same_file(&st, inputs[i]))
+            return host_error("%s: the output %s is the input %s (the same file): refusing to "
+                               "overwrite it", command, path, inputs[i]), 0;
+    int fd = open(path, O_WRONLY | O_NONBLOCK); /* writable? (not truncated yet) */
+    if (fd < 0) return host_error("%s: %s: %s", command, path, strerror(errno)), 0;
+    close(fd);
+    return 1;
+}
+
+FILE *host_open_output(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !output_type_ok(st.st_mode)) {
+        host_error("%s: not a regular file or character device", path);
+        return NULL;
+    }
+    /* O_NONBLOCK in case a FIFO took the name since: open() returns */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK, 0666);
+    if (fd < 0) {
+        host_error("%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !output_type_ok(st.st_mode)) {
+        host_error("%s: not a regular file or character device", path);
+        close(fd);
+        return NULL;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK); /* ordinary writes from here on */
+    FILE *f = fdopen(fd, "wb");
     if (!f) {
         host_error("%s: %s", path, strerror(errno));
-        return 0;
+        close(fd);
     }
-    int ok = fwrite(data, 1, size, f) == size;
-    ok &= fclose(f) == 0;
-    if (!ok) host_error("%s: write error", path);
+    return f;
+}
+
+int host_close_output(FILE *f, const char *path, int ok)
+{
+    struct stat st;
+    int regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    ok = ok && fflush(f) == 0;
+    int err = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = 0;
+        err = errno;
+    }
+    if (!ok) {
+        host_error("%s: write error: %s", path, strerror(err));
+        if (regular) remove(path); /* never a device such as /dev/full */
+    }
     return ok;
+}
+
+int host_write_file(const char *path, const void *data, size_t size)
+{
+    FILE *f = host_open_output(path);
+    if (!f) return 0;
+    return host_close_output(f, path, fwrite(data, 1, size, f) == size);
+}
+
+int host_has_suffix(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+    if (n < k) return 0;
+    for (size_t i = 0; i < k; i++)
+        if (tolower((unsigned char)name[n - k + i]) != tolower((unsigned char)suffix[i])) return 0;
+    return 1;
 }
 
 static int file_exists(const char *path)

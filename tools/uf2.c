@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../engine/image.h"
+#include "hostio.h"
 
 static void put_u32(uint8_t *p, uint32_t v)
 {
@@ -54,18 +55,38 @@ static int segment_ok(const uf2_segment *s)
     return (uint64_t)s->target + s->len <= RP2350_FLASH_LAST_SECTOR; /* keep the E10 sector free */
 }
 
+uint64_t uf2_pages_end(const uf2_segment *s)
+{
+    return (uint64_t)s->target + (uint64_t)pages(s->len) * UF2_PAYLOAD_SIZE;
+}
+
+int uf2_find_overlap(const uf2_segment *segments, int count, int *first, int *second)
+{
+    for (int i = 0; i < count; i++) {
+        for (int k = 0; k < i; k++) {
+            if (segments[i].target < uf2_pages_end(&segments[k]) &&
+                segments[k].target < uf2_pages_end(&segments[i])) {
+                *first = k;
+                *second = i;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int segments_ok(const uf2_segment *segments, int count)
+{
+    int a, b;
+    for (int i = 0; i < count; i++)
+        if (!segment_ok(&segments[i])) return 0;
+    return !uf2_find_overlap(segments, count, &a, &b);
+}
+
 static int write_segments(FILE *stream, const uf2_segment *segments, int count, uint32_t family)
 {
     uint32_t blocks = 0;
-    for (int i = 0; i < count; i++) {
-        if (!segment_ok(&segments[i])) return 0;
-        for (int k = 0; k < i; k++) {
-            uint64_t a0 = segments[i].target, a1 = a0 + pages(segments[i].len) * UF2_PAYLOAD_SIZE;
-            uint64_t b0 = segments[k].target, b1 = b0 + pages(segments[k].len) * UF2_PAYLOAD_SIZE;
-            if (a0 < b1 && b0 < a1) return 0;
-        }
-        blocks += pages(segments[i].len);
-    }
+    for (int i = 0; i < count; i++) blocks += pages(segments[i].len);
     if (family != UF2_FAMILY_ABSOLUTE && !write_e10_block(stream)) return 0;
     uint32_t block_no = 0;
     for (int i = 0; i < count; i++) {
@@ -129,12 +150,14 @@ int uf2_write_file(const char *path, const uf2_segment *segments, int count, uin
 {
     uf2_segment *all = NULL;
     int n = with_chain_ends(segments, count, &all);
-    if (n < 0) return 0;
-    FILE *f = fopen(path, "wb");
-    int ok = f && write_segments(f, all, n, family);
+    if (n < 0) return host_error("%s: out of memory", path), 0;
+    if (!segments_ok(all, n)) {
+        free(all);
+        return host_error("%s: internal error: misplaced or overlapping UF2 segments", path), 0;
+    }
+    FILE *f = host_open_output(path);
+    int ok = f && host_close_output(f, path, write_segments(f, all, n, family));
     free(all);
-    if (f && fclose(f) != 0) ok = 0;
-    if (!ok && f) remove(path);
     return ok;
 }
 

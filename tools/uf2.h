@@ -54,16 +54,25 @@ typedef struct {
  * boundary after its end (docs/model-format.md, "Several images in flash"). */
 uint64_t uf2_chain_next(const uf2_segment *s);
 
+/* End of the 256-byte pages segment s writes (its target + len, rounded
+ * up to a page). */
+uint64_t uf2_pages_end(const uf2_segment *s);
+
+/* True when two segments write a common page: *first < *second are the
+ * first such pair. */
+int uf2_find_overlap(const uf2_segment *segments, int count, int *first, int *second);
+
 /* Writes the segments (in order, as one transfer) to the file at path as
  * UF2 blocks, preceded by the E10 dummy block unless family is ABSOLUTE.
  * A segment holding a model image (engine/image.h magic) ends its chain:
  * when no segment writes the
  * page at uf2_chain_next(), a zeroed end-of-chain page goes there, so that
  * an image left in flash by an older UF2 is not taken for the next link
- * (the ROM erases only the sectors a UF2 touches). Returns 0 on a write
- * error, a misaligned target, overlapping segments, or data reaching the
- * last flash sector; the file is then removed (nothing half-written to
- * flash). */
+ * (the ROM erases only the sectors a UF2 touches). The caller checks the
+ * segments first (aligned, apart, before the last flash sector): invalid
+ * ones are an internal error. Prints one error line and returns 0 on
+ * failure; the output (host_open_output's rules) is then removed when it
+ * is a regular file (nothing half-written to flash). */
 int uf2_write_file(const char *path, const uf2_segment *segments, int count, uint32_t family);
 
 /* True when what the UF2 writes for segment s (a model image: with its

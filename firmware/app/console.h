@@ -1,7 +1,13 @@
-/* console.h - the user's terminal: USB CDC-ACM and UART0 at once. Output
- * goes to a ring buffer per port, drained as fast as each port allows;
- * when a buffer is full the oldest text is dropped, so generation never
- * waits for a host that stopped reading. Line ends go out as CR LF. */
+/* console.h - the user's terminal: USB CDC-ACM and UART0 at once.
+ *
+ * Input from both ports goes into one queue, taken only when it fits:
+ * nothing typed is lost (a USB host waits; a UART overrun, possible only
+ * while the board is busy elsewhere, is reported).
+ * Output goes to a ring buffer per port, drained as fast as each port
+ * allows. A full buffer waits while its reader keeps taking data; only a
+ * USB host that has stopped reading (no IN packet taken for 200 ms, or the
+ * port closed) loses the oldest text, and is told how much, so generation
+ * never waits for it. Line ends go out as CR LF. */
 #ifndef PICOLLAMA_FW_CONSOLE_H
 #define PICOLLAMA_FW_CONSOLE_H
 
@@ -21,14 +27,13 @@ void console_printf(const char *format, ...) __attribute__((format(printf, 1, 2)
 
 /* Next input byte from either port, or -1. */
 int console_getc(void);
-/* Removes the first `byte` waiting in the input, if any, leaving everything
+/* Removes the first Ctrl-C waiting in the input, if any, leaving everything
  * else queued (a Ctrl-C during a generation, without losing type-ahead). */
-bool console_take(uint8_t byte);
+bool console_take_ctrl_c(void);
 
-/* USB terminal sessions (DTR rising edges) so far. */
+/* USB terminal sessions (DTR rising edges) so far. A new session's output
+ * starts empty: text queued before it is never sent to it. */
 uint32_t console_usb_sessions(void);
-/* Forgets USB output not yet sent (a new session starts clean). */
-void console_discard_usb_output(void);
 /* Keeps polling until the output is sent or timeout_us passed. */
 void console_drain(uint64_t timeout_us);
 

@@ -26,18 +26,21 @@
 #include "../../engine/image.h"
 #include "../hw/clocks.h"
 #include "../hw/regs/xip.h"
+#include "button.h"
 #include "console.h"
 #include "cores.h"
 #include "fmt.h"
 #include "memory.h"
 #include "weight_stream.h"
 
-#define MAX_PROMPT_CHARS 1024
-#define PROMPT_TOKEN_CAP (MAX_PROMPT_CHARS + 3) /* pl_prompt_capacity of the longest prompt */
+#define PROMPT_TOKEN_CAP PL_ENCODE_CAPACITY(LLM_PROMPT_MAX) /* the longest prompt's encoding */
 #define MAX_IMAGES 4
 #define IMAGE_CHAIN_ALIGN 4096u
-#define CTRL_C 0x03
 #define STREAM_TILE_BYTES (24u * 1024u) /* per SRAM tile of streamed weights */
+/* Long copies go in pieces with the console served in between: the UART's
+ * 32-byte FIFO fills in 2.8 ms at 115200 baud, and a 4 KB piece takes well
+ * under that from flash. */
+#define COPY_PIECE 4096u
 
 typedef struct {
     const uint8_t *flash_addr;
@@ -138,6 +141,27 @@ static void *take(memory_pool *pool, size_t bytes, placement *p, const char *pla
     return m;
 }
 
+static void copy_serving_console(uint8_t *to, const uint8_t *from, uint32_t size)
+{
+    for (uint32_t done = 0; done < size; done += COPY_PIECE) {
+        uint32_t n = size - done < COPY_PIECE ? size - done : COPY_PIECE;
+        memcpy(to + done, from + done, n);
+        console_poll();
+    }
+}
+
+/* The copy reads back as the original (which find_images checked against
+ * its CRC), compared in pieces with the console served in between. */
+static bool copy_reads_back(const uint8_t *copy, const uint8_t *original, uint32_t size)
+{
+    for (uint32_t done = 0; done < size; done += COPY_PIECE) {
+        uint32_t n = size - done < COPY_PIECE ? size - done : COPY_PIECE;
+        if (memcmp(copy + done, original + done, n) != 0) return false;
+        console_poll();
+    }
+    return true;
+}
+
 /* The image's bytes where they run from: SRAM for a quantized image that
  * fits; else, when may_stream, flash in place, streamed (flash is as fast
  * as PSRAM for that, and PSRAM keeps room for the KV cache); else PSRAM,
@@ -156,7 +180,7 @@ static const uint8_t *place_image(const stored_image *s, bool may_stream)
         llm.image = (placement){(uintptr_t)s->flash_addr, s->size, "flash (in place)"};
         return s->flash_addr;
     }
-    memcpy(copy, s->flash_addr, s->size);
+    copy_serving_console(copy, s->flash_addr, s->size);
     return copy;
 }
 
@@ -220,6 +244,7 @@ static void keep_usb_alive(void *ctx)
 {
     (void)ctx;
     console_poll();
+    button_sample();
 }
 
 static void apply_cores(void)
@@ -237,7 +262,8 @@ static bool place_model(const stored_image *s, bool may_stream)
     memset(&llm.t, 0, sizeof(llm.t));
     memset(llm.kv, 0, sizeof(llm.kv));
     const uint8_t *image = place_image(s, may_stream);
-    if (pl_image_open(&llm.img, image, s->size, image != s->flash_addr, NULL) != PL_OK) {
+    if ((image != s->flash_addr && !copy_reads_back(image, s->flash_addr, s->size)) ||
+        pl_image_open(&llm.img, image, s->size, 0, NULL) != PL_OK) {
         fail("the model's copy does not read back correctly");
         return false;
     }
@@ -296,13 +322,15 @@ const char *llm_status(void) { return llm.status; }
 
 /* ---- settings ------------------------------------------------------------ */
 
-void llm_print_precisions(void)
+const char *llm_precisions_in_flash(void)
 {
-    console_puts("precisions in flash:");
+    static char list[4 * MAX_IMAGES + 1];
+    size_t n = 0;
+    list[0] = '\0';
     for (int i = 0; i < llm.image_count; i++)
-        console_printf(" %s%s", precision_name(llm.images[i].precision),
-                       i == llm.current ? " (in use)" : "");
-    console_puts(llm.image_count ? "\n" : " none\n");
+        n += fmt(list + n, sizeof(list) - n, "%s%s", i ? " " : "",
+                 precision_name(llm.images[i].precision));
+    return llm.image_count ? list : "none";
 }
 
 bool llm_set_precision(const char *name)
@@ -371,7 +399,7 @@ void llm_print_memory_map(void)
 
 typedef struct {
     uint64_t first_us;
-    bool stop;
+    llm_end end;
 } emit_state;
 
 static int emit(void *user, const char *text, size_t len)
@@ -380,15 +408,17 @@ static int emit(void *user, const char *text, size_t len)
     if (len) console_write(text, len);
     else console_poll();
     if (st->first_us == 0) st->first_us = time_us(); /* timed from the first token */
-    st->stop = console_take(CTRL_C); /* other keys wait for the prompt */
-    return st->stop;
+    button_sample();
+    if (console_take_ctrl_c()) st->end = LLM_STOPPED_BY_CTRL_C; /* other keys wait for the prompt */
+    else if (button_take_press()) st->end = LLM_STOPPED_BY_BUTTON;
+    return st->end != LLM_FINISHED;
 }
 
-void llm_generate(const char *prompt, llm_settings *s)
+llm_end llm_generate(const char *prompt, llm_settings *s)
 {
     if (!llm.ready) {
         console_printf("error: %s\n", llm.status);
-        return;
+        return LLM_FAILED;
     }
     if (s->reseed) {
         llm.rng_state = s->seed;
@@ -398,19 +428,26 @@ void llm_generate(const char *prompt, llm_settings *s)
     pl_sampler sampler;
     pl_sampler_init(&sampler, llm.t.cfg.vocab_size, s->temperature, s->topp, llm.rng_state,
                     llm.probindex);
-    emit_state st = {0, false};
+    emit_state st = {0, LLM_FINISHED};
     pl_generation g;
     pl_status rc = pl_generate(&llm.t, &llm.tok, &sampler, prompt, s->steps, llm.prompt_tokens,
                                PROMPT_TOKEN_CAP, emit, &st, &g);
     uint64_t end_us = time_us();
     llm.rng_state = sampler.rng_state; /* the next story continues the sequence */
+    if (rc == PL_E_PROMPT_TOO_LONG) {
+        console_printf("error: the prompt is %d tokens long; the model's context holds %d\n",
+                       (int)g.prompt_tokens, (int)llm.t.cfg.seq_len);
+        return LLM_FAILED;
+    }
     if (rc != PL_OK) {
         console_printf("\nerror: %s\n", pl_status_message(rc));
-        return;
+        return LLM_FAILED;
     }
-    console_puts(st.stop ? "^C\n" : "\n");
+    static const char *const endings[] = {"\n", "^C\n", "\n[user button: a new story]\n"};
+    console_puts(endings[st.end]);
     int32_t tokens = g.positions > 1 ? g.positions - 1 : 0;
     double ms = st.first_us && tokens ? (double)(end_us - st.first_us) / 1000.0 : 0.0;
     double rate = ms > 0 ? tokens / (ms / 1000.0) : 0.0;
     console_printf("\n--- %d tokens in %.1f ms = %.1f tok/s ---\n", (int)tokens, ms, rate);
+    return st.end;
 }

@@ -9,6 +9,7 @@
 
 
 #define MODEL_SLOT_FLASH_OFFSET 0x80000u
+#define LLM_PROMPT_MAX 255 /* bytes of a prompt: the console's line */
 
 typedef struct {
     float temperature;
@@ -31,15 +32,23 @@ void llm_print_memory_map(void);
  * false when flash holds none. The KV cache starts empty. */
 bool llm_set_precision(const char *name);
 const char *llm_precision(void);
-/* One line listing the precisions flash holds. */
-void llm_print_precisions(void);
+/* The precisions flash holds, space-separated ("none" without a model). */
+const char *llm_precisions_in_flash(void);
 /* /cores: 1 up to llm_max_cores() (2 unless core 1 did not start). */
 void llm_set_cores(int n);
 int llm_cores(void);
 int llm_max_cores(void);
 
+typedef enum {
+    LLM_FINISHED,
+    LLM_STOPPED_BY_CTRL_C,
+    LLM_STOPPED_BY_BUTTON, /* the caller starts a new story */
+    LLM_FAILED,            /* no model, or the prompt does not fit: said on the console */
+} llm_end;
+
 /* Generates from prompt (NULL or "" = a story from BOS) on the console and
- * ends with "--- N tokens in X.X ms = Y.Y tok/s ---". Ctrl-C stops it. */
-void llm_generate(const char *prompt, llm_settings *settings);
+ * ends with "--- N tokens in X.X ms = Y.Y tok/s ---". Ctrl-C or the user
+ * button stops it. */
+llm_end llm_generate(const char *prompt, llm_settings *settings);
 
 #endif

@@ -4,7 +4,8 @@
  * PSRAM and its memory test, the model; only then does USB connect, so the
  * host never waits on a device busy with slow boot steps. Then the main
  * loop: each new USB terminal session (DTR) gets the banner and a story;
- * typed lines go to the shell; the user button starts a new story.
+ * typed lines go to the shell; the user button starts a new story. Both
+ * start with an empty line: a half-typed one is forgotten.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,8 +13,8 @@
 #include "../hw/chipid.h"
 #include "../hw/clocks.h"
 #include "../hw/flash.h"
-#include "../hw/gpio.h"
 #include "../hw/psram.h"
+#include "button.h"
 #include "console.h"
 #include "info.h"
 #include "llm.h"
@@ -27,13 +28,11 @@
 #ifndef PICOLLAMA_USB_PID
 #define PICOLLAMA_USB_PID 0x0009 /* the Pico SDK's USB serial console on RP2350 */
 #endif
-#define USER_BUTTON_PIN 45       /* Pimoroni Pico Plus 2 W: active low */
 #define VERSION "0.5"
 
 static flash_info flash;
 static psram_info psram;
 static char chip_id[17];
-static bool has_button; /* GPIO45 exists only on the RP2350B */
 
 static void banner(void)
 {
@@ -61,8 +60,7 @@ static void boot(void)
     console_puts("model: checking the flash slot...\n");
     llm_init(flash.size_bytes);
     info_set(&flash, &psram, chip_id);
-    has_button = chip_is_rp2350b();
-    if (has_button) gpio_init_input_pullup(USER_BUTTON_PIN);
+    button_init();
     console_connect_usb();
     banner(); /* for UART users; USB sessions get their own */
     shell_init(time_us() ^ 0x9E3779B97F4A7C15ull);
@@ -73,25 +71,24 @@ int main(void)
 {
     boot();
     uint32_t sessions = 0;
-    bool button_was_down = false;
     for (;;) {
         console_poll();
         uint32_t s = console_usb_sessions();
         if (s != sessions) { /* a terminal opened the port */
             sessions = s;
-            console_discard_usb_output();
+            shell_clear_line();
             banner();
             shell_story();
             shell_prompt();
         }
         int c = console_getc();
         if (c >= 0) shell_feed((char)c);
-        bool down = has_button && !gpio_get(USER_BUTTON_PIN);
-        if (down && !button_was_down) {
+        button_sample();
+        if (button_take_press()) {
             console_puts("\n");
+            shell_clear_line();
             shell_story();
             shell_prompt();
         }
-        button_was_down = down;
     }
 }

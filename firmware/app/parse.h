@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* [+]digits[.digits] or .digits, at most 15 significant digits. */
+/* [+]digits[.digits] or .digits: at most 15 significant digits (leading
+ * zeros, and trailing ones after the point, do not count) and at most 22
+ * digits after the point before the last nonzero one. */
 bool parse_float(const char *s, float *out);
 /* Decimal digits only, fitting in 64 bits. */
 bool parse_u64(const char *s, uint64_t *out);

@@ -48,8 +48,14 @@ void uart_put_blocking(const char *s)
     }
 }
 
+static uint32_t overruns;
+
 int uart_get(void)
 {
     if (uart0_hw->fr & UART_UARTFR_RXFE) return -1;
-    return (int)(uart0_hw->dr & 0xFF);
+    uint32_t dr = uart0_hw->dr;
+    if (dr & UART_UARTDR_OE) overruns++; /* a character arrived while the FIFO was full: lost */
+    return (int)(dr & 0xFF);
 }
+
+uint32_t uart_overruns(void) { return overruns; }

@@ -12,5 +12,8 @@ bool uart_try_put(uint8_t c);
 void uart_put_blocking(const char *s);
 /* Non-blocking read: -1 when nothing arrived. */
 int uart_get(void);
+/* Receive FIFO overruns seen so far (bytes that arrived while it was full
+ * are lost: the UART has no way to hold its sender back). */
+uint32_t uart_overruns(void);
 
 #endif

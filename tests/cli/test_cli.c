@@ -1,6 +1,7 @@
 /* test_cli.c - the picollama command line end to end: bad input of every
- * kind gets one clear line on stderr and exit status 1 (never a crash), and
- * random-weight checkpoints of other shapes run through `picollama run`. */
+ * kind gets one clear line on stderr and exit status 1 (never a crash or a
+ * hang), and random-weight checkpoints of other shapes run through
+ * `picollama run`. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +10,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -137,13 +140,15 @@ static void bad_flag_values(void **state)
     expect_error(picollama("run", m, "-z", z, "-p", "1.5", NULL), "bad value '1.5' for -p");
     expect_error(picollama("run", m, "-z", z, "-n", "-5", NULL), "bad value '-5' for -n");
     expect_error(picollama("run", m, "-z", z, "-n", "12x", NULL), "for -n");
-    expect_error(picollama("run", m, "-z", z, "-n", "99999999999", NULL), "for -n");
+    expect_error(picollama("run", m, "-z", z, "-n", "99999999999", NULL),
+                 "bad value '99999999999' for -n (expected an integer from 0 to 2147483647)");
     expect_error(picollama("run", m, "-z", z, "-t", "nan", NULL), "bad value 'nan' for -t");
     expect_error(picollama("run", m, "-z", z, "-p", "nan", NULL), "for -p");
     expect_error(picollama("run", m, "-z", z, "-p", "-0.1", NULL), "for -p");
     expect_error(picollama("run", m, "-z", z, "-s", "x", NULL), "bad value 'x' for -s");
     expect_error(picollama("run", m, "-z", z, "-s", "-2147483649", NULL), "for -s");
-    expect_error(picollama("run", m, "-z", z, "-s", "18446744073709551616", NULL), "for -s");
+    expect_error(picollama("run", m, "-z", z, "-s", "18446744073709551616", NULL),
+                 "for -s (expected an integer from -2^31 to 2^64-1)");
     expect_error(picollama("run", m, "-z", z, "-q", "1", NULL), "unknown option '-q'");
     expect_error(picollama("run", m, "-z", z, "--foo", NULL), "unknown option '--foo'");
     expect_error(picollama("run", m, "-z", z, "-n", NULL), "option -n needs a value");
@@ -159,7 +164,10 @@ static void bad_flag_values(void **state)
     expect_error(picollama("tokenize", "-z", z, NULL), "missing TEXT");
     expect_error(picollama("run", NULL), "missing MODEL");
     expect_error(picollama("uf2", m, "-o", testenv_tmp("x.uf2"), "--base", "0x10000001", NULL),
-                 "not a 256-byte aligned flash address");
+                 "'0x10000001' is not a flash address a UF2 can write: 256-byte aligned, from "
+                 "0x10000000 to 0x10ffef00");
+    expect_error(picollama("tokenize", "-z", z, "-f", NULL), "option -f needs a value");
+    expect_error(picollama("tokenize", "-z", z, "-f", z, "hi", NULL), "TEXT and -f FILE");
 }
 
 /* run.c keeps atoi()'s int in a 64-bit seed: -3 is 2^64 - 3. */
@@ -559,6 +567,125 @@ static void uf2_warns_past_4mb(void **state)
     proc_free(&r);
 }
 
+/* A FIFO nobody writes or reads blocks open() forever: as a model, a
+ * tokenizer, an eval candidate, a pack or uf2 input or output it is refused
+ * at once. */
+static void fifos_are_refused_not_waited_for(void **state)
+{
+    (void)state;
+    const char *fifo = testenv_tmp("pipe.fifo");
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const char *m = model260k(), *z = tok512();
+    expect_error(picollama("run", fifo, "-z", z, NULL), "pipe.fifo: not a regular file");
+    expect_error(picollama("run", m, "-z", fifo, NULL), "pipe.fifo: not a regular file");
+    expect_error(picollama("tokenize", "-z", fifo, "hi", NULL), "pipe.fifo: not a regular file");
+    expect_error(picollama("tokenize", "-z", z, "-f", fifo, NULL), "pipe.fifo: not a regular file");
+    expect_error(picollama("eval", m, fifo, "-z", z, NULL), "pipe.fifo: not a regular file");
+    expect_error(picollama("pack", fifo, z, "-q", "f32", "-o", testenv_tmp("f.img"), NULL),
+                 "pipe.fifo: not a regular file");
+    expect_error(picollama("pack", m, fifo, "-q", "f32", "-o", testenv_tmp("f.img"), NULL),
+                 "pipe.fifo: not a regular file");
+    expect_error(picollama("pack", m, z, "-q", "f32", "-o", fifo, NULL),
+                 "pipe.fifo: not a regular file or character device");
+    expect_error(picollama("uf2", fifo, "-o", testenv_tmp("f.uf2"), NULL),
+                 "pipe.fifo: not a regular file");
+    expect_error(picollama("uf2", z, "-o", fifo, NULL),
+                 "pipe.fifo: not a regular file or character device");
+    /* a character device is a fine output */
+    proc_result r = picollama("uf2", z, "-o", "/dev/null", NULL);
+    assert_int_equal(r.exit_code, 0);
+    proc_free(&r);
+}
+
+/* `uf2 fw.bin -o fw.bin` would read its input and replace it: refused, by
+ * name or through another name (a hard link), and the file is untouched. */
+static void uf2_output_is_never_an_input(void **state)
+{
+    (void)state;
+    static unsigned char fw[1000];
+    memset(fw, 0x42, sizeof(fw));
+    const char *path = testenv_tmp("fw.bin");
+    assert_true(testenv_write(path, fw, sizeof(fw)));
+    expect_error(picollama("uf2", path, "-o", path, NULL),
+                 "is the input");
+    char alias[4096];
+    snprintf(alias, sizeof(alias), "%s", testenv_tmp("fw-alias.bin"));
+    unlink(alias);
+    assert_int_equal(link(path, alias), 0);
+    char placed[4200];
+    snprintf(placed, sizeof(placed), "%s@0x10000000", path);
+    expect_error(picollama("uf2", placed, "-o", alias, NULL), "(the same file)");
+    size_t len;
+    char *after = testenv_read(path, &len);
+    assert_non_null(after);
+    assert_int_equal(len, sizeof(fw));
+    assert_memory_equal(after, fw, sizeof(fw));
+    free(after);
+}
+
+/* Bad uf2 input is named with the rule it breaks. */
+static void uf2_input_rules(void **state)
+{
+    (void)state;
+    const char *empty = testenv_tmp("empty-in.bin"), *out = testenv_tmp("rules.uf2");
+    assert_true(testenv_write(empty, "", 0));
+    expect_error(picollama("uf2", empty, "-o", out, NULL), "empty-in.bin is empty: nothing to write");
+    static unsigned char a[5000], b[300];
+    const char *pa = testenv_tmp("over-a.bin"), *pb = testenv_tmp("over-b.bin");
+    assert_true(testenv_write(pa, a, sizeof(a)));
+    assert_true(testenv_write(pb, b, sizeof(b)));
+    char arg_a[4200], arg_b[4200];
+    snprintf(arg_a, sizeof(arg_a), "%s@0x10000000", pa);
+    snprintf(arg_b, sizeof(arg_b), "%s@0x10001000", pb);
+    char needle[4400];
+    snprintf(needle, sizeof(needle), "over-a.bin (0x10000000-0x10001400) and %s "
+             "(0x10001000-0x10001200) overlap: each 256-byte page must come from one input", pb);
+    expect_error(picollama("uf2", arg_a, arg_b, "-o", out, NULL), needle);
+    snprintf(arg_b, sizeof(arg_b), "%s@0x20000000", pb);
+    expect_error(picollama("uf2", arg_b, "-o", out, NULL),
+                 "'0x20000000' is not a flash address a UF2 can write: 256-byte aligned, from "
+                 "0x10000000 to 0x10ffef00 (the last 4 KB sector is the RP2350-E10 block's)");
+    expect_error(picollama("eval", model260k(), model260k(), "-z", tok512(), "-n", "999999999999",
+                           NULL),
+                 "bad value '999999999999' for -n (an integer from 2 to 2147483647)");
+}
+
+/* -t 1e-45 makes logits / T overflow: softmax of infinities is NaN and
+ * run.c prints <unk><unk>...; the engine samples greedily instead, which
+ * is exactly -t 0's text. */
+static void overflowing_temperature_is_greedy(void **state)
+{
+    (void)state;
+    const char *m = model260k(), *z = tok512();
+    proc_result tiny = picollama("run", m, "-z", z, "-n", "40", "-s", "5", "-t", "1e-45", NULL);
+    proc_result greedy = picollama("run", m, "-z", z, "-n", "40", "-t", "0", NULL);
+    assert_int_equal(tiny.exit_code, 0);
+    assert_int_equal(greedy.exit_code, 0);
+    assert_null(strstr(tiny.out, "<unk>"));
+    assert_string_equal(tiny.out, greedy.out);
+    proc_free(&tiny);
+    proc_free(&greedy);
+}
+
+/* -f FILE: the same ids as the text given as an argument (which cannot
+ * pass 128 KB on Linux). */
+static void tokenize_reads_a_file(void **state)
+{
+    (void)state;
+    const char *text = "Once upon a time, Lily saw a \xe2\x82\xac on the mat.\nThe end.";
+    const char *path = testenv_tmp("text.txt");
+    assert_true(testenv_write(path, text, strlen(text)));
+    proc_result arg = picollama("tokenize", "-z", tok512(), text, NULL);
+    proc_result file = picollama("tokenize", "-z", tok512(), "-f", path, NULL);
+    assert_int_equal(arg.exit_code, 0);
+    if (file.exit_code != 0) print_error("%s", file.err);
+    assert_int_equal(file.exit_code, 0);
+    assert_string_equal(arg.out, file.out);
+    proc_free(&arg);
+    proc_free(&file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -579,6 +706,11 @@ int main(void)
         cmocka_unit_test(default_tokenizer_is_looked_up),
         cmocka_unit_test(short_file_with_a_huge_header),
         cmocka_unit_test(bad_image_files),
+        cmocka_unit_test(fifos_are_refused_not_waited_for),
+        cmocka_unit_test(uf2_output_is_never_an_input),
+        cmocka_unit_test(uf2_input_rules),
+        cmocka_unit_test(overflowing_temperature_is_greedy),
+        cmocka_unit_test(tokenize_reads_a_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
  * of the quantized stories260K (q8 must agree with fp32 on >= 99.0% of the
  * golden prompts' positions), image and UF2 sizes for the stories15M shape,
  * the UF2's layout (its end-of-chain page too), the 4 MB board warning,
- * and bad input. */
+ * and bad input and outputs. */
+#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -267,6 +269,19 @@ static void bad_pack_and_eval_input(void **state)
         expect_error(run_tool(PICOLLAMA_BIN, "pack", m, z, "-q", "q8", "--flash-offset",
                               offsets[i], "-o", testenv_tmp("off.uf2"), NULL),
                      "bad --flash-offset");
+    /* below the model slot is the firmware: a model UF2 there would
+     * overwrite it */
+    const char *firmware_offsets[] = {"0x1000", "0x7F000"};
+    for (int i = 0; i < 2; i++) {
+        char needle[160];
+        snprintf(needle, sizeof(needle), "bad --flash-offset '%s' (a multiple of 4096 from "
+                 "0x80000, the model slot: below it is the firmware, to 0xffe000)",
+                 firmware_offsets[i]);
+        expect_error(run_tool(PICOLLAMA_BIN, "pack", m, z, "-q", "f32", "--calibrate", "0",
+                              "--flash-offset", firmware_offsets[i], "-o",
+                              testenv_tmp("fw-off.uf2"), NULL),
+                     needle);
+    }
     /* 1 MB of f32 does not fit in the last MB of flash */
     expect_error(run_tool(PICOLLAMA_BIN, "pack", m, z, "-q", "f32", "--flash-offset", "0xF00000",
                           "-o", testenv_tmp("big.uf2"), NULL),
@@ -293,10 +308,77 @@ static void bad_pack_and_eval_input(void **state)
     expect_error(run_tool(PICOLLAMA_BIN, "eval", m, other, "-z", z, NULL), "different shapes");
 }
 
+/* A copy of a model file in the test's directory. */
+static const char *copy_of(const char *src, const char *name)
+{
+    size_t len;
+    char *data = testenv_read(src, &len);
+    assert_non_null(data);
+    const char *path = testenv_tmp(name);
+    assert_true(testenv_write(path, data, len));
+    free(data);
+    return path;
+}
+
+static void assert_same_bytes(const char *a, const char *b)
+{
+    size_t alen, blen;
+    char *x = testenv_read(a, &alen), *y = testenv_read(b, &blen);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_int_equal(alen, blen);
+    assert_memory_equal(x, y, alen);
+    free(x);
+    free(y);
+}
+
+/* The output is checked before any work: never one of the inputs (by
+ * name, or by inode through a hard link), writable (no calibration first
+ * for nothing); and ".UF2" is a UF2 like ".uf2". */
+static void pack_output_rules(void **state)
+{
+    (void)state;
+    const char *m = model("stories260K.bin"), *z = model("tok512.bin");
+    const char *ckpt = copy_of(m, "self.bin");
+    expect_error(run_tool(PICOLLAMA_BIN, "pack", ckpt, z, "-q", "f32", "-o", ckpt, NULL),
+                 "is the input");
+    assert_same_bytes(ckpt, m);
+    const char *tok = copy_of(z, "self-tok.bin");
+    expect_error(run_tool(PICOLLAMA_BIN, "pack", m, tok, "-q", "f32", "-o", tok, NULL),
+                 "is the input");
+    assert_same_bytes(tok, z);
+    char alias[4096];
+    snprintf(alias, sizeof(alias), "%s", testenv_tmp("alias.img"));
+    unlink(alias);
+    assert_int_equal(link(ckpt, alias), 0);
+    expect_error(run_tool(PICOLLAMA_BIN, "pack", ckpt, z, "-q", "f32", "-o", alias, NULL),
+                 "(the same file): refusing to overwrite it");
+    assert_same_bytes(ckpt, m);
+
+    /* one line: the error, with no "calibrating..." before it */
+    expect_error(run_tool(PICOLLAMA_BIN, "pack", m, z, "-q", "q8", "-o",
+                          "/nonexistent-dir/x.img", NULL),
+                 "pack: /nonexistent-dir/x.img: No such file or directory");
+
+    const char *upper = testenv_tmp("MODEL.UF2");
+    proc_result r = run_tool(PICOLLAMA_BIN, "pack", m, z, "-q", "f32", "-o", upper, NULL);
+    expect_ok(&r);
+    assert_non_null(strstr(r.out, "flash slot 0x10080000"));
+    proc_free(&r);
+    size_t len;
+    unsigned char *u = (unsigned char *)testenv_read(upper, &len);
+    assert_non_null(u);
+    assert_int_equal(len % 512, 0);
+    assert_int_equal(testenv_le32(u), 0x0A324655u);
+    assert_int_equal(testenv_le32(u + 12), 0x10080000u);
+    free(u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_pack_and_eval_input),
+        cmocka_unit_test(pack_output_rules),
         cmocka_unit_test(stories260k_uf2_and_the_4mb_warning),
         cmocka_unit_test(q8_agrees_with_fp32),
         cmocka_unit_test(q4_agreement_is_reported),

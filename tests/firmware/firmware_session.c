@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-void session_begin_verbose(session *s, const char *uf2)
+static void session_start(session *s, const char *uf2)
 {
     memset(s, 0, sizeof(*s));
     session_arg(s, PICOSIM_BIN);
@@ -21,9 +21,15 @@ void session_begin_verbose(session *s, const char *uf2)
     session_arg(s, "--no-stdin");
 }
 
+void session_begin_verbose(session *s, const char *uf2)
+{
+    session_start(s, uf2);
+    session_arg(s, "-v"); /* the simulator's diagnostics are shown only with -v */
+}
+
 void session_begin(session *s, const char *uf2)
 {
-    session_begin_verbose(s, uf2);
+    session_start(s, uf2);
     session_arg(s, "--quiet");
 }
 
@@ -175,6 +181,14 @@ void session_skip_boot_story(session *s)
     session_expect(s, "type /help");
     session_send(s, "\x03");
     session_expect(s, "tok/s ---\n> ");
+}
+
+void session_begin_at_prompt(session *s, const char *timeout_ms)
+{
+    session_begin(s, FIRMWARE_UF2);
+    session_arg(s, "--timeout-ms");
+    session_arg(s, timeout_ms);
+    session_skip_boot_story(s);
 }
 
 int session_model_missing(void)

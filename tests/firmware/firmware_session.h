@@ -16,7 +16,7 @@ typedef struct {
 
 /* A session on picollama-sim with the given firmware image(s) and options. */
 void session_begin(session *s, const char *uf2);
-/* The same with the simulator's information lines on stderr (no --quiet). */
+/* The same with the simulator's diagnostics on stderr (-v). */
 void session_begin_verbose(session *s, const char *uf2);
 void session_arg(session *s, const char *arg);
 void session_expect(session *s, const char *regex);
@@ -46,6 +46,8 @@ void session_begin_booted(session *s, const char *timeout_ms);
 /* Waits for the banner's end and stops the boot story with Ctrl-C (it can
  * take minutes and is not what the test is about); then at the prompt. */
 void session_skip_boot_story(session *s);
+/* A session on the default board, its boot story stopped: at the prompt. */
+void session_begin_at_prompt(session *s, const char *timeout_ms);
 /* 1, with a message on stderr, if the firmware was built without the
  * stories260K images the tests compare against. */
 int session_model_missing(void);

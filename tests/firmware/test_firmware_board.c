@@ -38,7 +38,8 @@ static proc_result boot_to_banner(const char *opt, ...)
 static void psram_eid_0x26_is_8mb(void **state)
 {
     (void)state;
-    proc_result r = boot_to_banner("--psram-eid", "0x26", NULL);
+    /* the boot's own lines go to the UART: a USB session starts with its banner */
+    proc_result r = boot_to_banner("--psram-eid", "0x26", "--console", "uart", NULL);
     session_assert_output(&r, "psram: testing 8 MB\\.\\.\\.");
     session_assert_output(&r, "psram: 8 MB APS6404L \\(EID 0x26\\) at 75 MHz QPI, memory test passed");
     session_assert_output(&r, "PSRAM free 8[0-9]{6} bytes");
@@ -51,7 +52,7 @@ static void psram_eid_0x26_is_8mb(void **state)
 static void psram_unknown_eid_is_probed(void **state)
 {
     (void)state;
-    proc_result r = boot_to_banner("--psram-eid", "0xe0", "--psram-mb", "4", NULL);
+    proc_result r = boot_to_banner("--psram-eid", "0xe0", "--psram-mb", "4", "--console", "uart", NULL);
     session_assert_output(&r, "psram: testing 4 MB\\.\\.\\.");
     session_assert_output(&r, "psram: 4 MB \\(unknown EID 0xe0: size found by probing\\) at 75 MHz QPI, "
                       "memory test passed");

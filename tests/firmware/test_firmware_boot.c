@@ -30,7 +30,8 @@ static void reboot_boots_again(void **state)
     session_arg(&s, "60000");
     session_skip_boot_story(&s);
     session_send(&s, "/reboot\r");
-    session_expect(&s, "booting");
+    session_expect(&s, "rebooting\n");
+    session_skip_boot_story(&s); /* the new session's banner and story */
     proc_result r = session_end_with_prompt(&s, "After the reboot", 300);
     assert_non_null(strstr(r.err, "ROM reboot requested by core 0: type NORMAL"));
     assert_rom_did_not_complain(&r);

@@ -51,9 +51,8 @@ static void connect_story_prompt_help_settings(void **state)
     session_assert_output(&r, "model image 0x2[0-9a-f]+-0x2[0-9a-f]+, [0-9]+ bytes \\(SRAM\\)");
     session_assert_output(&r, "KV cache: [0-9]+ of 512 positions in SRAM, [0-9]+ in PSRAM");
     session_assert_output(&r, "; 2 cores\n");
-    session_assert_output(&r, "/precision P +the model image in use: f32 or q8 \\(now q8\\)");
-    session_assert_output(&r, "error: /precision needs a precision the flash holds \\(got 'q4'\\)\n"
-                      "precisions in flash: f32 q8 \\(in use\\)");
+    session_assert_output(&r, "/precision P +the model image in use, of those in flash: f32 q8 \\(now q8\\)");
+    session_assert_output(&r, "error: /precision needs one of the precisions in flash \\(f32 q8\\) \\(got 'q4'\\)");
     session_assert_output(&r, "error: /cores needs 1 or 2 \\(got '3'\\)");
     session_assert_output(&r, "cores: 1\n");
     session_assert_output(&r, "precision f32: dim 64, .*context 512, f32\n");
@@ -74,9 +73,9 @@ static void connect_story_prompt_help_settings(void **state)
     assert_int_equal(session_token_count(r.out, cursor - 5), 19);
     free(gen);
     session_assert_output(&r, "error: /temp needs a number >= 0 \\(got 'hot'\\)");
-    session_assert_output(&r, "error: /topp needs a number in \\[0,1\\] \\(got '2'\\)");
-    session_assert_output(&r, "error: /seed needs an integer >= 1 \\(got '-1'\\)");
-    session_assert_output(&r, "error: /steps needs an integer >= 0 \\(got 'many'\\)");
+    session_assert_output(&r, "error: /topp needs a number from 0 to 1 \\(got '2'\\)");
+    session_assert_output(&r, "error: /seed needs an integer from 1 to 2\\^64-1 \\(got '-1'\\)");
+    session_assert_output(&r, "error: /steps needs an integer from 0 to 2\\^31-1 \\(got 'many'\\)");
     session_assert_output(&r, "error: unknown command '/frobnicate' \\(try /help\\)");
     session_free(&s);
     proc_free(&r);
@@ -106,7 +105,7 @@ static void ctrl_c_and_a_huge_line(void **state)
     int tokens = session_token_count(r.out, cursor - 5);
     assert_true(tokens > 0 && tokens < 500); /* stopped well before 511 */
     free(stopped);
-    session_assert_output(&r, "error: line too long \\(at most 255 characters\\); ignored");
+    session_assert_output(&r, "error: line too long \\(at most 255 bytes\\); ignored");
     free(huge);
     session_free(&s);
     proc_free(&r);

@@ -39,8 +39,8 @@ static void boots_f32_alone(const char *model_uf2)
     session_expect_ok(&r);
     session_assert_output(&r, "model: dim 64, hidden 172, 5 layers, 8 heads \\(4 kv\\), vocab 512, "
                       "context 512, f32\n");
-    session_assert_output(&r, "error: /precision needs a precision the flash holds \\(got 'q8'\\)\n"
-                      "precisions in flash: f32 \\(in use\\)\n");
+    session_assert_output(&r, "error: /precision needs one of the precisions in flash \\(f32\\) "
+                      "\\(got 'q8'\\)\n");
     session_free(&s);
     proc_free(&r);
 }

@@ -139,14 +139,14 @@ static void debugger_reset_while_streaming(void **state)
     session_send(&s, PROMPT "\r");
     session_expect(&s, PROMPT "\n[^\n]"); /* generating: tiles stream */
     session_arg(&s, "--debug-reset");
-    session_expect(&s, "booting");
+    session_expect(&s, "Llama-2 stories on the RP2350"); /* the new session after the reboot */
     tell_story(&s);
     proc_result r = session_run(&s, 1200);
     session_expect_ok(&r);
     if (strstr(r.err, "left running")) fail_msg("a DMA channel outlived the reset:\n%s", r.err);
     assert_non_null(strstr(r.err, "keeps running across the warm reset")); /* the case arose */
-    const char *reboot = strstr(r.out, "booting");
-    reboot = reboot ? strstr(reboot + 1, "booting") : NULL; /* the boot after the reset */
+    const char *reboot = strstr(r.out, "Llama-2 stories on the RP2350");
+    reboot = reboot ? strstr(reboot + 1, "Llama-2 stories on the RP2350") : NULL; /* after the reset */
     assert_non_null(reboot);
     size_t cursor = (size_t)(reboot - r.out);
     char *got = session_generation(r.out, PROMPT, &cursor);

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (mem && text && pl_tokenizer_build(&t, tok_bytes, tok_len, vocab, mem, mem_size) == PL_OK) {
         memcpy(text, tok_bytes + tok_len, text_len);
         text[text_len] = '\0';
-        size_t cap = strlen(text) + 3;
+        size_t cap = PL_ENCODE_CAPACITY(strlen(text)); /* tokens + merge room */
         int32_t *ids = malloc(cap * sizeof(int32_t));
         int32_t n = 0;
         if (ids && pl_encode(&t, text, 1, 1, ids, cap, &n) == PL_OK) {

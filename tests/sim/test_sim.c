@@ -70,6 +70,13 @@ static void expect_in(const char *haystack, const char *needle, const char *what
 #define OUT_HAS(r, s) expect_in((r)->out, (s), "stdout")
 #define ERR_HAS(r, s) expect_in((r)->err, (s), "stderr")
 
+static int count_lines(const char *text)
+{
+    int n = 0;
+    for (const char *p = text; (p = strchr(p, '\n')); p++) n++;
+    return n;
+}
+
 /* the number after "name " in the output */
 static long value_of(const char *out, const char *name)
 {
@@ -94,7 +101,8 @@ static void help_documents_every_option(void **state)
                              "--uart-baud", "--no-dtr", "--no-stdin", "--stats", "--tail",
                              "--slice-cycles", "--quiet", "--profile", "--profile-out", "--elf",
                              "--profile-reset", "--psram-eid", "--psram-mb", "--clear-halt",
-                             "--suspend-ms", "--bus-reset", "--debug-reset", "pico-plus-2w",
+                             "--suspend-ms", "--bus-reset", "--debug-reset", "--verbose",
+                             "--log", "pico-plus-2w",
                              "pico2", "Exit codes"};
     for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) OUT_HAS(&r, options[i]);
     proc_free(&r);
@@ -177,13 +185,62 @@ static void bad_uf2_refused(void **state)
     proc_free(&r);
 }
 
+/* An interactive session shows the board first: the simulator's
+ * diagnostics (what the image wrote, boot, clock switches, XIP windows,
+ * UART setup) reach stderr only with -v, and --log FILE gets them all;
+ * warnings and how the run ended are shown by default. */
+static void diagnostics_only_with_verbose(void **state)
+{
+    (void)state;
+    const char *log = testenv_tmp("sim.log");
+    proc_result r;
+    sim(&r, "--console", "uart", "--no-stdin", image("flash_qmi.uf2"), "--log", log, "--expect",
+        "done\\r\\n", "--timeout-ms", "1000", NULL);
+    expect_exit(&r, 0);
+    OUT_HAS(&r, "JEDEC 0x00ef4018\r\n");
+    /* a warning that matters still shows, then the end of the run, nothing else */
+    const char *warning = "sim: warning: QMI M0 SCK = 75.0 MHz (clk_sys / CLKDIV 2) with the "
+                          "QSPI SCLK pad at 4 mA";
+    if (strncmp(r.err, warning, strlen(warning)) || count_lines(r.err) != 2 ||
+        !strstr(r.err, "\nsim: script completed\n"))
+        fail_msg("stderr is not just the pad warning and the end of the run:\n%s", r.err);
+    proc_free(&r);
+    char *text = testenv_read(log, NULL);
+    assert_non_null(text);
+    expect_in(text, "sim: boot: IMAGE_DEF at 0x10000040", "log");
+    expect_in(text, "sim: XIP CS0 (flash) window: unmapped (bus fault)", "log");
+    expect_in(text, "sim: clk_sys = 150.000 MHz (from PLL_SYS)", "log");
+    expect_in(text, warning, "log");
+    expect_in(text, "sim: script completed", "log");
+    free(text);
+    /* -v shows them; -q not even the end of the run */
+    sim(&r, "-v", "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect",
+        "chip id", "--timeout-ms", "500", NULL);
+    expect_exit(&r, 0);
+    ERR_HAS(&r, "sim: boot: IMAGE_DEF at 0x10000040");
+    ERR_HAS(&r, "sim: UART0: 115107 baud, 8N1");
+    proc_free(&r);
+    sim(&r, "-v", "-q", "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect",
+        "chip id", "--timeout-ms", "500", NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.err, "");
+    proc_free(&r);
+    /* a fault is reported in full without -v */
+    sim(&r, "--console", "uart", "--no-stdin", image("bad_register.uf2"), "--timeout-ms", "500",
+        NULL);
+    expect_exit(&r, 2);
+    ERR_HAS(&r, "bad access: PC=0x");
+    ERR_HAS(&r, "core 0 registers: pc=");
+    proc_free(&r);
+}
+
 /* ---- boot and peripherals ---- */
 
 static void boot_uart_hello(void **state)
 {
     (void)state;
     proc_result r;
-    sim(&r, "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect",
+    sim(&r, "-v", "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect",
         "hello from the virtual RP2350\\r\\n", "--send", "abc.", "--expect", "ABC\\r\\nbye\\r\\n",
         "--timeout-ms", "500", NULL);
     expect_exit(&r, 0);
@@ -207,7 +264,7 @@ static void boot_elf_and_second_uf2(void **state)
     assert_true(proc_run(argv, NULL, 30, &r));
     expect_exit(&r, 0);
     proc_free(&r);
-    sim(&r, "--console", "uart", "--no-stdin", image("hello_uart.elf"), uf2, "--expect",
+    sim(&r, "-v", "--console", "uart", "--no-stdin", image("hello_uart.elf"), uf2, "--expect",
         "flash word at 0x10080000: 0x4d4f444c", "--timeout-ms", "500", NULL);
     expect_exit(&r, 0);
     ERR_HAS(&r, "ELF segments");
@@ -250,7 +307,7 @@ static void uf2_written_as_the_rom_does(void **state)
     free(a);
     free(b);
     proc_result r;
-    sim(&r, "--console", "uart", "--no-stdin", both, "--expect", "hello from the virtual RP2350",
+    sim(&r, "-v", "--console", "uart", "--no-stdin", both, "--expect", "hello from the virtual RP2350",
         "--timeout-ms", "500", NULL);
     expect_exit(&r, 0);
     ERR_HAS(&r, "RP2350-E10 workaround block written too, to 0x10ffff00");
@@ -261,7 +318,7 @@ static void uf2_written_as_the_rom_does(void **state)
     proc_free(&r);
     /* a Raspberry Pi Pico 2 (4 MB): data for 0x10400000 lands on the
      * firmware's first sector, so the board no longer boots */
-    sim(&r, "--board", "pico2", "--no-stdin", image("hello_uart.uf2"),
+    sim(&r, "-v", "--board", "pico2", "--no-stdin", image("hello_uart.uf2"),
         data_uf2("high.uf2", "0x10400000"), "--timeout-ms", "100", NULL);
     expect_exit(&r, 2);
     ERR_HAS(&r, "written too, to 0x103fff00 (0x10ffff00 wrapped onto the 4 MB chip;");
@@ -277,7 +334,7 @@ static void clocks_150mhz(void **state)
 {
     (void)state;
     proc_result r;
-    sim(&r, "--console", "uart", "--no-stdin", image("clocks150.uf2"), "--expect",
+    sim(&r, "-v", "--console", "uart", "--no-stdin", image("clocks150.uf2"), "--expect",
         "cycles per ms: [0-9]+\\r\\n", "--timeout-ms", "500", NULL);
     expect_exit(&r, 0);
     ERR_HAS(&r, "clk_sys = 150.000 MHz (from PLL_SYS)");
@@ -305,7 +362,7 @@ static void psram_init_readback(void **state)
 {
     (void)state;
     proc_result r;
-    sim(&r, "--console", "uart", "--no-stdin", image("psram.uf2"), "--expect", "done\\r\\n",
+    sim(&r, "-v", "--console", "uart", "--no-stdin", image("psram.uf2"), "--expect", "done\\r\\n",
         "--timeout-ms", "2000", NULL);
     expect_exit(&r, 0);
     OUT_HAS(&r, "PSRAM id 0x000d5d46\r\n");   /* MFID 0D, KGD 5D, EID 46 */
@@ -338,7 +395,7 @@ static void psram_read_before_setup(void **state)
 {
     (void)state;
     proc_result r;
-    sim(&r, "--console", "uart", "--no-stdin", image("psram_nosetup.uf2"), "--expect",
+    sim(&r, "-v", "--console", "uart", "--no-stdin", image("psram_nosetup.uf2"), "--expect",
         "done\\r\\n", "--timeout-ms", "2000", NULL);
     expect_exit(&r, 0);
     /* the PSRAM holds 0xcafef00d across the reboot, but before set-up the
@@ -355,7 +412,7 @@ static void flash_direct_mode_and_xip(void **state)
 {
     (void)state;
     proc_result r;
-    sim(&r, "--console", "uart", "--no-stdin", image("flash_qmi.uf2"), "--expect", "done\\r\\n",
+    sim(&r, "-v", "--console", "uart", "--no-stdin", image("flash_qmi.uf2"), "--expect", "done\\r\\n",
         "--timeout-ms", "1000", NULL);
     expect_exit(&r, 0);
     /* as the A2 ROM's flash_select_xip_read_mode leaves both windows (facts 2.4) */
@@ -378,7 +435,7 @@ static void core1_launch(void **state)
 {
     (void)state;
     proc_result r;
-    sim(&r, "--console", "uart", "--no-stdin", image("core1.uf2"), "--expect", "done\\r\\n",
+    sim(&r, "-v", "--console", "uart", "--no-stdin", image("core1.uf2"), "--expect", "done\\r\\n",
         "--timeout-ms", "500", "--stats", NULL);
     expect_exit(&r, 0);
     OUT_HAS(&r, "core 1 CPUID 1, sum 500500\r\n");
@@ -466,7 +523,7 @@ static void usb_cdc_echo(void **state)
 {
     (void)state;
     proc_result r;
-    sim(&r, "--no-stdin", image("usb_echo.uf2"), "--expect", "USB CDC echo ready\\r\\n", "--send",
+    sim(&r, "-v", "--no-stdin", image("usb_echo.uf2"), "--expect", "USB CDC echo ready\\r\\n", "--send",
         "hello\\r", "--expect", "HELLO", "--send", "\\x03", "--expect", "\\^C\\r\\n",
         "--timeout-ms", "2000", NULL);
     expect_exit(&r, 0);
@@ -495,18 +552,60 @@ static void usb_disconnect(void **state)
 {
     (void)state;
     proc_result r;
-    sim(&r, "--console", "uart", "--no-stdin", image("usb_echo.uf2"), "--expect", "ready\\r\\n",
+    sim(&r, "-v", "--console", "uart", "--no-stdin", image("usb_echo.uf2"), "--expect", "ready\\r\\n",
         "--expect", "DTR dropped\\r\\n", "--disconnect-at-ms", "300", "--timeout-ms", "1000", NULL);
     expect_exit(&r, 0);
     ERR_HAS(&r, "the terminal closes the port (DTR off)");
     proc_free(&r);
 }
 
-static int count_of(const char *haystack, const char *needle)
+/* --open-port once the host has gone away (--disconnect-at-ms): the run
+ * stops at that step, naming it, instead of waiting for output that
+ * cannot come until the timeout. */
+static void usb_open_port_after_disconnect(void **state)
 {
-    int n = 0;
-    for (const char *p = haystack; (p = strstr(p, needle)); p += strlen(needle)) n++;
-    return n;
+    (void)state;
+    proc_result r;
+    sim(&r, "-q", "--no-stdin", image("usb_echo.uf2"), "--disconnect-at-ms", "300", "--expect",
+        "ready", "--wait-ms", "400", "--open-port", "--expect", "ready", "--timeout-ms", "5000",
+        "--stats", NULL);
+    expect_exit(&r, 1);
+    ERR_HAS(&r, "script: --open-port (step 3 of 4) cannot run: the host went away at 300 ms "
+                "(--disconnect-at-ms)");
+    ERR_HAS(&r, "USB CDC echo ready");   /* the tail of the output */
+    /* it stopped there, not at the timeout */
+    if (strstr(r.err, "timeout:")) fail_msg("the run waited for its timeout:\n%s", r.err);
+    const char *t = strstr(r.err, "instructions (core 0");
+    assert_non_null(t);
+    double ms = strtod(strstr(t, "), ") + 3, NULL);
+    if (ms < 300 || ms > 1000) fail_msg("stopped after %.3f ms of modelled time", ms);
+    proc_free(&r);
+    /* closing it is no error: it is closed already */
+    sim(&r, "-q", "--no-stdin", image("usb_echo.uf2"), "--disconnect-at-ms", "300", "--expect",
+        "ready", "--wait-ms", "400", "--close-port", "--timeout-ms", "5000", NULL);
+    expect_exit(&r, 0);
+    proc_free(&r);
+}
+
+/* The terminal closes the port and opens it again at once: the host sends
+ * SET_CONTROL_LINE_STATE with DTR off, and the device sees it (its UART
+ * mirror reports the drop) before DTR comes back on. */
+static void usb_close_and_open_at_once(void **state)
+{
+    (void)state;
+    proc_result r;
+    sim(&r, "-v", "--console", "uart", "--no-stdin", image("usb_echo.uf2"), "--expect",
+        "ready\\r\\n", "--close-port", "--open-port", "--expect",
+        "DTR dropped\\r\\nUSB CDC echo ready\\r\\n", "--timeout-ms", "1000", NULL);
+    expect_exit(&r, 0);
+    /* the host's control requests, in order: DTR on again only after the
+     * device answered the request that dropped it */
+    const char *closed = strstr(r.err, "USB: the terminal closes the port (DTR off)");
+    assert_non_null(closed);
+    const char *seen = strstr(closed, "USB: the device acknowledged SET_CONTROL_LINE_STATE(0)");
+    assert_non_null(seen);
+    assert_non_null(strstr(seen, "USB: the terminal opens the port (DTR on)"));
+    proc_free(&r);
 }
 
 /* A bus reset mid-session: the device is enumerated again and the port the
@@ -515,17 +614,17 @@ static void usb_bus_reset_keeps_the_port_state(void **state)
 {
     (void)state;
     proc_result r;
-    sim(&r, "--no-stdin", image("usb_echo.uf2"), "--expect", "ready", "--bus-reset", "--expect",
+    sim(&r, "-v", "--no-stdin", image("usb_echo.uf2"), "--expect", "ready", "--bus-reset", "--expect",
         "ready", "--send", "abc", "--expect", "ABC", "--timeout-ms", "2000", NULL);
     expect_exit(&r, 0);
-    assert_int_equal(count_of(r.err, "USB: configured;"), 2);
-    assert_int_equal(count_of(r.err, "the terminal opens the port (DTR on)"), 2);
+    assert_int_equal(testenv_count(r.err, "USB: configured;"), 2);
+    assert_int_equal(testenv_count(r.err, "the terminal opens the port (DTR on)"), 2);
     proc_free(&r);
-    sim(&r, "--no-stdin", image("usb_echo.uf2"), "--expect", "ready", "--close-port",
+    sim(&r, "-v", "--no-stdin", image("usb_echo.uf2"), "--expect", "ready", "--close-port",
         "--bus-reset", "--wait-ms", "300", "--timeout-ms", "2000", NULL);
     expect_exit(&r, 0);
-    assert_int_equal(count_of(r.err, "USB: configured;"), 2);
-    assert_int_equal(count_of(r.err, "the terminal opens the port (DTR on)"), 1);
+    assert_int_equal(testenv_count(r.err, "USB: configured;"), 2);
+    assert_int_equal(testenv_count(r.err, "the terminal opens the port (DTR on)"), 1);
     proc_free(&r);
 }
 
@@ -714,18 +813,33 @@ static void timeout_prints_tail(void **state)
     proc_free(&r);
 }
 
+/* A timeout names the step the script is waiting in, as it was given. */
+static void timeout_names_the_waiting_step(void **state)
+{
+    (void)state;
+    proc_result r;
+    sim(&r, "-q", "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect", "chip id",
+        "--wait-ms", "3000", "--timeout-ms", "50", NULL);
+    expect_exit(&r, 1);
+    ERR_HAS(&r, "timeout: 50 ms of modelled time elapsed; still waiting for --wait-ms 3000 (step 2 "
+                "of 2)");
+    proc_free(&r);
+}
+
 #define TEST(f) cmocka_unit_test(f)
 
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         TEST(help_documents_every_option), TEST(bad_usage), TEST(bad_uf2_refused),
+        TEST(diagnostics_only_with_verbose), TEST(timeout_names_the_waiting_step),
         TEST(boot_uart_hello), TEST(boot_elf_and_second_uf2), TEST(uf2_written_as_the_rom_does),
         TEST(clocks_150mhz),
         TEST(timer_alarm_systick), TEST(psram_init_readback), TEST(psram_absent_on_pico2),
         TEST(psram_read_before_setup), TEST(flash_direct_mode_and_xip), TEST(core1_launch), TEST(dma_copy_and_stream),
         TEST(user_button), TEST(watchdog_and_bootsel_reboot), TEST(trace_mmio_lines),
         TEST(usb_cdc_echo), TEST(usb_host_stall), TEST(usb_disconnect),
+        TEST(usb_open_port_after_disconnect), TEST(usb_close_and_open_at_once),
         TEST(usb_bus_reset_keeps_the_port_state), TEST(usb_bad_wtotallength),
         TEST(usb_setup_never_answered), TEST(no_imagedef_refused), TEST(bad_register_stops),
         TEST(fpu_without_cpacr), TEST(undefined_instruction), TEST(timeout_prints_tail),

@@ -459,7 +459,7 @@ static sim_options opts;
 static int bus_setup(void **state)
 {
     (void)state;
-    sim_log_set_quiet(1);
+    sim_log_set_level(SIM_LOG_QUIET);
     memset(&opts, 0, sizeof(opts));
     opts.uart_baud = 115200;
     if (!machine_init(&m, board_find("pico-plus-2w"), &opts)) return -1;

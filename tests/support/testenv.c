@@ -123,3 +123,10 @@ void testenv_unescape(char *s)
     }
     *w = '\0';
 }
+
+int testenv_count(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}

@@ -23,6 +23,9 @@ uint32_t testenv_le32(const void *p);
  * slot: up to 8 live at once). */
 const char *testenv_tmp(const char *name);
 
+/* How many times needle occurs in text, without overlaps. */
+int testenv_count(const char *text, const char *needle);
+
 /* Turns C escapes (\n, \t, \\, \xHH, \") into bytes, in place. */
 void testenv_unescape(char *s);
 

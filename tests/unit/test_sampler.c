@@ -95,6 +95,42 @@ static void sample_applies_temperature(void **state)
     }
 }
 
+/* 1e-45 (a denormal) or 1e-38 make logits / T overflow: softmax of
+ * infinities is NaN, which sampled <unk> (id 0); it is greedy instead,
+ * with the divide and with the fast path's one reciprocal, and draws no
+ * random number (as temperature 0). */
+static void overflowing_temperature_is_greedy(void **state)
+{
+    (void)state;
+    const float temperatures[] = {1e-45f, 1e-38f, 1e-37f};
+    for (int fast = 0; fast < 2; fast++) {
+        for (int i = 0; i < 3; i++) {
+            pl_sampler s;
+            pl_prob_index buf[4];
+            pl_sampler_init(&s, 4, temperatures[i], 0.9f, 99, buf);
+            s.fast_math = fast;
+            float logits[4] = {-80.0f, 30.0f, 50.0f, 40.0f};
+            assert_int_equal(pl_sample(&s, logits), 2);
+            assert_true(s.rng_state == 99);
+        }
+    }
+    /* all-zero logits: 0 / T is fine, but 0 * (1/T = inf) is NaN */
+    pl_sampler z;
+    pl_prob_index zbuf[4];
+    pl_sampler_init(&z, 4, 1e-45f, 0.9f, 99, zbuf);
+    z.fast_math = 1;
+    float zeros[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    assert_int_equal(pl_sample(&z, zeros), 0);
+    assert_true(z.rng_state == 99);
+    /* small but harmless: sampled as before (one draw) */
+    pl_sampler s;
+    pl_prob_index buf[4];
+    pl_sampler_init(&s, 4, 1e-30f, 0.9f, 99, buf);
+    float logits[4] = {-80.0f, 30.0f, 50.0f, 40.0f};
+    assert_int_equal(pl_sample(&s, logits), 2);
+    assert_true(s.rng_state != 99);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -104,6 +140,7 @@ int main(void)
         cmocka_unit_test(topp_keeps_the_nucleus_in_order),
         cmocka_unit_test(topp_without_candidates_is_safe),
         cmocka_unit_test(sample_applies_temperature),
+        cmocka_unit_test(overflowing_temperature_is_greedy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,6 +32,7 @@ REG_CHECK(uart_hw_t, dmacr, 0x048);
 
 #define uart0_hw ((uart_hw_t *)UART0_BASE)
 
+#define UART_UARTDR_OE (1u << 11) /* SDK hardware/regs/uart.h: UART_UARTDR_OE_BITS */
 #define UART_UARTFR_TXFF (1u << 5)
 #define UART_UARTFR_RXFE (1u << 4)
 #define UART_UARTFR_BUSY (1u << 3)

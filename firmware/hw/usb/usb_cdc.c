@@ -103,6 +103,19 @@ static void unconfigured(void)
     cdc.in_ended_full = false;
 }
 
+/* DTR marks a terminal session. A packet still waiting when DTR drops was
+ * meant for the session that closed (hosts cancel their reads on close),
+ * so it is withdrawn rather than handed to the next session; nothing is
+ * sent while DTR is low. */
+static void set_dtr(bool dtr)
+{
+    if (dtr == cdc.dtr) return;
+    if (dtr) cdc.sessions++;
+    cdc.dtr = dtr;
+    usb_dcd_ep_cancel(EP_DATA_IN);
+    cdc.in_ended_full = false;
+}
+
 static bool request(const usb_setup_packet *s)
 {
     if ((s->bmRequestType & USB_REQ_TYPE_MASK) != USB_REQ_TYPE_CLASS) return false;
@@ -113,13 +126,10 @@ static bool request(const usb_setup_packet *s)
     case CDC_REQUEST_GET_LINE_CODING:
         usb_control_send(cdc.line_coding, sizeof(cdc.line_coding));
         return true;
-    case CDC_REQUEST_SET_CONTROL_LINE_STATE: {
-        bool dtr = (s->wValue & CDC_CONTROL_LINE_DTR) != 0;
-        if (dtr && !cdc.dtr) cdc.sessions++;
-        cdc.dtr = dtr;
+    case CDC_REQUEST_SET_CONTROL_LINE_STATE:
+        set_dtr((s->wValue & CDC_CONTROL_LINE_DTR) != 0);
         usb_control_ack();
         return true;
-    }
     case CDC_REQUEST_SEND_BREAK:
         usb_control_ack();
         return true;

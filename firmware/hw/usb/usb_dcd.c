@@ -165,6 +165,20 @@ bool usb_dcd_ep_set_halt(uint8_t ep_addr)
     return true;
 }
 
+void usb_dcd_ep_cancel(uint8_t ep_addr)
+{
+    ep_state *ep = ep_of(ep_addr);
+    if (!ep->buf_ctrl || !ep->busy) return;
+    if (ep->stalled) { /* held back for the clear: never armed */
+        ep->busy = false;
+    } else if (withdraw(ep_addr, ep)) {
+        ep->busy = false;
+        ep->next_pid ^= 1u; /* the host never saw that PID: the next packet uses it */
+    } else {
+        handle_buffers(buffer_bit(ep_addr)); /* it went meanwhile */
+    }
+}
+
 /* USB 2.0 9.4.5: clearing a halt resets the data toggle to DATA0 whether
  * or not the endpoint was halted; hosts send it to resynchronise toggles.
  * A packet the class queued stays queued and goes again with DATA0. */

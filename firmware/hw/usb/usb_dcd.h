@@ -31,6 +31,9 @@ void usb_dcd_ep_close_all(void);
 /* Starts one packet: IN sends len bytes of data; OUT arms a receive. */
 void usb_dcd_ep_start(uint8_t ep_addr, const uint8_t *data, uint16_t len);
 bool usb_dcd_ep_busy(uint8_t ep_addr);
+/* Takes back a packet the host has not yet taken (one it took meanwhile
+ * completes as usual); the endpoint is then free. */
+void usb_dcd_ep_cancel(uint8_t ep_addr);
 /* SET_FEATURE / CLEAR_FEATURE(ENDPOINT_HALT): a packet in flight is kept
  * and sent (or received) once the halt is cleared, with DATA0. False for
  * an endpoint that is not open. */
