@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen_regtable.py - regenerates sim/regs/regtable.c, the virtual board's list
+"""gen_regtable.py - regenerates sim/devices/regs/regtable.c, the virtual board's list
 of every real RP2350 register (block, offset, name, reset value, valid bits).
 
 The facts come from the register headers of the Pico SDK 2.2.0
@@ -8,7 +8,7 @@ The facts come from the register headers of the Pico SDK 2.2.0
 format. The bus uses it to name registers in messages and traces and to tell
 a real-but-unmodelled register (warn once) from a hole (bad access).
 
-Usage: gen_regtable.py SDK_GIT_DIR [COMMIT] > sim/regs/regtable.c
+Usage: gen_regtable.py SDK_GIT_DIR [COMMIT] > sim/devices/regs/regtable.c
        (SDK_GIT_DIR may be a bare git directory of raspberrypi/pico-sdk)
 """
 import re

@@ -285,7 +285,7 @@ void prof_report(machine *m, FILE *f)
             cls_stall[j] += p->stall[i];
         }
     }
-    fprintf(f, "#\n# by class (sim/profile.c maps functions to classes)\n");
+    fprintf(f, "#\n# by class (sim/cpu/profile.c maps functions to classes)\n");
     fprintf(f, "# %-14s %8s %14s %12s\n", "Class", "Overhead", "Cycles", "XIP wait");
     for (int a = 0; a < ncls; a++) {
         int best = a;
