@@ -84,6 +84,9 @@ int main(int argc, char **argv)
         return SIM_EXIT_FAULT;
     }
     m.con = &con;
+    console_terminals(&con, o.uart_baud, !o.no_dtr);
+    m.serial = &con.serial;
+    m.usb_terminal = &con.usb;
     m.bus.trace = trace;
     if (o.profile && !profile_setup(&m, &o)) {
         machine_free(&m);

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "terminal.h"
 #include "board.h"
 #include "bootrom.h"
 #include "bus.h"
@@ -59,6 +60,8 @@ struct machine {
     const board_desc *board;
     const sim_options *opt;
     console *con;
+    const serial_terminal *serial;    /* at the far end of UART0's line, or NULL */
+    const usb_terminal *usb_terminal; /* the program with the USB port open, or NULL */
     sim_bus bus;
 
     uint8_t *rom, *sram, *flash, *psram;

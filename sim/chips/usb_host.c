@@ -9,10 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "console.h"
 #include "log.h"
 #include "machine.h"
-#include "options.h"
 #include "simtime.h"
 
 #define TICK_PS (125ull * 1000000ull) /* the host acts every 125 us */
@@ -744,7 +742,7 @@ static void start_request(machine *m, int request)
     uint16_t comm = (uint16_t)h->comm_if;
     switch (request) {
     case REQ_OPEN: { /* the tty layer raises DTR and RTS when a program opens the port */
-        int dtr = !(m->opt && m->opt->no_dtr);
+        int dtr = !m->usb_terminal || m->usb_terminal->raise_dtr;
         h->port_open = 1;
         h->next_notif_ps = now(m);
         sim_info("USB: the terminal opens the port (DTR %s)", dtr ? "on" : "off");
@@ -833,8 +831,8 @@ static void complete_read(machine *m)
 {
     usb_host *h = &m->host;
     /* the terminal shows the USB port only when it is the console */
-    if (h->read_len && m->con && m->con->mode == CONSOLE_USB)
-        console_output(m->con, h->read_buf, (size_t)h->read_len);
+    const usb_terminal *t = m->usb_terminal;
+    if (h->read_len && t && t->carries_console) t->received(t->ctx, h->read_buf, (size_t)h->read_len);
     h->read_len = 0;
 }
 
@@ -872,18 +870,20 @@ static void poll_in(machine *m)
 static void send_out(machine *m)
 {
     usb_host *h = &m->host;
-    if (!h->ep_out || !m->con || m->con->mode != CONSOLE_USB) return;
+    const usb_terminal *t = m->usb_terminal;
+    if (!h->ep_out || !t || !t->carries_console) return;
     if (clearing_halt(m, REQ_CLEAR_HALT_OUT)) return;
-    while (console_pending(m->con) && h->frame_bytes < FRAME_BUDGET && m->stop == STOP_NONE) {
-        size_t n = console_pending(m->con);
+    const uint8_t *typed;
+    size_t n;
+    while ((n = t->typed(t->ctx, &typed)) && h->frame_bytes < FRAME_BUDGET && m->stop == STOP_NONE) {
         if (n > (size_t)h->mps_out) n = (size_t)h->mps_out;
-        usb_resp r = usb_dev_out(m, h->addr, h->ep_out, console_peek(m->con), (int)n, h->toggle_out);
+        usb_resp r = usb_dev_out(m, h->addr, h->ep_out, typed, (int)n, h->toggle_out);
         if (!bulk_acked(m, r, "OUT", h->ep_out)) return;
         if (m->stop != STOP_NONE) return;
         h->toggle_out ^= 1;
         h->frame_bytes += (uint32_t)n + 8;
         h->out_bytes += n;
-        console_consume(m->con, n);
+        t->taken(t->ctx, n);
     }
 }
 

@@ -5,10 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "console.h"
 #include "log.h"
 #include "machine.h"
-#include "options.h"
 #include "regs/clocks.h"
 #include "regs/resets.h"
 #include "regs/uart.h"
@@ -53,6 +51,9 @@ static int uart_pin(machine *m, int i, int tx)
     return -1;
 }
 
+/* the line speed of the terminal at the far end of UART0 */
+static uint32_t terminal_baud(const machine *m) { return m->serial ? m->serial->baud : 115200; }
+
 static void deliver(machine *m, uart_dev *u, uint8_t byte)
 {
     int pin = uart_pin(m, u->index, 1);
@@ -69,14 +70,7 @@ static void deliver(machine *m, uart_dev *u, uint8_t byte)
         }
         return;
     }
-    if (m->con) {
-        if (m->con->mode == CONSOLE_USB && u->index == 0 && !m->con->uart_log && !u->warned_baud_hint) {
-            u->warned_baud_hint = 1;
-            sim_info("UART0 is transmitting, but the console is USB: see it with --console uart "
-                     "or --uart-log FILE");
-        }
-        console_uart_tx(m->con, u->index, byte);
-    }
+    if (m->serial) m->serial->sent(m->serial->ctx, u->index, byte);
 }
 
 /* lets bytes whose frame time has passed leave the shifter */
@@ -133,7 +127,7 @@ static void report_config(machine *m, uart_dev *u)
              (unsigned long long)baud, UARTLCR_H_WLEN(u->lcr_h), parity[p],
              (u->lcr_h & UARTLCR_H_STP2) ? 2 : 1, clocks_hz(m, CLK_PERI) / 1e6, u->ibrd_latched,
              u->fbrd_latched);
-    uint32_t want = m->opt ? m->opt->uart_baud : 115200;
+    uint32_t want = terminal_baud(m);
     if (u->index == 0 && (baud * 100 < want * 97 || baud * 100 > want * 103) && !u->warned_baud) {
         u->warned_baud = 1;
         sim_warn("UART0 runs at %llu baud, the terminal at %u: on a real line the bytes would be "
@@ -260,7 +254,7 @@ int uart_rx_offer(machine *m, int i, uint8_t byte)
     int pin = uart_pin(m, i, 0);
     if (pin < 0 || !gpio_pad_input_ok(m, pin) || !(u->cr & UARTCR_UARTEN) || !(u->cr & UARTCR_RXE))
         return 0;
-    uint32_t baud = m->opt && m->opt->uart_baud ? m->opt->uart_baud : 115200;
+    uint32_t baud = terminal_baud(m);
     u->rx_next_ps = now + clk_cycles_to_ps(10, baud);   /* 8N1 on the terminal side */
     if (u->rx_count >= fifo_depth(u)) {
         u->ris |= UART_RIS_OE;

@@ -21,7 +21,7 @@ typedef struct {
     int rx_head, rx_count;
     uint32_t rsr;                          /* error flags of the last read */
     uint64_t rx_next_ps;                   /* earliest time the next byte can arrive */
-    int warned_disabled, warned_nopin, warned_baud, warned_baud_hint, reported_cfg;
+    int warned_disabled, warned_nopin, warned_baud, reported_cfg;
     sim_device dev;
 } uart_dev;
 

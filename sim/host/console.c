@@ -10,6 +10,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "log.h"
+
 static struct termios saved_tty;
 static int tty_saved;
 
@@ -151,4 +153,32 @@ void console_print_tail(const console *c, size_t n)
     }
     if (c->out_len && c->out[c->out_len - 1] != '\n') fputc('\n', stderr);
     fprintf(stderr, "--- end of output ---\n");
+}
+
+/* a byte on UART0's (or UART1's) TX pin */
+static void serial_sent(void *ctx, int uart, uint8_t byte)
+{
+    console *c = ctx;
+    if (c->mode == CONSOLE_USB && uart == 0 && !c->uart_log && !c->hinted_uart_log) {
+        c->hinted_uart_log = 1;
+        sim_info("UART0 is transmitting, but the console is USB: see it with --console uart "
+                 "or --uart-log FILE");
+    }
+    console_uart_tx(c, uart, byte);
+}
+
+static void usb_received(void *ctx, const uint8_t *data, size_t len) { console_output(ctx, data, len); }
+
+static size_t usb_typed(void *ctx, const uint8_t **data)
+{
+    *data = console_peek(ctx);
+    return console_pending(ctx);
+}
+
+static void usb_taken(void *ctx, size_t n) { console_consume(ctx, n); }
+
+void console_terminals(console *c, uint32_t baud, int raise_dtr)
+{
+    c->serial = (serial_terminal){c, baud ? baud : 115200, serial_sent};
+    c->usb = (usb_terminal){c, c->mode == CONSOLE_USB, raise_dtr, usb_received, usb_typed, usb_taken};
 }

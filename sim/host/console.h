@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "terminal.h"
+
 enum { CONSOLE_USB = 0, CONSOLE_UART = 1 };
 
 struct console {
@@ -24,6 +26,9 @@ struct console {
     int to_stdout;
     int raw_tty;              /* stdin is a terminal we switched to raw mode */
     int quit;                 /* the user typed the quit key (Ctrl-]) */
+    int hinted_uart_log;      /* told where UART0's output can be seen */
+    serial_terminal serial;   /* the ends the board's devices see (console_terminals) */
+    usb_terminal usb;
 };
 
 /* the key that ends an interactive session (Ctrl-C goes to the device) */
@@ -32,6 +37,10 @@ typedef struct console console;
 
 void console_init(console *c, int mode, int use_stdin, FILE *uart_log);
 void console_free(console *c);
+/* Fills c->serial (a terminal at `baud` on UART0's line) and c->usb (the
+ * terminal program on the USB port, raising DTR on open unless told not
+ * to) for the board's devices. */
+void console_terminals(console *c, uint32_t baud, int raise_dtr);
 /* bytes the device sent on the selected console */
 void console_output(console *c, const uint8_t *data, size_t len);
 /* UART0 TX bytes (console output in uart mode, and --uart-log) */
