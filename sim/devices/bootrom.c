@@ -11,7 +11,6 @@
 
 #include "log.h"
 #include "machine.h"
-#include "options.h"
 #include "regs/misc.h"
 #include "regs/resets.h"
 
