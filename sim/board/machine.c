@@ -10,6 +10,7 @@
 #include "console.h"
 #include "log.h"
 #include "options.h"
+#include "regs/resets.h"
 #include "simtime.h"
 
 /* ---- time ---- */
@@ -90,6 +91,27 @@ void machine_bad_access(machine *m, int master, uint32_t addr, int is_write, int
                  master == BUS_MASTER_CORE1 ? " on core 1" : "");
 }
 
+/* ---- the devices between slices ---- */
+
+void machine_poll_devices(machine *m)
+{
+    if (m->remap_pending) xip_remap(m);
+    dma_catch_up(m);
+    uart_poll(m);
+    watchdog_poll(m);
+    for (int i = 0; i < 2; i++) timer_poll(&m->timer[i]);
+}
+
+uint64_t machine_next_device_event(machine *m, uint64_t now)
+{
+    uint64_t cand[] = {uart_next_event(m), watchdog_next_event(m), clocks_next_event(m),
+                       timer_next_event(&m->timer[0]), timer_next_event(&m->timer[1])};
+    uint64_t next = 0;
+    for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++)
+        if (cand[i] > now && (!next || cand[i] < next)) next = cand[i];
+    return next;
+}
+
 /* ---- cores ---- */
 
 void machine_launch_core1(machine *m, uint32_t vtor, uint32_t sp, uint32_t entry)
@@ -135,12 +157,54 @@ static void chip_modified(void *env, uint32_t off, uint32_t len)
     xip_flash_modified(env, off, len);
 }
 
+/* ---- what the models may ask of the board (services.h) ---- */
+
+static uint64_t board_now_ps(void *m) { return machine_now_ps(m); }
+static uint64_t board_now_cycles(void *m) { return machine_now_cycles(m); }
+static uint64_t board_cycles_to_ps(void *m, uint64_t n) { return machine_cycles_to_ps(m, n); }
+static uint64_t board_clk_hz(void *m, int clk) { return clocks_hz(m, clk); }
+static void board_end_slice(void *m) { machine_kick(m); }
+
+static void board_stop(void *m, int stop, int code, const char *msg)
+{
+    machine_stop(m, stop, code, "%s", msg);
+}
+
+static void board_bad_access(void *m, int master, uint32_t addr, int is_write, int size,
+                             const char *why)
+{
+    machine_bad_access(m, master, addr, is_write, size, why);
+}
+
+static void services_init(machine *m)
+{
+    m->svc = (board_services){m, board_now_ps, board_now_cycles, board_cycles_to_ps, board_clk_hz,
+                              board_end_slice, board_stop, board_bad_access};
+}
+
+/* ---- the board file: every device created, registered and wired ---- */
+
+static void wire_timers(machine *m)
+{
+    ticks_init(&m->ticks, &m->svc);
+    bus_add_device(&m->bus, &m->ticks.dev);
+    for (int g = 0; g < TICK_COUNT; g++) m->tick_in[g] = ticks_output(&m->ticks, g);
+    for (int i = 0; i < 2; i++) {
+        timer_dev *t = &m->timer[i];
+        timer_init(t, i, &m->svc);
+        t->tick = m->tick_in[i ? TICK_TIMER1 : TICK_TIMER0];
+        bus_add_device(&m->bus, &t->dev);
+        signal_connect(&m->resets.reset_out[i ? RST_TIMER1 : RST_TIMER0], timer_reset_line, t, 0);
+    }
+}
+
 int machine_init(machine *m, const board_desc *b, const sim_options *opt)
 {
     memset(m, 0, sizeof(*m));
     m->board = b;
     m->opt = opt;
     m->cur_core = -1;
+    services_init(m);
     m->flash_size = b->flash_size;
     m->psram_size = opt && opt->psram_mb ? opt->psram_mb << 20 : b->psram_size;   /* --psram-mb */
     m->rom = calloc(1, SIM_ROM_SIZE);
@@ -165,8 +229,7 @@ int machine_init(machine *m, const board_desc *b, const sim_options *opt)
 
     clocks_setup(m);
     misc_setup(m);
-    ticks_setup(m);
-    timers_setup(m);
+    wire_timers(m);
     uart_setup(m);
     gpio_setup(m);
     sio_setup(m);
@@ -203,9 +266,9 @@ static void reset_devices(machine *m, int power_on)
 {
     misc_reset(m, power_on);
     clocks_reset(m);
-    ticks_reset(m);
-    timer_reset(m, 0);
-    timer_reset(m, 1);
+    ticks_reset(&m->ticks);
+    timer_reset(&m->timer[0]);
+    timer_reset(&m->timer[1]);
     uart_reset(m, 0);
     uart_reset(m, 1);
     gpio_reset_bank0(m);

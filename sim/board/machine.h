@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "services.h"
+#include "signals.h"
 #include "terminal.h"
 #include "board.h"
 #include "bootrom.h"
@@ -44,19 +46,12 @@ typedef struct console console;
 #define SIM_SRAM_SIZE 0x82000u
 #define SIM_XIP_BASE 0x10000000u
 
-/* why the machine stopped */
-enum {
-    STOP_NONE = 0,
-    STOP_FAULT,        /* emulation fault (exit 2) */
-    STOP_TIMEOUT,      /* timeout, failed expectation, script step that cannot run (exit 1) */
-    STOP_DONE,         /* script complete / BOOTSEL reboot (exit 0) */
-};
-
 /* pending resets: of the whole chip, or (REBOOT_DEBUG) of the cores only,
  * as a debugger's warm reset (SYSRESETREQ) leaves the peripherals running */
 enum { REBOOT_NONE = 0, REBOOT_WATCHDOG, REBOOT_SYSRESETREQ, REBOOT_DEBUG };
 
 struct machine {
+    board_services svc;             /* what the models may ask of the board (services.h) */
     const board_desc *board;
     const sim_options *opt;
     console *con;
@@ -113,6 +108,7 @@ struct machine {
     qspi_psram psramchip;
     usb_host host;
     core1_rom c1rom;
+    sim_tick_input tick_in[TICK_COUNT];   /* TICKS' outputs */
 };
 
 /* --- modelled time --- */
@@ -126,6 +122,14 @@ uint64_t machine_now_ps(const machine *m);
 uint64_t machine_cycles_to_ps(const machine *m, uint64_t cycles);
 /* clk_sys changed: re-anchor time, end the running slice */
 void machine_set_fsys(machine *m, uint64_t hz);
+
+/* --- the devices between slices --- */
+/* what became due: XIP window remaps, DMA transfers, UART bytes on the
+ * line, the watchdog, timer alarms */
+void machine_poll_devices(machine *m);
+/* the earliest time after now (ps) at which a device has something to do
+ * by itself (0 = nothing) */
+uint64_t machine_next_device_event(machine *m, uint64_t now);
 
 /* --- run control --- */
 /* Ends the run (first reason wins). code = SIM_EXIT_*. */

@@ -183,10 +183,7 @@ static uint64_t events(run_state *r)
     machine *m = r->m;
     sim_options *o = r->o;
     uint64_t now = machine_now_ps(m);
-    if (m->remap_pending) xip_remap(m);
-    dma_catch_up(m);
-    uart_poll(m);
-    watchdog_poll(m);
+    machine_poll_devices(m);
     if (now >= r->next_stdin_ps) {
         console_poll_stdin(m->con);
         r->next_stdin_ps = now + PS_PER_MS;
@@ -230,8 +227,7 @@ static uint64_t events(run_state *r)
 
     /* the next time something is due */
     uint64_t next = usb_host_next_event(m);
-    uint64_t cand[7] = {uart_next_event(m), watchdog_next_event(m), clocks_next_event(m),
-                        r->next_stdin_ps, 0, 0, 0};
+    uint64_t cand[7] = {machine_next_device_event(m, now), r->next_stdin_ps, 0, 0, 0, 0, 0};
     if (o->timeout_ms >= 0) cand[4] = (uint64_t)o->timeout_ms * PS_PER_MS;
     if (o->disconnect_at_ms >= 0 && !r->disconnected) cand[5] = (uint64_t)o->disconnect_at_ms * PS_PER_MS;
     if (o->press_button_at_ms >= 0 && !r->released)

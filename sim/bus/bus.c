@@ -11,22 +11,6 @@
 #include "machine.h"
 #include "regs/qmi.h"
 
-void bus_dev_setup(sim_device *d, const char *name, uint32_t base, uint32_t size, int aliases,
-                   int reset_bit, void *state,
-                   int (*read)(void *state, bus_access *a, uint32_t *value),
-                   int (*write)(void *state, bus_access *a, uint32_t value))
-{
-    memset(d, 0, sizeof(*d));
-    d->name = name;
-    d->base = base;
-    d->size = size;
-    d->aliases = aliases;
-    d->reset_bit = reset_bit;
-    d->state = state;
-    d->read = read;
-    d->write = write;
-}
-
 void bus_init(sim_bus *bus)
 {
     memset(bus, 0, sizeof(*bus));
@@ -310,7 +294,7 @@ static int dispatch(machine *m, sim_device *d, bus_access *a, uint32_t *value, i
 
 int bus_dev_read(machine *m, sim_device *d, int master, uint32_t addr, int size, uint32_t *value)
 {
-    bus_access a = {m, master, addr, 0, 0, size};
+    bus_access a = {master, addr, 0, 0, size};
     uint32_t v = 0;
     if (!decode(m, d, &a, 0)) return 0;
     int r = dispatch(m, d, &a, &v, 0);
@@ -327,7 +311,7 @@ int bus_dev_read(machine *m, sim_device *d, int master, uint32_t addr, int size,
 
 int bus_dev_write(machine *m, sim_device *d, int master, uint32_t addr, int size, uint32_t value)
 {
-    bus_access a = {m, master, addr, 0, 0, size};
+    bus_access a = {master, addr, 0, 0, size};
     if (!decode(m, d, &a, 1)) return 0;
     if (!d->memory) {
         /* IO registers see narrow writes replicated across the bus (2.1.5) */

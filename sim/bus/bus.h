@@ -18,51 +18,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "regs/regtable.h"
+#include "device.h"
 
 typedef struct machine machine;
-
-enum { BUS_ALIAS_NONE = 0, BUS_ALIAS_XOR = 1, BUS_ALIAS_SET = 2, BUS_ALIAS_CLR = 3 };
-
-/* Device handler results. */
-enum {
-    BUS_OK = 0,         /* handled */
-    BUS_UNMODELLED = 1, /* a real register this model does not implement */
-    BUS_HOLE = 2,       /* nothing there: bad access */
-    BUS_STOPPED = 3     /* the handler already stopped the run with its own message */
-};
-
-/* Who is accessing the bus. */
-enum { BUS_MASTER_CORE0 = 0, BUS_MASTER_CORE1 = 1, BUS_MASTER_DMA = 2, BUS_MASTER_SIM = 3 };
-
-/* One access as a device sees it. */
-typedef struct {
-    machine *m;
-    int master;        /* BUS_MASTER_* */
-    uint32_t addr;     /* bus address, alias bits included */
-    uint32_t offset;   /* byte offset in the block, alias bits removed, word aligned */
-    int alias;         /* BUS_ALIAS_* */
-    int size;          /* 1, 2 or 4 */
-} bus_access;
-
-typedef struct sim_device sim_device;
-struct sim_device {
-    const char *name;       /* block name, as in regtable (e.g. "UART0") */
-    uint32_t base;
-    uint32_t size;          /* bytes decoded by this device (aliases included) */
-    int aliases;            /* decodes the atomic aliases */
-    int memory;             /* byte-addressable memory: no replication, no regtable */
-    int reset_bit;          /* RESETS.RESET bit that holds this block in reset, -1 none */
-    int quiet;              /* BUS_UNMODELLED registers are plain storage by design: no warning */
-    int warned_reset;       /* accessed while held in reset (warned once) */
-    void *state;
-    int (*read)(void *state, bus_access *a, uint32_t *value);
-    int (*write)(void *state, bus_access *a, uint32_t value);
-    /* set by bus_add_device */
-    const sim_blockdef *regs;
-    uint32_t *stub_values;  /* one per register of regs, for unmodelled registers */
-    uint8_t *warned;        /* one per register of regs */
-};
 
 #define BUS_MAX_DEVICES 64
 
@@ -71,33 +29,6 @@ typedef struct {
     int count;
     FILE *trace;            /* --trace-mmio */
 } sim_bus;
-
-/* RW-register helper: the value a register takes when `value` is written
- * through `alias` over `old`. */
-static inline uint32_t bus_alias_apply(uint32_t old, uint32_t value, int alias)
-{
-    switch (alias) {
-    case BUS_ALIAS_XOR: return old ^ value;
-    case BUS_ALIAS_SET: return old | value;
-    case BUS_ALIAS_CLR: return old & ~value;
-    default: return value;
-    }
-}
-
-/* Bits of a write-1-to-clear register that a write clears: the written
- * ones, whichever alias carried them (pico-examples clears SIE_STATUS bits
- * through the CLR alias). */
-static inline uint32_t bus_wc_bits(uint32_t value, int alias)
-{
-    (void)alias;
-    return value;
-}
-
-/* Fills in a device description (aliases: APB/AHB atomic aliases). */
-void bus_dev_setup(sim_device *d, const char *name, uint32_t base, uint32_t size, int aliases,
-                   int reset_bit, void *state,
-                   int (*read)(void *state, bus_access *a, uint32_t *value),
-                   int (*write)(void *state, bus_access *a, uint32_t value));
 
 void bus_init(sim_bus *bus);
 void bus_free(sim_bus *bus);

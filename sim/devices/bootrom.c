@@ -343,7 +343,7 @@ static void reboot_hook(machine *m, sim_core *c)
         wd_write(m, WATCHDOG_SCRATCH0 + 28, BOOT_MAGIC);
     }
     wd_write(m, WATCHDOG_LOAD, delay_ms * 1000u);
-    if (!ticks_running(m, TICK_WATCHDOG)) {
+    if (!tick_running(&m->tick_in[TICK_WATCHDOG])) {
         bus_write(m, BUS_MASTER_SIM, TICKS_BASE + 0xC * TICK_WATCHDOG + 4, 4, 12);
         bus_write(m, BUS_MASTER_SIM, TICKS_BASE + 0xC * TICK_WATCHDOG, 4, 1);
     }

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "machine.h"
 #include "regs/resets.h"
+#include "simtime.h"
 
 enum { SRC_STOPPED = 0, SRC_UNSTABLE, SRC_RUNNING };
 
@@ -185,9 +186,8 @@ void clocks_pll_reset(machine *m, int i)
 
 static int pll_read(void *st, bus_access *a, uint32_t *v)
 {
-    sim_device *d = st;
-    machine *m = a->m;
-    int i = d == &m->clk.dev_pll[0] ? 0 : 1;
+    machine *m = st;
+    int i = (a->addr & ~0x3FFFu) == PLL_SYS_BASE ? 0 : 1;
     pll_state *p = &m->clk.pll[i];
     int locked = pll_locked(m, i);
     switch (a->offset) {
@@ -210,9 +210,8 @@ static int pll_read(void *st, bus_access *a, uint32_t *v)
 
 static int pll_write(void *st, bus_access *a, uint32_t v)
 {
-    sim_device *d = st;
-    machine *m = a->m;
-    int i = d == &m->clk.dev_pll[0] ? 0 : 1;
+    machine *m = st;
+    int i = (a->addr & ~0x3FFFu) == PLL_SYS_BASE ? 0 : 1;
     pll_state *p = &m->clk.pll[i];
     switch (a->offset) {
     case PLL_CS: p->cs = bus_alias_apply(p->cs, v, a->alias) & 0x13F; pll_relock(m, i); break;
@@ -350,7 +349,7 @@ void clocks_update(machine *m)
         if (clk != CLK_HSTX && clk != CLK_ADC) report(m, clk, c->hz[clk], src.name);
     }
     if (c->hz[CLK_SYS] != m->f_sys) machine_set_fsys(m, c->hz[CLK_SYS]);
-    ticks_clock_changed(m);
+    ticks_clock_changed(&m->ticks, 0, 0);
 }
 
 uint64_t clocks_hz(machine *m, int clk) { return m->clk.c.hz[clk]; }
@@ -517,9 +516,9 @@ void clocks_setup(machine *m)
     k->pll[1].name = "PLL_USB";
     bus_dev_setup(&k->dev_clocks, "CLOCKS", CLOCKS_BASE, 0x4000, 1, -1, m, clocks_read, clocks_write);
     bus_dev_setup(&k->dev_xosc, "XOSC", XOSC_BASE, 0x4000, 1, -1, m, xosc_read, xosc_write);
-    bus_dev_setup(&k->dev_pll[0], "PLL_SYS", PLL_SYS_BASE, 0x4000, 1, RST_PLL_SYS, &k->dev_pll[0],
+    bus_dev_setup(&k->dev_pll[0], "PLL_SYS", PLL_SYS_BASE, 0x4000, 1, RST_PLL_SYS, m,
                   pll_read, pll_write);
-    bus_dev_setup(&k->dev_pll[1], "PLL_USB", PLL_USB_BASE, 0x4000, 1, RST_PLL_USB, &k->dev_pll[1],
+    bus_dev_setup(&k->dev_pll[1], "PLL_USB", PLL_USB_BASE, 0x4000, 1, RST_PLL_USB, m,
                   pll_read, pll_write);
     bus_add_device(&m->bus, &k->dev_clocks);
     bus_add_device(&m->bus, &k->dev_xosc);

@@ -52,6 +52,7 @@ static void resets_apply(machine *m, uint32_t nv)
         if (!((changed >> b) & 1)) continue;
         int asserted = (m->resets.reset >> b) & 1;
         if (m->resets.hooks[b]) m->resets.hooks[b](m, asserted);
+        signal_set(&m->resets.reset_out[b], asserted);
         /* stub blocks go back to their reset values */
         for (int i = 0; i < m->bus.count; i++)
             if (m->bus.dev[i]->reset_bit == b && asserted) misc_stub_reset(m->bus.dev[i]);
@@ -117,7 +118,7 @@ static uint32_t wd_time(machine *m)
 {
     watchdog_dev *w = &m->wd;
     if (!w->running) return w->load;
-    uint64_t gone = ticks_count(m, TICK_WATCHDOG) - w->load_tick;
+    uint64_t gone = tick_count(&m->tick_in[TICK_WATCHDOG]) - w->load_tick;
     return gone >= w->load ? 0 : w->load - (uint32_t)gone;
 }
 
@@ -126,7 +127,7 @@ static void wd_rebase(machine *m, uint32_t load, int running)
 {
     watchdog_dev *w = &m->wd;
     w->load = load & 0xFFFFFF;
-    w->load_tick = ticks_count(m, TICK_WATCHDOG);
+    w->load_tick = tick_count(&m->tick_in[TICK_WATCHDOG]);
     w->running = running;
 }
 
@@ -181,8 +182,8 @@ static int wd_write(void *st, bus_access *a, uint32_t v)
 uint64_t watchdog_next_event(machine *m)
 {
     watchdog_dev *w = &m->wd;
-    if (!w->running || !ticks_running(m, TICK_WATCHDOG)) return 0;
-    return ticks_time_of(m, TICK_WATCHDOG, w->load_tick + w->load);
+    if (!w->running || !tick_running(&m->tick_in[TICK_WATCHDOG])) return 0;
+    return tick_time_of(&m->tick_in[TICK_WATCHDOG], w->load_tick + w->load);
 }
 
 void watchdog_poll(machine *m)

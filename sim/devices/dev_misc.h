@@ -7,12 +7,14 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "signals.h"
 
 typedef void (*reset_hook)(machine *m, int asserted);
 
 typedef struct {
     uint32_t reset, wdsel;
     reset_hook hooks[29];
+    sim_signal reset_out[29];    /* out: each block's reset line (1 = held) */
     sim_device dev;
 } resets_dev;
 

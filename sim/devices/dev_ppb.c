@@ -22,7 +22,7 @@ int ppb_fpu_enabled(machine *m, int core)
 static uint64_t syst_source(machine *m, int core, ppb_core *p)
 {
     if (p->syst_csr & SYST_CSR_CLKSOURCE) return machine_now_cycles(m);
-    return ticks_count(m, core ? TICK_PROC1 : TICK_PROC0);
+    return tick_count(&m->tick_in[core ? TICK_PROC1 : TICK_PROC0]);
 }
 
 /* current value; *wrapped = the counter counted down to 0 since the anchor.

@@ -10,6 +10,7 @@
 #include "regs/clocks.h"
 #include "regs/resets.h"
 #include "regs/uart.h"
+#include "simtime.h"
 
 static int fifo_depth(uart_dev *u) { return (u->lcr_h & UARTLCR_H_FEN) ? UART_FIFO_DEPTH : 1; }
 
@@ -186,7 +187,7 @@ static uint32_t raw_irqs(machine *m, uart_dev *u)
 static int uart_read(void *st, bus_access *a, uint32_t *v)
 {
     uart_dev *u = st;
-    machine *m = a->m;
+    machine *m = u->m;
     switch (a->offset) {
     case UARTDR: *v = read_dr(u); return BUS_OK;
     case UARTRSR: *v = u->rsr; return BUS_OK;
@@ -214,7 +215,7 @@ static int uart_read(void *st, bus_access *a, uint32_t *v)
 static int uart_write(void *st, bus_access *a, uint32_t v)
 {
     uart_dev *u = st;
-    machine *m = a->m;
+    machine *m = u->m;
     switch (a->offset) {
     case UARTDR: tx_push(m, u, (uint8_t)v); return BUS_OK;
     case UARTRSR: u->rsr = 0; return BUS_OK;
@@ -272,6 +273,7 @@ void uart_reset(machine *m, int i)
     sim_device d = u->dev;
     memset(u, 0, sizeof(*u));
     u->dev = d;
+    u->m = m;
     u->index = i;
     u->cr = 0x300;
     u->ifls = 0x12;
@@ -285,6 +287,7 @@ void uart_setup(machine *m)
     static const char *names[2] = {"UART0", "UART1"};
     for (int i = 0; i < 2; i++) {
         m->uart[i].index = i;
+        m->uart[i].m = m;
         bus_dev_setup(&m->uart[i].dev, names[i], i ? UART1_BASE : UART0_BASE, 0x4000, 1,
                       i ? RST_UART1 : RST_UART0, &m->uart[i], uart_read, uart_write);
         bus_add_device(&m->bus, &m->uart[i].dev);

@@ -11,6 +11,7 @@
 #define UART_FIFO_DEPTH 32
 
 typedef struct {
+    machine *m;                            /* transitional */
     int index;
     uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr, ilpr;
     uint32_t ibrd_latched, fbrd_latched;   /* divisors take effect on an LCR_H write */
