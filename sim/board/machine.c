@@ -7,9 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "console.h"
 #include "log.h"
-#include "options.h"
 #include "regs/resets.h"
 #include "simtime.h"
 
@@ -198,15 +196,14 @@ static void wire_timers(machine *m)
     }
 }
 
-int machine_init(machine *m, const board_desc *b, const sim_options *opt)
+int machine_init(machine *m, const board_desc *b, const machine_config *cfg)
 {
     memset(m, 0, sizeof(*m));
     m->board = b;
-    m->opt = opt;
     m->cur_core = -1;
     services_init(m);
     m->flash_size = b->flash_size;
-    m->psram_size = opt && opt->psram_mb ? opt->psram_mb << 20 : b->psram_size;   /* --psram-mb */
+    m->psram_size = cfg->psram_mb ? cfg->psram_mb << 20 : b->psram_size;
     m->rom = calloc(1, SIM_ROM_SIZE);
     m->sram = calloc(1, SIM_SRAM_SIZE);
     m->flash = malloc(b->flash_size);
@@ -225,7 +222,7 @@ int machine_init(machine *m, const board_desc *b, const sim_options *opt)
     m->flashchip.modified = chip_modified;
     if (m->psram)
         qspi_psram_init(&m->psramchip, m->psram, m->psram_size,
-                        opt && opt->has_psram_eid ? opt->psram_eid : PSRAM_EID_DEFAULT);
+                        cfg->has_psram_eid ? cfg->psram_eid : PSRAM_EID_DEFAULT);
 
     clocks_setup(m);
     misc_setup(m);
@@ -243,7 +240,7 @@ int machine_init(machine *m, const board_desc *b, const sim_options *opt)
 
     for (int i = 0; i < 2; i++) {
         if (!core_init(&m->core[i], m, i) || !core_map_fixed(&m->core[i])) return 0;
-        if (opt && opt->trace_mmio) core_set_precise(&m->core[i], 1);
+        if (cfg->precise_pc) core_set_precise(&m->core[i], 1);
     }
     return 1;
 }

@@ -37,8 +37,15 @@
 #include "qspi_psram.h"
 #include "usb_host.h"
 
-typedef struct sim_options sim_options;
 typedef struct console console;
+
+/* what the command line may change about the board */
+typedef struct {
+    uint32_t psram_mb;       /* PSRAM size; 0 = the board's (--psram-mb) */
+    int has_psram_eid;       /* 0: the PSRAM answers its own EID */
+    uint8_t psram_eid;       /* --psram-eid */
+    int precise_pc;          /* exact PCs for the MMIO trace (--trace-mmio) */
+} machine_config;
 
 #define SIM_ROM_SIZE 0x8000u
 #define SIM_ROM_BASE 0x00000000u
@@ -53,7 +60,6 @@ enum { REBOOT_NONE = 0, REBOOT_WATCHDOG, REBOOT_SYSRESETREQ, REBOOT_DEBUG };
 struct machine {
     board_services svc;             /* what the models may ask of the board (services.h) */
     const board_desc *board;
-    const sim_options *opt;
     console *con;
     const serial_terminal *serial;    /* at the far end of UART0's line, or NULL */
     const usb_terminal *usb_terminal; /* the program with the USB port open, or NULL */
@@ -152,7 +158,7 @@ int machine_reset(machine *m, int power_on);
  * peripheral keeps its state (a running DMA channel keeps running). */
 int machine_reset_cores(machine *m);
 
-int machine_init(machine *m, const board_desc *b, const sim_options *opt);
+int machine_init(machine *m, const board_desc *b, const machine_config *cfg);
 void machine_free(machine *m);
 
 /* Core 1 starts executing at entry with sp/vtor (FIFO launch handshake done). */

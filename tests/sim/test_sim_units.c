@@ -454,15 +454,12 @@ static void imagedef_two_block_loop_with_entry(void **state)
 /* ---- bus ---- */
 
 static machine m;
-static sim_options opts;
 
 static int bus_setup(void **state)
 {
     (void)state;
     sim_log_set_level(SIM_LOG_QUIET);
-    memset(&opts, 0, sizeof(opts));
-    opts.uart_baud = 115200;
-    if (!machine_init(&m, board_find("pico-plus-2w"), &opts)) return -1;
+    if (!machine_init(&m, board_find("pico-plus-2w"), &(machine_config){0})) return -1;
     /* take UART0 and TIMER0 out of reset so their registers respond */
     return bus_write(&m, BUS_MASTER_SIM, 0x40023000u, 4, 1u << 26 | 1u << 23) ? 0 : -1;
 }
