@@ -96,13 +96,13 @@ void machine_poll_devices(machine *m)
     if (m->remap_pending) xip_remap(m);
     dma_catch_up(m);
     uart_poll(m);
-    watchdog_poll(m);
+    watchdog_poll(&m->wd);
     for (int i = 0; i < 2; i++) timer_poll(&m->timer[i]);
 }
 
 uint64_t machine_next_device_event(machine *m, uint64_t now)
 {
-    uint64_t cand[] = {uart_next_event(m), watchdog_next_event(m), clocks_next_event(m),
+    uint64_t cand[] = {uart_next_event(m), watchdog_next_event(&m->wd), clocks_next_event(&m->clk),
                        timer_next_event(&m->timer[0]), timer_next_event(&m->timer[1])};
     uint64_t next = 0;
     for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++)
@@ -116,7 +116,7 @@ void machine_launch_core1(machine *m, uint32_t vtor, uint32_t sp, uint32_t entry
 {
     sim_core *c = &m->core[1];
     core_reset(c);
-    ppb_reset_core(m, 1);
+    ppb_reset_core(&m->ppb, 1);
     m->ppb.c[1].vtor = vtor;
     core_set_reg(c, UC_ARM_REG_SP, sp);
     core_set_reg(c, UC_ARM_REG_LR, 0x7F28u | 1);   /* returns into the ROM's sleep loop */
@@ -160,7 +160,7 @@ static void chip_modified(void *env, uint32_t off, uint32_t len)
 static uint64_t board_now_ps(void *m) { return machine_now_ps(m); }
 static uint64_t board_now_cycles(void *m) { return machine_now_cycles(m); }
 static uint64_t board_cycles_to_ps(void *m, uint64_t n) { return machine_cycles_to_ps(m, n); }
-static uint64_t board_clk_hz(void *m, int clk) { return clocks_hz(m, clk); }
+static uint64_t board_clk_hz(void *m, int clk) { return clocks_freq_hz(&((machine *)m)->clk, clk); }
 static void board_end_slice(void *m) { machine_kick(m); }
 
 static void board_stop(void *m, int stop, int code, const char *msg)
@@ -182,6 +182,135 @@ static void services_init(machine *m)
 
 /* ---- the board file: every device created, registered and wired ---- */
 
+/* clk_sys changed: modelled time re-anchors */
+static void clk_sys_changed(void *m, int n, uint32_t hz)
+{
+    (void)n;
+    machine_set_fsys(m, hz);
+}
+
+/* clk_sys switched to a stopped source: the chip would stop */
+static void clk_sys_lost(void *ctx, int n, uint32_t unused)
+{
+    (void)n, (void)unused;
+    machine *m = ctx;
+    if (m->stop != STOP_NONE) return;
+    machine_fault(m, m->cur_core >= 0 ? m->cur_core : 0, 0, 0, "clock fault",
+                  "clk_sys now comes from %s, which is not running: the chip would stop",
+                  m->clk.c.lost_src);
+}
+
+static void wire_clocks(machine *m)
+{
+    clocks_dev *k = &m->clk;
+    clocks_init(k, m->board->xosc_hz, &m->svc);
+    probe_connect(&k->pll_held[0], resets_line, &m->resets, RST_PLL_SYS);
+    probe_connect(&k->pll_held[1], resets_line, &m->resets, RST_PLL_USB);
+    signal_connect(&k->sys_hz, clk_sys_changed, m, 0);
+    signal_connect(&k->changed, ticks_clock_changed, &m->ticks, 0);
+    signal_connect(&k->sys_lost, clk_sys_lost, m, 0);
+    bus_add_device(&m->bus, &k->dev_clocks);
+    bus_add_device(&m->bus, &k->dev_xosc);
+    bus_add_device(&m->bus, &k->dev_pll[0]);
+    bus_add_device(&m->bus, &k->dev_pll[1]);
+}
+
+/* a block put into reset: the registers the bus keeps for it (the stubbed
+ * ones) go back to their reset values */
+static void reset_bus_kept_registers(void *ctx, int n, uint32_t bit)
+{
+    (void)n;
+    machine *m = ctx;
+    for (int i = 0; i < m->bus.count; i++)
+        if (m->bus.dev[i]->reset_bit == (int)bit) misc_stub_reset(m->bus.dev[i]);
+}
+
+/* transitional: a reset hook on the line's signal (resets_set_hook) */
+static void run_reset_hook(void *ctx, int bit, uint32_t asserted)
+{
+    machine *m = ctx;
+    m->reset_hooks[bit](m, (int)asserted);
+}
+
+void resets_set_hook(machine *m, int bit, reset_hook hook)
+{
+    m->reset_hooks[bit] = hook;
+    signal_connect(&m->resets.reset_out[bit], run_reset_hook, m, bit);
+}
+
+int resets_held(machine *m, int bit)
+{
+    return bit >= 0 && (resets_held_mask(&m->resets) >> bit) & 1;
+}
+
+uint64_t clocks_hz(machine *m, int clk) { return clocks_freq_hz(&m->clk, clk); }
+
+/* PSM FRCE_OFF: core 1 stops (1), or goes back to the ROM wait loop (0) */
+static void psm_proc1_off(void *ctx, int n, uint32_t off)
+{
+    (void)n;
+    machine *m = ctx;
+    if (off) {
+        m->core[1].running = 0;
+        m->c1rom.active = 0;
+    } else {
+        machine_reset_core1(m);
+    }
+}
+
+/* the first reboot request wins */
+static uint32_t reboot_pending(void *m, int n)
+{
+    (void)n;
+    return ((machine *)m)->reboot != REBOOT_NONE;
+}
+
+static void watchdog_reboot(void *ctx, int n, uint32_t reason)
+{
+    (void)n, (void)reason;
+    machine *m = ctx;
+    m->reboot = REBOOT_WATCHDOG;
+    machine_kick(m);
+}
+
+static void wire_misc(machine *m)
+{
+    resets_init(&m->resets, &m->svc);
+    signal_connect(&m->resets.block_reset, reset_bus_kept_registers, m, 0);
+    psm_init(&m->psm, &m->svc);
+    signal_connect(&m->psm.proc1_off, psm_proc1_off, m, 0);
+    watchdog_init(&m->wd);
+    m->wd.tick = ticks_output(&m->ticks, TICK_WATCHDOG);
+    probe_connect(&m->wd.reboot_pending, reboot_pending, m, 0);
+    signal_connect(&m->wd.reboot, watchdog_reboot, m, 0);
+    powman_init(&m->powman, &m->svc);
+    sysinfo_init(&m->sysinfo, m->board->rp2350b);
+    syscfg_init(&m->syscfg);
+    bootram_init(&m->bootram);
+    otp_data_init(&m->otp_data, m->board->chip_id);
+    bus_add_device(&m->bus, &m->resets.dev);
+    bus_add_device(&m->bus, &m->psm.dev);
+    bus_add_device(&m->bus, &m->wd.dev);
+    bus_add_device(&m->bus, &m->powman.dev);
+    bus_add_device(&m->bus, &m->sysinfo.dev);
+    bus_add_device(&m->bus, &m->syscfg.dev);
+    bus_add_device(&m->bus, &m->bootram.dev);
+    bus_add_device(&m->bus, &m->otp_data.dev);
+}
+
+/* everything wire_misc created to its reset state (power_on: also what
+ * survives a watchdog reset: watchdog scratch, POWMAN, BOOTRAM) */
+static void reset_misc(machine *m, int power_on)
+{
+    resets_reset(&m->resets);
+    psm_reset(&m->psm);
+    watchdog_reset(&m->wd, power_on);
+    if (power_on) powman_power_on(&m->powman);
+    plain_reset(&m->syscfg, power_on);
+    plain_reset(&m->bootram, power_on);
+    stubs_reset(&m->stubs);
+}
+
 static void wire_timers(machine *m)
 {
     ticks_init(&m->ticks, &m->svc);
@@ -193,6 +322,55 @@ static void wire_timers(machine *m)
         t->tick = m->tick_in[i ? TICK_TIMER1 : TICK_TIMER0];
         bus_add_device(&m->bus, &t->dev);
         signal_connect(&m->resets.reset_out[i ? RST_TIMER1 : RST_TIMER0], timer_reset_line, t, 0);
+    }
+}
+
+static void sysresetreq(void *ctx, int n, uint32_t unused)
+{
+    (void)n, (void)unused;
+    machine *m = ctx;
+    m->reboot = REBOOT_SYSRESETREQ;
+    machine_kick(m);
+}
+
+int ppb_fpu_enabled(machine *m, int core) { return ppb_core_fpu_enabled(&m->ppb, core); }
+
+static void wire_ppb(machine *m)
+{
+    ppb_init(&m->ppb, &m->svc);
+    m->ppb.systick[0] = ticks_output(&m->ticks, TICK_PROC0);
+    m->ppb.systick[1] = ticks_output(&m->ticks, TICK_PROC1);
+    signal_connect(&m->ppb.sysresetreq, sysresetreq, m, 0);
+    bus_add_device(&m->bus, &m->ppb.dev);
+    bus_add_device(&m->bus, &m->ppb.dev_eppb);
+}
+
+/* generic registers for every real block no model registered (the regtable
+ * knows them): reset values, kept as written, warned once */
+static void wire_stubs(machine *m)
+{
+    static const struct {
+        const char *name;
+        int reset_bit;
+        int aliases;
+    } stub_blocks[] = {
+        {"ACCESSCTRL", -1, 1}, {"BUSCTRL", RST_BUSCTRL, 1}, {"SPI0", RST_SPI0, 1},
+        {"SPI1", RST_SPI1, 1}, {"I2C0", RST_I2C0, 1},       {"I2C1", RST_I2C1, 1},
+        {"ADC", RST_ADC, 1},   {"PWM", RST_PWM, 1},         {"HSTX_CTRL", RST_HSTX, 1},
+        {"ROSC", -1, 1},       {"TRNG", RST_TRNG, 1},       {"SHA256", RST_SHA256, 1},
+        {"OTP", -1, 1},        {"GLITCH_DETECTOR", -1, 1},  {"TBMAN", RST_TBMAN, 1},
+        {"PIO0", RST_PIO0, 1}, {"PIO1", RST_PIO1, 1},       {"PIO2", RST_PIO2, 1},
+        {"HSTX_FIFO", RST_HSTX, 1}, {"CORESIGHT_TRACE", -1, 1},
+    };
+    stub_dev *s = &m->stubs;
+    for (size_t i = 0; i < sizeof(stub_blocks) / sizeof(stub_blocks[0]) && s->count < STUB_MAX; i++) {
+        const sim_blockdef *blk = NULL;
+        for (int k = 0; k < sim_block_count; k++)
+            if (!strcmp(sim_blocks[k].name, stub_blocks[i].name)) blk = &sim_blocks[k];
+        if (!blk || bus_find_device(&m->bus, blk->base)) continue;
+        sim_device *d = &s->dev[s->count++];
+        stub_init(d, blk->name, blk->base, stub_blocks[i].aliases, stub_blocks[i].reset_bit);
+        bus_add_device(&m->bus, d);
     }
 }
 
@@ -224,8 +402,8 @@ int machine_init(machine *m, const board_desc *b, const machine_config *cfg)
         qspi_psram_init(&m->psramchip, m->psram, m->psram_size,
                         cfg->has_psram_eid ? cfg->psram_eid : PSRAM_EID_DEFAULT);
 
-    clocks_setup(m);
-    misc_setup(m);
+    wire_clocks(m);
+    wire_misc(m);
     wire_timers(m);
     uart_setup(m);
     gpio_setup(m);
@@ -234,8 +412,8 @@ int machine_init(machine *m, const board_desc *b, const machine_config *cfg)
     xip_setup(m);
     dma_setup(m);
     usb_setup(m);
-    ppb_setup(m);
-    stubs_setup(m);
+    wire_ppb(m);
+    wire_stubs(m);
     usb_host_init(m);
 
     for (int i = 0; i < 2; i++) {
@@ -261,8 +439,8 @@ void machine_free(machine *m)
  * watchdog reset: watchdog scratch, POWMAN, external chips) */
 static void reset_devices(machine *m, int power_on)
 {
-    misc_reset(m, power_on);
-    clocks_reset(m);
+    reset_misc(m, power_on);
+    clocks_reset(&m->clk);
     ticks_reset(&m->ticks);
     timer_reset(&m->timer[0]);
     timer_reset(&m->timer[1]);
@@ -277,8 +455,8 @@ static void reset_devices(machine *m, int power_on)
     xc_reset(m);
     dma_reset(m);
     usb_reset(m);
-    ppb_reset_core(m, 0);
-    ppb_reset_core(m, 1);
+    ppb_reset_core(&m->ppb, 0);
+    ppb_reset_core(&m->ppb, 1);
     if (power_on) {
         qspi_flash_power_on(&m->flashchip);
         if (m->psram) {
@@ -298,7 +476,7 @@ static int boot_cores(machine *m)
         m->core[i].running = 0;
     }
     m->core[1].cycles = m->core[0].cycles;
-    clocks_update(m);
+    clocks_update(&m->clk);
     if (!bootrom_boot(m)) return 0;
     xip_remap(m);
     return m->stop == STOP_NONE || m->bootsel;
@@ -313,7 +491,7 @@ int machine_reset(machine *m, int power_on)
 int machine_reset_cores(machine *m)
 {
     dma_cores_reset(m);
-    ppb_reset_core(m, 0);
-    ppb_reset_core(m, 1);
+    ppb_reset_core(&m->ppb, 0);
+    ppb_reset_core(&m->ppb, 1);
     return boot_cores(m);
 }

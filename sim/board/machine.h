@@ -57,6 +57,9 @@ typedef struct {
  * as a debugger's warm reset (SYSRESETREQ) leaves the peripherals running */
 enum { REBOOT_NONE = 0, REBOOT_WATCHDOG, REBOOT_SYSRESETREQ, REBOOT_DEBUG };
 
+/* transitional: a device not yet on RESETS' reset_out signals */
+typedef void (*reset_hook)(machine *m, int asserted);
+
 struct machine {
     board_services svc;             /* what the models may ask of the board (services.h) */
     const board_desc *board;
@@ -100,7 +103,7 @@ struct machine {
     powman_dev powman;
     sysinfo_dev sysinfo;
     plain_dev syscfg, bootram;
-    sim_device otp_data;
+    otp_data_dev otp_data;
     uart_dev uart[2];
     gpio_dev gpio;
     sio_dev sio;
@@ -115,6 +118,7 @@ struct machine {
     usb_host host;
     core1_rom c1rom;
     sim_tick_input tick_in[TICK_COUNT];   /* TICKS' outputs */
+    reset_hook reset_hooks[29];     /* transitional (resets_set_hook) */
 };
 
 /* --- modelled time --- */
@@ -165,5 +169,16 @@ void machine_free(machine *m);
 void machine_launch_core1(machine *m, uint32_t vtor, uint32_t sp, uint32_t entry);
 /* Core 1 goes back to the ROM wait loop (PSM FRCE_OFF, reset). */
 void machine_reset_core1(machine *m);
+
+/* --- transitional: the old machine-wide entry points of converted devices,
+ * for the callers not yet converted (each goes once its last caller does) --- */
+/* block `bit` is held in reset by RESETS (bit < 0: no reset line) */
+int resets_held(machine *m, int bit);
+/* hook called (instead of a reset_out signal) when block `bit`'s line changes */
+void resets_set_hook(machine *m, int bit, reset_hook hook);
+/* a clock's frequency in Hz (0 = stopped) */
+uint64_t clocks_hz(machine *m, int clk);
+/* CPACR grants the FPU on core */
+int ppb_fpu_enabled(machine *m, int core);
 
 #endif

@@ -4,14 +4,15 @@
  * Each source is STOPPED, UNSTABLE (powered but not yet stable/locked: it
  * ticks, at an unreliable rate, so the sim uses the nominal one and warns)
  * or RUNNING. Frequencies are recomputed after every write; clk_sys changes
- * re-anchor the machine's modelled time. Selecting a stopped source for
+ * re-anchor the board's modelled time. Selecting a stopped source for
  * clk_sys stops the chip, which the sim reports as a fault. */
+#include "dev_clocks.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "log.h"
-#include "machine.h"
 #include "regs/resets.h"
 #include "simtime.h"
 
@@ -26,35 +27,35 @@ typedef struct {
     const char *name;
 } clk_src;
 
-static uint64_t now_ps(machine *m) { return machine_now_ps(m); }
+static uint64_t now_ps(clocks_dev *k) { return svc_now_ps(k->svc); }
 
 /* ---------------- XOSC ---------------- */
 
-static uint64_t xosc_stable_at(machine *m)
+static uint64_t xosc_stable_at(clocks_dev *k)
 {
-    xosc_state *x = &m->clk.xosc;
+    xosc_state *x = &k->xosc;
     uint64_t cycles = (uint64_t)(x->startup & 0x3FFF) * 256 * ((x->startup >> 20) & 1 ? 4 : 1);
-    return x->enabled_at_ps + clk_cycles_to_ps(cycles, m->board->xosc_hz);
+    return x->enabled_at_ps + clk_cycles_to_ps(cycles, k->xosc_hz);
 }
 
-static clk_src xosc_src(machine *m)
+static clk_src xosc_src(clocks_dev *k)
 {
-    xosc_state *x = &m->clk.xosc;
-    clk_src s = {m->board->xosc_hz, SRC_STOPPED, "XOSC"};
+    xosc_state *x = &k->xosc;
+    clk_src s = {k->xosc_hz, SRC_STOPPED, "XOSC"};
     if (!x->enabled) return (clk_src){0, SRC_STOPPED, "XOSC"};
-    s.state = now_ps(m) >= xosc_stable_at(m) ? SRC_RUNNING : SRC_UNSTABLE;
+    s.state = now_ps(k) >= xosc_stable_at(k) ? SRC_RUNNING : SRC_UNSTABLE;
     return s;
 }
 
 
 static int xosc_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
-    xosc_state *x = &m->clk.xosc;
+    clocks_dev *k = st;
+    xosc_state *x = &k->xosc;
     switch (a->offset) {
     case XOSC_CTRL: *v = x->ctrl; return BUS_OK;
     case XOSC_STATUS: {
-        clk_src s = xosc_src(m);
+        clk_src s = xosc_src(k);
         *v = (x->ctrl & 3) | (x->enabled ? XOSC_STATUS_ENABLED : 0) |
              (x->badwrite ? XOSC_STATUS_BADWRITE : 0) |
              (s.state == SRC_RUNNING ? XOSC_STATUS_STABLE : 0);
@@ -64,7 +65,7 @@ static int xosc_read(void *st, bus_access *a, uint32_t *v)
     case XOSC_STARTUP: *v = x->startup; return BUS_OK;
     case XOSC_COUNT: {
         /* down-counter at the crystal rate */
-        uint64_t ticks = x->enabled ? ps_to_clk_cycles(now_ps(m) - x->count_at_ps, m->board->xosc_hz) : 0;
+        uint64_t ticks = x->enabled ? ps_to_clk_cycles(now_ps(k) - x->count_at_ps, k->xosc_hz) : 0;
         *v = ticks >= x->count ? 0 : x->count - (uint32_t)ticks;
         return BUS_OK;
     }
@@ -72,14 +73,14 @@ static int xosc_read(void *st, bus_access *a, uint32_t *v)
     return BUS_HOLE;
 }
 
-static void xosc_write_ctrl(machine *m, uint32_t v)
+static void xosc_write_ctrl(clocks_dev *k, uint32_t v)
 {
-    xosc_state *x = &m->clk.xosc;
+    xosc_state *x = &k->xosc;
     uint32_t en = (v >> XOSC_CTRL_ENABLE_LSB) & 0xFFF, range = v & 0xFFF;
     if (range < 0xAA0 || range > 0xAA3) x->badwrite = 1;
     if (en == XOSC_ENABLE_MAGIC && !x->enabled) {
         x->enabled = 1;
-        x->enabled_at_ps = now_ps(m);
+        x->enabled_at_ps = now_ps(k);
     } else if (en == XOSC_DISABLE_MAGIC) {
         x->enabled = 0;
     } else if (en != XOSC_ENABLE_MAGIC && en != XOSC_DISABLE_MAGIC && en != 0) {
@@ -90,10 +91,10 @@ static void xosc_write_ctrl(machine *m, uint32_t v)
 
 static int xosc_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
-    xosc_state *x = &m->clk.xosc;
+    clocks_dev *k = st;
+    xosc_state *x = &k->xosc;
     switch (a->offset) {
-    case XOSC_CTRL: xosc_write_ctrl(m, bus_alias_apply(x->ctrl, v, a->alias)); break;
+    case XOSC_CTRL: xosc_write_ctrl(k, bus_alias_apply(x->ctrl, v, a->alias)); break;
     case XOSC_STATUS:
         if (bus_wc_bits(v, a->alias) & XOSC_STATUS_BADWRITE) x->badwrite = 0;
         break;
@@ -107,11 +108,11 @@ static int xosc_write(void *st, bus_access *a, uint32_t v)
     case XOSC_STARTUP: x->startup = bus_alias_apply(x->startup, v, a->alias) & 0x103FFF; break;
     case XOSC_COUNT:
         x->count = v & 0xFFFF;
-        x->count_at_ps = now_ps(m);
+        x->count_at_ps = now_ps(k);
         break;
     default: return BUS_HOLE;
     }
-    clocks_update(m);
+    clocks_update(k);
     return BUS_OK;
 }
 
@@ -122,9 +123,9 @@ static uint32_t pll_pd1(const pll_state *p) { return (p->prim >> 16) & 7; }
 static uint32_t pll_pd2(const pll_state *p) { return (p->prim >> 12) & 7; }
 
 /* why the PLL cannot lock with these settings, or NULL (datasheet 8.6) */
-static const char *pll_bad_params(machine *m, const pll_state *p)
+static const char *pll_bad_params(clocks_dev *k, const pll_state *p)
 {
-    uint64_t ref = m->board->xosc_hz;
+    uint64_t ref = k->xosc_hz;
     uint32_t refdiv = pll_refdiv(p), fb = p->fbdiv & 0xFFF;
     if (refdiv == 0) return "REFDIV is 0";
     if (fb < 16 || fb > 320) return "FBDIV_INT outside 16..320";
@@ -139,43 +140,43 @@ static int pll_powered(const pll_state *p)
     return !(p->pwr & (PLL_PWR_PD | PLL_PWR_VCOPD));
 }
 
-static int pll_locked(machine *m, int i)
+static int pll_locked(clocks_dev *k, int i)
 {
-    pll_state *p = &m->clk.pll[i];
+    pll_state *p = &k->pll[i];
     if (!pll_powered(p) || p->lock_at_ps == 0) return 0;
-    if (xosc_src(m).state == SRC_STOPPED) return 0;
-    return now_ps(m) >= p->lock_at_ps;
+    if (xosc_src(k).state == SRC_STOPPED) return 0;
+    return now_ps(k) >= p->lock_at_ps;
 }
 
-static clk_src pll_src(machine *m, int i)
+static clk_src pll_src(clocks_dev *k, int i)
 {
-    pll_state *p = &m->clk.pll[i];
+    pll_state *p = &k->pll[i];
     clk_src s = {0, SRC_STOPPED, p->name};
-    if (resets_held(m, i == 0 ? RST_PLL_SYS : RST_PLL_USB)) return s;
-    clk_src ref = xosc_src(m);
+    if (probe_read(&k->pll_held[i], 0)) return s;
+    clk_src ref = xosc_src(k);
     if (ref.state == SRC_STOPPED) return s;
     if (p->cs & PLL_CS_BYPASS) return (clk_src){ref.hz, ref.state, p->name};
-    if (!pll_powered(p) || (p->pwr & PLL_PWR_POSTDIVPD) || pll_bad_params(m, p)) return s;
+    if (!pll_powered(p) || (p->pwr & PLL_PWR_POSTDIVPD) || pll_bad_params(k, p)) return s;
     uint32_t d1 = pll_pd1(p), d2 = pll_pd2(p);
     if (d1 == 0 || d2 == 0) return s;
     s.hz = ref.hz / pll_refdiv(p) * (p->fbdiv & 0xFFF) / (d1 * d2);
-    s.state = pll_locked(m, i) && ref.state == SRC_RUNNING ? SRC_RUNNING : SRC_UNSTABLE;
+    s.state = pll_locked(k, i) && ref.state == SRC_RUNNING ? SRC_RUNNING : SRC_UNSTABLE;
     return s;
 }
 
 /* a change of power or dividers (re)starts the lock timer */
-static void pll_relock(machine *m, int i)
+static void pll_relock(clocks_dev *k, int i)
 {
-    pll_state *p = &m->clk.pll[i];
-    if (pll_powered(p) && !pll_bad_params(m, p))
-        p->lock_at_ps = now_ps(m) + PLL_LOCK_US * 1000000ull;
+    pll_state *p = &k->pll[i];
+    if (pll_powered(p) && !pll_bad_params(k, p))
+        p->lock_at_ps = now_ps(k) + PLL_LOCK_US * 1000000ull;
     else
         p->lock_at_ps = 0;
 }
 
-void clocks_pll_reset(machine *m, int i)
+static void pll_reset(clocks_dev *k, int i)
 {
-    pll_state *p = &m->clk.pll[i];
+    pll_state *p = &k->pll[i];
     p->cs = 1;      /* REFDIV 1 */
     p->pwr = 0x2D;  /* everything powered down */
     p->fbdiv = 0;
@@ -186,10 +187,10 @@ void clocks_pll_reset(machine *m, int i)
 
 static int pll_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
+    clocks_dev *k = st;
     int i = (a->addr & ~0x3FFFu) == PLL_SYS_BASE ? 0 : 1;
-    pll_state *p = &m->clk.pll[i];
-    int locked = pll_locked(m, i);
+    pll_state *p = &k->pll[i];
+    int locked = pll_locked(k, i);
     switch (a->offset) {
     case PLL_CS:
         /* LOCK_N: sticky "lost lock" flag; set until written (modelled as
@@ -210,23 +211,23 @@ static int pll_read(void *st, bus_access *a, uint32_t *v)
 
 static int pll_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
+    clocks_dev *k = st;
     int i = (a->addr & ~0x3FFFu) == PLL_SYS_BASE ? 0 : 1;
-    pll_state *p = &m->clk.pll[i];
+    pll_state *p = &k->pll[i];
     switch (a->offset) {
-    case PLL_CS: p->cs = bus_alias_apply(p->cs, v, a->alias) & 0x13F; pll_relock(m, i); break;
-    case PLL_PWR: p->pwr = bus_alias_apply(p->pwr, v, a->alias) & 0x2D; pll_relock(m, i); break;
-    case PLL_FBDIV_INT: p->fbdiv = bus_alias_apply(p->fbdiv, v, a->alias) & 0xFFF; pll_relock(m, i); break;
+    case PLL_CS: p->cs = bus_alias_apply(p->cs, v, a->alias) & 0x13F; pll_relock(k, i); break;
+    case PLL_PWR: p->pwr = bus_alias_apply(p->pwr, v, a->alias) & 0x2D; pll_relock(k, i); break;
+    case PLL_FBDIV_INT: p->fbdiv = bus_alias_apply(p->fbdiv, v, a->alias) & 0xFFF; pll_relock(k, i); break;
     case PLL_PRIM: p->prim = bus_alias_apply(p->prim, v, a->alias) & 0x77000; break;
     case PLL_INTR: p->intr &= ~bus_wc_bits(v, a->alias); break;
     case PLL_INTE: p->inte = bus_alias_apply(p->inte, v, a->alias) & 1; break;
     case PLL_INTF: p->intf = bus_alias_apply(p->intf, v, a->alias) & 1; break;
     default: return BUS_HOLE;
     }
-    const char *bad = pll_powered(p) ? pll_bad_params(m, p) : NULL;
+    const char *bad = pll_powered(p) ? pll_bad_params(k, p) : NULL;
     if (bad && a->offset == PLL_PWR)
         sim_warn("%s powered up with invalid settings (%s): it will not lock", p->name, bad);
-    clocks_update(m);
+    clocks_update(k);
     return BUS_OK;
 }
 
@@ -243,42 +244,42 @@ static uint64_t divide(uint64_t hz, uint32_t div_int, uint32_t div_frac, uint32_
 static clk_src rosc_src(void) { return (clk_src){ROSC_NOMINAL_HZ, SRC_RUNNING, "ROSC"}; }
 static clk_src off_src(const char *name) { return (clk_src){0, SRC_STOPPED, name}; }
 
-static clk_src ref_source(machine *m, uint32_t src, uint32_t aux)
+static clk_src ref_source(clocks_dev *k, uint32_t src, uint32_t aux)
 {
     switch (src) {
     case 0: return rosc_src();
     case 1:
         /* AUXSRC: PLL_USB, GPIN0, GPIN1, PLL_USB primary reference (OPCG) */
-        return aux == 0 || aux == 3 ? pll_src(m, 1) : off_src("GPIN");
-    case 2: return xosc_src(m);
+        return aux == 0 || aux == 3 ? pll_src(k, 1) : off_src("GPIN");
+    case 2: return xosc_src(k);
     default: return (clk_src){LPOSC_NOMINAL_HZ, SRC_RUNNING, "LPOSC"};
     }
 }
 
-static clk_src sys_aux(machine *m, uint32_t aux)
+static clk_src sys_aux(clocks_dev *k, uint32_t aux)
 {
     switch (aux) {
-    case 0: return pll_src(m, 0);
-    case 1: return pll_src(m, 1);
+    case 0: return pll_src(k, 0);
+    case 1: return pll_src(k, 1);
     case 2: return rosc_src();
-    case 3: return xosc_src(m);
+    case 3: return xosc_src(k);
     default: return off_src("GPIN");
     }
 }
 
 /* AUXSRC mux of clk_peri / clk_usb / clk_adc / clk_hstx */
-static clk_src peri_aux(machine *m, int clk, uint32_t aux, uint64_t sys_hz)
+static clk_src peri_aux(clocks_dev *k, int clk, uint32_t aux, uint64_t sys_hz)
 {
     clk_src sys = {sys_hz, sys_hz ? SRC_RUNNING : SRC_STOPPED, "clk_sys"};
     if (clk == CLK_PERI) {
-        clk_src t[] = {sys, pll_src(m, 0), pll_src(m, 1), rosc_src(), xosc_src(m)};
+        clk_src t[] = {sys, pll_src(k, 0), pll_src(k, 1), rosc_src(), xosc_src(k)};
         return aux < 5 ? t[aux] : off_src("GPIN");
     }
     if (clk == CLK_HSTX) {
-        clk_src t[] = {sys, pll_src(m, 0), pll_src(m, 1)};
+        clk_src t[] = {sys, pll_src(k, 0), pll_src(k, 1)};
         return aux < 3 ? t[aux] : off_src("GPIN");
     }
-    clk_src t[] = {pll_src(m, 1), pll_src(m, 0), rosc_src(), xosc_src(m)};
+    clk_src t[] = {pll_src(k, 1), pll_src(k, 0), rosc_src(), xosc_src(k)};
     return aux < 4 ? t[aux] : off_src("GPIN");
 }
 
@@ -287,9 +288,9 @@ static const char *clk_names[CLK_COUNT] = {"clk_gpout0", "clk_gpout1", "clk_gpou
                                            "clk_peri",   "clk_hstx",   "clk_usb",
                                            "clk_adc"};
 
-static void report(machine *m, int clk, uint64_t hz, const char *src)
+static void report(clocks_dev *k, int clk, uint64_t hz, const char *src)
 {
-    clocks_state *c = &m->clk.c;
+    clocks_state *c = &k->c;
     if (c->reported[clk] == hz + 1) return;
     c->reported[clk] = hz + 1;
     if (hz)
@@ -298,68 +299,70 @@ static void report(machine *m, int clk, uint64_t hz, const char *src)
         sim_info("%s stopped", clk_names[clk]);
 }
 
-static uint64_t compute_ref(machine *m, clk_src *out)
+static uint64_t compute_ref(clocks_dev *k, clk_src *out)
 {
-    clocks_state *c = &m->clk.c;
-    clk_src s = ref_source(m, c->sel_ref, (c->ctrl[CLK_REF] >> 5) & 3);
+    clocks_state *c = &k->c;
+    clk_src s = ref_source(k, c->sel_ref, (c->ctrl[CLK_REF] >> 5) & 3);
     *out = s;
     return divide(s.hz, (c->div[CLK_REF] >> 16) & 0xFF, 0, 255);
 }
 
-static uint64_t compute_sys(machine *m, uint64_t ref_hz, clk_src *out)
+static uint64_t compute_sys(clocks_dev *k, uint64_t ref_hz, clk_src *out)
 {
-    clocks_state *c = &m->clk.c;
-    clk_src s = c->sel_sys ? sys_aux(m, (c->ctrl[CLK_SYS] >> 5) & 7)
+    clocks_state *c = &k->c;
+    clk_src s = c->sel_sys ? sys_aux(k, (c->ctrl[CLK_SYS] >> 5) & 7)
                            : (clk_src){ref_hz, ref_hz ? SRC_RUNNING : SRC_STOPPED, "clk_ref"};
     *out = s;
     return divide(s.hz, c->div[CLK_SYS] >> 16, c->div[CLK_SYS] & 0xFFFF, 65535);
 }
 
-static uint64_t compute_aux_clock(machine *m, int clk, uint64_t sys_hz, clk_src *out)
+static uint64_t compute_aux_clock(clocks_dev *k, int clk, uint64_t sys_hz, clk_src *out)
 {
-    clocks_state *c = &m->clk.c;
+    clocks_state *c = &k->c;
     if (!(c->ctrl[clk] & CLK_CTRL_ENABLE_BIT) || (c->ctrl[clk] & CLK_CTRL_KILL_BIT)) {
         *out = off_src("disabled");
         return 0;
     }
-    clk_src s = peri_aux(m, clk, (c->ctrl[clk] >> 5) & 7, sys_hz);
+    clk_src s = peri_aux(k, clk, (c->ctrl[clk] >> 5) & 7, sys_hz);
     *out = s;
     uint32_t maxint = clk == CLK_PERI || clk == CLK_HSTX ? 3 : 15;
     return divide(s.hz, (c->div[clk] >> 16) & maxint, 0, maxint);
 }
 
-void clocks_update(machine *m)
+void clocks_update(clocks_dev *k)
 {
-    clocks_state *c = &m->clk.c;
+    clocks_state *c = &k->c;
     clk_src src;
-    c->hz[CLK_REF] = compute_ref(m, &src);
-    report(m, CLK_REF, c->hz[CLK_REF], src.name);
-    c->hz[CLK_SYS] = compute_sys(m, c->hz[CLK_REF], &src);
-    if (c->hz[CLK_SYS] == 0 && m->stop == STOP_NONE) {
-        machine_fault(m, m->cur_core >= 0 ? m->cur_core : 0, 0, 0, "clock fault",
-                      "clk_sys now comes from %s, which is not running: the chip would stop",
-                      src.name);
+    c->hz[CLK_REF] = compute_ref(k, &src);
+    report(k, CLK_REF, c->hz[CLK_REF], src.name);
+    c->hz[CLK_SYS] = compute_sys(k, c->hz[CLK_REF], &src);
+    if (c->hz[CLK_SYS] == 0) {
+        c->lost_src = src.name;
+        signal_set(&k->sys_lost, 1);   /* the chip would stop: nothing more to evaluate */
         return;
     }
-    report(m, CLK_SYS, c->hz[CLK_SYS], src.name);
+    report(k, CLK_SYS, c->hz[CLK_SYS], src.name);
     const int aux_clocks[] = {CLK_PERI, CLK_HSTX, CLK_USB, CLK_ADC};
-    for (int k = 0; k < 4; k++) {
-        int clk = aux_clocks[k];
-        c->hz[clk] = compute_aux_clock(m, clk, c->hz[CLK_SYS], &src);
-        if (clk != CLK_HSTX && clk != CLK_ADC) report(m, clk, c->hz[clk], src.name);
+    for (int i = 0; i < 4; i++) {
+        int clk = aux_clocks[i];
+        c->hz[clk] = compute_aux_clock(k, clk, c->hz[CLK_SYS], &src);
+        if (clk != CLK_HSTX && clk != CLK_ADC) report(k, clk, c->hz[clk], src.name);
     }
-    if (c->hz[CLK_SYS] != m->f_sys) machine_set_fsys(m, c->hz[CLK_SYS]);
-    ticks_clock_changed(&m->ticks, 0, 0);
+    if (c->hz[CLK_SYS] != k->sys_hz_out) {
+        k->sys_hz_out = c->hz[CLK_SYS];
+        signal_set(&k->sys_hz, (uint32_t)c->hz[CLK_SYS]);
+    }
+    signal_set(&k->changed, 0);
 }
 
-uint64_t clocks_hz(machine *m, int clk) { return m->clk.c.hz[clk]; }
+uint64_t clocks_freq_hz(const clocks_dev *k, int clk) { return k->c.hz[clk]; }
 
 /* glitchless mux: the switch completes only if the new source ticks */
-static void switch_glitchless(machine *m, int clk, uint32_t new_src)
+static void switch_glitchless(clocks_dev *k, int clk, uint32_t new_src)
 {
-    clocks_state *c = &m->clk.c;
-    clk_src s = clk == CLK_REF ? ref_source(m, new_src, (c->ctrl[CLK_REF] >> 5) & 3)
-                               : (new_src ? sys_aux(m, (c->ctrl[CLK_SYS] >> 5) & 7)
+    clocks_state *c = &k->c;
+    clk_src s = clk == CLK_REF ? ref_source(k, new_src, (c->ctrl[CLK_REF] >> 5) & 3)
+                               : (new_src ? sys_aux(k, (c->ctrl[CLK_SYS] >> 5) & 7)
                                           : (clk_src){c->hz[CLK_REF], SRC_RUNNING, "clk_ref"});
     if (s.state == SRC_UNSTABLE)
         sim_warn("%s switched to %s before it was stable/locked", clk_names[clk], s.name);
@@ -373,9 +376,9 @@ static void switch_glitchless(machine *m, int clk, uint32_t new_src)
     else c->sel_sys = new_src;
 }
 
-static void clk_ctrl_write(machine *m, int clk, uint32_t v)
+static void clk_ctrl_write(clocks_dev *k, int clk, uint32_t v)
 {
-    clocks_state *c = &m->clk.c;
+    clocks_state *c = &k->c;
     uint32_t old = c->ctrl[clk];
     uint32_t auxmask = clk == CLK_REF ? 0x60 : (clk <= CLK_GPOUT3 ? 0x1E0 : 0xE0);
     int selected_aux = clk == CLK_SYS ? (old & 1) : clk == CLK_REF ? ((old & 3) == 1)
@@ -386,8 +389,8 @@ static void clk_ctrl_write(machine *m, int clk, uint32_t v)
                  "first)", clk_names[clk]);
     }
     c->ctrl[clk] = v;
-    if (clk == CLK_REF && ((old ^ v) & 3)) switch_glitchless(m, CLK_REF, v & 3);
-    if (clk == CLK_SYS && ((old ^ v) & 1)) switch_glitchless(m, CLK_SYS, v & 1);
+    if (clk == CLK_REF && ((old ^ v) & 3)) switch_glitchless(k, CLK_REF, v & 3);
+    if (clk == CLK_SYS && ((old ^ v) & 1)) switch_glitchless(k, CLK_SYS, v & 1);
 }
 
 static uint32_t ctrl_mask(int clk)
@@ -412,9 +415,9 @@ static uint32_t div_mask(int clk)
     }
 }
 
-static uint32_t selected_value(machine *m, int clk)
+static uint32_t selected_value(clocks_dev *k, int clk)
 {
-    clocks_state *c = &m->clk.c;
+    clocks_state *c = &k->c;
     if (clk == CLK_REF) return c->sel_ref > 3 ? 0 : 1u << c->sel_ref;
     if (clk == CLK_SYS) return 1u << c->sel_sys;
     return 1;   /* hardwired for the other generators */
@@ -422,8 +425,8 @@ static uint32_t selected_value(machine *m, int clk)
 
 static int clocks_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
-    clocks_state *c = &m->clk.c;
+    clocks_dev *k = st;
+    clocks_state *c = &k->c;
     uint32_t off = a->offset;
     if (off < 0x78) {
         int clk = (int)(off / 12);
@@ -434,7 +437,7 @@ static int clocks_read(void *st, bus_access *a, uint32_t *v)
                 *v |= CLK_CTRL_ENABLED_BIT;
             return BUS_OK;
         case 4: *v = c->div[clk]; return BUS_OK;
-        default: *v = selected_value(m, clk); return BUS_OK;
+        default: *v = selected_value(k, clk); return BUS_OK;
         }
     }
     if (off == CLK_SYS_RESUS_CTRL) { *v = c->resus_ctrl; return BUS_OK; }
@@ -447,17 +450,17 @@ static int clocks_read(void *st, bus_access *a, uint32_t *v)
 
 static int clocks_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
-    clocks_state *c = &m->clk.c;
+    clocks_dev *k = st;
+    clocks_state *c = &k->c;
     uint32_t off = a->offset;
     if (off < 0x78) {
         int clk = (int)(off / 12);
         switch (off % 12) {
-        case 0: clk_ctrl_write(m, clk, bus_alias_apply(c->ctrl[clk], v, a->alias) & ctrl_mask(clk)); break;
+        case 0: clk_ctrl_write(k, clk, bus_alias_apply(c->ctrl[clk], v, a->alias) & ctrl_mask(clk)); break;
         case 4: c->div[clk] = bus_alias_apply(c->div[clk], v, a->alias) & div_mask(clk); break;
         default: return BUS_OK;   /* SELECTED is read-only */
         }
-        clocks_update(m);
+        clocks_update(k);
         return BUS_OK;
     }
     if (off == CLK_SYS_RESUS_CTRL) {
@@ -473,12 +476,11 @@ static int clocks_write(void *st, bus_access *a, uint32_t v)
     return BUS_UNMODELLED;
 }
 
-void clocks_reset(machine *m)
+void clocks_reset(clocks_dev *k)
 {
-    clocks_dev *k = &m->clk;
     memset(&k->xosc, 0, sizeof(k->xosc));
-    clocks_pll_reset(m, 0);
-    clocks_pll_reset(m, 1);
+    pll_reset(k, 0);
+    pll_reset(k, 1);
     clocks_state *c = &k->c;
     uint64_t reported[CLK_COUNT];
     memcpy(reported, c->reported, sizeof(reported));
@@ -495,33 +497,31 @@ void clocks_reset(machine *m)
     memcpy(c->reported, reported, sizeof(reported));
 }
 
-uint64_t clocks_next_event(machine *m)
+uint64_t clocks_next_event(clocks_dev *k)
 {
-    uint64_t now = now_ps(m), next = 0;
+    uint64_t now = now_ps(k), next = 0;
     for (int i = 0; i < 2; i++) {
-        uint64_t t = m->clk.pll[i].lock_at_ps;
+        uint64_t t = k->pll[i].lock_at_ps;
         if (t > now && (!next || t < next)) next = t;
     }
-    if (m->clk.xosc.enabled) {
-        uint64_t t = xosc_stable_at(m);
+    if (k->xosc.enabled) {
+        uint64_t t = xosc_stable_at(k);
         if (t > now && (!next || t < next)) next = t;
     }
     return next;
 }
 
-void clocks_setup(machine *m)
+void clocks_init(clocks_dev *k, uint64_t xosc_hz, const board_services *svc)
 {
-    clocks_dev *k = &m->clk;
+    memset(k, 0, sizeof(*k));
+    k->xosc_hz = xosc_hz;
+    k->svc = svc;
     k->pll[0].name = "PLL_SYS";
     k->pll[1].name = "PLL_USB";
-    bus_dev_setup(&k->dev_clocks, "CLOCKS", CLOCKS_BASE, 0x4000, 1, -1, m, clocks_read, clocks_write);
-    bus_dev_setup(&k->dev_xosc, "XOSC", XOSC_BASE, 0x4000, 1, -1, m, xosc_read, xosc_write);
-    bus_dev_setup(&k->dev_pll[0], "PLL_SYS", PLL_SYS_BASE, 0x4000, 1, RST_PLL_SYS, m,
+    bus_dev_setup(&k->dev_clocks, "CLOCKS", CLOCKS_BASE, 0x4000, 1, -1, k, clocks_read, clocks_write);
+    bus_dev_setup(&k->dev_xosc, "XOSC", XOSC_BASE, 0x4000, 1, -1, k, xosc_read, xosc_write);
+    bus_dev_setup(&k->dev_pll[0], "PLL_SYS", PLL_SYS_BASE, 0x4000, 1, RST_PLL_SYS, k,
                   pll_read, pll_write);
-    bus_dev_setup(&k->dev_pll[1], "PLL_USB", PLL_USB_BASE, 0x4000, 1, RST_PLL_USB, m,
+    bus_dev_setup(&k->dev_pll[1], "PLL_USB", PLL_USB_BASE, 0x4000, 1, RST_PLL_USB, k,
                   pll_read, pll_write);
-    bus_add_device(&m->bus, &k->dev_clocks);
-    bus_add_device(&m->bus, &k->dev_xosc);
-    bus_add_device(&m->bus, &k->dev_pll[0]);
-    bus_add_device(&m->bus, &k->dev_pll[1]);
 }

@@ -1,70 +1,67 @@
-/* dev_misc.c - RESETS, PSM, WATCHDOG, POWMAN, SYSINFO, plain blocks and the
- * generic stubs (see dev_misc.h). */
+/* dev_misc.c - RESETS, PSM, WATCHDOG, POWMAN, SYSINFO, OTP_DATA, plain
+ * blocks and the generic stubs (see dev_misc.h). */
+#include "dev_misc.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "log.h"
-#include "machine.h"
 #include "regs/clocks.h"
 #include "regs/misc.h"
 #include "regs/resets.h"
-#include "regs/timer.h"
 
 /* ---------------- RESETS ---------------- */
 
-int resets_held(machine *m, int bit)
-{
-    return bit >= 0 && (m->resets.reset >> bit) & 1;
-}
+uint32_t resets_held_mask(const resets_dev *r) { return r->reset; }
 
-void resets_set_hook(machine *m, int bit, reset_hook hook) { m->resets.hooks[bit] = hook; }
+uint32_t resets_line(void *resets, int n)
+{
+    return n >= 0 && (((resets_dev *)resets)->reset >> n) & 1;
+}
 
 /* RESET_DONE needs the block's clock: UART/SPI run on clk_peri, USB on
  * clk_usb, ADC on clk_adc, HSTX on clk_hstx; the rest on clk_sys/clk_ref */
-static uint32_t clocked_blocks(machine *m)
+static uint32_t clocked_blocks(resets_dev *r)
 {
     uint32_t mask = RESETS_ALL;
-    if (!clocks_hz(m, CLK_PERI))
+    if (!svc_clk_hz(r->svc, CLK_PERI))
         mask &= ~(1u << RST_UART0 | 1u << RST_UART1 | 1u << RST_SPI0 | 1u << RST_SPI1);
-    if (!clocks_hz(m, CLK_USB)) mask &= ~(1u << RST_USBCTRL);
-    if (!clocks_hz(m, CLK_ADC)) mask &= ~(1u << RST_ADC);
-    if (!clocks_hz(m, CLK_HSTX)) mask &= ~(1u << RST_HSTX);
+    if (!svc_clk_hz(r->svc, CLK_USB)) mask &= ~(1u << RST_USBCTRL);
+    if (!svc_clk_hz(r->svc, CLK_ADC)) mask &= ~(1u << RST_ADC);
+    if (!svc_clk_hz(r->svc, CLK_HSTX)) mask &= ~(1u << RST_HSTX);
     return mask;
 }
 
 static int resets_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
+    resets_dev *r = st;
     switch (a->offset) {
-    case RESETS_RESET: *v = m->resets.reset; return BUS_OK;
-    case RESETS_WDSEL: *v = m->resets.wdsel; return BUS_OK;
-    case RESETS_RESET_DONE: *v = ~m->resets.reset & clocked_blocks(m) & RESETS_ALL; return BUS_OK;
+    case RESETS_RESET: *v = r->reset; return BUS_OK;
+    case RESETS_WDSEL: *v = r->wdsel; return BUS_OK;
+    case RESETS_RESET_DONE: *v = ~r->reset & clocked_blocks(r) & RESETS_ALL; return BUS_OK;
     }
     return BUS_HOLE;
 }
 
-static void resets_apply(machine *m, uint32_t nv)
+static void resets_apply(resets_dev *r, uint32_t nv)
 {
-    uint32_t old = m->resets.reset;
-    m->resets.reset = nv & RESETS_ALL;
-    uint32_t changed = old ^ m->resets.reset;
+    uint32_t old = r->reset;
+    r->reset = nv & RESETS_ALL;
+    uint32_t changed = old ^ r->reset;
     for (int b = 0; b < 29; b++) {
         if (!((changed >> b) & 1)) continue;
-        int asserted = (m->resets.reset >> b) & 1;
-        if (m->resets.hooks[b]) m->resets.hooks[b](m, asserted);
-        signal_set(&m->resets.reset_out[b], asserted);
-        /* stub blocks go back to their reset values */
-        for (int i = 0; i < m->bus.count; i++)
-            if (m->bus.dev[i]->reset_bit == b && asserted) misc_stub_reset(m->bus.dev[i]);
+        int asserted = (r->reset >> b) & 1;
+        signal_set(&r->reset_out[b], asserted);
+        if (asserted) signal_set(&r->block_reset, (uint32_t)b);
     }
 }
 
 static int resets_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
+    resets_dev *r = st;
     switch (a->offset) {
-    case RESETS_RESET: resets_apply(m, bus_alias_apply(m->resets.reset, v, a->alias)); return BUS_OK;
-    case RESETS_WDSEL: m->resets.wdsel = bus_alias_apply(m->resets.wdsel, v, a->alias) & RESETS_ALL; return BUS_OK;
+    case RESETS_RESET: resets_apply(r, bus_alias_apply(r->reset, v, a->alias)); return BUS_OK;
+    case RESETS_WDSEL: r->wdsel = bus_alias_apply(r->wdsel, v, a->alias) & RESETS_ALL; return BUS_OK;
     case RESETS_RESET_DONE: return BUS_OK;
     }
     return BUS_HOLE;
@@ -74,8 +71,7 @@ static int resets_write(void *st, bus_access *a, uint32_t v)
 
 static int psm_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
-    psm_dev *p = &m->psm;
+    psm_dev *p = st;
     switch (a->offset) {
     case PSM_FRCE_ON: *v = p->frce_on; return BUS_OK;
     case PSM_FRCE_OFF: *v = p->frce_off; return BUS_OK;
@@ -87,23 +83,21 @@ static int psm_read(void *st, bus_access *a, uint32_t *v)
 
 static int psm_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
-    psm_dev *p = &m->psm;
+    psm_dev *p = st;
     switch (a->offset) {
     case PSM_FRCE_ON: p->frce_on = bus_alias_apply(p->frce_on, v, a->alias) & PSM_ALL; return BUS_OK;
     case PSM_FRCE_OFF: {
         uint32_t old = p->frce_off;
         p->frce_off = bus_alias_apply(old, v, a->alias) & PSM_ALL;
         if ((p->frce_off & ~old) & PSM_PROC1) {
-            m->core[1].running = 0;
-            m->c1rom.active = 0;
+            signal_set(&p->proc1_off, 1);
             sim_info("core 1 powered off by PSM FRCE_OFF");
         }
-        if ((old & ~p->frce_off) & PSM_PROC1) machine_reset_core1(m);   /* back to the ROM loop */
+        if ((old & ~p->frce_off) & PSM_PROC1) signal_set(&p->proc1_off, 0);   /* back to the ROM loop */
         if (p->frce_off & ~PSM_PROC1 & PSM_ALL)
             sim_warn("PSM FRCE_OFF 0x%08x: powering off domains other than PROC1 is not modelled",
                      p->frce_off);
-        machine_kick(m);
+        svc_end_slice(p->svc);
         return BUS_OK;
     }
     case PSM_WDSEL: p->wdsel = bus_alias_apply(p->wdsel, v, a->alias) & PSM_ALL; return BUS_OK;
@@ -114,41 +108,38 @@ static int psm_write(void *st, bus_access *a, uint32_t v)
 
 /* ---------------- WATCHDOG ---------------- */
 
-static uint32_t wd_time(machine *m)
+static uint32_t wd_time(watchdog_dev *w)
 {
-    watchdog_dev *w = &m->wd;
     if (!w->running) return w->load;
-    uint64_t gone = tick_count(&m->tick_in[TICK_WATCHDOG]) - w->load_tick;
+    uint64_t gone = tick_count(&w->tick) - w->load_tick;
     return gone >= w->load ? 0 : w->load - (uint32_t)gone;
 }
 
 /* re-bases the countdown at now (pause/resume keep the remaining time) */
-static void wd_rebase(machine *m, uint32_t load, int running)
+static void wd_rebase(watchdog_dev *w, uint32_t load, int running)
 {
-    watchdog_dev *w = &m->wd;
     w->load = load & 0xFFFFFF;
-    w->load_tick = tick_count(&m->tick_in[TICK_WATCHDOG]);
+    w->load_tick = tick_count(&w->tick);
     w->running = running;
 }
 
-static void wd_fire(machine *m, uint32_t reason)
+/* the first reboot request wins: REASON tells the boot ROM why it runs */
+static void wd_fire(watchdog_dev *w, uint32_t reason)
 {
-    if (m->reboot != REBOOT_NONE) return;
-    m->wd.reason = reason;
-    m->reboot = REBOOT_WATCHDOG;
-    machine_kick(m);
+    if (probe_read(&w->reboot_pending, 0)) return;
+    w->reason = reason;
+    signal_set(&w->reboot, reason);
 }
 
 static int wd_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
-    watchdog_dev *w = &m->wd;
+    watchdog_dev *w = st;
     if (a->offset >= WATCHDOG_SCRATCH0 && a->offset < WATCHDOG_SCRATCH0 + 32) {
         *v = w->scratch[(a->offset - WATCHDOG_SCRATCH0) / 4];
         return BUS_OK;
     }
     switch (a->offset) {
-    case WATCHDOG_CTRL: *v = (w->ctrl & ~0xFFFFFFu & ~WATCHDOG_CTRL_TRIGGER) | wd_time(m); return BUS_OK;
+    case WATCHDOG_CTRL: *v = (w->ctrl & ~0xFFFFFFu & ~WATCHDOG_CTRL_TRIGGER) | wd_time(w); return BUS_OK;
     case WATCHDOG_LOAD: *v = 0; return BUS_OK;
     case WATCHDOG_REASON: *v = w->reason; return BUS_OK;
     }
@@ -157,8 +148,7 @@ static int wd_read(void *st, bus_access *a, uint32_t *v)
 
 static int wd_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
-    watchdog_dev *w = &m->wd;
+    watchdog_dev *w = st;
     if (a->offset >= WATCHDOG_SCRATCH0 && a->offset < WATCHDOG_SCRATCH0 + 32) {
         uint32_t *s = &w->scratch[(a->offset - WATCHDOG_SCRATCH0) / 4];
         *s = bus_alias_apply(*s, v, a->alias);
@@ -169,47 +159,61 @@ static int wd_write(void *st, bus_access *a, uint32_t v)
         uint32_t nv = bus_alias_apply(w->ctrl, v, a->alias);
         int was = (w->ctrl & WATCHDOG_CTRL_ENABLE) != 0, now = (nv & WATCHDOG_CTRL_ENABLE) != 0;
         w->ctrl = nv & 0x47000000u;
-        if (was != now) wd_rebase(m, wd_time(m), now);
-        if (nv & WATCHDOG_CTRL_TRIGGER) wd_fire(m, WATCHDOG_REASON_FORCE);
+        if (was != now) wd_rebase(w, wd_time(w), now);
+        if (nv & WATCHDOG_CTRL_TRIGGER) wd_fire(w, WATCHDOG_REASON_FORCE);
         return BUS_OK;
     }
-    case WATCHDOG_LOAD: wd_rebase(m, v, (w->ctrl & WATCHDOG_CTRL_ENABLE) != 0); return BUS_OK;
+    case WATCHDOG_LOAD: wd_rebase(w, v, (w->ctrl & WATCHDOG_CTRL_ENABLE) != 0); return BUS_OK;
     case WATCHDOG_REASON: return BUS_OK;
     }
     return BUS_HOLE;
 }
 
-uint64_t watchdog_next_event(machine *m)
+uint64_t watchdog_next_event(watchdog_dev *w)
 {
-    watchdog_dev *w = &m->wd;
-    if (!w->running || !tick_running(&m->tick_in[TICK_WATCHDOG])) return 0;
-    return tick_time_of(&m->tick_in[TICK_WATCHDOG], w->load_tick + w->load);
+    if (!w->running || !tick_running(&w->tick)) return 0;
+    return tick_time_of(&w->tick, w->load_tick + w->load);
 }
 
-void watchdog_poll(machine *m)
+void watchdog_poll(watchdog_dev *w)
 {
-    if (m->wd.running && wd_time(m) == 0) {
+    if (w->running && wd_time(w) == 0) {
         sim_info("watchdog timer expired: rebooting the board");
-        wd_fire(m, WATCHDOG_REASON_TIMER);
+        wd_fire(w, WATCHDOG_REASON_TIMER);
     }
 }
 
 /* ---------------- POWMAN ---------------- */
 
+/* the real register at offset of a block (NULL if none): the block's list
+ * is sorted by offset */
+static const sim_regdef *block_regdef(const sim_blockdef *blk, uint32_t offset)
+{
+    if (!blk) return NULL;
+    int lo = 0, hi = blk->count - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        uint32_t o = blk->regs[mid].offset;
+        if (offset < o) hi = mid - 1;
+        else if (offset > o) lo = mid + 1;
+        else return &blk->regs[mid];
+    }
+    return NULL;
+}
+
 static int powman_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
-    powman_dev *p = &m->powman;
+    powman_dev *p = st;
     if (a->offset >= 0x100) return BUS_HOLE;
     switch (a->offset) {
     case POWMAN_BADPASSWD: *v = (uint32_t)p->badpasswd; return BUS_OK;
     case POWMAN_VREG: {
-        uint32_t busy = machine_now_ps(m) < p->vreg_done_ps ? POWMAN_VREG_UPDATE_IN_PROGRESS : 0;
+        uint32_t busy = svc_now_ps(p->svc) < p->vreg_done_ps ? POWMAN_VREG_UPDATE_IN_PROGRESS : 0;
         *v = (p->regs[a->offset / 4] & ~POWMAN_VREG_UPDATE_IN_PROGRESS) | busy;
         return BUS_OK;
     }
     }
-    const sim_regdef *r = bus_regdef(p->dev.regs, a->offset, NULL);
+    const sim_regdef *r = block_regdef(p->dev.regs, a->offset);
     if (!r) return BUS_HOLE;
     *v = p->regs[a->offset / 4];
     return BUS_OK;
@@ -226,9 +230,8 @@ static const char *vsel_volts(uint32_t vsel)
 
 static int powman_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
-    powman_dev *p = &m->powman;
-    const sim_regdef *r = bus_regdef(p->dev.regs, a->offset, NULL);
+    powman_dev *p = st;
+    const sim_regdef *r = block_regdef(p->dev.regs, a->offset);
     if (!r) return BUS_HOLE;
     if (a->offset <= POWMAN_LAST_PROTECTED && (v >> 16) != POWMAN_PASSWORD) {
         /* "writes that don't include the password are ignored, setting a flag
@@ -256,7 +259,7 @@ static int powman_write(void *st, bus_access *a, uint32_t v)
             nv = (nv & ~POWMAN_VREG_VSEL_MASK) | vsel << POWMAN_VREG_VSEL_LSB;
         }
         sim_info("core voltage (VREG) set to %s V", vsel_volts(vsel));
-        p->vreg_done_ps = machine_now_ps(m) + 100000000ull;   /* 100 us settling (model) */
+        p->vreg_done_ps = svc_now_ps(p->svc) + 100000000ull;   /* 100 us settling (model) */
     }
     if (a->offset == POWMAN_VREG_CTRL && (*reg & POWMAN_VREG_CTRL_UNLOCK))
         nv |= POWMAN_VREG_CTRL_UNLOCK;   /* cannot be relocked */
@@ -268,12 +271,12 @@ static int powman_write(void *st, bus_access *a, uint32_t v)
 
 static int sysinfo_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
+    sysinfo_dev *s = st;
     switch (a->offset) {
     /* REVISION 2 (A2), PART 0x0004, MANUFACTURER 0x493, STOP_BIT (JEP-106
      * layout; value by analogy with RP2040's 0x?0002927: UNVERIFIED) */
     case SYSINFO_CHIP_ID: *v = 0x20004927u; return BUS_OK;
-    case SYSINFO_PACKAGE_SEL: *v = m->board->rp2350b ? 0 : 1; return BUS_OK;
+    case SYSINFO_PACKAGE_SEL: *v = s->rp2350b ? 0 : 1; return BUS_OK;
     case SYSINFO_PLATFORM: *v = 0x2; return BUS_OK;   /* ASIC */
     case SYSINFO_GITREF_RP2350: *v = 0; return BUS_OK;
     }
@@ -340,16 +343,16 @@ static int bootram_write(void *st, bus_access *a, uint32_t v)
  * significant row first) hold data; the other rows read as blank (0). */
 #define OTP_DATA_SIZE 0x2000u /* 4096 rows */
 
-static uint16_t otp_row(machine *m, uint32_t row)
+static uint16_t otp_row(otp_data_dev *o, uint32_t row)
 {
-    return row < 4 ? (uint16_t)(m->board->chip_id >> (16 * row)) : 0;
+    return row < 4 ? (uint16_t)(o->chip_id >> (16 * row)) : 0;
 }
 
 static int otp_data_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
+    otp_data_dev *o = st;
     uint32_t row = a->offset / 2; /* the word holds this row and the next */
-    *v = otp_row(m, row) | (uint32_t)otp_row(m, row + 1) << 16;
+    *v = otp_row(o, row) | (uint32_t)otp_row(o, row + 1) << 16;
     return BUS_OK;
 }
 
@@ -363,84 +366,107 @@ static int otp_data_write(void *st, bus_access *a, uint32_t v)
 
 /* ---------------- stubs for every other real block ---------------- */
 
-static const struct {
-    const char *name;
-    int reset_bit;
-    int aliases;
-} stub_blocks[] = {
-    {"ACCESSCTRL", -1, 1}, {"BUSCTRL", RST_BUSCTRL, 1}, {"SPI0", RST_SPI0, 1},
-    {"SPI1", RST_SPI1, 1}, {"I2C0", RST_I2C0, 1},       {"I2C1", RST_I2C1, 1},
-    {"ADC", RST_ADC, 1},   {"PWM", RST_PWM, 1},         {"HSTX_CTRL", RST_HSTX, 1},
-    {"ROSC", -1, 1},       {"TRNG", RST_TRNG, 1},       {"SHA256", RST_SHA256, 1},
-    {"OTP", -1, 1},        {"GLITCH_DETECTOR", -1, 1},  {"TBMAN", RST_TBMAN, 1},
-    {"PIO0", RST_PIO0, 1}, {"PIO1", RST_PIO1, 1},       {"PIO2", RST_PIO2, 1},
-    {"HSTX_FIFO", RST_HSTX, 1}, {"CORESIGHT_TRACE", -1, 1},
-};
-
-void stubs_setup(machine *m)
+void stub_init(sim_device *d, const char *name, uint32_t base, int aliases, int reset_bit)
 {
-    stub_dev *s = &m->stubs;
-    for (size_t i = 0; i < sizeof(stub_blocks) / sizeof(stub_blocks[0]) && s->count < STUB_MAX; i++) {
-        const sim_blockdef *blk = NULL;
-        for (int k = 0; k < sim_block_count; k++)
-            if (!strcmp(sim_blocks[k].name, stub_blocks[i].name)) blk = &sim_blocks[k];
-        if (!blk || bus_find_device(&m->bus, blk->base)) continue;
-        sim_device *d = &s->dev[s->count++];
-        bus_dev_setup(d, blk->name, blk->base, stub_blocks[i].aliases ? 0x4000 : 0x1000,
-                      stub_blocks[i].aliases, stub_blocks[i].reset_bit, m, misc_unmodelled_read,
-                      misc_unmodelled_write);
-        bus_add_device(&m->bus, d);
-    }
-}
-
-/* ---------------- setup / reset ---------------- */
-
-void misc_setup(machine *m)
-{
-    bus_dev_setup(&m->resets.dev, "RESETS", RESETS_BASE, 0x4000, 1, -1, m, resets_read, resets_write);
-    bus_dev_setup(&m->psm.dev, "PSM", PSM_BASE, 0x4000, 1, -1, m, psm_read, psm_write);
-    bus_dev_setup(&m->wd.dev, "WATCHDOG", WATCHDOG_BASE, 0x4000, 1, -1, m, wd_read, wd_write);
-    bus_dev_setup(&m->powman.dev, "POWMAN", POWMAN_BASE, 0x4000, 1, -1, m, powman_read, powman_write);
-    bus_dev_setup(&m->sysinfo.dev, "SYSINFO", SYSINFO_BASE, 0x4000, 1, RST_SYSINFO, m, sysinfo_read,
-                  sysinfo_write);
-    bus_dev_setup(&m->syscfg.dev, "SYSCFG", SYSCFG_BASE, 0x4000, 1, RST_SYSCFG, m,
+    bus_dev_setup(d, name, base, aliases ? 0x4000 : 0x1000, aliases, reset_bit, NULL,
                   misc_unmodelled_read, misc_unmodelled_write);
-    m->syscfg.dev.quiet = 1;
-    bus_dev_setup(&m->bootram.dev, "BOOTRAM", BOOTRAM_BASE, 0x4000, 1, -1, &m->bootram,
-                  bootram_read, bootram_write);
-    bus_dev_setup(&m->otp_data, "OTP_DATA", OTP_DATA_BASE, OTP_DATA_SIZE, 0, -1, m, otp_data_read,
-                  otp_data_write);
-    m->bootram.dev.quiet = 1;
-    bus_add_device(&m->bus, &m->resets.dev);
-    bus_add_device(&m->bus, &m->psm.dev);
-    bus_add_device(&m->bus, &m->wd.dev);
-    bus_add_device(&m->bus, &m->powman.dev);
-    bus_add_device(&m->bus, &m->sysinfo.dev);
-    bus_add_device(&m->bus, &m->syscfg.dev);
-    bus_add_device(&m->bus, &m->bootram.dev);
-    bus_add_device(&m->bus, &m->otp_data);
 }
 
-void misc_reset(machine *m, int power_on)
+void stubs_reset(stub_dev *s)
 {
-    m->resets.reset = RESETS_ALL;
-    m->resets.wdsel = 0;
-    m->psm.frce_on = m->psm.frce_off = m->psm.wdsel = 0;
-    m->wd.ctrl = 0x07000000u;
-    m->wd.running = 0;
-    m->wd.load = 0;
+    for (int i = 0; i < s->count; i++) misc_stub_reset(&s->dev[i]);
+}
+
+/* ---------------- init / reset ---------------- */
+
+void resets_init(resets_dev *r, const board_services *svc)
+{
+    memset(r, 0, sizeof(*r));
+    r->svc = svc;
+    bus_dev_setup(&r->dev, "RESETS", RESETS_BASE, 0x4000, 1, -1, r, resets_read, resets_write);
+}
+
+void resets_reset(resets_dev *r)
+{
+    r->reset = RESETS_ALL;
+    r->wdsel = 0;
+}
+
+void psm_init(psm_dev *p, const board_services *svc)
+{
+    memset(p, 0, sizeof(*p));
+    p->svc = svc;
+    bus_dev_setup(&p->dev, "PSM", PSM_BASE, 0x4000, 1, -1, p, psm_read, psm_write);
+}
+
+void psm_reset(psm_dev *p) { p->frce_on = p->frce_off = p->wdsel = 0; }
+
+void watchdog_init(watchdog_dev *w)
+{
+    memset(w, 0, sizeof(*w));
+    bus_dev_setup(&w->dev, "WATCHDOG", WATCHDOG_BASE, 0x4000, 1, -1, w, wd_read, wd_write);
+}
+
+void watchdog_reset(watchdog_dev *w, int power_on)
+{
+    w->ctrl = 0x07000000u;
+    w->running = 0;
+    w->load = 0;
     if (power_on) {   /* otherwise SCRATCH0-7 and REASON survive the reset */
-        memset(m->wd.scratch, 0, sizeof(m->wd.scratch));
-        m->wd.reason = 0;
-        powman_dev *p = &m->powman;
-        memset(p->regs, 0, sizeof(p->regs));
-        for (int r = 0; r < p->dev.regs->count; r++)
-            if (p->dev.regs->regs[r].offset < 0x100)
-                p->regs[p->dev.regs->regs[r].offset / 4] = p->dev.regs->regs[r].reset;
-        p->badpasswd = 0;
-        memset(m->bootram.mem, 0, sizeof(m->bootram.mem));
+        memset(w->scratch, 0, sizeof(w->scratch));
+        w->reason = 0;
     }
-    misc_stub_reset(&m->syscfg.dev);
-    misc_stub_reset(&m->bootram.dev);
-    for (int i = 0; i < m->stubs.count; i++) misc_stub_reset(&m->stubs.dev[i]);
+}
+
+void powman_init(powman_dev *p, const board_services *svc)
+{
+    memset(p, 0, sizeof(*p));
+    p->svc = svc;
+    bus_dev_setup(&p->dev, "POWMAN", POWMAN_BASE, 0x4000, 1, -1, p, powman_read, powman_write);
+}
+
+void powman_power_on(powman_dev *p)
+{
+    memset(p->regs, 0, sizeof(p->regs));
+    for (int r = 0; r < p->dev.regs->count; r++)
+        if (p->dev.regs->regs[r].offset < 0x100)
+            p->regs[p->dev.regs->regs[r].offset / 4] = p->dev.regs->regs[r].reset;
+    p->badpasswd = 0;
+}
+
+void sysinfo_init(sysinfo_dev *s, int rp2350b)
+{
+    memset(s, 0, sizeof(*s));
+    s->rp2350b = rp2350b;
+    bus_dev_setup(&s->dev, "SYSINFO", SYSINFO_BASE, 0x4000, 1, RST_SYSINFO, s, sysinfo_read,
+                  sysinfo_write);
+}
+
+void otp_data_init(otp_data_dev *o, uint64_t chip_id)
+{
+    memset(o, 0, sizeof(*o));
+    o->chip_id = chip_id;
+    bus_dev_setup(&o->dev, "OTP_DATA", OTP_DATA_BASE, OTP_DATA_SIZE, 0, -1, o, otp_data_read,
+                  otp_data_write);
+}
+
+void syscfg_init(plain_dev *p)
+{
+    memset(p, 0, sizeof(*p));
+    bus_dev_setup(&p->dev, "SYSCFG", SYSCFG_BASE, 0x4000, 1, RST_SYSCFG, p,
+                  misc_unmodelled_read, misc_unmodelled_write);
+    p->dev.quiet = 1;
+}
+
+void bootram_init(plain_dev *p)
+{
+    memset(p, 0, sizeof(*p));
+    bus_dev_setup(&p->dev, "BOOTRAM", BOOTRAM_BASE, 0x4000, 1, -1, p, bootram_read, bootram_write);
+    p->dev.quiet = 1;
+}
+
+void plain_reset(plain_dev *p, int power_on)
+{
+    if (power_on) memset(p->mem, 0, sizeof(p->mem));
+    misc_stub_reset(&p->dev);
 }

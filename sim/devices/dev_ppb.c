@@ -2,37 +2,37 @@
  * behind each core is Unicorn, whose own NVIC/SCB is not used: the sim keeps
  * the architectural values, enforces CPACR for FP instructions itself
  * (cpu.c), and times SysTick and DWT CYCCNT in modelled cycles. */
+#include "dev_ppb.h"
+
 #include <string.h>
 
 #include "log.h"
-#include "machine.h"
 #include "regs/ppb.h"
-#include "regs/timer.h"
 
 static int core_of(bus_access *a) { return a->master == BUS_MASTER_CORE1 ? 1 : 0; }
 
-int ppb_fpu_enabled(machine *m, int core)
+int ppb_core_fpu_enabled(const ppb_dev *d, int core)
 {
-    uint32_t cp10 = (m->ppb.c[core].cpacr >> CPACR_CP10_SHIFT) & 3;
+    uint32_t cp10 = (d->c[core].cpacr >> CPACR_CP10_SHIFT) & 3;
     return cp10 == 1 || cp10 == 3;   /* privileged or full access (we run privileged) */
 }
 
 /* ---- SysTick ---- */
 
-static uint64_t syst_source(machine *m, int core, ppb_core *p)
+static uint64_t syst_source(ppb_dev *d, int core, ppb_core *p)
 {
-    if (p->syst_csr & SYST_CSR_CLKSOURCE) return machine_now_cycles(m);
-    return tick_count(&m->tick_in[core ? TICK_PROC1 : TICK_PROC0]);
+    if (p->syst_csr & SYST_CSR_CLKSOURCE) return svc_now_cycles(d->svc);
+    return tick_count(&d->systick[core]);
 }
 
 /* current value; *wrapped = the counter counted down to 0 since the anchor.
  * The counter decrements once per source tick; from 0 it reloads RVR on the
  * next tick (Armv8-M ARM, SysTick). */
-static uint32_t syst_value(machine *m, int core, ppb_core *p, int *wrapped)
+static uint32_t syst_value(ppb_dev *d, int core, ppb_core *p, int *wrapped)
 {
     *wrapped = 0;
     if (!(p->syst_csr & SYST_CSR_ENABLE)) return p->syst_cvr;
-    uint64_t t = syst_source(m, core, p) - p->syst_anchor;
+    uint64_t t = syst_source(d, core, p) - p->syst_anchor;
     uint64_t cvr0 = p->syst_cvr, rvr = p->syst_rvr & 0xFFFFFF;
     if (cvr0 > 0 && t <= cvr0) {
         *wrapped = t == cvr0;
@@ -44,12 +44,12 @@ static uint32_t syst_value(machine *m, int core, ppb_core *p, int *wrapped)
     return (uint32_t)(rvr - after % (rvr + 1));
 }
 
-static void syst_rebase(machine *m, int core, ppb_core *p)
+static void syst_rebase(ppb_dev *d, int core, ppb_core *p)
 {
     int wrapped;
-    p->syst_cvr = syst_value(m, core, p, &wrapped);
+    p->syst_cvr = syst_value(d, core, p, &wrapped);
     p->syst_countflag |= wrapped;
-    p->syst_anchor = syst_source(m, core, p);
+    p->syst_anchor = syst_source(d, core, p);
 }
 
 /* ---- DWT CYCCNT ---- */
@@ -59,22 +59,36 @@ static int cyccnt_on(ppb_core *p)
     return (p->demcr & DEMCR_TRCENA) && (p->dwt_ctrl & DWT_CTRL_CYCCNTENA);
 }
 
-static uint32_t cyccnt(machine *m, ppb_core *p)
+static uint32_t cyccnt(ppb_dev *d, ppb_core *p)
 {
     if (!cyccnt_on(p)) return p->cyccnt_base;
-    return p->cyccnt_base + (uint32_t)(machine_now_cycles(m) - p->cyccnt_anchor);
+    return p->cyccnt_base + (uint32_t)(svc_now_cycles(d->svc) - p->cyccnt_anchor);
 }
 
 /* freezes the count at now (before its enable conditions change) */
-static void cyccnt_rebase(machine *m, ppb_core *p)
+static void cyccnt_rebase(ppb_dev *d, ppb_core *p)
 {
-    p->cyccnt_base = cyccnt(m, p);
-    p->cyccnt_anchor = machine_now_cycles(m);
+    p->cyccnt_base = cyccnt(d, p);
+    p->cyccnt_anchor = svc_now_cycles(d->svc);
 }
 
 /* ---- registers ---- */
 
-static const sim_regdef *regdef(machine *m, uint32_t off) { return bus_regdef(m->ppb.dev.regs, off, NULL); }
+/* the register list entry at off (NULL if none): the list is sorted by offset */
+static const sim_regdef *regdef(ppb_dev *d, uint32_t off)
+{
+    const sim_blockdef *blk = d->dev.regs;
+    if (!blk) return NULL;
+    int lo = 0, hi = blk->count - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        uint32_t o = blk->regs[mid].offset;
+        if (off < o) hi = mid - 1;
+        else if (off > o) lo = mid + 1;
+        else return &blk->regs[mid];
+    }
+    return NULL;
+}
 
 /* identification registers: read-only, values from the register list */
 static int is_id_register(uint32_t off)
@@ -86,21 +100,21 @@ static int is_id_register(uint32_t off)
 
 static int ppb_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
+    ppb_dev *d = st;
     int c = core_of(a);
-    ppb_core *p = &m->ppb.c[c];
+    ppb_core *p = &d->c[c];
     uint32_t off = a->offset;
     int wrapped;
     switch (off) {
-    case DWT_CTRL: *v = (regdef(m, off)->reset & 0xFFFF0000u) | (p->dwt_ctrl & 0x1FFF); return BUS_OK;
-    case DWT_CYCCNT: *v = cyccnt(m, p); return BUS_OK;
+    case DWT_CTRL: *v = (regdef(d, off)->reset & 0xFFFF0000u) | (p->dwt_ctrl & 0x1FFF); return BUS_OK;
+    case DWT_CYCCNT: *v = cyccnt(d, p); return BUS_OK;
     case SYST_CSR:
-        syst_rebase(m, c, p);
+        syst_rebase(d, c, p);
         *v = p->syst_csr | (p->syst_countflag ? SYST_CSR_COUNTFLAG : 0);
         p->syst_countflag = 0;   /* reading clears COUNTFLAG */
         return BUS_OK;
     case SYST_RVR: *v = p->syst_rvr; return BUS_OK;
-    case SYST_CVR: *v = syst_value(m, c, p, &wrapped); return BUS_OK;
+    case SYST_CVR: *v = syst_value(d, c, p, &wrapped); return BUS_OK;
     case SCB_ICSR: *v = 0; return BUS_OK;   /* thread mode, nothing pending */
     case SCB_VTOR: *v = p->vtor; return BUS_OK;
     case SCB_AIRCR: *v = 0xFA050000u | p->aircr_prio; return BUS_OK;
@@ -126,7 +140,7 @@ static int ppb_read(void *st, bus_access *a, uint32_t *v)
     if (off >= MPU_CTRL && off <= 0xEDC4) { *v = p->mpu[(off - MPU_CTRL) / 4]; return BUS_OK; }
     if (off >= SAU_CTRL && off <= 0xEDE8 && off != 0xEDD4) { *v = p->sau[(off - SAU_CTRL) / 4]; return BUS_OK; }
     if (is_id_register(off)) {
-        const sim_regdef *r = regdef(m, off);
+        const sim_regdef *r = regdef(d, off);
         if (!r) return BUS_HOLE;
         *v = r->reset;
         return BUS_OK;
@@ -142,39 +156,38 @@ static uint32_t lane_write(uint32_t old, uint32_t v, bus_access *a)
     return (old & ~mask) | (v & mask);
 }
 
-static void warn_irq(machine *m, ppb_core *p, int core, uint32_t bits, int word)
+static void warn_irq(ppb_core *p, int core, uint32_t bits, int word)
 {
     if (!bits || p->warned_irq) return;
     p->warned_irq = 1;
     int irq = word * 32 + __builtin_ctz(bits);
-    (void)m;
     sim_warn("core %d enabled NVIC interrupt %d: the virtual board does not deliver interrupts "
              "(firmware must poll)", core, irq);
 }
 
 static int ppb_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
+    ppb_dev *d = st;
     int c = core_of(a);
-    ppb_core *p = &m->ppb.c[c];
+    ppb_core *p = &d->c[c];
     uint32_t off = a->offset;
     switch (off) {
-    case DWT_CTRL: cyccnt_rebase(m, p); p->dwt_ctrl = v & 0x1FFF; return BUS_OK;
-    case DWT_CYCCNT: p->cyccnt_base = v; p->cyccnt_anchor = machine_now_cycles(m); return BUS_OK;
+    case DWT_CTRL: cyccnt_rebase(d, p); p->dwt_ctrl = v & 0x1FFF; return BUS_OK;
+    case DWT_CYCCNT: p->cyccnt_base = v; p->cyccnt_anchor = svc_now_cycles(d->svc); return BUS_OK;
     case SYST_CSR:
-        syst_rebase(m, c, p);
+        syst_rebase(d, c, p);
         p->syst_csr = v & 7;
-        p->syst_anchor = syst_source(m, c, p);
+        p->syst_anchor = syst_source(d, c, p);
         if ((v & SYST_CSR_TICKINT) && !p->warned_tickint) {
             p->warned_tickint = 1;
             sim_warn("core %d SysTick TICKINT set: the SysTick exception is not delivered", c);
         }
         return BUS_OK;
-    case SYST_RVR: syst_rebase(m, c, p); p->syst_rvr = v & 0xFFFFFF; return BUS_OK;
+    case SYST_RVR: syst_rebase(d, c, p); p->syst_rvr = v & 0xFFFFFF; return BUS_OK;
     case SYST_CVR:
         p->syst_cvr = 0;   /* any write clears the counter and COUNTFLAG */
         p->syst_countflag = 0;
-        p->syst_anchor = syst_source(m, c, p);
+        p->syst_anchor = syst_source(d, c, p);
         return BUS_OK;
     case SCB_ICSR:
         if (v & 0xD6000000u) sim_warn("core %d ICSR write 0x%08x: exceptions are not modelled", c, v);
@@ -186,8 +199,7 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
         if (v & AIRCR_SYSRESETREQ) {
             sim_warn("core %d AIRCR.SYSRESETREQ: modelled as a whole-board reboot (its scope on "
                      "the RP2350 is not documented as such; use the watchdog for a full reboot)", c);
-            m->reboot = REBOOT_SYSRESETREQ;
-            machine_kick(m);
+            signal_set(&d->sysresetreq, 1);
         }
         return BUS_OK;
     case SCB_SCR: p->scr = v & 0x1E; return BUS_OK;
@@ -195,7 +207,7 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
     case SCB_SHCSR: p->shcsr = v & 0x003FFDBF; return BUS_OK;
     case SCB_CPACR: p->cpacr = v & 0x00F0FFFF; return BUS_OK;
     case SCB_NSACR: p->nsacr = v & 0xCFF; return BUS_OK;
-    case DEMCR: cyccnt_rebase(m, p); p->demcr = v & 0x011F0FF1; return BUS_OK;
+    case DEMCR: cyccnt_rebase(d, p); p->demcr = v & 0x011F0FF1; return BUS_OK;
     case FPCCR: p->fpccr = v; return BUS_OK;
     case FPCAR: p->fpcar = v & ~7u; return BUS_OK;
     case FPDSCR: p->fpdscr = v & 0x07C00000; return BUS_OK;
@@ -204,7 +216,7 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
     if (off >= NVIC_ISER0 && off < NVIC_ISER0 + 8) {
         int w = (int)(off - NVIC_ISER0) / 4;
         uint32_t bits = v & (w ? 0xFFFFF : 0xFFFFFFFF);
-        warn_irq(m, p, c, bits & ~p->nvic_iser[w], w);
+        warn_irq(p, c, bits & ~p->nvic_iser[w], w);
         p->nvic_iser[w] |= bits;
         return BUS_OK;
     }
@@ -230,40 +242,40 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
         return BUS_OK;
     }
     if (off >= SAU_CTRL && off <= 0xEDE8 && off != 0xEDD4) { p->sau[(off - SAU_CTRL) / 4] = v; return BUS_OK; }
-    if (is_id_register(off)) return regdef(m, off) ? BUS_OK : BUS_HOLE;
+    if (is_id_register(off)) return regdef(d, off) ? BUS_OK : BUS_HOLE;
     return BUS_UNMODELLED;
 }
 
 /* EPPB: NMI masks and SLEEPCTRL, plain storage per core */
 static int eppb_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
+    ppb_dev *d = st;
     if (a->offset >= 12) return BUS_HOLE;
-    *v = m->ppb.c[core_of(a)].eppb[a->offset / 4];
+    *v = d->c[core_of(a)].eppb[a->offset / 4];
     return BUS_OK;
 }
 
 static int eppb_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
+    ppb_dev *d = st;
     if (a->offset >= 12) return BUS_HOLE;
-    m->ppb.c[core_of(a)].eppb[a->offset / 4] = v;
+    d->c[core_of(a)].eppb[a->offset / 4] = v;
     return BUS_OK;
 }
 
-void ppb_reset_core(machine *m, int core)
+void ppb_reset_core(ppb_dev *d, int core)
 {
-    ppb_core *p = &m->ppb.c[core];
+    ppb_core *p = &d->c[core];
     memset(p, 0, sizeof(*p));
     p->ccr = 0x201;
     p->fpccr = 0x20000472u;
     p->eppb[2] = 2;
 }
 
-void ppb_setup(machine *m)
+void ppb_init(ppb_dev *d, const board_services *svc)
 {
-    bus_dev_setup(&m->ppb.dev, "PPB", PPB_BASE, PPB_SIZE, 0, -1, m, ppb_read, ppb_write);
-    bus_dev_setup(&m->ppb.dev_eppb, "EPPB", EPPB_BASE, 0x1000, 0, -1, m, eppb_read, eppb_write);
-    bus_add_device(&m->bus, &m->ppb.dev);
-    bus_add_device(&m->bus, &m->ppb.dev_eppb);
+    memset(d, 0, sizeof(*d));
+    d->svc = svc;
+    bus_dev_setup(&d->dev, "PPB", PPB_BASE, PPB_SIZE, 0, -1, d, ppb_read, ppb_write);
+    bus_dev_setup(&d->dev_eppb, "EPPB", EPPB_BASE, 0x1000, 0, -1, d, eppb_read, eppb_write);
 }

@@ -1,13 +1,19 @@
 /* dev_ppb.h - the Cortex-M33 private peripheral bus of each core: SysTick,
  * NVIC (kept, interrupts are not delivered), SCB (CPUID, VTOR, AIRCR, SCR,
  * CCR, CPACR, ...), MPU/SAU registers (kept), DWT cycle counter, and the
- * RP2350 EPPB. No atomic aliases (datasheet 2.1.3). */
+ * RP2350 EPPB. No atomic aliases (datasheet 2.1.3).
+ *
+ * Signals: in: each core's SysTick reference tick stream (TICKS' PROC0 /
+ * PROC1 generators); out: AIRCR.SYSRESETREQ written (a reboot request).
+ * The cores read VTOR and whether CPACR grants the FPU. */
 #ifndef SIM_DEV_PPB_H
 #define SIM_DEV_PPB_H
 
 #include <stdint.h>
 
-#include "bus.h"
+#include "device.h"
+#include "services.h"
+#include "signals.h"
 
 typedef struct {
     uint32_t vtor, cpacr, nsacr, scr, ccr, aircr_prio, shcsr, demcr;
@@ -25,12 +31,16 @@ typedef struct {
 
 typedef struct {
     ppb_core c[2];
+    const board_services *svc;
+    sim_tick_input systick[2];       /* in: each core's SysTick reference ticks */
+    sim_signal sysresetreq;          /* out: AIRCR.SYSRESETREQ written (pulse) */
     sim_device dev, dev_eppb;
 } ppb_dev;
 
-void ppb_setup(machine *m);
-void ppb_reset_core(machine *m, int core);
+void ppb_init(ppb_dev *p, const board_services *svc);
+/* one core's registers to their reset values; the wiring stays */
+void ppb_reset_core(ppb_dev *p, int core);
 /* CPACR grants the FPU (CP10 full or privileged access) on core */
-int ppb_fpu_enabled(machine *m, int core);
+int ppb_core_fpu_enabled(const ppb_dev *p, int core);
 
 #endif
