@@ -94,15 +94,24 @@ void machine_bad_access(machine *m, int master, uint32_t addr, int is_write, int
 void machine_poll_devices(machine *m)
 {
     if (m->remap_pending) xip_remap(m);
-    dma_catch_up(m);
-    uart_poll(m);
+    dma_catch_up(&m->dma);
+    uart_poll(&m->uart[0]);
+    uart_poll(&m->uart[1]);
     watchdog_poll(&m->wd);
     for (int i = 0; i < 2; i++) timer_poll(&m->timer[i]);
 }
 
+/* the earlier of two event times, 0 = none */
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+    if (!a) return b;
+    return b && b < a ? b : a;
+}
+
 uint64_t machine_next_device_event(machine *m, uint64_t now)
 {
-    uint64_t cand[] = {uart_next_event(m), watchdog_next_event(&m->wd), clocks_next_event(&m->clk),
+    uint64_t uarts = earliest(uart_next_event(&m->uart[0]), uart_next_event(&m->uart[1]));
+    uint64_t cand[] = {uarts, watchdog_next_event(&m->wd), clocks_next_event(&m->clk),
                        timer_next_event(&m->timer[0]), timer_next_event(&m->timer[1])};
     uint64_t next = 0;
     for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++)
@@ -131,6 +140,26 @@ void machine_reset_core1(machine *m)
 {
     m->core[1].running = 0;
     bootrom_core1_reset(m);
+}
+
+int machine_fifo_push(machine *m, int to_core, uint32_t v) { return sio_fifo_push(&m->sio, to_core, v); }
+int machine_fifo_pop(machine *m, int core, uint32_t *v) { return sio_fifo_pop(&m->sio, core, v); }
+
+void machine_connect_terminals(machine *m)
+{
+    for (int i = 0; i < 2; i++) m->uart[i].serial = m->serial;
+    m->host.terminal = m->usb_terminal;
+}
+
+/* ---- transitional: dev_qmi.c asks the GPIO model through the machine ---- */
+
+int gpio_func(machine *m, int n) { return gpio_funcsel(&m->gpio, n); }
+int gpio_pad_output_ok(machine *m, int n) { return gpio_pad_passes_output(&m->gpio, n); }
+uint32_t gpio_qspi_pad(machine *m, uint32_t offset) { return gpio_qspi_pad_reg(&m->gpio, offset); }
+
+const char *gpio_function_problem(machine *m, int n, int f, int output)
+{
+    return gpio_pin_problem(&m->gpio, n, f, output);
 }
 
 /* ---- memories ---- */
@@ -374,6 +403,123 @@ static void wire_stubs(machine *m)
     }
 }
 
+static void wire_uarts(machine *m)
+{
+    for (int i = 0; i < 2; i++) {
+        uart_dev *u = &m->uart[i];
+        uart_init(u, i, &m->svc);
+        u->pins = gpio_pin_mux(&m->gpio);   /* the terminal: machine_connect_terminals */
+        bus_add_device(&m->bus, &u->dev);
+        signal_connect(&m->resets.reset_out[i ? RST_UART1 : RST_UART0], uart_reset_line, u, 0);
+    }
+}
+
+/* GPIO glue: QMI's chip select 1 drives the XIP_CS1 function's pins; a
+ * FUNCSEL or pad change may re-route CS1 or change the SCLK pad the QMI
+ * judges its clock against, so the XIP windows are mapped again */
+static uint32_t qmi_cs1_selected(void *m, int n) { (void)n; return ((machine *)m)->qmi.selected[1] != 0; }
+
+static void gpio_routing_changed(void *m, int n, uint32_t v)
+{
+    (void)n, (void)v;
+    xip_request_remap(m);
+}
+
+static void wire_gpio(machine *m)
+{
+    gpio_dev *g = &m->gpio;
+    gpio_init(g, m->board->gpio_count, m->board->rp2350b ? "RP2350B" : "RP2350A");
+    probe_connect(&g->cs1_selected, qmi_cs1_selected, m, 0);
+    signal_connect(&g->routing_changed, gpio_routing_changed, m, 0);
+    bus_add_device(&m->bus, &g->dev_io);
+    bus_add_device(&m->bus, &g->dev_pads);
+    bus_add_device(&m->bus, &g->dev_ioqspi);
+    bus_add_device(&m->bus, &g->dev_padsqspi);
+    signal_connect(&m->resets.reset_out[RST_IO_BANK0], gpio_reset_line, g, GPIO_RESET_IO_BANK0);
+    signal_connect(&m->resets.reset_out[RST_PADS_BANK0], gpio_reset_line, g, GPIO_RESET_PADS_BANK0);
+}
+
+/* SIO glue: core 1's wait loop in the boot ROM is modelled outside the
+ * cores (bootrom.c), so the ROM takes its turn when core 0 moves a word */
+static uint32_t core1_in_rom(void *m, int n) { (void)n; return ((machine *)m)->c1rom.active != 0; }
+
+static void core1_rom_kick(void *m, int n, uint32_t v)
+{
+    (void)n, (void)v;
+    bootrom_core1_poll(m);
+}
+
+static void wire_sio(machine *m)
+{
+    sio_dev *s = &m->sio;
+    sio_init(s);
+    for (int i = 0; i < 2; i++) probe_connect(&s->gpio_in[i], gpio_in_word, &m->gpio, i);
+    for (int i = 0; i < 4; i++) signal_connect(&s->gpio_word[i], gpio_sio_output, &m->gpio, i);
+    probe_connect(&s->core1_in_rom, core1_in_rom, m, 0);
+    signal_connect(&s->core1_rom_kick, core1_rom_kick, m, 0);
+    bus_add_device(&m->bus, &s->dev);
+}
+
+/* DMA glue: the bus it masters, and what an XIP access costs it (the XIP
+ * cache and QSPI bus timeline, xip_cache.c) and the stream FIFO (dev_xip.c) */
+static int dma_bus_read(void *m, int master, uint32_t addr, int size, uint32_t *v)
+{
+    return bus_read(m, master, addr, size, v);
+}
+
+static int dma_bus_write(void *m, int master, uint32_t addr, int size, uint32_t v)
+{
+    return bus_write(m, master, addr, size, v);
+}
+
+static uint32_t dma_xip_access(void *m, uint32_t addr, int size, int is_write, uint64_t t)
+{
+    if (!xip_in_space(addr)) return 0;
+    return is_write ? xc_write(m, BUS_MASTER_DMA, addr, size, t) : xc_read(m, BUS_MASTER_DMA, addr, size, t);
+}
+
+static int dma_stream_ready(void *m, uint64_t t) { return xip_stream_ready(m, t); }
+static uint64_t dma_stream_due(void *m) { return xip_stream_due(m); }
+
+static void wire_dma(machine *m)
+{
+    dma_dev *d = &m->dma;
+    dma_init(d, &m->svc);
+    d->bus = (bus_master_port){m, dma_bus_read, dma_bus_write};
+    d->xip = (dma_xip_port){m, dma_xip_access, dma_stream_ready, dma_stream_due};
+    d->sram_base = SIM_SRAM_BASE;
+    d->sram_size = SIM_SRAM_SIZE;
+    for (int i = 0; i < 2; i++) {
+        probe_connect(&d->dreq[i ? DREQ_UART1_TX : DREQ_UART0_TX], uart_dreq, &m->uart[i], UART_DREQ_TX);
+        probe_connect(&d->dreq[i ? DREQ_UART1_RX : DREQ_UART0_RX], uart_dreq, &m->uart[i], UART_DREQ_RX);
+    }
+    bus_add_device(&m->bus, &d->dev);
+    signal_connect(&m->resets.reset_out[RST_DMA], dma_reset_line, d, 0);
+}
+
+/* USB glue: the controller does not show itself on the bus while RESETS
+ * holds it; the host on the cable stops when the run stops */
+static uint32_t usbctrl_in_reset(void *m, int n) { (void)n; return resets_held(m, RST_USBCTRL); }
+static uint32_t run_stopped(void *m, int n) { (void)n; return ((machine *)m)->stop != STOP_NONE; }
+
+static void wire_usb(machine *m)
+{
+    usb_dev *u = &m->usb;
+    usb_init(u, &m->svc);
+    probe_connect(&u->in_reset, usbctrl_in_reset, m, 0);
+    bus_add_device(&m->bus, &u->dev_regs);
+    bus_add_device(&m->bus, &u->dev_dpram);
+    signal_connect(&m->resets.reset_out[RST_USBCTRL], usb_reset_line, u, 0);
+}
+
+/* the host at the far end of the USB cable (its terminal:
+ * machine_connect_terminals) */
+static void wire_usb_host(machine *m)
+{
+    usb_host_init(&m->host, &m->svc, usb_dev_cable(&m->usb));
+    probe_connect(&m->host.stopped, run_stopped, m, 0);
+}
+
 int machine_init(machine *m, const board_desc *b, const machine_config *cfg)
 {
     memset(m, 0, sizeof(*m));
@@ -405,16 +551,16 @@ int machine_init(machine *m, const board_desc *b, const machine_config *cfg)
     wire_clocks(m);
     wire_misc(m);
     wire_timers(m);
-    uart_setup(m);
-    gpio_setup(m);
-    sio_setup(m);
+    wire_uarts(m);
+    wire_gpio(m);
+    wire_sio(m);
     qmi_setup(m);
     xip_setup(m);
-    dma_setup(m);
-    usb_setup(m);
+    wire_dma(m);
+    wire_usb(m);
     wire_ppb(m);
     wire_stubs(m);
-    usb_host_init(m);
+    wire_usb_host(m);
 
     for (int i = 0; i < 2; i++) {
         if (!core_init(&m->core[i], m, i) || !core_map_fixed(&m->core[i])) return 0;
@@ -444,17 +590,17 @@ static void reset_devices(machine *m, int power_on)
     ticks_reset(&m->ticks);
     timer_reset(&m->timer[0]);
     timer_reset(&m->timer[1]);
-    uart_reset(m, 0);
-    uart_reset(m, 1);
-    gpio_reset_bank0(m);
-    gpio_reset_pads(m);
-    gpio_reset_qspi(m);
-    sio_reset(m);
+    uart_reset(&m->uart[0]);
+    uart_reset(&m->uart[1]);
+    gpio_reset_bank0(&m->gpio);
+    gpio_reset_pads(&m->gpio);
+    gpio_reset_qspi(&m->gpio);
+    sio_reset(&m->sio);
     qmi_reset(m);
     xip_reset(m);
     xc_reset(m);
-    dma_reset(m);
-    usb_reset(m);
+    dma_reset(&m->dma);
+    usb_reset(&m->usb);
     ppb_reset_core(&m->ppb, 0);
     ppb_reset_core(&m->ppb, 1);
     if (power_on) {
@@ -490,7 +636,7 @@ int machine_reset(machine *m, int power_on)
 
 int machine_reset_cores(machine *m)
 {
-    dma_cores_reset(m);
+    dma_cores_reset(&m->dma);
     ppb_reset_core(&m->ppb, 0);
     ppb_reset_core(&m->ppb, 1);
     return boot_cores(m);

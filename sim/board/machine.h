@@ -181,4 +181,20 @@ uint64_t clocks_hz(machine *m, int clk);
 /* CPACR grants the FPU on core */
 int ppb_fpu_enabled(machine *m, int core);
 
+/* The PC-side ends main.c built after machine_init (m->serial,
+ * m->usb_terminal) plugged into the UARTs and the USB host. */
+void machine_connect_terminals(machine *m);
+
+/* The inter-core FIFO as the core-1 ROM model (bootrom.c) reaches it:
+ * SIO's sio_fifo_push / sio_fifo_pop. */
+int machine_fifo_push(machine *m, int to_core, uint32_t v);
+int machine_fifo_pop(machine *m, int core, uint32_t *v);
+
+/* Transitional, until dev_qmi.c takes the pin multiplexer (pins.h) and
+ * probes: the GPIO model's answers through the machine. */
+int gpio_func(machine *m, int n);
+int gpio_pad_output_ok(machine *m, int n);
+uint32_t gpio_qspi_pad(machine *m, uint32_t offset);
+const char *gpio_function_problem(machine *m, int n, int f, int output);
+
 #endif

@@ -171,7 +171,7 @@ typedef struct {
 static void timeout_stop(machine *m, sim_options *o, const char *what)
 {
     const char *wait = script_waiting_for(&o->script);
-    const char *usb = o->console_mode == CONSOLE_USB ? usb_host_status(m) : NULL;
+    const char *usb = o->console_mode == CONSOLE_USB ? usb_host_status(&m->host) : NULL;
     machine_stop(m, STOP_TIMEOUT, SIM_EXIT_TIMEOUT, "timeout: %s%s%s%s%s", what,
                  wait ? "; still waiting for " : "", wait ? wait : "", usb ? "; USB: " : "",
                  usb ? usb : "");
@@ -191,24 +191,24 @@ static uint64_t events(run_state *r)
             machine_stop(m, STOP_DONE, SIM_EXIT_OK, "session ended from the terminal (Ctrl-])");
     }
     if (o->console_mode == CONSOLE_UART)
-        while (console_pending(m->con) && uart_rx_offer(m, 0, console_peek(m->con)[0]))
+        while (console_pending(m->con) && uart_rx_offer(&m->uart[0], console_peek(m->con)[0]))
             console_consume(m->con, 1);
-    if (now >= usb_host_next_event(m)) usb_host_tick(m);
+    if (now >= usb_host_next_event(&m->host)) usb_host_tick(&m->host);
     if (o->disconnect_at_ms >= 0 && !r->disconnected && now >= (uint64_t)o->disconnect_at_ms * PS_PER_MS) {
         r->disconnected = 1;
-        usb_host_disconnect(m);
+        usb_host_disconnect(&m->host);
     }
     int btn = m->board->button_gpio;
     if (o->press_button_at_ms >= 0 && btn >= 0) {
         uint64_t at = (uint64_t)o->press_button_at_ms * PS_PER_MS;
         if (!r->pressed && now >= at) {
             r->pressed = 1;
-            gpio_set_external(m, btn, 0);
+            gpio_set_external(&m->gpio, btn, 0);
             sim_info("user switch (GPIO%d) pressed", btn);
         }
         if (r->pressed && !r->released && now >= at + (uint64_t)o->press_button_ms * PS_PER_MS) {
             r->released = 1;
-            gpio_set_external(m, btn, -1);
+            gpio_set_external(&m->gpio, btn, -1);
             sim_info("user switch (GPIO%d) released", btn);
         }
     }
@@ -226,7 +226,7 @@ static uint64_t events(run_state *r)
     }
 
     /* the next time something is due */
-    uint64_t next = usb_host_next_event(m);
+    uint64_t next = usb_host_next_event(&m->host);
     uint64_t cand[7] = {machine_next_device_event(m, now), r->next_stdin_ps, 0, 0, 0, 0, 0};
     if (o->timeout_ms >= 0) cand[4] = (uint64_t)o->timeout_ms * PS_PER_MS;
     if (o->disconnect_at_ms >= 0 && !r->disconnected) cand[5] = (uint64_t)o->disconnect_at_ms * PS_PER_MS;
@@ -246,7 +246,7 @@ static uint64_t budget_for(machine *m, sim_options *o, uint64_t next_ps)
     uint64_t ps = next_ps > now ? next_ps - now : 0;
     uint64_t cycles = ps_to_clk_cycles(ps, m->f_sys) + 1;
     uint64_t max = m->core[1].running ? o->slice_cycles : 1000000;
-    if (dma_active(m) && max > 1000) max = 1000;
+    if (dma_active(&m->dma) && max > 1000) max = 1000;
     return cycles < max ? cycles : max;
 }
 
@@ -302,6 +302,7 @@ static void print_stats(machine *m, double wall)
 int sim_run(machine *m, sim_options *o)
 {
     run_state r = {m, o, wall_now(), 0, 0, 0, 0};
+    machine_connect_terminals(m);
     if (!machine_reset(m, 1) && m->stop == STOP_NONE) return SIM_EXIT_FAULT;
     uint32_t iter = 0;
     while (m->stop == STOP_NONE) {
@@ -326,7 +327,8 @@ int sim_run(machine *m, sim_options *o)
         run_slice(m, budget_for(m, o, next));
     }
     double wall = wall_now() - r.wall_start;
-    uart_flush(m);
+    uart_flush(&m->uart[0]);
+    uart_flush(&m->uart[1]);
     fflush(stdout);
     switch (m->stop) {
     case STOP_FAULT:

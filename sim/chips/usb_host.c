@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "machine.h"
 #include "simtime.h"
 
 #define TICK_PS (125ull * 1000000ull) /* the host acts every 125 us */
@@ -35,31 +34,41 @@ enum { REQ_OPEN = 0, REQ_OPEN_CODING, REQ_CLOSE, REQ_CLEAR_HALT_IN, REQ_CLEAR_HA
 #define DESC_IAD 0x0B
 #define DESC_CS_INTERFACE 0x24
 
-static uint64_t now(machine *m) { return machine_now_ps(m); }
+static uint64_t now(usb_host *h) { return svc_now_ps(h->svc); }
+
+/* the run has been stopped (by a violation here, a fault of the device, a
+ * timeout): no more transactions */
+static int run_stopped(usb_host *h) { return probe_read(&h->stopped, 0) != 0; }
 
 /* a violation of the protocol by the device: the run ends with exit code 2 */
-static void violation(machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void violation(machine *m, const char *fmt, ...)
+static void violation(usb_host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void violation(usb_host *h, const char *fmt, ...)
 {
     char msg[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    m->host.state = H_FAILED;
-    machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "USB protocol violation: %s", msg);
+    h->state = H_FAILED;
+    svc_stop(h->svc, STOP_FAULT, SIM_EXIT_FAULT, "USB protocol violation: %s", msg);
 }
 
-static void set_state(machine *m, int s)
+static void set_state(usb_host *h, int s)
 {
-    m->host.state = s;
-    m->host.state_at_ps = now(m);
+    h->state = s;
+    h->state_at_ps = now(h);
 }
 
-void usb_host_init(machine *m)
+/* the host as at power-on, nothing seen on the bus; the wiring (services,
+ * cable, terminal, stop probe) stays */
+static void restart(usb_host *h)
 {
-    usb_host *h = &m->host;
+    usb_host keep = *h;
     memset(h, 0, sizeof(*h));
+    h->svc = keep.svc;
+    h->cable = keep.cable;
+    h->terminal = keep.terminal;
+    h->stopped = keep.stopped;
     h->next_tick_ps = TICK_PS;
     h->mps0 = 64;
     h->request = -1;
@@ -67,16 +76,23 @@ void usb_host_init(machine *m)
     snprintf(h->status, sizeof(h->status), "no device attached");
 }
 
-uint64_t usb_host_next_event(machine *m) { return m->host.next_tick_ps; }
+void usb_host_init(usb_host *h, const board_services *svc, usb_cable cable)
+{
+    memset(h, 0, sizeof(*h));
+    h->svc = svc;
+    h->cable = cable;
+    restart(h);
+}
 
-void usb_host_stall(machine *m, uint32_t ms) { m->host.stall_until_ps = now(m) + ms * PS_PER_MS; }
+uint64_t usb_host_next_event(usb_host *h) { return h->next_tick_ps; }
+
+void usb_host_stall(usb_host *h, uint32_t ms) { h->stall_until_ps = now(h) + ms * PS_PER_MS; }
 
 /* ---- control transfers ---- */
 
-static void start_xfer(machine *m, const char *name, uint8_t type, uint8_t req, uint16_t value,
+static void start_xfer(usb_host *h, const char *name, uint8_t type, uint8_t req, uint16_t value,
                        uint16_t index, uint16_t length, const uint8_t *out, int allow_stall)
 {
-    usb_host *h = &m->host;
     usb_ctrl_xfer *x = &h->x;
     memset(x, 0, sizeof(*x));
     x->setup[0] = type;
@@ -90,7 +106,7 @@ static void start_xfer(machine *m, const char *name, uint8_t type, uint8_t req, 
     x->wlength = length;
     x->maxpacket = h->mps0;
     x->allow_stall = allow_stall;
-    x->started_ps = now(m);
+    x->started_ps = now(h);
     if (out && length) memcpy(x->data, out, length);
     snprintf(x->name, sizeof(x->name), "%s", name);
     h->have_xfer = 1;
@@ -104,19 +120,18 @@ static const char *stage_name(int stage)
 }
 
 /* one step of the control transfer; returns 1 if it moved on, 0 to wait */
-static int xfer_step(machine *m)
+static int xfer_step(usb_host *h)
 {
-    usb_host *h = &m->host;
     usb_ctrl_xfer *x = &h->x;
     uint8_t buf[1024];
     int n = 0, pid = 0;
     usb_resp r;
     switch (x->stage) {
     case X_SETUP:
-        r = usb_dev_setup(m, h->addr, x->setup);
+        r = h->cable.setup(h->cable.dev, h->addr, x->setup);
         if (r == USB_NO_RESPONSE) {
-            violation(m, "%s: no device answers the SETUP token at address %d (device address "
-                      "register holds %u)", x->name, h->addr, m->usb.addr_endp & 0x7F);
+            violation(h, "%s: no device answers the SETUP token at address %d (device address "
+                      "register holds %d)", x->name, h->addr, h->cable.address(h->cable.dev));
             return 0;
         }
         x->toggle = 1;
@@ -125,32 +140,32 @@ static int xfer_step(machine *m)
         else x->stage = X_STATUS_IN;
         return 1;
     case X_DATA_IN:
-        r = usb_dev_in(m, h->addr, 0, buf, &n, &pid);
+        r = h->cable.in(h->cable.dev, h->addr, 0, buf, &n, &pid);
         if (r == USB_NAK) { x->naks++; return 0; }
         if (r == USB_NO_RESPONSE) {
-            violation(m, "%s: no response to the IN token of the data stage at address %d",
+            violation(h, "%s: no response to the IN token of the data stage at address %d",
                       x->name, h->addr);
             return 0;
         }
         if (r == USB_STALL) {
             if (x->allow_stall) { x->stalled = 1; x->stage = X_DONE; return 1; }
-            violation(m, "%s: the device STALLed the data stage of a standard request it must "
+            violation(h, "%s: the device STALLed the data stage of a standard request it must "
                       "support", x->name);
             return 0;
         }
         if (pid != x->toggle) {
-            violation(m, "%s: EP0 IN data packet %d is DATA%d, expected DATA%d (the data stage "
+            violation(h, "%s: EP0 IN data packet %d is DATA%d, expected DATA%d (the data stage "
                       "starts with DATA1 and alternates)", x->name, x->len / x->maxpacket + 1,
                       pid, x->toggle);
             return 0;
         }
         if (n > x->maxpacket) {
-            violation(m, "%s: EP0 IN packet of %d bytes exceeds the endpoint's max packet size %d",
+            violation(h, "%s: EP0 IN packet of %d bytes exceeds the endpoint's max packet size %d",
                       x->name, n, x->maxpacket);
             return 0;
         }
         if (x->len + n > x->wlength) {
-            violation(m, "%s: the device returned %d bytes, more than wLength %d", x->name,
+            violation(h, "%s: the device returned %d bytes, more than wLength %d", x->name,
                       x->len + n, x->wlength);
             return 0;
         }
@@ -161,15 +176,15 @@ static int xfer_step(machine *m)
         return 1;
     case X_DATA_OUT: {
         int chunk = x->wlength - x->len < x->maxpacket ? x->wlength - x->len : x->maxpacket;
-        r = usb_dev_out(m, h->addr, 0, x->data + x->len, chunk, x->toggle);
+        r = h->cable.out(h->cable.dev, h->addr, 0, x->data + x->len, chunk, x->toggle);
         if (r == USB_NAK) { x->naks++; return 0; }
         if (r == USB_NO_RESPONSE) {
-            violation(m, "%s: no response to an OUT token of the data stage", x->name);
+            violation(h, "%s: no response to an OUT token of the data stage", x->name);
             return 0;
         }
         if (r == USB_STALL) {
             if (x->allow_stall) { x->stalled = 1; x->stage = X_DONE; return 1; }
-            violation(m, "%s: the device STALLed the data stage", x->name);
+            violation(h, "%s: the device STALLed the data stage", x->name);
             return 0;
         }
         x->len += chunk;
@@ -178,43 +193,43 @@ static int xfer_step(machine *m)
         return 1;
     }
     case X_STATUS_OUT:
-        r = usb_dev_out(m, h->addr, 0, NULL, 0, 1);
+        r = h->cable.out(h->cable.dev, h->addr, 0, NULL, 0, 1);
         if (r == USB_NAK) { x->naks++; return 0; }
         if (r == USB_NO_RESPONSE) {
-            violation(m, "%s: no response to the status stage OUT token", x->name);
+            violation(h, "%s: no response to the status stage OUT token", x->name);
             return 0;
         }
         if (r == USB_STALL) {
-            violation(m, "%s: the device STALLed the status stage after sending its data",
+            violation(h, "%s: the device STALLed the status stage after sending its data",
                       x->name);
             return 0;
         }
         x->stage = X_DONE;
         return 1;
     case X_STATUS_IN:
-        r = usb_dev_in(m, h->addr, 0, buf, &n, &pid);
+        r = h->cable.in(h->cable.dev, h->addr, 0, buf, &n, &pid);
         if (r == USB_NAK) { x->naks++; return 0; }
         if (r == USB_NO_RESPONSE) {
             if (x->setup[1] == 5 && h->addr == 0)
-                violation(m, "%s: no response to the status stage at address 0: the device "
+                violation(h, "%s: no response to the status stage at address 0: the device "
                           "switched to its new address before the status stage completed "
                           "(write ADDR_ENDP only after the status IN has been sent)", x->name);
             else
-                violation(m, "%s: no response to the status stage IN token", x->name);
+                violation(h, "%s: no response to the status stage IN token", x->name);
             return 0;
         }
         if (r == USB_STALL) {
             if (x->allow_stall) { x->stalled = 1; x->stage = X_DONE; return 1; }
-            violation(m, "%s: the device STALLed the request", x->name);
+            violation(h, "%s: the device STALLed the request", x->name);
             return 0;
         }
         if (n != 0) {
-            violation(m, "%s: the status stage must be a zero-length packet, got %d bytes",
+            violation(h, "%s: the status stage must be a zero-length packet, got %d bytes",
                       x->name, n);
             return 0;
         }
         if (pid != 1) {
-            violation(m, "%s: the status stage must be DATA1, got DATA0", x->name);
+            violation(h, "%s: the status stage must be DATA1, got DATA0", x->name);
             return 0;
         }
         x->stage = X_DONE;
@@ -225,37 +240,37 @@ static int xfer_step(machine *m)
 
 /* ---- descriptor checks ---- */
 
-static int check_device_descriptor(machine *m, const uint8_t *d, int len, int full)
+static int check_device_descriptor(usb_host *h, const uint8_t *d, int len, int full)
 {
     if (len < 8) {
-        violation(m, "GET_DESCRIPTOR(DEVICE): only %d bytes returned (at least 8 needed)", len);
+        violation(h, "GET_DESCRIPTOR(DEVICE): only %d bytes returned (at least 8 needed)", len);
         return 0;
     }
     if (d[0] != 18 || d[1] != DESC_DEVICE) {
-        violation(m, "device descriptor: bLength %u, bDescriptorType 0x%02x (want 18, 0x01)", d[0], d[1]);
+        violation(h, "device descriptor: bLength %u, bDescriptorType 0x%02x (want 18, 0x01)", d[0], d[1]);
         return 0;
     }
     if (d[7] != 8 && d[7] != 16 && d[7] != 32 && d[7] != 64) {
-        violation(m, "device descriptor: bMaxPacketSize0 %u (full speed allows 8, 16, 32, 64)", d[7]);
+        violation(h, "device descriptor: bMaxPacketSize0 %u (full speed allows 8, 16, 32, 64)", d[7]);
         return 0;
     }
     if (!full) return 1;
     if (len != 18) {
-        violation(m, "GET_DESCRIPTOR(DEVICE, 18): %d bytes returned", len);
+        violation(h, "GET_DESCRIPTOR(DEVICE, 18): %d bytes returned", len);
         return 0;
     }
     uint16_t bcd = (uint16_t)(d[2] | d[3] << 8);
     if (bcd < 0x0100 || bcd > 0x0210) {
-        violation(m, "device descriptor: bcdUSB 0x%04x is not a USB 1.x/2.x version", bcd);
+        violation(h, "device descriptor: bcdUSB 0x%04x is not a USB 1.x/2.x version", bcd);
         return 0;
     }
     if (d[17] < 1) {
-        violation(m, "device descriptor: bNumConfigurations is 0");
+        violation(h, "device descriptor: bNumConfigurations is 0");
         return 0;
     }
-    if (d[7] != m->host.devdesc[7]) {
-        violation(m, "device descriptor: bMaxPacketSize0 changed from %u to %u between requests",
-                  m->host.devdesc[7], d[7]);
+    if (d[7] != h->devdesc[7]) {
+        violation(h, "device descriptor: bMaxPacketSize0 changed from %u to %u between requests",
+                  h->devdesc[7], d[7]);
         return 0;
     }
     return 1;
@@ -267,36 +282,36 @@ typedef struct {
     int ep_in, ep_out, ep_int, mps_in, mps_out, mps_int, int_interval;
 } iface_info;
 
-static int check_endpoint(machine *m, const uint8_t *d, int off, iface_info *itf, uint8_t *seen_addr)
+static int check_endpoint(usb_host *h, const uint8_t *d, int off, iface_info *itf, uint8_t *seen_addr)
 {
     if (d[0] != 7 && d[0] != 9) {
-        violation(m, "configuration: endpoint descriptor at offset %d has bLength %u (want 7)", off, d[0]);
+        violation(h, "configuration: endpoint descriptor at offset %d has bLength %u (want 7)", off, d[0]);
         return 0;
     }
     uint8_t addr = d[2], type = d[3] & 3;
     uint16_t mps = (uint16_t)((d[4] | d[5] << 8) & 0x7FF);
     if ((addr & 0x70) || (addr & 0xF) == 0) {
-        violation(m, "configuration: endpoint descriptor at offset %d has invalid bEndpointAddress 0x%02x",
+        violation(h, "configuration: endpoint descriptor at offset %d has invalid bEndpointAddress 0x%02x",
                   off, addr);
         return 0;
     }
     if (itf->alt == 0 && seen_addr[addr & 0x8F]) {
-        violation(m, "configuration: endpoint address 0x%02x is used twice", addr);
+        violation(h, "configuration: endpoint address 0x%02x is used twice", addr);
         return 0;
     }
     if (itf->alt == 0) seen_addr[addr & 0x8F] = 1;
     if (type == 2 && mps != 8 && mps != 16 && mps != 32 && mps != 64) {
-        violation(m, "configuration: bulk endpoint 0x%02x has wMaxPacketSize %u (full speed allows "
+        violation(h, "configuration: bulk endpoint 0x%02x has wMaxPacketSize %u (full speed allows "
                   "8, 16, 32 or 64)", addr, mps);
         return 0;
     }
     if (type == 3 && (mps == 0 || mps > 64 || d[6] == 0)) {
-        violation(m, "configuration: interrupt endpoint 0x%02x has wMaxPacketSize %u / bInterval "
+        violation(h, "configuration: interrupt endpoint 0x%02x has wMaxPacketSize %u / bInterval "
                   "%u (full speed: 1..64 bytes, interval >= 1 ms)", addr, mps, d[6]);
         return 0;
     }
     if (type == 0) {
-        violation(m, "configuration: endpoint 0x%02x declares the control transfer type", addr);
+        violation(h, "configuration: endpoint 0x%02x declares the control transfer type", addr);
         return 0;
     }
     itf->seen_ep++;
@@ -306,22 +321,22 @@ static int check_endpoint(machine *m, const uint8_t *d, int off, iface_info *itf
     return 1;
 }
 
-static int check_cs_interface(machine *m, const uint8_t *d, int off, iface_info *itf)
+static int check_cs_interface(usb_host *h, const uint8_t *d, int off, iface_info *itf)
 {
     if (d[0] < 3) {
-        violation(m, "configuration: class-specific descriptor at offset %d is too short", off);
+        violation(h, "configuration: class-specific descriptor at offset %d is too short", off);
         return 0;
     }
     static const int want_len[7] = {5, 5, 4, 0, 0, 0, 5};
     int sub = d[2];
     if (sub <= 6 && want_len[sub] && (sub == 6 ? d[0] < 5 : d[0] != want_len[sub])) {
-        violation(m, "configuration: CDC functional descriptor subtype 0x%02x at offset %d has "
+        violation(h, "configuration: CDC functional descriptor subtype 0x%02x at offset %d has "
                   "bLength %u (want %d)", sub, off, d[0], want_len[sub]);
         return 0;
     }
     if (sub == 0) itf->has_header = 1;
     else if (!itf->has_header && itf->cls == 2) {
-        violation(m, "configuration: CDC functional descriptor subtype 0x%02x at offset %d comes "
+        violation(h, "configuration: CDC functional descriptor subtype 0x%02x at offset %d comes "
                   "before the CDC header descriptor", sub, off);
         return 0;
     }
@@ -333,10 +348,10 @@ static int check_cs_interface(machine *m, const uint8_t *d, int off, iface_info 
     return 1;
 }
 
-static int finish_interface(machine *m, iface_info *itf)
+static int finish_interface(usb_host *h, iface_info *itf)
 {
     if (itf->number >= 0 && itf->seen_ep != itf->nep) {
-        violation(m, "configuration: interface %d declares bNumEndpoints %d but %d endpoint "
+        violation(h, "configuration: interface %d declares bNumEndpoints %d but %d endpoint "
                   "descriptors follow it", itf->number, itf->nep, itf->seen_ep);
         return 0;
     }
@@ -344,44 +359,43 @@ static int finish_interface(machine *m, iface_info *itf)
 }
 
 /* finds and checks the CDC-ACM function */
-static int find_cdc(machine *m, iface_info *ifs, int nifs, int iad_first, int iad_count, int iad_class)
+static int find_cdc(usb_host *h, iface_info *ifs, int nifs, int iad_first, int iad_count, int iad_class)
 {
-    usb_host *h = &m->host;
     iface_info *comm = NULL, *data = NULL;
     for (int i = 0; i < nifs; i++)
         if (ifs[i].alt == 0 && ifs[i].cls == 2 && ifs[i].sub == 2) comm = &ifs[i];
     if (!comm) return 1;   /* no CDC-ACM here */
     if (!comm->has_header || !comm->has_union) {
-        violation(m, "configuration: CDC-ACM interface %d lacks its %s functional descriptor",
+        violation(h, "configuration: CDC-ACM interface %d lacks its %s functional descriptor",
                   comm->number, comm->has_header ? "union" : "header");
         return 0;
     }
     if (comm->union_ctrl != comm->number) {
-        violation(m, "configuration: CDC union descriptor names control interface %d, but it "
+        violation(h, "configuration: CDC union descriptor names control interface %d, but it "
                   "belongs to interface %d", comm->union_ctrl, comm->number);
         return 0;
     }
     for (int i = 0; i < nifs; i++)
         if (ifs[i].alt == 0 && ifs[i].number == comm->union_sub) data = &ifs[i];
     if (!data || data->cls != 0x0A) {
-        violation(m, "configuration: CDC union descriptor names data interface %d, which is %s",
+        violation(h, "configuration: CDC union descriptor names data interface %d, which is %s",
                   comm->union_sub, data ? "not a CDC data interface (class 0x0A)" : "missing");
         return 0;
     }
     if (!comm->ep_int) {
-        violation(m, "configuration: CDC-ACM interface %d has no interrupt IN (notification) endpoint",
+        violation(h, "configuration: CDC-ACM interface %d has no interrupt IN (notification) endpoint",
                   comm->number);
         return 0;
     }
     if (!data->ep_in || !data->ep_out) {
-        violation(m, "configuration: CDC data interface %d needs one bulk IN and one bulk OUT endpoint",
+        violation(h, "configuration: CDC data interface %d needs one bulk IN and one bulk OUT endpoint",
                   data->number);
         return 0;
     }
     uint8_t dclass = h->devdesc[4];
     if (dclass == 0xEF) {
         if (iad_first < 0 || iad_first != comm->number || iad_count < 2 || iad_class != 2) {
-            violation(m, "configuration: the device class is 0xEF (interface association), but no "
+            violation(h, "configuration: the device class is 0xEF (interface association), but no "
                       "interface association descriptor covers the CDC interfaces %d-%d",
                       comm->number, data->number);
             return 0;
@@ -399,12 +413,11 @@ static int find_cdc(machine *m, iface_info *ifs, int nifs, int iad_first, int ia
     return 1;
 }
 
-static int check_config(machine *m, const uint8_t *c, int len)
+static int check_config(usb_host *h, const uint8_t *c, int len)
 {
-    usb_host *h = &m->host;
     int total = c[2] | c[3] << 8;
     if (len != total) {
-        violation(m, "configuration descriptor: wTotalLength is %d but the device returned %d bytes "
+        violation(h, "configuration descriptor: wTotalLength is %d but the device returned %d bytes "
                   "for GET_DESCRIPTOR(CONFIGURATION, %d)", total, len, total);
         return 0;
     }
@@ -416,27 +429,27 @@ static int check_config(machine *m, const uint8_t *c, int len)
     for (int off = 0; off < len;) {
         const uint8_t *d = c + off;
         if (off + 2 > len || d[0] < 2) {
-            violation(m, "configuration: descriptor at offset %d has bLength %u", off, off + 2 > len ? 0 : d[0]);
+            violation(h, "configuration: descriptor at offset %d has bLength %u", off, off + 2 > len ? 0 : d[0]);
             return 0;
         }
         if (off + d[0] > len) {
-            violation(m, "configuration: descriptor at offset %d (type 0x%02x, bLength %u) runs past "
+            violation(h, "configuration: descriptor at offset %d (type 0x%02x, bLength %u) runs past "
                       "wTotalLength %d", off, d[1], d[0], len);
             return 0;
         }
         switch (d[1]) {
         case DESC_CONFIG:
             if (off != 0 || d[0] != 9) {
-                violation(m, "configuration: configuration descriptor at offset %d with bLength %u", off, d[0]);
+                violation(h, "configuration: configuration descriptor at offset %d with bLength %u", off, d[0]);
                 return 0;
             }
             break;
         case DESC_INTERFACE:
             if (d[0] != 9) {
-                violation(m, "configuration: interface descriptor at offset %d has bLength %u", off, d[0]);
+                violation(h, "configuration: interface descriptor at offset %d has bLength %u", off, d[0]);
                 return 0;
             }
-            if (!finish_interface(m, &cur)) return 0;
+            if (!finish_interface(h, &cur)) return 0;
             if (cur.number >= 0 && nifs < 16) ifs[nifs++] = cur;
             memset(&cur, 0, sizeof(cur));
             cur.number = d[2];
@@ -448,19 +461,19 @@ static int check_config(machine *m, const uint8_t *c, int len)
             break;
         case DESC_ENDPOINT:
             if (cur.number < 0) {
-                violation(m, "configuration: endpoint descriptor at offset %d before any interface", off);
+                violation(h, "configuration: endpoint descriptor at offset %d before any interface", off);
                 return 0;
             }
-            if (!check_endpoint(m, d, off, &cur, seen_addr)) return 0;
+            if (!check_endpoint(h, d, off, &cur, seen_addr)) return 0;
             break;
         case DESC_IAD:
             if (d[0] != 8 || d[3] < 1) {
-                violation(m, "configuration: interface association descriptor at offset %d is malformed "
+                violation(h, "configuration: interface association descriptor at offset %d is malformed "
                           "(bLength %u, bInterfaceCount %u)", off, d[0], d[3]);
                 return 0;
             }
             if (off + d[0] < len && c[off + d[0] + 1] == DESC_INTERFACE && c[off + d[0] + 2] != d[2]) {
-                violation(m, "configuration: interface association descriptor names first interface %u "
+                violation(h, "configuration: interface association descriptor names first interface %u "
                           "but interface %u follows it", d[2], c[off + d[0] + 2]);
                 return 0;
             }
@@ -470,32 +483,32 @@ static int check_config(machine *m, const uint8_t *c, int len)
             break;
         case DESC_CS_INTERFACE:
             if (cur.number < 0) break;
-            if (!check_cs_interface(m, d, off, &cur)) return 0;
+            if (!check_cs_interface(h, d, off, &cur)) return 0;
             break;
         default: break;
         }
         off += d[0];
     }
-    if (!finish_interface(m, &cur)) return 0;
+    if (!finish_interface(h, &cur)) return 0;
     if (cur.number >= 0 && nifs < 16) ifs[nifs++] = cur;
     int count = 0;
     for (int i = 0; i < 32; i++) count += if_seen[i];
     if (count != c[4]) {
-        violation(m, "configuration descriptor: bNumInterfaces is %u but %d interfaces are described",
+        violation(h, "configuration descriptor: bNumInterfaces is %u but %d interfaces are described",
                   c[4], count);
         return 0;
     }
     for (int i = 0; i < count; i++)
         if (!if_seen[i]) {
-            violation(m, "configuration: interface numbers must run from 0; interface %d is missing", i);
+            violation(h, "configuration: interface numbers must run from 0; interface %d is missing", i);
             return 0;
         }
     if (!(c[7] & 0x80)) {
-        violation(m, "configuration descriptor: bmAttributes bit 7 (reserved, set to 1) is 0");
+        violation(h, "configuration descriptor: bmAttributes bit 7 (reserved, set to 1) is 0");
         return 0;
     }
     h->cfg_total = total;
-    return find_cdc(m, ifs, nifs, iad_first, iad_count, iad_class);
+    return find_cdc(h, ifs, nifs, iad_first, iad_count, iad_class);
 }
 
 static void utf16_to_ascii(const uint8_t *d, int len, char *out, size_t outlen)
@@ -508,16 +521,16 @@ static void utf16_to_ascii(const uint8_t *d, int len, char *out, size_t outlen)
     out[k] = '\0';
 }
 
-static int check_string(machine *m, int index, const uint8_t *d, int len)
+static int check_string(usb_host *h, int index, const uint8_t *d, int len)
 {
     if (len < 2 || d[1] != DESC_STRING || d[0] < 2 || (d[0] & 1) || d[0] > len) {
-        violation(m, "string descriptor %d: bLength %u, bDescriptorType 0x%02x, %d bytes returned "
+        violation(h, "string descriptor %d: bLength %u, bDescriptorType 0x%02x, %d bytes returned "
                   "(want an even bLength <= the bytes returned, type 0x03)", index, len ? d[0] : 0,
                   len > 1 ? d[1] : 0, len);
         return 0;
     }
     if (index == 0 && d[0] < 4) {
-        violation(m, "string descriptor 0 lists no LANGID");
+        violation(h, "string descriptor 0 lists no LANGID");
         return 0;
     }
     return 1;
@@ -525,40 +538,38 @@ static int check_string(machine *m, int index, const uint8_t *d, int len)
 
 /* ---- enumeration sequence ---- */
 
-static void next_step(machine *m, int step)
+static void next_step(usb_host *h, int step)
 {
-    usb_host *h = &m->host;
     h->step = step;
     h->have_xfer = 0;
 }
 
-static void start_step(machine *m)
+static void start_step(usb_host *h)
 {
-    usb_host *h = &m->host;
     switch (h->step) {
-    case S_DEV64: start_xfer(m, "GET_DESCRIPTOR(DEVICE)", 0x80, 6, 0x0100, 0, 64, NULL, 0); break;
-    case S_SET_ADDRESS: start_xfer(m, "SET_ADDRESS", 0x00, 5, USB_HOST_ADDRESS, 0, 0, NULL, 0); break;
-    case S_DEV18: start_xfer(m, "GET_DESCRIPTOR(DEVICE)", 0x80, 6, 0x0100, 0, 18, NULL, 0); break;
-    case S_QUALIFIER: start_xfer(m, "GET_DESCRIPTOR(DEVICE_QUALIFIER)", 0x80, 6, 0x0600, 0, 10, NULL, 1); break;
-    case S_CFG9: start_xfer(m, "GET_DESCRIPTOR(CONFIGURATION)", 0x80, 6, 0x0200, 0, 9, NULL, 0); break;
+    case S_DEV64: start_xfer(h, "GET_DESCRIPTOR(DEVICE)", 0x80, 6, 0x0100, 0, 64, NULL, 0); break;
+    case S_SET_ADDRESS: start_xfer(h, "SET_ADDRESS", 0x00, 5, USB_HOST_ADDRESS, 0, 0, NULL, 0); break;
+    case S_DEV18: start_xfer(h, "GET_DESCRIPTOR(DEVICE)", 0x80, 6, 0x0100, 0, 18, NULL, 0); break;
+    case S_QUALIFIER: start_xfer(h, "GET_DESCRIPTOR(DEVICE_QUALIFIER)", 0x80, 6, 0x0600, 0, 10, NULL, 1); break;
+    case S_CFG9: start_xfer(h, "GET_DESCRIPTOR(CONFIGURATION)", 0x80, 6, 0x0200, 0, 9, NULL, 0); break;
     case S_CFG_ALL:
-        start_xfer(m, "GET_DESCRIPTOR(CONFIGURATION, wTotalLength)", 0x80, 6, 0x0200, 0,
+        start_xfer(h, "GET_DESCRIPTOR(CONFIGURATION, wTotalLength)", 0x80, 6, 0x0200, 0,
                    (uint16_t)h->cfg_total, NULL, 0);
         break;
-    case S_STR0: start_xfer(m, "GET_DESCRIPTOR(STRING 0)", 0x80, 6, 0x0300, 0, 255, NULL, 0); break;
+    case S_STR0: start_xfer(h, "GET_DESCRIPTOR(STRING 0)", 0x80, 6, 0x0300, 0, 255, NULL, 0); break;
     case S_STR1: case S_STR2: case S_STR3: {
         int idx = h->string_index[h->step - S_STR1];
         char name[48];
         snprintf(name, sizeof(name), "GET_DESCRIPTOR(STRING %d)", idx);
-        start_xfer(m, name, 0x80, 6, (uint16_t)(0x0300 | idx), h->langid, 255, NULL, 0);
+        start_xfer(h, name, 0x80, 6, (uint16_t)(0x0300 | idx), h->langid, 255, NULL, 0);
         break;
     }
     case S_SET_CONFIG:
-        start_xfer(m, "SET_CONFIGURATION", 0x00, 9, h->cfg[5], 0, 0, NULL, 0);
+        start_xfer(h, "SET_CONFIGURATION", 0x00, 9, h->cfg[5], 0, 0, NULL, 0);
         break;
     case S_BIND_CODING: {
         const uint8_t coding[7] = {0x80, 0x25, 0x00, 0x00, 0, 0, 8}; /* 9600 8N1 */
-        start_xfer(m, "SET_LINE_CODING(9600 8N1)", 0x21, 0x20, 0, (uint16_t)h->comm_if, 7, coding, 1);
+        start_xfer(h, "SET_LINE_CODING(9600 8N1)", 0x21, 0x20, 0, (uint16_t)h->comm_if, 7, coding, 1);
         break;
     }
     default: break;
@@ -566,102 +577,100 @@ static void start_step(machine *m)
 }
 
 /* what to do when the step's transfer finished */
-static void step_done(machine *m)
+static void step_done(usb_host *h)
 {
-    usb_host *h = &m->host;
     usb_ctrl_xfer *x = &h->x;
     switch (h->step) {
     case S_DEV64:
-        if (!check_device_descriptor(m, x->data, x->len, 0)) return;
+        if (!check_device_descriptor(h, x->data, x->len, 0)) return;
         memcpy(h->devdesc, x->data, x->len < 18 ? (size_t)x->len : 18);
         h->mps0 = x->data[7];
         /* like Linux and Windows: a second bus reset before SET_ADDRESS */
-        usb_dev_bus_reset(m);
-        next_step(m, S_RESET2);
-        h->state_at_ps = now(m);
+        h->cable.bus_reset(h->cable.dev);
+        next_step(h, S_RESET2);
+        h->state_at_ps = now(h);
         return;
     case S_SET_ADDRESS:
         h->addr = USB_HOST_ADDRESS;
-        h->state_at_ps = now(m) + 2 * PS_PER_MS;   /* SET_ADDRESS recovery */
-        next_step(m, S_DEV18);
+        h->state_at_ps = now(h) + 2 * PS_PER_MS;   /* SET_ADDRESS recovery */
+        next_step(h, S_DEV18);
         return;
     case S_DEV18:
-        if (!check_device_descriptor(m, x->data, x->len, 1)) return;
+        if (!check_device_descriptor(h, x->data, x->len, 1)) return;
         memcpy(h->devdesc, x->data, 18);
         for (int i = 0; i < 3; i++) h->string_index[i] = x->data[14 + i];
         h->qualifier_tries = 0;
-        next_step(m, S_QUALIFIER);
+        next_step(h, S_QUALIFIER);
         return;
     case S_QUALIFIER:
         if (!x->stalled && (x->len != 10 || x->data[1] != DESC_QUALIFIER)) {
-            violation(m, "GET_DESCRIPTOR(DEVICE_QUALIFIER): a full-speed-only device must STALL it; "
+            violation(h, "GET_DESCRIPTOR(DEVICE_QUALIFIER): a full-speed-only device must STALL it; "
                       "this one returned %d bytes of type 0x%02x", x->len, x->len > 1 ? x->data[1] : 0);
             return;
         }
         /* Linux asks three times when the answer is a stall */
-        next_step(m, x->stalled && ++h->qualifier_tries < 3 ? S_QUALIFIER : S_CFG9);
+        next_step(h, x->stalled && ++h->qualifier_tries < 3 ? S_QUALIFIER : S_CFG9);
         return;
     case S_CFG9:
         if (x->len != 9 || x->data[0] != 9 || x->data[1] != DESC_CONFIG) {
-            violation(m, "GET_DESCRIPTOR(CONFIGURATION, 9): %d bytes, bLength %u, type 0x%02x "
+            violation(h, "GET_DESCRIPTOR(CONFIGURATION, 9): %d bytes, bLength %u, type 0x%02x "
                       "(want 9 bytes, 9, 0x02)", x->len, x->len ? x->data[0] : 0, x->len > 1 ? x->data[1] : 0);
             return;
         }
         h->cfg_total = x->data[2] | x->data[3] << 8;
         if (h->cfg_total < 9 || h->cfg_total > 1023) {
-            violation(m, "configuration descriptor: wTotalLength %d is out of range", h->cfg_total);
+            violation(h, "configuration descriptor: wTotalLength %d is out of range", h->cfg_total);
             return;
         }
-        next_step(m, S_CFG_ALL);
+        next_step(h, S_CFG_ALL);
         return;
     case S_CFG_ALL:
         memcpy(h->cfg, x->data, (size_t)x->len);
         h->ep_in = h->ep_out = h->ep_notif = 0;
-        if (!check_config(m, x->data, x->len)) return;
-        next_step(m, (h->string_index[0] | h->string_index[1] | h->string_index[2]) ? S_STR0 : S_SET_CONFIG);
+        if (!check_config(h, x->data, x->len)) return;
+        next_step(h, (h->string_index[0] | h->string_index[1] | h->string_index[2]) ? S_STR0 : S_SET_CONFIG);
         return;
     case S_STR0:
-        if (!check_string(m, 0, x->data, x->len)) return;
+        if (!check_string(h, 0, x->data, x->len)) return;
         h->langid = (uint16_t)(x->data[2] | x->data[3] << 8);
-        next_step(m, S_STR1);
+        next_step(h, S_STR1);
         break;
     case S_STR1: case S_STR2: case S_STR3:
-        if (!check_string(m, h->string_index[h->step - S_STR1], x->data, x->len)) return;
+        if (!check_string(h, h->string_index[h->step - S_STR1], x->data, x->len)) return;
         {
             static const char *what[3] = {"manufacturer", "product", "serial"};
             char s[80];
             utf16_to_ascii(x->data, x->data[0], s, sizeof(s));
             sim_info("USB: %s string \"%s\"", what[h->step - S_STR1], s);
         }
-        next_step(m, h->step + 1);
+        next_step(h, h->step + 1);
         break;
     case S_SET_CONFIG:
         h->toggle_in = h->toggle_out = h->toggle_notif = 0;
         if (h->ep_in) {
             sim_info("USB: configured; CDC-ACM data IN EP%d (%d bytes), OUT EP%d (%d bytes), "
                      "notification EP%d", h->ep_in, h->mps_in, h->ep_out, h->mps_out, h->ep_notif);
-            next_step(m, S_BIND_CODING);
+            next_step(h, S_BIND_CODING);
         } else {
             sim_warn("USB: configured, but the configuration has no CDC-ACM function: no console");
-            next_step(m, S_DONE);
+            next_step(h, S_DONE);
         }
         return;
     case S_BIND_CODING:
         if (x->stalled) sim_warn("USB: the device STALLed SET_LINE_CODING");
-        next_step(m, S_DONE);
+        next_step(h, S_DONE);
         return;
     default: break;
     }
 }
 
-static void queue_request(machine *m, int request);
+static void queue_request(usb_host *h, int request);
 
 /* the host goes away: no more frames, the device sees a suspend */
-static void go_away(machine *m)
+static void go_away(usb_host *h)
 {
-    usb_host *h = &m->host;
-    set_state(m, H_GONE);
-    usb_dev_suspend(m, 1);
+    set_state(h, H_GONE);
+    h->cable.suspend(h->cable.dev, 1);
     sim_info("USB: the host goes away");
     snprintf(h->status, sizeof(h->status), "the host went away at %llu ms (--disconnect-at-ms)",
              (unsigned long long)(h->went_away_ps / PS_PER_MS));
@@ -669,25 +678,23 @@ static void go_away(machine *m)
 
 /* the enumeration is over: the driver is bound; the terminal, if it wants
  * the port, opens it */
-static void enumeration_done(machine *m)
+static void enumeration_done(usb_host *h)
 {
-    usb_host *h = &m->host;
-    set_state(m, H_CONFIGURED);
-    if (h->going_away) go_away(m);
-    else if (h->ep_in && h->terminal_open) queue_request(m, REQ_OPEN);
+    set_state(h, H_CONFIGURED);
+    if (h->going_away) go_away(h);
+    else if (h->ep_in && h->terminal_open) queue_request(h, REQ_OPEN);
 }
 
 /* runs the current control transfer; 1 when it is done, 0 to wait (or
  * stopped: a timeout) */
-static int run_xfer(machine *m)
+static int run_xfer(usb_host *h)
 {
-    usb_host *h = &m->host;
-    while (m->stop == STOP_NONE && h->x.stage != X_DONE && xfer_step(m)) {}
-    if (m->stop != STOP_NONE) return 0;
+    while (!run_stopped(h) && h->x.stage != X_DONE && xfer_step(h)) {}
+    if (run_stopped(h)) return 0;
     if (h->x.stage == X_DONE) return 1;
-    if (now(m) - h->x.started_ps > USB_CTRL_TIMEOUT_MS * PS_PER_MS) {
+    if (now(h) - h->x.started_ps > USB_CTRL_TIMEOUT_MS * PS_PER_MS) {
         h->state = H_FAILED;
-        machine_stop(m, STOP_TIMEOUT, SIM_EXIT_TIMEOUT,
+        svc_stop(h->svc, STOP_TIMEOUT, SIM_EXIT_TIMEOUT,
                      "USB host: %s timed out after %d ms at address %d: the device NAKed the %s "
                      "%u times%s", h->x.name, USB_CTRL_TIMEOUT_MS, h->addr, stage_name(h->x.stage),
                      h->x.naks, h->x.stage == X_DATA_IN && h->x.len == 0
@@ -697,83 +704,78 @@ static int run_xfer(machine *m)
 }
 
 /* runs the enumeration: the current step's control transfer, then the next */
-static void enumerate(machine *m)
+static void enumerate(usb_host *h)
 {
-    usb_host *h = &m->host;
     if (h->step == S_RESET2) {
-        if (now(m) < h->state_at_ps + 20 * PS_PER_MS) return;   /* 10 ms reset + 10 ms recovery */
-        next_step(m, S_SET_ADDRESS);
+        if (now(h) < h->state_at_ps + 20 * PS_PER_MS) return;   /* 10 ms reset + 10 ms recovery */
+        next_step(h, S_SET_ADDRESS);
     }
-    if (h->step == S_DEV18 && now(m) < h->state_at_ps) return;   /* SET_ADDRESS recovery */
+    if (h->step == S_DEV18 && now(h) < h->state_at_ps) return;   /* SET_ADDRESS recovery */
     while (h->step >= S_STR1 && h->step <= S_STR3 && !h->string_index[h->step - S_STR1]) h->step++;
     /* only a USB 2.0 device can have a high-speed mode to describe */
     if (h->step == S_QUALIFIER && (h->devdesc[2] | h->devdesc[3] << 8) < 0x0200) h->step++;
     if (h->step == S_DONE) {
-        enumeration_done(m);
+        enumeration_done(h);
         return;
     }
-    if (!h->have_xfer) start_step(m);
-    if (run_xfer(m)) step_done(m);
+    if (!h->have_xfer) start_step(h);
+    if (run_xfer(h)) step_done(h);
 }
 
 /* ---- requests to the configured device ---- */
 
-static void queue_request(machine *m, int request)
+static void queue_request(usb_host *h, int request)
 {
-    usb_host *h = &m->host;
     if (h->nrequests < USB_HOST_MAX_REQUESTS) h->requests[h->nrequests++] = request;
     else sim_warn("USB host: too many requests queued; one is dropped");
 }
 
 /* forgets the bulk IN request being filled (its bytes are lost, as when
  * Linux cancels a request) */
-static void cancel_read(machine *m)
+static void cancel_read(usb_host *h)
 {
-    usb_host *h = &m->host;
     if (h->read_len)
         sim_info("USB: %d bytes held in a cancelled bulk IN request are lost", h->read_len);
     h->read_len = 0;
 }
 
-static void start_request(machine *m, int request)
+static void start_request(usb_host *h, int request)
 {
-    usb_host *h = &m->host;
     const uint8_t coding[7] = {0x00, 0xC2, 0x01, 0x00, 0, 0, 8}; /* 115200 8N1 */
     uint16_t comm = (uint16_t)h->comm_if;
     switch (request) {
     case REQ_OPEN: { /* the tty layer raises DTR and RTS when a program opens the port */
-        int dtr = !m->usb_terminal || m->usb_terminal->raise_dtr;
+        int dtr = !h->terminal || h->terminal->raise_dtr;
         h->port_open = 1;
-        h->next_notif_ps = now(m);
+        h->next_notif_ps = now(h);
         sim_info("USB: the terminal opens the port (DTR %s)", dtr ? "on" : "off");
-        start_xfer(m, dtr ? "SET_CONTROL_LINE_STATE(DTR|RTS)" : "SET_CONTROL_LINE_STATE(0)", 0x21,
+        start_xfer(h, dtr ? "SET_CONTROL_LINE_STATE(DTR|RTS)" : "SET_CONTROL_LINE_STATE(0)", 0x21,
                    0x22, dtr ? 3 : 0, comm, 0, NULL, 1);
         break;
     }
     case REQ_OPEN_CODING: /* the terminal program sets its speed */
-        start_xfer(m, "SET_LINE_CODING(115200 8N1)", 0x21, 0x20, 0, comm, 7, coding, 1);
+        start_xfer(h, "SET_LINE_CODING(115200 8N1)", 0x21, 0x20, 0, comm, 7, coding, 1);
         break;
     case REQ_CLOSE: /* read requests are cancelled, then DTR and RTS drop */
         h->port_open = 0;
-        cancel_read(m);
+        cancel_read(h);
         sim_info("USB: the terminal closes the port (DTR off)");
-        start_xfer(m, "SET_CONTROL_LINE_STATE(0)", 0x21, 0x22, 0, comm, 0, NULL, 1);
+        start_xfer(h, "SET_CONTROL_LINE_STATE(0)", 0x21, 0x22, 0, comm, 0, NULL, 1);
         break;
     case REQ_CLEAR_HALT_IN:
-        start_xfer(m, "CLEAR_FEATURE(ENDPOINT_HALT) bulk IN", 0x02, 1, 0, (uint16_t)(0x80 | h->ep_in),
+        start_xfer(h, "CLEAR_FEATURE(ENDPOINT_HALT) bulk IN", 0x02, 1, 0, (uint16_t)(0x80 | h->ep_in),
                    0, NULL, 0);
         break;
     case REQ_CLEAR_HALT_OUT:
-        start_xfer(m, "CLEAR_FEATURE(ENDPOINT_HALT) bulk OUT", 0x02, 1, 0, (uint16_t)h->ep_out, 0,
+        start_xfer(h, "CLEAR_FEATURE(ENDPOINT_HALT) bulk OUT", 0x02, 1, 0, (uint16_t)h->ep_out, 0,
                    NULL, 0);
         break;
     default: break;
     }
 }
 
-static void request_done(machine *m, int request)
+static void request_done(usb_host *h, int request)
 {
-    usb_host *h = &m->host;
     if (h->x.stalled) sim_warn("USB: the device STALLed %s", h->x.name);
     /* the firmware answered the request, so it has seen the new line state:
      * only then does the next request (the terminal opening the port again,
@@ -782,7 +784,7 @@ static void request_done(machine *m, int request)
         sim_info("USB: the device acknowledged %s", h->x.name);
     switch (request) {
     case REQ_OPEN:
-        queue_request(m, REQ_OPEN_CODING);
+        queue_request(h, REQ_OPEN_CODING);
         break;
     case REQ_CLEAR_HALT_IN: h->toggle_in = 0; break;   /* the next packet is DATA0 */
     case REQ_CLEAR_HALT_OUT: h->toggle_out = 0; break;
@@ -791,95 +793,91 @@ static void request_done(machine *m, int request)
 }
 
 /* one step of the queued control requests */
-static void run_requests(machine *m)
+static void run_requests(usb_host *h)
 {
-    usb_host *h = &m->host;
     if (h->request < 0) {
         if (h->nrequests == 0) return;
         h->request = h->requests[0];
         memmove(h->requests, h->requests + 1, (size_t)--h->nrequests * sizeof(h->requests[0]));
-        start_request(m, h->request);
+        start_request(h, h->request);
     }
-    if (!run_xfer(m)) return;
+    if (!run_xfer(h)) return;
     int done = h->request;
     h->request = -1;
     h->have_xfer = 0;
-    request_done(m, done);
+    request_done(h, done);
 }
 
 /* a bulk endpoint whose CLEAR_FEATURE is under way carries no traffic: the
  * host resets its toggle only when the request completes */
-static int clearing_halt(machine *m, int request)
+static int clearing_halt(usb_host *h, int request)
 {
-    return m->host.request == request;
+    return h->request == request;
 }
 
 /* ---- steady state: CDC traffic ---- */
 
 /* the handshake of a bulk transaction: 1 if ACKed; NAK waits, anything else
  * is a violation */
-static int bulk_acked(machine *m, usb_resp r, const char *dir, int ep)
+static int bulk_acked(usb_host *h, usb_resp r, const char *dir, int ep)
 {
     if (r == USB_ACK) return 1;
-    if (r == USB_NO_RESPONSE) violation(m, "bulk %s EP%d: no response (endpoint disabled?)", dir, ep);
-    else if (r == USB_STALL) violation(m, "bulk %s EP%d is STALLed", dir, ep);
+    if (r == USB_NO_RESPONSE) violation(h, "bulk %s EP%d: no response (endpoint disabled?)", dir, ep);
+    else if (r == USB_STALL) violation(h, "bulk %s EP%d is STALLed", dir, ep);
     return 0;
 }
 
 /* a read request completes: its bytes reach the terminal */
-static void complete_read(machine *m)
+static void complete_read(usb_host *h)
 {
-    usb_host *h = &m->host;
     /* the terminal shows the USB port only when it is the console */
-    const usb_terminal *t = m->usb_terminal;
+    const usb_terminal *t = h->terminal;
     if (h->read_len && t && t->carries_console) t->received(t->ctx, h->read_buf, (size_t)h->read_len);
     h->read_len = 0;
 }
 
-static void poll_in(machine *m)
+static void poll_in(usb_host *h)
 {
-    usb_host *h = &m->host;
-    if (!h->ep_in || !h->port_open || now(m) < h->stall_until_ps) return; /* no reader */
-    if (clearing_halt(m, REQ_CLEAR_HALT_IN)) return;
+    if (!h->ep_in || !h->port_open || now(h) < h->stall_until_ps) return; /* no reader */
+    if (clearing_halt(h, REQ_CLEAR_HALT_IN)) return;
     uint8_t buf[1024];
-    while (h->frame_bytes < FRAME_BUDGET && m->stop == STOP_NONE) {
+    while (h->frame_bytes < FRAME_BUDGET && !run_stopped(h)) {
         int n = 0, pid = 0;
-        usb_resp r = usb_dev_in(m, h->addr, h->ep_in, buf, &n, &pid);
-        if (!bulk_acked(m, r, "IN", h->ep_in)) return;
+        usb_resp r = h->cable.in(h->cable.dev, h->addr, h->ep_in, buf, &n, &pid);
+        if (!bulk_acked(h, r, "IN", h->ep_in)) return;
         if (pid != h->toggle_in) {
-            violation(m, "bulk IN EP%d sent DATA%d, expected DATA%d (data toggle out of sync)",
+            violation(h, "bulk IN EP%d sent DATA%d, expected DATA%d (data toggle out of sync)",
                       h->ep_in, pid, h->toggle_in);
             return;
         }
         if (n > h->mps_in) {
-            violation(m, "bulk IN EP%d sent %d bytes, more than its wMaxPacketSize %d", h->ep_in, n,
+            violation(h, "bulk IN EP%d sent %d bytes, more than its wMaxPacketSize %d", h->ep_in, n,
                       h->mps_in);
             return;
         }
         h->toggle_in ^= 1;
         h->frame_bytes += (uint32_t)n + 8;
         h->in_bytes += (uint64_t)n;
-        if (h->read_len == 0) h->read_started_ps = now(m);
+        if (h->read_len == 0) h->read_started_ps = now(h);
         memcpy(h->read_buf + h->read_len, buf, (size_t)n);
         h->read_len += n;
         /* a short packet (a zero-length one too) or a full request ends it */
-        if (n < h->mps_in || h->read_len == 2 * h->mps_in) complete_read(m);
+        if (n < h->mps_in || h->read_len == 2 * h->mps_in) complete_read(h);
     }
 }
 
-static void send_out(machine *m)
+static void send_out(usb_host *h)
 {
-    usb_host *h = &m->host;
-    const usb_terminal *t = m->usb_terminal;
+    const usb_terminal *t = h->terminal;
     if (!h->ep_out || !t || !t->carries_console) return;
-    if (clearing_halt(m, REQ_CLEAR_HALT_OUT)) return;
+    if (clearing_halt(h, REQ_CLEAR_HALT_OUT)) return;
     const uint8_t *typed;
     size_t n;
-    while ((n = t->typed(t->ctx, &typed)) && h->frame_bytes < FRAME_BUDGET && m->stop == STOP_NONE) {
+    while ((n = t->typed(t->ctx, &typed)) && h->frame_bytes < FRAME_BUDGET && !run_stopped(h)) {
         if (n > (size_t)h->mps_out) n = (size_t)h->mps_out;
-        usb_resp r = usb_dev_out(m, h->addr, h->ep_out, typed, (int)n, h->toggle_out);
-        if (!bulk_acked(m, r, "OUT", h->ep_out)) return;
-        if (m->stop != STOP_NONE) return;
+        usb_resp r = h->cable.out(h->cable.dev, h->addr, h->ep_out, typed, (int)n, h->toggle_out);
+        if (!bulk_acked(h, r, "OUT", h->ep_out)) return;
+        if (run_stopped(h)) return;
         h->toggle_out ^= 1;
         h->frame_bytes += (uint32_t)n + 8;
         h->out_bytes += n;
@@ -887,25 +885,24 @@ static void send_out(machine *m)
     }
 }
 
-static void poll_notification(machine *m)
+static void poll_notification(usb_host *h)
 {
-    usb_host *h = &m->host;
-    if (!h->ep_notif || !h->port_open || now(m) < h->next_notif_ps) return;
-    h->next_notif_ps = now(m) + (uint64_t)(h->notif_interval ? h->notif_interval : 1) * PS_PER_MS;
+    if (!h->ep_notif || !h->port_open || now(h) < h->next_notif_ps) return;
+    h->next_notif_ps = now(h) + (uint64_t)(h->notif_interval ? h->notif_interval : 1) * PS_PER_MS;
     uint8_t buf[64];
     int n = 0, pid = 0;
-    usb_resp r = usb_dev_in(m, h->addr, h->ep_notif, buf, &n, &pid);
+    usb_resp r = h->cable.in(h->cable.dev, h->addr, h->ep_notif, buf, &n, &pid);
     if (r == USB_NO_RESPONSE) {
-        violation(m, "interrupt IN EP%d: no response (endpoint disabled?)", h->ep_notif);
+        violation(h, "interrupt IN EP%d: no response (endpoint disabled?)", h->ep_notif);
         return;
     }
     if (r != USB_ACK) return;
     if (pid != h->toggle_notif) {
-        violation(m, "interrupt IN EP%d sent DATA%d, expected DATA%d", h->ep_notif, pid, h->toggle_notif);
+        violation(h, "interrupt IN EP%d sent DATA%d, expected DATA%d", h->ep_notif, pid, h->toggle_notif);
         return;
     }
     if (n > h->mps_notif) {
-        violation(m, "interrupt IN EP%d sent %d bytes, more than its wMaxPacketSize %d",
+        violation(h, "interrupt IN EP%d sent %d bytes, more than its wMaxPacketSize %d",
                   h->ep_notif, n, h->mps_notif);
         return;
     }
@@ -914,12 +911,11 @@ static void poll_notification(machine *m)
 
 /* ---- the host's clock ---- */
 
-static void frame_start(machine *m)
+static void frame_start(usb_host *h)
 {
-    usb_host *h = &m->host;
     h->frame = (h->frame + 1) & 0x7FF;
     h->frame_bytes = 0;
-    usb_dev_sof(m, h->frame);
+    h->cable.sof(h->cable.dev, h->frame);
 }
 
 /* What the bus carries during a --suspend-ms: from suspend_at_ps nothing
@@ -929,18 +925,17 @@ static void frame_start(machine *m)
  * 7.1.7.7, TDRSMDN and TRSMRCY). */
 enum { BUS_ACTIVE = 0, BUS_SOF_ONLY, BUS_IDLE };
 
-static int bus_activity(machine *m, uint64_t t)
+static int bus_activity(usb_host *h, uint64_t t)
 {
-    usb_host *h = &m->host;
     if (!h->suspending) return BUS_ACTIVE;
     uint64_t resume_starts = h->resume_at_ps - 30 * PS_PER_MS;
     if (t < resume_starts) {
-        if (t >= h->suspend_at_ps + 3 * PS_PER_MS && !m->usb.suspended) usb_dev_suspend(m, 1);
+        if (t >= h->suspend_at_ps + 3 * PS_PER_MS && !h->cable.suspended(h->cable.dev)) h->cable.suspend(h->cable.dev, 1);
         return BUS_IDLE;
     }
-    if (m->usb.suspended) {
+    if (h->cable.suspended(h->cable.dev)) {
         sim_info("USB: the host resumes the bus");
-        usb_dev_resume(m);
+        h->cable.resume(h->cable.dev);
     }
     if (t < resume_starts + 20 * PS_PER_MS) return BUS_IDLE;
     if (t < h->resume_at_ps) return BUS_SOF_ONLY;
@@ -950,9 +945,8 @@ static int bus_activity(machine *m, uint64_t t)
     return BUS_ACTIVE;
 }
 
-const char *usb_host_set_dtr(machine *m, int dtr)
+const char *usb_host_set_dtr(usb_host *h, int dtr)
 {
-    usb_host *h = &m->host;
     if (h->going_away) {
         if (!dtr) return NULL; /* closed already */
         static char why[120];
@@ -962,83 +956,78 @@ const char *usb_host_set_dtr(machine *m, int dtr)
     }
     h->terminal_open = dtr;
     /* otherwise the port opens (or not) once the driver is bound */
-    if (h->state == H_CONFIGURED) queue_request(m, dtr ? REQ_OPEN : REQ_CLOSE);
+    if (h->state == H_CONFIGURED) queue_request(h, dtr ? REQ_OPEN : REQ_CLOSE);
     return NULL;
 }
 
-void usb_host_disconnect(machine *m)
+void usb_host_disconnect(usb_host *h)
 {
-    usb_host *h = &m->host;
     h->terminal_open = 0;
     h->going_away = 1;
-    h->went_away_ps = now(m);
+    h->went_away_ps = now(h);
     if (h->state == H_CONFIGURED && h->ep_in && h->port_open) {
-        queue_request(m, REQ_CLOSE); /* then away, once it is sent */
+        queue_request(h, REQ_CLOSE); /* then away, once it is sent */
         sim_info("USB: the terminal closes the port and the host goes away");
     } else if (h->state != H_ENUM && h->state != H_RESET && h->state != H_RECOVERY) {
-        go_away(m); /* else when the enumeration under way is done */
+        go_away(h); /* else when the enumeration under way is done */
     }
 }
 
-void usb_host_clear_halt(machine *m)
+void usb_host_clear_halt(usb_host *h)
 {
-    usb_host *h = &m->host;
     if (h->state != H_CONFIGURED || !h->ep_in) {
         sim_warn("USB host: --clear-halt ignored: the device is not configured");
         return;
     }
     sim_info("USB: the host clears the halt of both bulk endpoints (data toggles back to DATA0)");
-    queue_request(m, REQ_CLEAR_HALT_IN);
-    queue_request(m, REQ_CLEAR_HALT_OUT);
+    queue_request(h, REQ_CLEAR_HALT_IN);
+    queue_request(h, REQ_CLEAR_HALT_OUT);
 }
 
-void usb_host_suspend(machine *m, uint32_t ms)
+void usb_host_suspend(usb_host *h, uint32_t ms)
 {
-    usb_host *h = &m->host;
     if (h->state != H_CONFIGURED) {
         sim_warn("USB host: --suspend-ms ignored: the device is not configured");
         return;
     }
     sim_info("USB: the host suspends the bus for %u ms", ms);
     h->suspending = 1;
-    h->suspend_at_ps = now(m);
-    h->resume_at_ps = now(m) + ((uint64_t)ms + 30) * PS_PER_MS;
+    h->suspend_at_ps = now(h);
+    h->resume_at_ps = now(h) + ((uint64_t)ms + 30) * PS_PER_MS;
 }
 
-void usb_host_bus_reset(machine *m)
+void usb_host_bus_reset(usb_host *h)
 {
-    usb_host *h = &m->host;
     if (h->state != H_CONFIGURED) {
         sim_warn("USB host: --bus-reset ignored: the device is not configured");
         return;
     }
     sim_info("USB: the host resets the bus and enumerates the device again");
-    cancel_read(m);
+    cancel_read(h);
     h->port_open = 0;
     h->nrequests = 0;
     h->request = -1;
     h->have_xfer = 0;
     h->suspending = 0;
-    usb_dev_bus_reset(m);
-    set_state(m, H_RESET);
+    h->cable.bus_reset(h->cable.dev);
+    set_state(h, H_RESET);
 }
 
-void usb_host_tick(machine *m)
+void usb_host_tick(usb_host *h)
 {
-    usb_host *h = &m->host;
-    uint64_t t = now(m);
+    uint64_t t = now(h);
     if (t < h->next_tick_ps) return;
     h->next_tick_ps = (t / TICK_PS + 1) * TICK_PS;
     int new_frame = (t / PS_PER_MS) != ((t - TICK_PS) / PS_PER_MS);
     const char *why = NULL;
-    int attached = usb_dev_attached(m, &why);
+    int attached = h->cable.attached(h->cable.dev, &why);
     if (h->state == H_GONE || h->state == H_FAILED) return;
     if (h->state != H_DETACHED && !attached) {
         sim_info("USB: device detached (%s)", why);
-        usb_dev_suspend(m, 0);
+        h->cable.suspend(h->cable.dev, 0);
         int terminal_open = h->terminal_open, going_away = h->going_away;
         uint64_t went_away_ps = h->went_away_ps;
-        usb_host_init(m);
+        restart(h);
         h->terminal_open = terminal_open;
         h->going_away = going_away;
         h->went_away_ps = went_away_ps;
@@ -1049,40 +1038,40 @@ void usb_host_tick(machine *m)
     case H_DETACHED:
         snprintf(h->status, sizeof(h->status), "no device attached: %s", why ? why : "?");
         if (attached) {
-            set_state(m, H_DEBOUNCE);
+            set_state(h, H_DEBOUNCE);
             sim_info("USB: device attached (D+ pull-up seen); debouncing");
         }
         return;
     case H_DEBOUNCE:
         snprintf(h->status, sizeof(h->status), "debouncing the attach");
         if (t - h->state_at_ps < 100 * PS_PER_MS) return;
-        usb_dev_bus_reset(m);
-        set_state(m, H_RESET);
+        h->cable.bus_reset(h->cable.dev);
+        set_state(h, H_RESET);
         return;
     case H_RESET:
         snprintf(h->status, sizeof(h->status), "resetting the bus");
         if (t - h->state_at_ps < 10 * PS_PER_MS) return;
-        set_state(m, H_RECOVERY);
+        set_state(h, H_RECOVERY);
         return;
     case H_RECOVERY:
-        if (new_frame) frame_start(m);
+        if (new_frame) frame_start(h);
         if (t - h->state_at_ps < 10 * PS_PER_MS) return;
         h->addr = 0;
         h->mps0 = 64;
-        next_step(m, S_DEV64);
-        set_state(m, H_ENUM);
+        next_step(h, S_DEV64);
+        set_state(h, H_ENUM);
         return;
     case H_ENUM:
-        if (new_frame) frame_start(m);
-        enumerate(m);
+        if (new_frame) frame_start(h);
+        enumerate(h);
         if (h->have_xfer && h->x.stage != X_DONE)
             snprintf(h->status, sizeof(h->status), "%s at address %d: waiting for the %s for %llu ms "
                      "(NAKed %u times)", h->x.name, h->addr, stage_name(h->x.stage),
                      (unsigned long long)((t - h->x.started_ps) / PS_PER_MS), h->x.naks);
         return;
     case H_CONFIGURED: {
-        int bus = bus_activity(m, t);
-        if (bus != BUS_IDLE && new_frame) frame_start(m);
+        int bus = bus_activity(h, t);
+        if (bus != BUS_IDLE && new_frame) frame_start(h);
         if (bus != BUS_ACTIVE) {
             snprintf(h->status, sizeof(h->status), "bus suspended or resuming");
             return;
@@ -1097,19 +1086,19 @@ void usb_host_tick(machine *m)
                      h->read_len, (unsigned long long)((t - h->read_started_ps) / PS_PER_MS),
                      2 * h->mps_in);
         }
-        run_requests(m);
-        if (m->stop != STOP_NONE) return;
+        run_requests(h);
+        if (run_stopped(h)) return;
         if (h->going_away && h->request < 0 && h->nrequests == 0) {
-            go_away(m);
+            go_away(h);
             return;
         }
-        poll_in(m);
-        send_out(m);
-        poll_notification(m);
+        poll_in(h);
+        send_out(h);
+        poll_notification(h);
         return;
     }
     default: return;
     }
 }
 
-const char *usb_host_status(machine *m) { return m->host.status; }
+const char *usb_host_status(usb_host *h) { return h->status; }

@@ -20,13 +20,21 @@
  * It checks descriptors and the transfer protocol (data toggles, status
  * stages, STALL, packet sizes) and fails with a precise message on any
  * violation. The host acts every 125 us of modelled time (SOF and frame
- * number every 1 ms), with a full-speed bandwidth budget per frame. */
+ * number every 1 ms), with a full-speed bandwidth budget per frame.
+ *
+ * Signals: in  the cable to the device (usb_cable.h), the terminal program
+ *              on the PC side (terminal, terminal.h; NULL = none), whether
+ *              the run has been stopped (probe stopped: the host stops its
+ *              transactions at once). */
 #ifndef SIM_USB_HOST_H
 #define SIM_USB_HOST_H
 
 #include <stdint.h>
 
-typedef struct machine machine;
+#include "services.h"
+#include "signals.h"
+#include "terminal.h"
+#include "usb_cable.h"
 
 #define USB_HOST_ADDRESS 7          /* the address the host assigns */
 #define USB_CTRL_TIMEOUT_MS 5000    /* like Linux's USB_CTRL_GET_TIMEOUT */
@@ -88,30 +96,34 @@ typedef struct {
     int suspending;
     uint64_t in_bytes, out_bytes;
     char status[160];               /* what the host is doing, for timeouts */
+    const board_services *svc;
+    usb_cable cable;                /* in: the device at the other end */
+    const usb_terminal *terminal;   /* in: the program with the port open, or NULL */
+    sim_probe stopped;              /* in: the run has been stopped */
 } usb_host;
 
-void usb_host_init(machine *m);
+void usb_host_init(usb_host *h, const board_services *svc, usb_cable cable);
 /* time of the next host action (ps) */
-uint64_t usb_host_next_event(machine *m);
+uint64_t usb_host_next_event(usb_host *h);
 /* runs the host's actions due now */
-void usb_host_tick(machine *m);
+void usb_host_tick(usb_host *h);
 /* stop reading IN data for ms milliseconds from now */
-void usb_host_stall(machine *m, uint32_t ms);
+void usb_host_stall(usb_host *h, uint32_t ms);
 /* The terminal closes (0) or opens (1) the port: SET_CONTROL_LINE_STATE with
  * DTR off or on. While it is closed the host does not read IN data, as an
  * operating system with no reader does. Returns NULL, or why the port
  * cannot be opened: the host has gone away (usb_host_disconnect). */
-const char *usb_host_set_dtr(machine *m, int dtr);
+const char *usb_host_set_dtr(usb_host *h, int dtr);
 /* the terminal closes the port and the host goes away for good */
-void usb_host_disconnect(machine *m);
+void usb_host_disconnect(usb_host *h);
 /* CLEAR_FEATURE(ENDPOINT_HALT) to the bulk IN and OUT endpoints, which
  * resets both data toggles to DATA0 (the endpoints need not be halted) */
-void usb_host_clear_halt(machine *m);
+void usb_host_clear_halt(usb_host *h);
 /* the host suspends the bus (no SOF) for ms milliseconds, then resumes it */
-void usb_host_suspend(machine *m, uint32_t ms);
+void usb_host_suspend(usb_host *h, uint32_t ms);
 /* the host resets the bus and enumerates the device again */
-void usb_host_bus_reset(machine *m);
+void usb_host_bus_reset(usb_host *h);
 /* one-line description of the host state, for timeout messages */
-const char *usb_host_status(machine *m);
+const char *usb_host_status(usb_host *h);
 
 #endif

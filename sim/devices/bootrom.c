@@ -503,7 +503,7 @@ void bootrom_core1_poll(machine *m)
     core1_rom *r = &m->c1rom;
     while (r->active) {
         if (r->have_send) {
-            if (!sio_fifo_push(m, 0, r->pending_send)) return;   /* wait for room */
+            if (!machine_fifo_push(m, 0, r->pending_send)) return;   /* wait for room */
             r->have_send = 0;
             m->core[0].event_latch = 1;                           /* sev */
             if (r->step == C1_LAUNCH) {
@@ -514,12 +514,12 @@ void bootrom_core1_poll(machine *m)
         }
         uint32_t v;
         if (r->step == C1_START) {
-            while (sio_fifo_pop(m, 1, &v)) {}
+            while (machine_fifo_pop(m, 1, &v)) {}
             send(r, 0);
             r->step = C1_WAIT_CMD;
             continue;
         }
-        if (!sio_fifo_pop(m, 1, &v)) return;
+        if (!machine_fifo_pop(m, 1, &v)) return;
         if (v == 0) {   /* a 0 at any point restarts the handshake */
             r->step = C1_START;
             continue;

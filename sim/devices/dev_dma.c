@@ -5,13 +5,12 @@
  * TRANS_COUNT, READ, WRITE_TRIG; AL3 CTRL, WRITE, TRANS_COUNT, READ_TRIG.
  * Writing a trigger register starts the channel (a write of 0 is a "null
  * trigger"). TRANS_COUNT writes set the reload value used at each start. */
+#include "dev_dma.h"
+
 #include <string.h>
 
 #include "log.h"
-#include "machine.h"
-#include "regs/qmi.h"
 #include "regs/resets.h"
-#include "regs/uart.h"
 
 #define DMA_BASE 0x50000000u
 #define CTRL_EN (1u << 0)
@@ -41,34 +40,44 @@
 #define REG_N_CHANNELS 0x468u
 #define REG_DBG_BASE 0x800u
 
-static void trigger(machine *m, int ch);
+static void trigger(dma_dev *d, int ch);
 
 static uint32_t count_of(uint32_t tc) { return tc & 0x0FFFFFFFu; }
 static uint32_t mode_of(uint32_t tc) { return tc >> 28; }
 
 /* is the channel's transfer request asserted now? */
-static int treq_ready(machine *m, dma_chan *c, int *known)
+static int treq_ready(dma_dev *d, dma_chan *c, int *known)
 {
     uint32_t t = CTRL_TREQ(c->ctrl);
     *known = 1;
     switch (t) {
     case DREQ_FORCE: return 1;
-    case DREQ_XIP_STREAM: return xip_stream_ready(m, m->dma.now);
-    case DREQ_UART0_TX: case DREQ_UART1_TX: {
-        uint32_t fr;
-        bus_read(m, BUS_MASTER_SIM, (t == DREQ_UART0_TX ? UART0_BASE : UART1_BASE) + UARTFR, 4, &fr);
-        return !(fr & UARTFR_TXFF);
-    }
-    case DREQ_UART0_RX: case DREQ_UART1_RX: {
-        uint32_t fr;
-        bus_read(m, BUS_MASTER_SIM, (t == DREQ_UART0_RX ? UART0_BASE : UART1_BASE) + UARTFR, 4, &fr);
-        return !(fr & UARTFR_RXFE);
-    }
+    case DREQ_XIP_STREAM: return d->xip.stream_ready ? d->xip.stream_ready(d->xip.ctx, d->now) : 0;
     default:
         if (t >= DREQ_DMA_TIMER0 && t < DREQ_DMA_TIMER0 + 4) return 1;   /* paced below */
+        if (d->dreq[t].read) return probe_read(&d->dreq[t], 0) != 0;     /* a peripheral's level */
         *known = 0;
         return 0;
     }
+}
+
+/* clk_sys cycles an access at addr costs beyond its bus cycle (the XIP
+ * cache and QSPI bus; 0 elsewhere) */
+static uint32_t xip_cost(dma_dev *d, uint32_t addr, int size, int is_write, uint64_t t)
+{
+    return d->xip.access_cycles ? d->xip.access_cycles(d->xip.ctx, addr, size, is_write, t) : 0;
+}
+
+/* the DMA_IRQ_n lines follow INTSn */
+static void update_irqs(dma_dev *d)
+{
+    uint32_t level = 0;
+    for (int i = 0; i < 4; i++)
+        if ((d->intr | d->intf[i]) & d->inte[i]) level |= 1u << i;
+    uint32_t changed = level ^ d->irq_level;
+    d->irq_level = level;
+    for (int i = 0; i < 4; i++)
+        if (changed & (1u << i)) signal_set(&d->irq[i], (level >> i) & 1);
 }
 
 static uint32_t step(uint32_t ctrl, int is_read)
@@ -92,23 +101,22 @@ static uint32_t advance(uint32_t addr, uint32_t ctrl, int is_read)
     return next;
 }
 
-static void complete(machine *m, int ch)
+static void complete(dma_dev *d, int ch)
 {
-    dma_dev *d = &m->dma;
     dma_chan *c = &d->ch[ch];
     c->busy = 0;
     if (!(c->ctrl & CTRL_IRQ_QUIET)) d->intr |= 1u << ch;
     int chain = (int)CTRL_CHAIN_TO(c->ctrl);
-    if (mode_of(c->trans_count) == 1) trigger(m, ch);
-    if (chain != ch) trigger(m, chain);
+    if (mode_of(c->trans_count) == 1) trigger(d, ch);
+    if (chain != ch) trigger(d, chain);
 }
 
 
-static void note_left_over_write(machine *m, int ch, uint32_t addr)
+static void note_left_over_write(dma_dev *d, int ch, uint32_t addr)
 {
-    if (m->dma.warned_left_over || addr < SIM_SRAM_BASE || addr - SIM_SRAM_BASE >= SIM_SRAM_SIZE)
+    if (d->warned_left_over || addr < d->sram_base || addr - d->sram_base >= d->sram_size)
         return;
-    m->dma.warned_left_over = 1;
+    d->warned_left_over = 1;
     sim_warn("DMA channel %d, left running by the run before the warm reset, writes to SRAM at "
              "0x%08x under the new run: reset the DMA before setting up memory (as the SDK's "
              "runtime_init_early_resets does)", ch, addr);
@@ -116,16 +124,16 @@ static void note_left_over_write(machine *m, int ch, uint32_t addr)
 
 /* one bus transfer of channel ch; 0 if it hit a bus error. *cycles: how
  * long it took (1, or the XIP cache / QSPI time) */
-static int transfer(machine *m, int ch, uint32_t *cycles)
+static int transfer(dma_dev *d, int ch, uint32_t *cycles)
 {
-    dma_chan *c = &m->dma.ch[ch];
+    dma_chan *c = &d->ch[ch];
     int size = 1 << CTRL_DATA_SIZE(c->ctrl);
     uint32_t v = 0;
-    uint64_t t = m->dma.now;
+    uint64_t t = d->now;
     *cycles = 1;
-    if (xip_in_space(c->read_addr)) *cycles += xc_read(m, BUS_MASTER_DMA, c->read_addr, size, t);
-    if (xip_in_space(c->write_addr)) *cycles += xc_write(m, BUS_MASTER_DMA, c->write_addr, size, t + *cycles - 1);
-    if (!bus_read(m, BUS_MASTER_DMA, c->read_addr, size, &v)) {
+    *cycles += xip_cost(d, c->read_addr, size, 0, t);
+    *cycles += xip_cost(d, c->write_addr, size, 1, t + *cycles - 1);
+    if (!d->bus.read(d->bus.ctx, BUS_MASTER_DMA, c->read_addr, size, &v)) {
         c->ctrl |= CTRL_READ_ERROR;
         return 0;
     }
@@ -133,46 +141,45 @@ static int transfer(machine *m, int ch, uint32_t *cycles)
         if (size == 2) v = ((v & 0xFF) << 8) | ((v >> 8) & 0xFF);
         if (size == 4) v = __builtin_bswap32(v);
     }
-    if (!bus_write(m, BUS_MASTER_DMA, c->write_addr, size, v)) {
+    if (!d->bus.write(d->bus.ctx, BUS_MASTER_DMA, c->write_addr, size, v)) {
         c->ctrl |= CTRL_WRITE_ERROR;
         return 0;
     }
-    if (c->left_over) note_left_over_write(m, ch, c->write_addr);
+    if (c->left_over) note_left_over_write(d, ch, c->write_addr);
     c->read_addr = advance(c->read_addr, c->ctrl, 1);
     c->write_addr = advance(c->write_addr, c->ctrl, 0);
     if (mode_of(c->trans_count) != 0xF)
         c->trans_count = (c->trans_count & 0xF0000000u) | (count_of(c->trans_count) - 1);
-    if (count_of(c->trans_count) == 0 && mode_of(c->trans_count) != 0xF) complete(m, ch);
+    if (count_of(c->trans_count) == 0 && mode_of(c->trans_count) != 0xF) complete(d, ch);
     return 1;
 }
 
-static int runnable(machine *m, int ch)
+static int runnable(dma_dev *d, int ch)
 {
-    dma_chan *c = &m->dma.ch[ch];
+    dma_chan *c = &d->ch[ch];
     if (!c->busy || !(c->ctrl & CTRL_EN) || (c->ctrl & (CTRL_READ_ERROR | CTRL_WRITE_ERROR))) return 0;
     int known;
-    int ready = treq_ready(m, c, &known);
-    if (!known && !m->dma.warned_irq) {
-        m->dma.warned_irq = 1;
+    int ready = treq_ready(d, c, &known);
+    if (!known && !d->warned_irq) {
+        d->warned_irq = 1;
         sim_warn("DMA channel %d paced by DREQ %u, which the virtual board does not model: the "
                  "channel stalls", ch, CTRL_TREQ(c->ctrl));
     }
     return ready;
 }
 
-void dma_catch_up(machine *m)
+void dma_catch_up(dma_dev *d)
 {
-    dma_dev *d = &m->dma;
-    uint64_t now = machine_now_cycles(m);
+    uint64_t now = svc_now_cycles(d->svc);
     if (now <= d->caught_up) return;
     d->now = d->caught_up;   /* the DMA's own time: one transfer per cycle at most */
     while (d->now < now) {
         int did = 0;
         for (int k = 0; k < DMA_CHANNELS && d->now < now; k++) {
             int ch = (d->rr + k) % DMA_CHANNELS;
-            if (!runnable(m, ch)) continue;
+            if (!runnable(d, ch)) continue;
             uint32_t cycles = 1;
-            if (!transfer(m, ch, &cycles)) {
+            if (!transfer(d, ch, &cycles)) {
                 d->ch[ch].busy = 0;   /* a bus error halts the channel and raises its IRQ flag */
                 d->intr |= 1u << ch;
             }
@@ -182,7 +189,7 @@ void dma_catch_up(machine *m)
         d->rr = (d->rr + 1) % DMA_CHANNELS;
         if (!did) {
             /* nothing can move until the stream's next word arrives (if before now) */
-            uint64_t due = xip_stream_due(m);
+            uint64_t due = d->xip.stream_due ? d->xip.stream_due(d->xip.ctx) : 0;
             if (due > d->now && due < now) {
                 d->now = due;
                 continue;
@@ -191,33 +198,34 @@ void dma_catch_up(machine *m)
         }
     }
     d->caught_up = d->now;   /* past now if a transfer is still waiting for the QSPI bus */
+    update_irqs(d);
 }
 
-void dma_cores_reset(machine *m)
+void dma_cores_reset(dma_dev *d)
 {
-    dma_catch_up(m); /* what the DMA did before the reset is done */
+    dma_catch_up(d); /* what the DMA did before the reset is done */
     for (int i = 0; i < DMA_CHANNELS; i++) {
-        dma_chan *c = &m->dma.ch[i];
+        dma_chan *c = &d->ch[i];
         c->left_over = c->busy && (c->ctrl & CTRL_EN);
         if (c->left_over) sim_info("DMA channel %d keeps running across the warm reset", i);
     }
 }
 
-int dma_active(machine *m)
+int dma_active(dma_dev *d)
 {
     for (int i = 0; i < DMA_CHANNELS; i++)
-        if (m->dma.ch[i].busy && (m->dma.ch[i].ctrl & CTRL_EN)) return 1;
+        if (d->ch[i].busy && (d->ch[i].ctrl & CTRL_EN)) return 1;
     return 0;
 }
 
-static void trigger(machine *m, int ch)
+static void trigger(dma_dev *d, int ch)
 {
-    dma_chan *c = &m->dma.ch[ch];
+    dma_chan *c = &d->ch[ch];
     if (!(c->ctrl & CTRL_EN)) return;
     if (!c->busy) {
         c->trans_count = c->reload;
         c->busy = 1;
-        if (count_of(c->trans_count) == 0 && mode_of(c->trans_count) != 0xF) complete(m, ch);
+        if (count_of(c->trans_count) == 0 && mode_of(c->trans_count) != 0xF) complete(d, ch);
         if (count_of(c->trans_count) == 0 && mode_of(c->trans_count) == 0xF) c->busy = 0;
     }
 }
@@ -237,9 +245,8 @@ static uint32_t ctrl_value(dma_chan *c)
 
 static int dma_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
-    dma_dev *d = &m->dma;
-    dma_catch_up(m);
+    dma_dev *d = st;
+    dma_catch_up(d);
     uint32_t off = a->offset;
     if (off < 0x400) {
         dma_chan *c = &d->ch[off / 0x40];
@@ -283,11 +290,8 @@ static void write_ctrl(dma_chan *c, uint32_t v, int alias)
     c->ctrl = (nv & CTRL_RW_MASK) | (c->ctrl & (CTRL_READ_ERROR | CTRL_WRITE_ERROR) & ~clear);
 }
 
-static int dma_write(void *st, bus_access *a, uint32_t v)
+static int dma_write_reg(dma_dev *d, bus_access *a, uint32_t v)
 {
-    machine *m = st;
-    dma_dev *d = &m->dma;
-    dma_catch_up(m);
     uint32_t off = a->offset;
     if (off < 0x400) {
         int ch = (int)(off / 0x40), idx = (int)(off % 0x40) / 4;
@@ -304,7 +308,7 @@ static int dma_write(void *st, bus_access *a, uint32_t v)
         if (idx % 4 == 3) {
             if (v != 0) {
                 if (alias_reg[idx] == R_COUNT && !c->busy) c->trans_count = c->reload;
-                trigger(m, ch);
+                trigger(d, ch);
             } else if (c->ctrl & CTRL_IRQ_QUIET) {
                 d->intr |= 1u << ch;   /* null trigger ends a quiet chain */
             }
@@ -332,7 +336,7 @@ static int dma_write(void *st, bus_access *a, uint32_t v)
     switch (off) {
     case REG_MULTI_CHAN_TRIGGER:
         for (int ch = 0; ch < DMA_CHANNELS; ch++)
-            if (v & (1u << ch)) trigger(m, ch);
+            if (v & (1u << ch)) trigger(d, ch);
         return BUS_OK;
     case REG_CHAN_ABORT:
         for (int ch = 0; ch < DMA_CHANNELS; ch++)
@@ -344,20 +348,44 @@ static int dma_write(void *st, bus_access *a, uint32_t v)
     return BUS_UNMODELLED;
 }
 
-void dma_reset(machine *m)
+static int dma_write(void *st, bus_access *a, uint32_t v)
 {
-    dma_dev *d = &m->dma;
-    sim_device dev = d->dev;
-    memset(d, 0, sizeof(*d));
-    d->dev = dev;   /* every register resets to 0 (CTRL_TRIG: CHAIN_TO 0 too) */
-    d->caught_up = machine_now_cycles(m);
+    dma_dev *d = st;
+    dma_catch_up(d);
+    int r = dma_write_reg(d, a, v);
+    update_irqs(d);
+    return r;
 }
 
-static void dma_reset_hook(machine *m, int asserted) { if (asserted) dma_reset(m); }
-
-void dma_setup(machine *m)
+/* every register to 0 (CTRL_TRIG: CHAIN_TO 0 too); the wiring (services,
+ * bus port, XIP port, DREQ inputs, interrupt lines, SRAM range, bus device)
+ * stays */
+void dma_reset(dma_dev *d)
 {
-    bus_dev_setup(&m->dma.dev, "DMA", DMA_BASE, 0x4000, 1, RST_DMA, m, dma_read, dma_write);
-    bus_add_device(&m->bus, &m->dma.dev);
-    resets_set_hook(m, RST_DMA, dma_reset_hook);
+    dma_dev keep = *d;
+    memset(d, 0, sizeof(*d));
+    d->dev = keep.dev;
+    d->svc = keep.svc;
+    d->bus = keep.bus;
+    d->xip = keep.xip;
+    memcpy(d->dreq, keep.dreq, sizeof(d->dreq));
+    memcpy(d->irq, keep.irq, sizeof(d->irq));
+    d->sram_base = keep.sram_base;
+    d->sram_size = keep.sram_size;
+    d->caught_up = svc_now_cycles(d->svc);
+    d->irq_level = keep.irq_level;
+    update_irqs(d);
+}
+
+void dma_reset_line(void *dma, int n, uint32_t asserted)
+{
+    (void)n;
+    if (asserted) dma_reset(dma);
+}
+
+void dma_init(dma_dev *d, const board_services *svc)
+{
+    memset(d, 0, sizeof(*d));
+    d->svc = svc;
+    bus_dev_setup(&d->dev, "DMA", DMA_BASE, 0x4000, 1, RST_DMA, d, dma_read, dma_write);
 }

@@ -1,34 +1,34 @@
 /* dev_gpio.c - IO_BANK0, PADS_BANK0 (and plain IO_QSPI/PADS_QSPI, whose pad
  * settings the QMI reads) with the pin-level model (see dev_gpio.h; datasheet
  * chapter 9). */
+#include "dev_gpio.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
-#include "machine.h"
 #include "regs/gpio.h"
 #include "regs/resets.h"
 
-int gpio_func(machine *m, int n) { return (int)(m->gpio.ctrl[n] & 0x1F); }
+int gpio_funcsel(gpio_dev *g, int n) { return (int)(g->ctrl[n] & 0x1F); }
 
-int gpio_pad_output_ok(machine *m, int n)
+int gpio_pad_passes_output(gpio_dev *g, int n)
 {
-    return n < m->board->gpio_count && !(m->gpio.pads[n] & (PADS_ISO | PADS_OD));
+    return n < g->bonded && !(g->pads[n] & (PADS_ISO | PADS_OD));
 }
 
-int gpio_pad_input_ok(machine *m, int n)
+int gpio_pad_passes_input(gpio_dev *g, int n)
 {
-    return n < m->board->gpio_count && (m->gpio.pads[n] & PADS_IE) && !(m->gpio.pads[n] & PADS_ISO);
+    return n < g->bonded && (g->pads[n] & PADS_IE) && !(g->pads[n] & PADS_ISO);
 }
 
 /* what the selected function drives: *oe, return = out */
-static int func_output(machine *m, int n, int *oe)
+static int func_output(gpio_dev *g, int n, int *oe)
 {
-    int f = gpio_func(m, n);
+    int f = gpio_funcsel(g, n);
     *oe = 0;
     if (f == GPIO_FUNC_SIO) {
-        uint32_t out = n < 32 ? m->sio.gpio_out : m->sio.gpio_hi_out;
-        uint32_t en = n < 32 ? m->sio.gpio_oe : m->sio.gpio_hi_oe;
+        uint32_t out = g->sio_word[n < 32 ? GPIO_SIO_OUT : GPIO_SIO_HI_OUT];
+        uint32_t en = g->sio_word[n < 32 ? GPIO_SIO_OE : GPIO_SIO_HI_OE];
         *oe = (en >> (n & 31)) & 1;
         return (out >> (n & 31)) & 1;
     }
@@ -38,7 +38,7 @@ static int func_output(machine *m, int n, int *oe)
     }
     if (f == GPIO_FUNC_XIP_CS1 && (n == 0 || n == 8 || n == 19 || n == 47)) {
         *oe = 1;
-        return !m->qmi.selected[1];
+        return !probe_read(&g->cs1_selected, 0);
     }
     return 0;
 }
@@ -54,54 +54,102 @@ static int apply_over(int v, int over)
 }
 
 /* out and oe after the overrides and the pad */
-static int pin_output(machine *m, int n, int *oe)
+static int pin_output(gpio_dev *g, int n, int *oe)
 {
-    uint32_t ctrl = m->gpio.ctrl[n];
-    int out = apply_over(func_output(m, n, oe), (int)(ctrl >> 12) & 3);
+    uint32_t ctrl = g->ctrl[n];
+    int out = apply_over(func_output(g, n, oe), (int)(ctrl >> 12) & 3);
     *oe = apply_over(*oe, (int)(ctrl >> 14) & 3);
-    if (!gpio_pad_output_ok(m, n)) *oe = 0;
+    if (!gpio_pad_passes_output(g, n)) *oe = 0;
     return out;
 }
 
 /* the electrical level on the pad */
-static int pad_level(machine *m, int n)
+static int pad_level(gpio_dev *g, int n)
 {
-    if (n >= m->board->gpio_count) return 0;
-    if (m->gpio.ext[n] >= 0) return m->gpio.ext[n];
-    int oe, out = pin_output(m, n, &oe);
+    if (n >= g->bonded) return 0;
+    if (g->ext[n] >= 0) return g->ext[n];
+    int oe, out = pin_output(g, n, &oe);
     if (oe) return out;
-    uint32_t pad = m->gpio.pads[n];
+    uint32_t pad = g->pads[n];
     if ((pad & PADS_PUE) && !(pad & PADS_PDE)) return 1;
     return 0;   /* pulled down, bus keeper or floating: reads 0 */
 }
 
-int gpio_in(machine *m, int n)
+/* the level the core sees on GPIOn (after pad enable/isolation and INOVER) */
+static int gpio_in(gpio_dev *g, int n)
 {
-    int v = gpio_pad_input_ok(m, n) ? pad_level(m, n) : 0;
-    return apply_over(v, (int)(m->gpio.ctrl[n] >> 16) & 3);
+    int v = gpio_pad_passes_input(g, n) ? pad_level(g, n) : 0;
+    return apply_over(v, (int)(g->ctrl[n] >> 16) & 3);
 }
 
-void gpio_set_external(machine *m, int n, int level)
+uint32_t gpio_in_word(void *gpio, int hi)
 {
-    if (n >= 0 && n < GPIO_COUNT) m->gpio.ext[n] = level;
+    gpio_dev *g = gpio;
+    uint32_t v = 0;
+    int base = hi ? 32 : 0, n = hi ? 16 : 32;
+    for (int i = 0; i < n; i++)
+        if (base + i < GPIO_COUNT && gpio_in(g, base + i)) v |= 1u << i;
+    return v;
 }
 
-const char *gpio_function_problem(machine *m, int n, int f, int output)
+void gpio_set_external(gpio_dev *g, int n, int level)
+{
+    if (n >= 0 && n < GPIO_COUNT) g->ext[n] = level;
+}
+
+void gpio_sio_output(void *gpio, int n, uint32_t word)
+{
+    ((gpio_dev *)gpio)->sio_word[n] = word;
+}
+
+const char *gpio_pin_problem(gpio_dev *g, int n, int f, int output)
 {
     static char buf[160];
-    if (n >= m->board->gpio_count) {
-        snprintf(buf, sizeof(buf), "GPIO%d is not bonded out on the %s", n,
-                 m->board->rp2350b ? "RP2350B" : "RP2350A");
+    if (n >= g->bonded) {
+        snprintf(buf, sizeof(buf), "GPIO%d is not bonded out on the %s", n, g->package);
         return buf;
     }
-    if (gpio_func(m, n) != f) {
-        snprintf(buf, sizeof(buf), "GPIO%d FUNCSEL is %d, not %d", n, gpio_func(m, n), f);
+    if (gpio_funcsel(g, n) != f) {
+        snprintf(buf, sizeof(buf), "GPIO%d FUNCSEL is %d, not %d", n, gpio_funcsel(g, n), f);
         return buf;
     }
-    if (output && !gpio_pad_output_ok(m, n)) {
+    if (output && !gpio_pad_passes_output(g, n)) {
         snprintf(buf, sizeof(buf), "GPIO%d pad is %s", n,
-                 (m->gpio.pads[n] & PADS_ISO) ? "isolated (PADS_BANK0 ISO=1)" : "output-disabled (OD=1)");
+                 (g->pads[n] & PADS_ISO) ? "isolated (PADS_BANK0 ISO=1)" : "output-disabled (OD=1)");
         return buf;
+    }
+    return NULL;
+}
+
+/* ---- the pin multiplexer as peripherals see it (pins.h) ---- */
+
+static int mux_count(void *gpio) { return ((gpio_dev *)gpio)->bonded; }
+static int mux_funcsel(void *gpio, int pin) { return gpio_funcsel(gpio, pin); }
+
+static uint32_t mux_pad(void *gpio, int pin)
+{
+    gpio_dev *g = gpio;
+    return (gpio_pad_passes_output(g, pin) ? PIN_PAD_OUTPUT : 0) |
+           (gpio_pad_passes_input(g, pin) ? PIN_PAD_INPUT : 0) |
+           (g->pads[pin] & PADS_ISO ? PIN_PAD_ISOLATED : 0);
+}
+
+pin_mux gpio_pin_mux(gpio_dev *g) { return (pin_mux){g, mux_count, mux_funcsel, mux_pad}; }
+
+/* the block's real register at offset (the bus attaches the list, sorted by
+ * offset, at registration), or NULL */
+static const sim_regdef *regdef_at(const sim_device *d, uint32_t offset, int *index)
+{
+    int lo = 0, hi = d->regs ? d->regs->count - 1 : -1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        uint32_t o = d->regs->regs[mid].offset;
+        if (offset < o) hi = mid - 1;
+        else if (offset > o) lo = mid + 1;
+        else {
+            if (index) *index = mid;
+            return &d->regs->regs[mid];
+        }
     }
     return NULL;
 }
@@ -110,22 +158,22 @@ const char *gpio_function_problem(machine *m, int n, int f, int output)
 
 static int io_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
+    gpio_dev *g = st;
     uint32_t off = a->offset;
     if (off < 8 * GPIO_COUNT) {
         int n = (int)(off / 8);
         if (off & 4) {
-            *v = m->gpio.ctrl[n];
+            *v = g->ctrl[n];
         } else {
-            int oe, out = pin_output(m, n, &oe);
-            int in = gpio_pad_input_ok(m, n) ? pad_level(m, n) : 0;
+            int oe, out = pin_output(g, n, &oe);
+            int in = gpio_pad_passes_input(g, n) ? pad_level(g, n) : 0;
             *v = (out ? IO_STATUS_OUTTOPAD : 0) | (oe ? IO_STATUS_OETOPAD : 0) |
                  (in ? IO_STATUS_INFROMPAD : 0);
         }
         return BUS_OK;
     }
-    if (off >= IO_IRQ_BASE && off < IO_IRQ_BASE + 4 * 0x80 && bus_regdef(m->gpio.dev_io.regs, off, NULL)) {
-        *v = m->gpio.io_irq[(off - IO_IRQ_BASE) / 4];
+    if (off >= IO_IRQ_BASE && off < IO_IRQ_BASE + 4 * 0x80 && regdef_at(&g->dev_io, off, NULL)) {
+        *v = g->io_irq[(off - IO_IRQ_BASE) / 4];
         return BUS_OK;
     }
     return BUS_HOLE;
@@ -133,19 +181,19 @@ static int io_read(void *st, bus_access *a, uint32_t *v)
 
 static int io_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
+    gpio_dev *g = st;
     uint32_t off = a->offset;
     if (off < 8 * GPIO_COUNT) {
         int n = (int)(off / 8);
         if (off & 4) {
-            uint32_t old = m->gpio.ctrl[n];
-            m->gpio.ctrl[n] = bus_alias_apply(old, v, a->alias) & IO_GPIO_CTRL_MASK;
-            if ((old ^ m->gpio.ctrl[n]) & 0x1F) xip_request_remap(m);   /* CS1 routing may change */
+            uint32_t old = g->ctrl[n];
+            g->ctrl[n] = bus_alias_apply(old, v, a->alias) & IO_GPIO_CTRL_MASK;
+            if ((old ^ g->ctrl[n]) & 0x1F) signal_set(&g->routing_changed, 1);   /* CS1 routing may change */
         }
         return BUS_OK;
     }
-    if (off >= IO_IRQ_BASE && off < IO_IRQ_BASE + 4 * 0x80 && bus_regdef(m->gpio.dev_io.regs, off, NULL)) {
-        uint32_t *r = &m->gpio.io_irq[(off - IO_IRQ_BASE) / 4];
+    if (off >= IO_IRQ_BASE && off < IO_IRQ_BASE + 4 * 0x80 && regdef_at(&g->dev_io, off, NULL)) {
+        uint32_t *r = &g->io_irq[(off - IO_IRQ_BASE) / 4];
         *r = bus_alias_apply(*r, v, a->alias);
         return BUS_OK;
     }
@@ -154,12 +202,12 @@ static int io_write(void *st, bus_access *a, uint32_t v)
 
 /* ---- PADS_BANK0 ---- */
 
-static uint32_t *pad_reg(machine *m, uint32_t off)
+static uint32_t *pad_reg(gpio_dev *g, uint32_t off)
 {
-    if (off == PADS_VOLTAGE_SELECT) return &m->gpio.pads_voltage;
-    if (off >= 4 && off < 4 + 4 * GPIO_COUNT) return &m->gpio.pads[(off - 4) / 4];
-    if (off == PADS_SWCLK) return &m->gpio.pads_swclk;
-    if (off == PADS_SWD) return &m->gpio.pads_swd;
+    if (off == PADS_VOLTAGE_SELECT) return &g->pads_voltage;
+    if (off >= 4 && off < 4 + 4 * GPIO_COUNT) return &g->pads[(off - 4) / 4];
+    if (off == PADS_SWCLK) return &g->pads_swclk;
+    if (off == PADS_SWD) return &g->pads_swd;
     return NULL;
 }
 
@@ -173,71 +221,91 @@ static int pads_read(void *st, bus_access *a, uint32_t *v)
 
 static int pads_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
-    uint32_t *r = pad_reg(m, a->offset);
+    gpio_dev *g = st;
+    uint32_t *r = pad_reg(g, a->offset);
     if (!r) return BUS_HOLE;
     uint32_t mask = a->offset == PADS_VOLTAGE_SELECT ? 1u : 0x1FFu;
     uint32_t old = *r;
     *r = bus_alias_apply(old, v, a->alias) & mask;
-    if (old != *r) xip_request_remap(m);
+    if (old != *r) signal_set(&g->routing_changed, 1);
     return BUS_OK;
 }
 
-void gpio_reset_bank0(machine *m)
+void gpio_reset_bank0(gpio_dev *g)
 {
-    for (int n = 0; n < GPIO_COUNT; n++) m->gpio.ctrl[n] = 0x1F;
-    memset(m->gpio.io_irq, 0, sizeof(m->gpio.io_irq));
+    for (int n = 0; n < GPIO_COUNT; n++) g->ctrl[n] = 0x1F;
+    memset(g->io_irq, 0, sizeof(g->io_irq));
 }
 
-void gpio_reset_pads(machine *m)
+void gpio_reset_pads(gpio_dev *g)
 {
-    for (int n = 0; n < GPIO_COUNT; n++) m->gpio.pads[n] = PADS_GPIO_RESET;
-    m->gpio.pads_voltage = 0;
-    m->gpio.pads_swclk = m->gpio.pads_swd = PADS_SW_RESET;
+    for (int n = 0; n < GPIO_COUNT; n++) g->pads[n] = PADS_GPIO_RESET;
+    g->pads_voltage = 0;
+    g->pads_swclk = g->pads_swd = PADS_SW_RESET;
 }
 
-/* ---- PADS_QSPI: plain registers the bus keeps; the QMI reads them ---- */
-
-uint32_t gpio_qspi_pad(machine *m, uint32_t offset)
+void gpio_reset_line(void *gpio, int n, uint32_t asserted)
 {
-    sim_device *d = &m->gpio.dev_padsqspi;
+    if (!asserted) return;
+    if (n == GPIO_RESET_IO_BANK0) gpio_reset_bank0(gpio);
+    else gpio_reset_pads(gpio);
+}
+
+/* ---- IO_QSPI, PADS_QSPI: plain registers the bus keeps; the QMI reads the pads ---- */
+
+uint32_t gpio_qspi_pad_reg(gpio_dev *g, uint32_t offset)
+{
+    sim_device *d = &g->dev_padsqspi;
     int idx;
-    return bus_regdef(d->regs, offset, &idx) ? d->stub_values[idx] : 0;
+    return regdef_at(d, offset, &idx) ? d->stub_values[idx] : 0;
+}
+
+static int stored_read(void *st, bus_access *a, uint32_t *v)
+{
+    (void)st, (void)a, (void)v;
+    return BUS_UNMODELLED;   /* the bus keeps the values (quietly: dev.quiet) */
+}
+
+static int ioqspi_write(void *st, bus_access *a, uint32_t v)
+{
+    (void)st, (void)a, (void)v;
+    return BUS_UNMODELLED;
 }
 
 static int padsqspi_write(void *st, bus_access *a, uint32_t v)
 {
     (void)a;
     (void)v;
-    xip_request_remap(st);   /* the QMI judges its SCK against the SCLK pad (dev_qmi.c) */
+    /* the QMI judges its SCK against the SCLK pad (dev_qmi.c) */
+    signal_set(&((gpio_dev *)st)->routing_changed, 1);
     return BUS_UNMODELLED;   /* the bus stores the value */
 }
 
-void gpio_reset_qspi(machine *m)
+/* a block of stored registers back to its reset values */
+static void stored_reset(sim_device *d)
 {
-    misc_stub_reset(&m->gpio.dev_ioqspi);
-    misc_stub_reset(&m->gpio.dev_padsqspi);
+    if (!d->regs) return;
+    for (int r = 0; r < d->regs->count; r++) d->stub_values[r] = d->regs->regs[r].reset;
 }
 
-static void bank0_reset_hook(machine *m, int asserted) { if (asserted) gpio_reset_bank0(m); }
-static void pads_reset_hook(machine *m, int asserted) { if (asserted) gpio_reset_pads(m); }
-
-void gpio_setup(machine *m)
+void gpio_reset_qspi(gpio_dev *g)
 {
-    gpio_dev *g = &m->gpio;
+    stored_reset(&g->dev_ioqspi);
+    stored_reset(&g->dev_padsqspi);
+}
+
+void gpio_init(gpio_dev *g, int bonded, const char *package)
+{
+    memset(g, 0, sizeof(*g));
+    g->bonded = bonded;
+    g->package = package;
     for (int n = 0; n < GPIO_COUNT; n++) g->ext[n] = -1;
-    bus_dev_setup(&g->dev_io, "IO_BANK0", IO_BANK0_BASE, 0x4000, 1, RST_IO_BANK0, m, io_read, io_write);
-    bus_dev_setup(&g->dev_pads, "PADS_BANK0", PADS_BANK0_BASE, 0x4000, 1, RST_PADS_BANK0, m,
+    bus_dev_setup(&g->dev_io, "IO_BANK0", IO_BANK0_BASE, 0x4000, 1, RST_IO_BANK0, g, io_read, io_write);
+    bus_dev_setup(&g->dev_pads, "PADS_BANK0", PADS_BANK0_BASE, 0x4000, 1, RST_PADS_BANK0, g,
                   pads_read, pads_write);
-    bus_dev_setup(&g->dev_ioqspi, "IO_QSPI", IO_QSPI_BASE, 0x4000, 1, RST_IO_QSPI, m,
-                  misc_unmodelled_read, misc_unmodelled_write);
-    bus_dev_setup(&g->dev_padsqspi, "PADS_QSPI", PADS_QSPI_BASE, 0x4000, 1, RST_PADS_QSPI, m,
-                  misc_unmodelled_read, padsqspi_write);
+    bus_dev_setup(&g->dev_ioqspi, "IO_QSPI", IO_QSPI_BASE, 0x4000, 1, RST_IO_QSPI, g,
+                  stored_read, ioqspi_write);
+    bus_dev_setup(&g->dev_padsqspi, "PADS_QSPI", PADS_QSPI_BASE, 0x4000, 1, RST_PADS_QSPI, g,
+                  stored_read, padsqspi_write);
     g->dev_ioqspi.quiet = g->dev_padsqspi.quiet = 1;
-    bus_add_device(&m->bus, &g->dev_io);
-    bus_add_device(&m->bus, &g->dev_pads);
-    bus_add_device(&m->bus, &g->dev_ioqspi);
-    bus_add_device(&m->bus, &g->dev_padsqspi);
-    resets_set_hook(m, RST_IO_BANK0, bank0_reset_hook);
-    resets_set_hook(m, RST_PADS_BANK0, pads_reset_hook);
 }

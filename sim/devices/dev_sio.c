@@ -3,43 +3,63 @@
  * erratum RP2350-E2: writes at 0x180..0x1FC also release spinlock k),
  * doorbells. Interpolators, MTIME and the TMDS encoder are kept as
  * plain storage and reported once as unmodelled. */
+#include "dev_sio.h"
+
 #include <string.h>
 
-#include "log.h"
-#include "machine.h"
 #include "regs/sio.h"
 
 static int core_of(bus_access *a) { return a->master == BUS_MASTER_CORE1 ? 1 : 0; }
 
-int sio_fifo_push(machine *m, int to, uint32_t v)
+/* each core's SIO_IRQ_FIFO (VLD | WOF | ROE of its FIFO_ST, SDK regs/sio.h
+ * FIFO_ST description) and SIO_IRQ_BELL (a doorbell pending) follow the state */
+static void update_irqs(sio_dev *s)
 {
-    sio_dev *s = &m->sio;
+    uint32_t level = 0;
+    for (int c = 0; c < 2; c++) {
+        if (s->count[c] || s->wof[c] || s->roe[c]) level |= 1u << c;
+        if (s->doorbell[c]) level |= 4u << c;
+    }
+    uint32_t changed = level ^ s->irq_level;
+    s->irq_level = level;
+    for (int c = 0; c < 2; c++) {
+        if (changed & (1u << c)) signal_set(&s->irq_fifo[c], (level >> c) & 1);
+        if (changed & (4u << c)) signal_set(&s->irq_bell[c], (level >> (2 + c)) & 1);
+    }
+}
+
+int sio_fifo_push(sio_dev *s, int to, uint32_t v)
+{
     if (s->count[to] >= SIO_FIFO_DEPTH) return 0;
     s->fifo[to][(s->head[to] + s->count[to]) % SIO_FIFO_DEPTH] = v;
     s->count[to]++;
+    update_irqs(s);
     return 1;
 }
 
-int sio_fifo_pop(machine *m, int core, uint32_t *v)
+int sio_fifo_pop(sio_dev *s, int core, uint32_t *v)
 {
-    sio_dev *s = &m->sio;
     if (!s->count[core]) return 0;
     *v = s->fifo[core][s->head[core]];
     s->head[core] = (s->head[core] + 1) % SIO_FIFO_DEPTH;
     s->count[core]--;
+    update_irqs(s);
     return 1;
 }
 
-static uint32_t gpio_in_word(machine *m, int hi)
+static uint32_t pins_in_word(sio_dev *s, int hi)
 {
-    uint32_t v = 0;
-    int base = hi ? 32 : 0, n = hi ? 16 : 32;
-    for (int i = 0; i < n; i++)
-        if (base + i < GPIO_COUNT && gpio_in(m, base + i)) v |= 1u << i;
+    uint32_t v = probe_read(&s->gpio_in[hi], 0);
     /* GPIO_HI_IN [31:24]: QSPI SD3..SD0 idle high (pull-ups), CSn high, SCK
      * low, USB DM low, DP high (full-speed J state) */
     if (hi) v |= 0xF9000000u;
     return v;
+}
+
+/* core 0 moved a FIFO word: if core 1 waits in the ROM, the ROM model answers */
+static void kick_rom(sio_dev *s)
+{
+    if (probe_read(&s->core1_in_rom, 0)) signal_set(&s->core1_rom_kick, 1);
 }
 
 static uint32_t *gpio_reg(sio_dev *s, uint32_t off, int *op)
@@ -53,16 +73,24 @@ static uint32_t *gpio_reg(sio_dev *s, uint32_t off, int *op)
     return hi ? &s->gpio_hi_out : &s->gpio_out;
 }
 
+/* which output word (OUT, HI_OUT, OE, HI_OE: the GPIO input's order) a
+ * GPIO register at off changes */
+static int gpio_word_index(uint32_t off)
+{
+    int oe = off >= SIO_GPIO_OE;
+    int hi = (int)((off - (oe ? SIO_GPIO_OE : SIO_GPIO_OUT)) >> 2) & 1;
+    return 2 * oe + hi;
+}
+
 static int sio_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
-    sio_dev *s = &m->sio;
+    sio_dev *s = st;
     int c = core_of(a);
     uint32_t off = a->offset;
     switch (off) {
     case SIO_CPUID: *v = (uint32_t)c; return BUS_OK;
-    case SIO_GPIO_IN: *v = gpio_in_word(m, 0); return BUS_OK;
-    case SIO_GPIO_HI_IN: *v = gpio_in_word(m, 1); return BUS_OK;
+    case SIO_GPIO_IN: *v = pins_in_word(s, 0); return BUS_OK;
+    case SIO_GPIO_HI_IN: *v = pins_in_word(s, 1); return BUS_OK;
     case SIO_FIFO_ST:
         *v = (s->count[c] ? SIO_FIFO_ST_VLD : 0) |
              (s->count[1 - c] < SIO_FIFO_DEPTH ? SIO_FIFO_ST_RDY : 0) |
@@ -70,11 +98,12 @@ static int sio_read(void *st, bus_access *a, uint32_t *v)
         return BUS_OK;
     case SIO_FIFO_WR: *v = 0; return BUS_OK;
     case SIO_FIFO_RD:
-        if (!sio_fifo_pop(m, c, v)) {
+        if (!sio_fifo_pop(s, c, v)) {
             s->roe[c] = 1;
+            update_irqs(s);
             *v = 0;
-        } else if (c == 0 && m->c1rom.active) {
-            bootrom_core1_poll(m);   /* room for the ROM's reply */
+        } else if (c == 0) {
+            kick_rom(s);   /* room for the ROM's reply */
         }
         return BUS_OK;
     case SIO_SPINLOCK_ST: *v = s->spinlock; return BUS_OK;
@@ -101,8 +130,7 @@ static int sio_read(void *st, bus_access *a, uint32_t *v)
 
 static int sio_write(void *st, bus_access *a, uint32_t v)
 {
-    machine *m = st;
-    sio_dev *s = &m->sio;
+    sio_dev *s = st;
     int c = core_of(a);
     uint32_t off = a->offset;
     if (off >= SIO_GPIO_OUT && off < SIO_FIFO_ST) {
@@ -110,7 +138,9 @@ static int sio_write(void *st, bus_access *a, uint32_t v)
         uint32_t *r = gpio_reg(s, off, &op);
         uint32_t mask = ((off - SIO_GPIO_OUT) >> 2) & 1 ? SIO_GPIO_HI_MASK : 0xFFFFFFFFu;
         static const int alias_of_op[4] = {BUS_ALIAS_NONE, BUS_ALIAS_SET, BUS_ALIAS_CLR, BUS_ALIAS_XOR};
+        uint32_t old = *r;
         *r = bus_alias_apply(*r, v, alias_of_op[op]) & mask;
+        if (*r != old) signal_set(&s->gpio_word[gpio_word_index(off)], *r);
         return BUS_OK;
     }
     switch (off) {
@@ -119,10 +149,15 @@ static int sio_write(void *st, bus_access *a, uint32_t v)
     case SIO_FIFO_ST:
         s->wof[c] = 0;   /* WOF and ROE are write-to-clear (any write) */
         s->roe[c] = 0;
+        update_irqs(s);
         return BUS_OK;
     case SIO_FIFO_WR:
-        if (!sio_fifo_push(m, 1 - c, v)) s->wof[c] = 1;
-        else if (c == 0 && m->c1rom.active) bootrom_core1_poll(m);
+        if (!sio_fifo_push(s, 1 - c, v)) {
+            s->wof[c] = 1;
+            update_irqs(s);
+        } else if (c == 0) {
+            kick_rom(s);
+        }
         return BUS_OK;
     }
     if (off >= SIO_SPINLOCK0 && off < SIO_SPINLOCK0 + 128) {
@@ -133,26 +168,38 @@ static int sio_write(void *st, bus_access *a, uint32_t v)
         /* RP2350-E2: decoded as a write to the spinlock 0x80 below as well */
         s->spinlock &= ~(1u << ((off - 0x180) / 4));
         switch (off) {
-        case SIO_DOORBELL_OUT_SET: s->doorbell[1 - c] |= v & 0xFF; return BUS_OK;
-        case SIO_DOORBELL_OUT_CLR: s->doorbell[1 - c] &= ~(v & 0xFF); return BUS_OK;
-        case SIO_DOORBELL_IN_SET: s->doorbell[c] |= v & 0xFF; return BUS_OK;
-        case SIO_DOORBELL_IN_CLR: s->doorbell[c] &= ~(v & 0xFF); return BUS_OK;
+        case SIO_DOORBELL_OUT_SET: s->doorbell[1 - c] |= v & 0xFF; break;
+        case SIO_DOORBELL_OUT_CLR: s->doorbell[1 - c] &= ~(v & 0xFF); break;
+        case SIO_DOORBELL_IN_SET: s->doorbell[c] |= v & 0xFF; break;
+        case SIO_DOORBELL_IN_CLR: s->doorbell[c] &= ~(v & 0xFF); break;
+        default: return BUS_UNMODELLED;
         }
+        update_irqs(s);
+        return BUS_OK;
     }
     return BUS_UNMODELLED;
 }
 
-void sio_reset(machine *m)
+/* the registers to their reset values; the wiring stays. The GPIO words
+ * and interrupt lines are driven with their reset levels. */
+void sio_reset(sio_dev *s)
 {
-    sio_dev *s = &m->sio;
-    sim_device d = s->dev;
+    sio_dev keep = *s;
     memset(s, 0, sizeof(*s));
-    s->dev = d;
+    s->dev = keep.dev;
+    memcpy(s->gpio_in, keep.gpio_in, sizeof(s->gpio_in));
+    s->core1_in_rom = keep.core1_in_rom;
+    memcpy(s->gpio_word, keep.gpio_word, sizeof(s->gpio_word));
+    memcpy(s->irq_fifo, keep.irq_fifo, sizeof(s->irq_fifo));
+    memcpy(s->irq_bell, keep.irq_bell, sizeof(s->irq_bell));
+    s->core1_rom_kick = keep.core1_rom_kick;
+    for (int i = 0; i < 4; i++) signal_set(&s->gpio_word[i], 0);
+    s->irq_level = keep.irq_level;
+    update_irqs(s);
 }
 
-void sio_setup(machine *m)
+void sio_init(sio_dev *s)
 {
-    sio_dev *s = &m->sio;
-    bus_dev_setup(&s->dev, "SIO", SIO_BASE, 0x1000, 0, -1, m, sio_read, sio_write);
-    bus_add_device(&m->bus, &s->dev);
+    memset(s, 0, sizeof(*s));
+    bus_dev_setup(&s->dev, "SIO", SIO_BASE, 0x1000, 0, -1, s, sio_read, sio_write);
 }

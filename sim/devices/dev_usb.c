@@ -4,11 +4,12 @@
  * 0..7 with SETUP_REC; IN/OUT tokens served from the buffer selected by the
  * endpoint's buffer control word (AVAILABLE/FULL/STALL/PID/LAST/LENGTH),
  * which the controller updates when it is done with a buffer. */
+#include "dev_usb.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "log.h"
-#include "machine.h"
 #include "regs/clocks.h"
 #include "regs/resets.h"
 #include "regs/usb.h"
@@ -16,13 +17,12 @@
 static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
-int usb_dev_attached(machine *m, const char **why)
+static int attached(usb_dev *u, const char **why)
 {
-    usb_dev *u = &m->usb;
     static char buf[200];
     const char *w = NULL;
-    uint64_t usb_hz = clocks_hz(m, CLK_USB);
-    if (resets_held(m, RST_USBCTRL)) w = "USBCTRL is held in reset";
+    uint64_t usb_hz = svc_clk_hz(u->svc, CLK_USB);
+    if (probe_read(&u->in_reset, 0)) w = "USBCTRL is held in reset";
     else if (!usb_hz) w = "clk_usb is not running";
     else if (usb_hz < 47880000ull || usb_hz > 48120000ull) {
         snprintf(buf, sizeof(buf), "clk_usb is %.3f MHz; full-speed USB needs 48 MHz +-0.25%%",
@@ -41,9 +41,8 @@ int usb_dev_attached(machine *m, const char **why)
     return w == NULL;
 }
 
-static uint32_t intr_value(machine *m)
+static uint32_t intr_value(usb_dev *u)
 {
-    usb_dev *u = &m->usb;
     uint32_t s = u->sie_status, v = 0;
     if (s & USB_SIE_TRANS_COMPLETE) v |= USB_INT_TRANS_COMPLETE;
     if (u->buff_status) v |= USB_INT_BUFF_STATUS;
@@ -64,11 +63,19 @@ static uint32_t intr_value(machine *m)
     return v;
 }
 
-static uint32_t sie_status_value(machine *m)
+/* the interrupt line follows INTS */
+static void update_irq(usb_dev *u)
 {
-    usb_dev *u = &m->usb;
+    uint32_t level = ((intr_value(u) | u->intf) & u->inte) != 0;
+    if (level == u->irq_level) return;
+    u->irq_level = level;
+    signal_set(&u->irq, level);
+}
+
+static uint32_t sie_status_value(usb_dev *u)
+{
     uint32_t v = u->sie_status & USB_SIE_WC_MASK;
-    int att = usb_dev_attached(m, NULL);
+    int att = attached(u, NULL);
     if (att && u->connected) v |= USB_SIE_CONNECTED;
     if (u->suspended) v |= USB_SIE_SUSPENDED;
     if (att) v |= 1u << 2;   /* LINE_STATE = J (idle, full speed) */
@@ -79,16 +86,15 @@ static uint32_t sie_status_value(machine *m)
 
 static int regs_read(void *st, bus_access *a, uint32_t *v)
 {
-    machine *m = st;
-    usb_dev *u = &m->usb;
+    usb_dev *u = st;
     uint32_t off = a->offset;
     switch (off) {
     case USB_ADDR_ENDP: *v = u->addr_endp; return BUS_OK;
     case USB_MAIN_CTRL: *v = u->main_ctrl; return BUS_OK;
     case USB_SOF_WR: *v = 0; return BUS_OK;
-    case USB_SOF_RD: u->sof_pending = 0; *v = u->sof_rd; return BUS_OK;
+    case USB_SOF_RD: u->sof_pending = 0; *v = u->sof_rd; update_irq(u); return BUS_OK;
     case USB_SIE_CTRL: *v = u->sie_ctrl; return BUS_OK;
-    case USB_SIE_STATUS: *v = sie_status_value(m); return BUS_OK;
+    case USB_SIE_STATUS: *v = sie_status_value(u); return BUS_OK;
     case USB_INT_EP_CTRL: *v = u->int_ep_ctrl; return BUS_OK;
     case USB_BUFF_STATUS: *v = u->buff_status; return BUS_OK;
     case USB_BUFF_CPU_SHOULD_HANDLE: *v = u->cpu_should_handle; return BUS_OK;
@@ -99,10 +105,10 @@ static int regs_read(void *st, bus_access *a, uint32_t *v)
     case USB_EP_STATUS_STALL_NAK: *v = u->ep_status_stall_nak; return BUS_OK;
     case USB_USB_MUXING: *v = u->muxing; return BUS_OK;
     case USB_USB_PWR: *v = u->pwr; return BUS_OK;
-    case USB_INTR: *v = intr_value(m); return BUS_OK;
+    case USB_INTR: *v = intr_value(u); return BUS_OK;
     case USB_INTE: *v = u->inte; return BUS_OK;
     case USB_INTF: *v = u->intf; return BUS_OK;
-    case USB_INTS: *v = (intr_value(m) | u->intf) & u->inte; return BUS_OK;
+    case USB_INTS: *v = (intr_value(u) | u->intf) & u->inte; return BUS_OK;
     }
     if (off < 0x40 || (off >= 0x7C && off < 0x8C) || (off >= 0x100 && off <= 0x114)) {
         *v = u->plain[off / 4];
@@ -111,10 +117,8 @@ static int regs_read(void *st, bus_access *a, uint32_t *v)
     return BUS_HOLE;
 }
 
-static int regs_write(void *st, bus_access *a, uint32_t v)
+static int regs_write_reg(usb_dev *u, bus_access *a, uint32_t v)
 {
-    machine *m = st;
-    usb_dev *u = &m->usb;
     uint32_t off = a->offset;
     switch (off) {
     case USB_ADDR_ENDP: u->addr_endp = bus_alias_apply(u->addr_endp, v, a->alias) & 0x000F007Fu; return BUS_OK;
@@ -154,6 +158,14 @@ static int regs_write(void *st, bus_access *a, uint32_t v)
     return BUS_HOLE;
 }
 
+static int regs_write(void *st, bus_access *a, uint32_t v)
+{
+    usb_dev *u = st;
+    int r = regs_write_reg(u, a, v);
+    update_irq(u);
+    return r;
+}
+
 /* DPRAM: plain 4 KB memory */
 static int dpram_read(void *st, bus_access *a, uint32_t *v)
 {
@@ -172,7 +184,7 @@ static int dpram_write(void *st, bus_access *a, uint32_t v)
 
 /* ---- the serial interface engine, token by token ---- */
 
-static int addressed(machine *m, int addr) { return (int)(m->usb.addr_endp & 0x7F) == addr; }
+static int addressed(usb_dev *u, int addr) { return (int)(u->addr_endp & 0x7F) == addr; }
 
 static uint32_t ep_control(usb_dev *u, int ep, int out)
 {
@@ -192,9 +204,8 @@ static uint32_t buffer_offset(usb_dev *u, int ep, int out, int sel)
 }
 
 /* BUFF_STATUS bit after a buffer completes, if the endpoint asks for it */
-static void buffer_done(machine *m, int ep, int out, int sel, int last, int short_pkt)
+static void buffer_done(usb_dev *u, int ep, int out, int sel, int last, int short_pkt)
 {
-    usb_dev *u = &m->usb;
     uint32_t bit = 1u << (2 * ep + out);
     int per_buff, per_double;
     if (ep == 0) {
@@ -238,20 +249,18 @@ static void put_half(uint8_t *bcp, uint32_t bc, int sel, uint32_t half)
     wr32(bcp, bc & ~BUF_RESET);
 }
 
-usb_resp usb_dev_setup(machine *m, int addr, const uint8_t pkt[8])
+static usb_resp token_setup(usb_dev *u, int addr, const uint8_t pkt[8])
 {
-    usb_dev *u = &m->usb;
-    if (!addressed(m, addr)) return USB_NO_RESPONSE;
+    if (!addressed(u, addr)) return USB_NO_RESPONSE;
     memcpy(u->dpram + DPRAM_SETUP, pkt, 8);
     u->sie_status |= USB_SIE_SETUP_REC;
     u->ep_stall_arm = 0;   /* a SETUP clears the EP0 stall arms */
     return USB_ACK;
 }
 
-static int check_ep(machine *m, int addr, int ep, int out)
+static int check_ep(usb_dev *u, int addr, int ep, int out)
 {
-    usb_dev *u = &m->usb;
-    if (!addressed(m, addr)) return 0;
+    if (!addressed(u, addr)) return 0;
     if (ep == 0) return 1;
     uint32_t c = ep_control(u, ep, out);
     if (!(c & EP_CTRL_ENABLE)) return 0;
@@ -262,10 +271,9 @@ static int check_ep(machine *m, int addr, int ep, int out)
     return 1;
 }
 
-usb_resp usb_dev_in(machine *m, int addr, int ep, uint8_t *data, int *len, int *pid)
+static usb_resp token_in(usb_dev *u, int addr, int ep, uint8_t *data, int *len, int *pid)
 {
-    usb_dev *u = &m->usb;
-    if (!check_ep(m, addr, ep, 0)) return USB_NO_RESPONSE;
+    if (!check_ep(u, addr, ep, 0)) return USB_NO_RESPONSE;
     if (u->ep_abort & (1u << (2 * ep))) return USB_NAK;
     uint8_t *bcp = u->dpram + DPRAM_BUF_CTRL(ep, 0);
     uint32_t bc = rd32(bcp);
@@ -283,7 +291,7 @@ usb_resp usb_dev_in(machine *m, int addr, int ep, uint8_t *data, int *len, int *
     int n = (int)(half & BUF_LEN_MASK);
     uint32_t off = buffer_offset(u, ep, 0, sel);
     if (off + (uint32_t)n > sizeof(u->dpram) || off < 0x100) {
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "USB protocol violation: EP%d IN buffer at DPRAM "
+        svc_stop(u->svc, STOP_FAULT, SIM_EXIT_FAULT, "USB protocol violation: EP%d IN buffer at DPRAM "
                      "offset 0x%x, length %d, lies outside the data area", ep, off, n);
         return USB_NO_RESPONSE;
     }
@@ -293,14 +301,13 @@ usb_resp usb_dev_in(machine *m, int addr, int ep, uint8_t *data, int *len, int *
     /* the host ACKs: the controller hands the buffer back */
     half &= ~(uint32_t)(BUF_AVAILABLE | BUF_FULL);
     put_half(bcp, bc, sel, half);
-    buffer_done(m, ep, 0, sel, (half & BUF_LAST) != 0, 0);
+    buffer_done(u, ep, 0, sel, (half & BUF_LAST) != 0, 0);
     return USB_ACK;
 }
 
-usb_resp usb_dev_out(machine *m, int addr, int ep, const uint8_t *data, int len, int pid)
+static usb_resp token_out(usb_dev *u, int addr, int ep, const uint8_t *data, int len, int pid)
 {
-    usb_dev *u = &m->usb;
-    if (!check_ep(m, addr, ep, 1)) return USB_NO_RESPONSE;
+    if (!check_ep(u, addr, ep, 1)) return USB_NO_RESPONSE;
     if (u->ep_abort & (1u << (2 * ep + 1))) return USB_NAK;
     uint8_t *bcp = u->dpram + DPRAM_BUF_CTRL(ep, 1);
     uint32_t bc = rd32(bcp);
@@ -318,7 +325,7 @@ usb_resp usb_dev_out(machine *m, int addr, int ep, const uint8_t *data, int len,
     int want_pid = (half & BUF_PID1) ? 1 : 0;
     if (want_pid != pid) {
         u->sie_status |= USB_SIE_DATA_SEQ_ERROR;
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT,
+        svc_stop(u->svc, STOP_FAULT, SIM_EXIT_FAULT,
                      "USB protocol violation: EP%d OUT buffer expects DATA%d but the host sends "
                      "DATA%d (the firmware lost data-toggle sync; the controller flags "
                      "DATA_SEQ_ERROR and the packet is lost)", ep, want_pid, pid);
@@ -327,85 +334,130 @@ usb_resp usb_dev_out(machine *m, int addr, int ep, const uint8_t *data, int len,
     int cap = (int)(half & BUF_LEN_MASK);
     uint32_t off = buffer_offset(u, ep, 1, sel);
     if (len > cap) {
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT,
+        svc_stop(u->svc, STOP_FAULT, SIM_EXIT_FAULT,
                      "USB protocol violation: EP%d OUT buffer length is %d but the host sends a "
                      "%d-byte packet (the buffer must take a full packet)", ep, cap, len);
         return USB_ACK;
     }
     if (off + (uint32_t)len > sizeof(u->dpram) || (len && off < 0x100)) {
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "USB protocol violation: EP%d OUT buffer at "
+        svc_stop(u->svc, STOP_FAULT, SIM_EXIT_FAULT, "USB protocol violation: EP%d OUT buffer at "
                      "DPRAM offset 0x%x lies outside the data area", ep, off);
         return USB_ACK;
     }
     if (len) memcpy(u->dpram + off, data, (size_t)len);   /* a zero-length packet may carry no data */
     half = (half & ~(uint32_t)(BUF_AVAILABLE | BUF_LEN_MASK)) | BUF_FULL | (uint32_t)len;
     put_half(bcp, bc, sel, half);
-    buffer_done(m, ep, 1, sel, (half & BUF_LAST) != 0, len < cap);
+    buffer_done(u, ep, 1, sel, (half & BUF_LAST) != 0, len < cap);
     return USB_ACK;
 }
 
-void usb_dev_bus_reset(machine *m)
+/* ---- the device's end of the cable (usb_cable.h) ---- */
+
+static int cable_attached(void *dev, const char **why) { return attached(dev, why); }
+
+static void cable_bus_reset(void *dev)
 {
-    usb_dev *u = &m->usb;
+    usb_dev *u = dev;
     u->sie_status |= USB_SIE_BUS_RESET;
     memset(u->bufsel, 0, sizeof(u->bufsel));
     u->connected = 1;
     u->suspended = 0;
+    update_irq(u);
 }
 
-void usb_dev_sof(machine *m, uint32_t frame)
+static void cable_resume(void *dev)
 {
-    usb_dev *u = &m->usb;
-    u->sof_rd = frame & 0x7FF;
-    u->sof_pending = 1;
-    usb_dev_resume(m);
-}
-
-void usb_dev_resume(machine *m)
-{
-    usb_dev *u = &m->usb;
+    usb_dev *u = dev;
     if (!u->suspended) return;
     u->suspended = 0;
     u->sie_status |= USB_SIE_RESUME;
+    update_irq(u);
 }
 
-void usb_dev_suspend(machine *m, int s)
+static void cable_sof(void *dev, uint32_t frame)
 {
-    m->usb.suspended = s;
-    if (!s) m->usb.connected = 0;
+    usb_dev *u = dev;
+    u->sof_rd = frame & 0x7FF;
+    u->sof_pending = 1;
+    cable_resume(u);
+    update_irq(u);
 }
 
-void usb_reset(machine *m)
+static void cable_suspend(void *dev, int s)
 {
-    usb_dev *u = &m->usb;
-    sim_device r = u->dev_regs, d = u->dev_dpram;
-    uint8_t dpram[sizeof(u->dpram)];
-    memcpy(dpram, u->dpram, sizeof(dpram));
+    usb_dev *u = dev;
+    u->suspended = s;
+    if (!s) u->connected = 0;
+    update_irq(u);
+}
+
+static usb_resp cable_setup(void *dev, int addr, const uint8_t pkt[8])
+{
+    usb_resp r = token_setup(dev, addr, pkt);
+    update_irq(dev);
+    return r;
+}
+
+static usb_resp cable_in(void *dev, int addr, int ep, uint8_t *data, int *len, int *pid)
+{
+    usb_resp r = token_in(dev, addr, ep, data, len, pid);
+    update_irq(dev);
+    return r;
+}
+
+static usb_resp cable_out(void *dev, int addr, int ep, const uint8_t *data, int len, int pid)
+{
+    usb_resp r = token_out(dev, addr, ep, data, len, pid);
+    update_irq(dev);
+    return r;
+}
+
+static int cable_suspended(void *dev) { return ((usb_dev *)dev)->suspended; }
+static int cable_address(void *dev) { return (int)(((usb_dev *)dev)->addr_endp & 0x7F); }
+
+usb_cable usb_dev_cable(usb_dev *u)
+{
+    return (usb_cable){u, cable_attached, cable_bus_reset, cable_sof, cable_suspend, cable_resume,
+                       cable_setup, cable_in, cable_out, cable_suspended, cable_address};
+}
+
+/* the registers to their reset values (DPRAM keeps its contents); the
+ * wiring stays */
+void usb_reset(usb_dev *u)
+{
+    usb_dev keep = *u;
     memset(u, 0, sizeof(*u));
-    memcpy(u->dpram, dpram, sizeof(dpram));   /* RAM keeps its contents */
-    u->dev_regs = r;
-    u->dev_dpram = d;
+    memcpy(u->dpram, keep.dpram, sizeof(u->dpram));   /* RAM keeps its contents */
+    u->dev_regs = keep.dev_regs;
+    u->dev_dpram = keep.dev_dpram;
+    u->svc = keep.svc;
+    u->in_reset = keep.in_reset;
+    u->irq = keep.irq;
     u->main_ctrl = USB_MAIN_CTRL_PHY_ISO;
     u->sie_ctrl = USB_SIE_CTRL_PULLDOWN_EN;
     u->nak_poll = 0x00100010u;
     u->muxing = USB_MUXING_TO_PHY;
     u->plain[0x84 / 4] = 0x1F1F;
     u->plain[0x88 / 4] = 0xF8;
+    u->irq_level = keep.irq_level;
+    update_irq(u);
 }
 
-static void usb_reset_hook(machine *m, int asserted) { if (asserted) usb_reset(m); }
-
-void usb_setup(machine *m)
+void usb_reset_line(void *usb, int n, uint32_t asserted)
 {
-    usb_dev *u = &m->usb;
+    (void)n;
+    if (asserted) usb_reset(usb);
+}
+
+void usb_init(usb_dev *u, const board_services *svc)
+{
+    memset(u, 0, sizeof(*u));
+    u->svc = svc;
     /* power-on DPRAM is not zero: the ROM uses it as workspace */
     for (size_t i = 0; i < sizeof(u->dpram); i++) u->dpram[i] = (uint8_t)(i * 37 + 11);
-    bus_dev_setup(&u->dev_regs, "USBCTRL_REGS", USBCTRL_REGS_BASE, 0x4000, 1, RST_USBCTRL, m,
+    bus_dev_setup(&u->dev_regs, "USBCTRL_REGS", USBCTRL_REGS_BASE, 0x4000, 1, RST_USBCTRL, u,
                   regs_read, regs_write);
     bus_dev_setup(&u->dev_dpram, "USBCTRL_DPRAM", USBCTRL_DPRAM_BASE, USBCTRL_DPRAM_SIZE, 0,
                   RST_USBCTRL, u, dpram_read, dpram_write);
     u->dev_dpram.memory = 1;
-    bus_add_device(&m->bus, &u->dev_regs);
-    bus_add_device(&m->bus, &u->dev_dpram);
-    resets_set_hook(m, RST_USBCTRL, usb_reset_hook);
 }

@@ -1,17 +1,24 @@
 /* dev_usb.h - the USB device controller as the datasheet describes it:
  * USBCTRL_REGS (MAIN_CTRL, SIE_CTRL/SIE_STATUS with write-1-to-clear bits,
  * BUFF_STATUS, EP_STALL_ARM, USB_MUXING, USB_PWR VBUS override, INTE/INTS)
- * and the 4 KB DPRAM with its endpoint and buffer control words. The
- * built-in host (usb_host.c) talks to it through the token functions below,
- * one transaction at a time, as the serial interface engine would. */
+ * and the 4 KB DPRAM with its endpoint and buffer control words. The host
+ * at the far end of the cable (chips/usb_host.c) talks to it through its end
+ * of the cable (board/usb_cable.h), one transaction at a time, as the serial
+ * interface engine would.
+ *
+ * Signals: in  the RESETS line (usb_reset_line) and its level (probe
+ *              in_reset: a held controller does not show itself on the bus),
+ *              the cable (usb_dev_cable);
+ *          out USBCTRL_IRQ (irq: INTS != 0). */
 #ifndef SIM_DEV_USB_H
 #define SIM_DEV_USB_H
 
 #include <stdint.h>
 
-#include "bus.h"
-
-typedef enum { USB_ACK = 0, USB_NAK, USB_STALL, USB_NO_RESPONSE } usb_resp;
+#include "device.h"
+#include "services.h"
+#include "signals.h"
+#include "usb_cable.h"
 
 typedef struct {
     uint32_t addr_endp, main_ctrl, sie_ctrl, sie_status, buff_status, cpu_should_handle;
@@ -24,23 +31,20 @@ typedef struct {
     int suspended;
     int sof_pending;                /* DEV_SOF: a SOF since SOF_RD was last read */
     int warned_iso;
+    uint32_t irq_level;             /* what the interrupt line carries now */
+    const board_services *svc;
+    sim_probe in_reset;             /* in: RESETS holds USBCTRL */
+    sim_signal irq;                 /* out: USBCTRL_IRQ */
     sim_device dev_regs, dev_dpram;
 } usb_dev;
 
-void usb_setup(machine *m);
-void usb_reset(machine *m);
-
-/* 1 if the device shows itself on the bus (controller on in device mode, PHY
- * not isolated, pull-up on, VBUS seen). why: what is missing otherwise. */
-int usb_dev_attached(machine *m, const char **why);
-void usb_dev_bus_reset(machine *m);
-void usb_dev_sof(machine *m, uint32_t frame);
-void usb_dev_suspend(machine *m, int suspended);
-/* the host drives resume signalling: the device leaves suspend */
-void usb_dev_resume(machine *m);
-/* token handlers: addr = device address in the token */
-usb_resp usb_dev_setup(machine *m, int addr, const uint8_t pkt[8]);
-usb_resp usb_dev_in(machine *m, int addr, int ep, uint8_t *data, int *len, int *pid);
-usb_resp usb_dev_out(machine *m, int addr, int ep, const uint8_t *data, int len, int pid);
+void usb_init(usb_dev *u, const board_services *svc);
+/* the registers to their reset values (DPRAM keeps its contents); the
+ * wiring stays */
+void usb_reset(usb_dev *u);
+/* the RESETS input */
+void usb_reset_line(void *usb, int n, uint32_t asserted);
+/* the device's end of the USB cable */
+usb_cable usb_dev_cable(usb_dev *u);
 
 #endif

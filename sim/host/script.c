@@ -197,7 +197,7 @@ int script_run(machine *m, script *s)
         } else if (st->kind == STEP_WAIT) {
             if (machine_now_ps(m) - s->step_started_ps < (uint64_t)st->ms * PS_PER_MS) return 0;
         } else if (st->kind == STEP_CLOSE_PORT || st->kind == STEP_OPEN_PORT) {
-            const char *why = usb_host_set_dtr(m, st->kind == STEP_OPEN_PORT);
+            const char *why = usb_host_set_dtr(&m->host, st->kind == STEP_OPEN_PORT);
             if (why) { /* stop here rather than wait for output that cannot come */
                 machine_stop(m, STOP_TIMEOUT, SIM_EXIT_TIMEOUT, "script: %s cannot run: %s",
                              describe_step(s, s->next), why);
@@ -208,16 +208,16 @@ int script_run(machine *m, script *s)
         } else if (st->kind == STEP_PRESS_BUTTON) {
             s->press_button = 1;
         } else if (st->kind == STEP_CLEAR_HALT) {
-            usb_host_clear_halt(m);
+            usb_host_clear_halt(&m->host);
         } else if (st->kind == STEP_SUSPEND) {
-            usb_host_suspend(m, st->ms);
+            usb_host_suspend(&m->host, st->ms);
         } else if (st->kind == STEP_BUS_RESET) {
-            usb_host_bus_reset(m);
+            usb_host_bus_reset(&m->host);
         } else if (st->kind == STEP_DEBUG_RESET) {
             m->reboot = REBOOT_DEBUG;
             machine_kick(m);
         } else {
-            usb_host_stall(m, st->ms);
+            usb_host_stall(&m->host, st->ms);
         }
         s->next++;
         s->step_started_ps = machine_now_ps(m);
