@@ -40,11 +40,8 @@
 typedef struct sim_options sim_options;
 typedef struct console console;
 
-#define SIM_ROM_SIZE 0x8000u
-#define SIM_ROM_BASE 0x00000000u
-#define SIM_SRAM_BASE 0x20000000u
-#define SIM_SRAM_SIZE 0x82000u
-#define SIM_XIP_BASE 0x10000000u
+/* SIM_ROM_*, SIM_SRAM_*, SIM_XIP_BASE: the memory map */
+#include "regs/memmap.h"
 
 /* pending resets: of the whole chip, or (REBOOT_DEBUG) of the cores only,
  * as a debugger's warm reset (SYSRESETREQ) leaves the peripherals running */
@@ -107,7 +104,13 @@ struct machine {
     qspi_flash flashchip;
     qspi_psram psramchip;
     usb_host host;
-    core1_rom c1rom;
+    union {
+        bootrom_dev bootrom;        /* the boot ROM's behaviour */
+        core1_rom c1rom;            /* transitional (issue 15): dev_sio.c and dev_misc.c read
+                                     * core 1's ROM state here until they are converted */
+    };
+    qspi_flash flash_scratch;       /* copies the QMI's fast-path checks play on */
+    qspi_psram psram_scratch;
     sim_tick_input tick_in[TICK_COUNT];   /* TICKS' outputs */
 };
 
@@ -159,5 +162,13 @@ void machine_free(machine *m);
 void machine_launch_core1(machine *m, uint32_t vtor, uint32_t sp, uint32_t entry);
 /* Core 1 goes back to the ROM wait loop (PSM FRCE_OFF, reset). */
 void machine_reset_core1(machine *m);
+
+/* The XIP window mappings rebuilt now (a remap was requested). */
+void machine_remap_xip(machine *m);
+
+/* transitional (issue 15): the machine-taking calls of files not yet converted */
+#ifndef SIM_NO_XIP_COMPAT
+#include "machine_compat_xip.h"
+#endif
 
 #endif
