@@ -1,5 +1,6 @@
 /* machine.c - building, resetting and stopping the virtual board, and its
  * modelled clock (see machine.h). */
+#define SIM_NO_XIP_COMPAT   /* the board calls the QMI/XIP/boot ROM models directly */
 #include "machine.h"
 
 #include <stdarg.h>
@@ -8,6 +9,8 @@
 #include <string.h>
 
 #include "log.h"
+#include "regs/gpio.h"
+#include "regs/misc.h"
 #include "regs/resets.h"
 #include "simtime.h"
 
@@ -93,7 +96,7 @@ void machine_bad_access(machine *m, int master, uint32_t addr, int is_write, int
 
 void machine_poll_devices(machine *m)
 {
-    if (m->remap_pending) xip_remap(m);
+    if (m->remap_pending) machine_remap_xip(m);
     dma_catch_up(&m->dma);
     uart_poll(&m->uart[0]);
     uart_poll(&m->uart[1]);
@@ -139,7 +142,13 @@ void machine_launch_core1(machine *m, uint32_t vtor, uint32_t sp, uint32_t entry
 void machine_reset_core1(machine *m)
 {
     m->core[1].running = 0;
-    bootrom_core1_reset(m);
+    bootrom_core1_reset(&m->bootrom);
+}
+
+void machine_remap_xip(machine *m)
+{
+    m->remap_pending = 0;
+    xip_remap(&m->xip);
 }
 
 int machine_fifo_push(machine *m, int to_core, uint32_t v) { return sio_fifo_push(&m->sio, to_core, v); }
@@ -181,7 +190,8 @@ static uint64_t chip_now(void *env) { return machine_now_ps(env); }
 
 static void chip_modified(void *env, uint32_t off, uint32_t len)
 {
-    xip_flash_modified(env, off, len);
+    machine *m = env;
+    xip_flash_modified(&m->xip, off, len);
 }
 
 /* ---- what the models may ask of the board (services.h) ---- */
@@ -281,7 +291,7 @@ static void psm_proc1_off(void *ctx, int n, uint32_t off)
     machine *m = ctx;
     if (off) {
         m->core[1].running = 0;
-        m->c1rom.active = 0;
+        bootrom_core1_off(&m->bootrom);
     } else {
         machine_reset_core1(m);
     }
@@ -344,11 +354,10 @@ static void wire_timers(machine *m)
 {
     ticks_init(&m->ticks, &m->svc);
     bus_add_device(&m->bus, &m->ticks.dev);
-    for (int g = 0; g < TICK_COUNT; g++) m->tick_in[g] = ticks_output(&m->ticks, g);
     for (int i = 0; i < 2; i++) {
         timer_dev *t = &m->timer[i];
         timer_init(t, i, &m->svc);
-        t->tick = m->tick_in[i ? TICK_TIMER1 : TICK_TIMER0];
+        t->tick = ticks_output(&m->ticks, i ? TICK_TIMER1 : TICK_TIMER0);
         bus_add_device(&m->bus, &t->dev);
         signal_connect(&m->resets.reset_out[i ? RST_TIMER1 : RST_TIMER0], timer_reset_line, t, 0);
     }
@@ -422,7 +431,7 @@ static uint32_t qmi_cs1_selected(void *m, int n) { (void)n; return ((machine *)m
 static void gpio_routing_changed(void *m, int n, uint32_t v)
 {
     (void)n, (void)v;
-    xip_request_remap(m);
+    xip_request_remap(&((machine *)m)->xip);
 }
 
 static void wire_gpio(machine *m)
@@ -441,12 +450,12 @@ static void wire_gpio(machine *m)
 
 /* SIO glue: core 1's wait loop in the boot ROM is modelled outside the
  * cores (bootrom.c), so the ROM takes its turn when core 0 moves a word */
-static uint32_t core1_in_rom(void *m, int n) { (void)n; return ((machine *)m)->c1rom.active != 0; }
+static uint32_t core1_in_rom(void *m, int n) { (void)n; return ((machine *)m)->bootrom.c1.active != 0; }
 
 static void core1_rom_kick(void *m, int n, uint32_t v)
 {
     (void)n, (void)v;
-    bootrom_core1_poll(m);
+    bootrom_core1_poll(&((machine *)m)->bootrom);
 }
 
 static void wire_sio(machine *m)
@@ -475,11 +484,12 @@ static int dma_bus_write(void *m, int master, uint32_t addr, int size, uint32_t 
 static uint32_t dma_xip_access(void *m, uint32_t addr, int size, int is_write, uint64_t t)
 {
     if (!xip_in_space(addr)) return 0;
-    return is_write ? xc_write(m, BUS_MASTER_DMA, addr, size, t) : xc_read(m, BUS_MASTER_DMA, addr, size, t);
+    xip_cache *xc = &((machine *)m)->xc;
+    return is_write ? xc_write(xc, BUS_MASTER_DMA, addr, size, t) : xc_read(xc, BUS_MASTER_DMA, addr, size, t);
 }
 
-static int dma_stream_ready(void *m, uint64_t t) { return xip_stream_ready(m, t); }
-static uint64_t dma_stream_due(void *m) { return xip_stream_due(m); }
+static int dma_stream_ready(void *m, uint64_t t) { return xip_stream_ready(&((machine *)m)->xip, t); }
+static uint64_t dma_stream_due(void *m) { return xip_stream_due(&((machine *)m)->xip); }
 
 static void wire_dma(machine *m)
 {
@@ -520,6 +530,331 @@ static void wire_usb_host(machine *m)
     probe_connect(&m->host.stopped, run_stopped, m, 0);
 }
 
+
+/* ---- QMI: its chips, the CS1 pin and the QSPI pads ---- */
+
+/* the fast-path checks play a transfer on a copy of the chip (qmi_chip_port) */
+static qspi_chip *flash_scratch(void *mv)
+{
+    machine *m = mv;
+    m->flash_scratch = m->flashchip;
+    m->flash_scratch.chip.ctx = &m->flash_scratch;
+    m->flash_scratch.modified = NULL;
+    return &m->flash_scratch.chip;
+}
+
+static int flash_scratch_same_mode(void *mv)
+{
+    machine *m = mv;
+    return m->flash_scratch.continuous == m->flashchip.continuous &&
+           m->flash_scratch.powered_down == m->flashchip.powered_down;
+}
+
+static qspi_chip *psram_scratch(void *mv)
+{
+    machine *m = mv;
+    m->psram_scratch = m->psramchip;
+    m->psram_scratch.chip.ctx = &m->psram_scratch;
+    return &m->psram_scratch.chip;
+}
+
+static int psram_scratch_same_mode(void *mv)
+{
+    machine *m = mv;
+    return m->psram_scratch.qpi == m->psramchip.qpi;
+}
+
+static int cs1_routed(void *mv)
+{
+    machine *m = mv;
+    int pin = m->board->psram_cs_gpio;
+    return pin >= 0 && gpio_func(m, pin) == GPIO_FUNC_XIP_CS1 && gpio_pad_output_ok(m, pin);
+}
+
+static const char *cs1_problem(void *mv)
+{
+    machine *m = mv;
+    return gpio_function_problem(m, m->board->psram_cs_gpio, GPIO_FUNC_XIP_CS1, 1);
+}
+
+static uint32_t qspi_pad(void *m, int offset) { return gpio_qspi_pad(m, (uint32_t)offset); }
+
+static void wire_qmi(machine *m)
+{
+    qmi_dev *q = &m->qmi;
+    qmi_init(q, &m->svc);
+    q->chip[0] = (qmi_chip_port){&m->flashchip.chip, m->flash, m->flash_size, m, flash_scratch,
+                                 flash_scratch_same_mode};
+    if (m->psram)
+        q->chip[1] = (qmi_chip_port){&m->psramchip.chip, m->psram, m->psram_size, m,
+                                     psram_scratch, psram_scratch_same_mode};
+    q->cs1_pin = (qmi_cs1_pin){m, cs1_routed, cs1_problem};
+    probe_connect(&q->pad_sclk, qspi_pad, m, PADS_QSPI_SCLK);
+    for (int i = 0; i < 4; i++)
+        probe_connect(&q->pad_sd[i], qspi_pad, m, PADS_QSPI_SD0 + 4 * i);
+    signal_connect(&q->windows_changed, xip_windows_changed, &m->xip, 0);
+    bus_add_device(&m->bus, &q->dev);
+}
+
+/* ---- XIP: the windows in the cores' engines ---- */
+
+static uint64_t xip_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
+{
+    (void)uc;
+    xip_mmio *io = user;
+    return io->read(io->xip, io->core, io->base + (uint32_t)offset, size);
+}
+
+static void xip_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value,
+                           void *user)
+{
+    (void)uc;
+    xip_mmio *io = user;
+    io->write(io->xip, io->core, io->base + (uint32_t)offset, size, value);
+}
+
+static int xip_map_memory(void *mv, int core, uint32_t base, uint32_t size, uint8_t *mem,
+                          const char **err)
+{
+    machine *m = mv;
+    uc_err e = uc_mem_map_ptr(m->core[core].uc, base, size, UC_PROT_READ | UC_PROT_EXEC, mem);
+    core_memory_changed();
+    if (e != UC_ERR_OK) *err = uc_strerror(e);
+    return e == UC_ERR_OK;
+}
+
+static int xip_map_mmio(void *mv, int core, uint32_t base, uint32_t size, xip_mmio *io,
+                        const char **err)
+{
+    machine *m = mv;
+    uc_err e = uc_mmio_map(m->core[core].uc, base, size, xip_mmio_read, io, xip_mmio_write, io);
+    core_memory_changed();
+    if (e != UC_ERR_OK) *err = uc_strerror(e);
+    return e == UC_ERR_OK;
+}
+
+static void xip_unmap(void *mv, int core, uint32_t base, uint32_t size)
+{
+    machine *m = mv;
+    uc_mem_unmap(m->core[core].uc, base, size);
+    core_memory_changed();
+}
+
+static void xip_flush_code(void *mv, int core, uint32_t addr, uint32_t len)
+{
+    machine *m = mv;
+    core_flush_code(&m->core[core], addr, len);
+}
+
+static void xip_flush_timing(void *mv)
+{
+    machine *m = mv;
+    timing_cache_flush(&m->tcache);
+}
+
+static uint64_t xip_core_now(void *mv, int core)
+{
+    machine *m = mv;
+    return m->core[core].cycles + m->core[core].slice_used;
+}
+
+static void xip_core_stall(void *mv, int core, uint32_t cycles)
+{
+    machine *m = mv;
+    core_stall(&m->core[core], cycles);
+}
+
+static uint64_t xip_dma_now(void *mv)
+{
+    machine *m = mv;
+    return m->dma.now;
+}
+
+static void xip_remap_requested(void *mv)
+{
+    machine *m = mv;
+    m->remap_pending = 1;
+    machine_kick(m);
+}
+
+static const char *xip_describe(void *m, uint32_t addr, char *buf, size_t len)
+{
+    return bus_describe(m, addr, buf, len);
+}
+
+static void wire_xip(machine *m)
+{
+    xip_dev *x = &m->xip;
+    xip_init(x, &m->svc);
+    x->qmi = qmi_xip_port(&m->qmi);
+    x->board = (xip_board_port){m, xip_map_memory, xip_map_mmio, xip_unmap, xip_flush_code,
+                                xip_flush_timing, xip_core_now, xip_core_stall, xip_dma_now,
+                                xip_remap_requested, xip_describe};
+    x->xc = &m->xc;
+    x->mem[0] = m->flash;
+    x->mem_size[0] = m->flash_size;
+    x->mem[1] = m->psram;
+    x->mem_size[1] = m->psram_size;
+    xc_init(&m->xc, qmi_xip_port(&m->qmi), &x->ctrl);
+    bus_add_device(&m->bus, &x->dev_ctrl);
+    bus_add_device(&m->bus, &x->dev_aux);
+}
+
+/* ---- the boot ROM: the chip as it acts on it (bootrom_chip) ---- */
+
+static int rom_read32(void *m, uint32_t addr, uint32_t *v)
+{
+    return bus_read(m, BUS_MASTER_SIM, addr, 4, v);
+}
+
+static int rom_write32(void *m, uint32_t addr, uint32_t v)
+{
+    return bus_write(m, BUS_MASTER_SIM, addr, 4, v);
+}
+
+static const uint8_t *rom_memory(void *mv, uint32_t addr, uint32_t *len)
+{
+    machine *m = mv;
+    if (addr >= SIM_SRAM_BASE && addr - SIM_SRAM_BASE < SIM_SRAM_SIZE) {
+        *len = SIM_SRAM_SIZE - (addr - SIM_SRAM_BASE);
+        return m->sram + (addr - SIM_SRAM_BASE);
+    }
+    if (addr >= SIM_XIP_BASE && addr - SIM_XIP_BASE < m->flash_size) {
+        *len = m->flash_size - (addr - SIM_XIP_BASE);
+        return m->flash + (addr - SIM_XIP_BASE);
+    }
+    *len = 0;
+    return NULL;
+}
+
+/* the loaded SRAM image boots at power-on only */
+static uint32_t rom_ram_image(void *mv)
+{
+    machine *m = mv;
+    return m->ram_image && m->boot_count == 1 ? m->ram_image : 0;
+}
+
+static const int boot_reg_uc[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
+                                  UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
+
+static uint32_t rom_reg(void *mv, int core, int reg)
+{
+    machine *m = mv;
+    return core_reg(&m->core[core], boot_reg_uc[reg]);
+}
+
+static void rom_set_reg(void *mv, int core, int reg, uint32_t v)
+{
+    machine *m = mv;
+    core_set_reg(&m->core[core], boot_reg_uc[reg], v);
+}
+
+static uint32_t rom_vtor(void *mv, int core)
+{
+    machine *m = mv;
+    return m->ppb.c[core].vtor;
+}
+
+static void rom_set_vtor(void *mv, int core, uint32_t v)
+{
+    machine *m = mv;
+    m->ppb.c[core].vtor = v;
+}
+
+static void rom_start_core0(void *mv)
+{
+    machine *m = mv;
+    m->core[0].running = 1;
+}
+
+static void rom_launch_core1(void *m, uint32_t vtor, uint32_t sp, uint32_t entry)
+{
+    machine_launch_core1(m, vtor, sp, entry);
+}
+
+static int rom_halt_forever(void *mv, int core)
+{
+    machine *m = mv;
+    if (m->core[core].halted_forever) return 0;
+    m->core[core].halted_forever = 1;
+    return 1;
+}
+
+static void rom_send_event(void *mv, int core)
+{
+    machine *m = mv;
+    m->core[core].event_latch = 1;
+}
+
+static int rom_fifo_push(void *m, int to_core, uint32_t v)
+{
+    return sio_fifo_push(&((machine *)m)->sio, to_core, v);
+}
+
+static int rom_fifo_pop(void *m, int core, uint32_t *v) { return sio_fifo_pop(&((machine *)m)->sio, core, v); }
+static int rom_reset_held(void *m, int block) { return resets_held(m, block); }
+
+static uint32_t rom_scratch(void *mv, int i)
+{
+    machine *m = mv;
+    return m->wd.scratch[i];
+}
+
+static void rom_set_scratch(void *mv, int i, uint32_t v)
+{
+    machine *m = mv;
+    m->wd.scratch[i] = v;
+}
+
+static uint32_t rom_powman_boot(void *mv, int i)
+{
+    machine *m = mv;
+    return m->powman.regs[POWMAN_BOOT0 / 4 + i];
+}
+
+static void rom_set_powman_boot(void *mv, int i, uint32_t v)
+{
+    machine *m = mv;
+    m->powman.regs[POWMAN_BOOT0 / 4 + i] = v;
+}
+
+static void rom_flash_exit_xip(void *mv)
+{
+    machine *m = mv;
+    qspi_flash_exit_xip(&m->flashchip);
+}
+
+static void rom_qmi_boot_state(void *mv)
+{
+    machine *m = mv;
+    qmi_boot_state(&m->qmi);
+}
+
+static int rom_running(void *mv)
+{
+    machine *m = mv;
+    return m->stop == STOP_NONE;
+}
+
+static void rom_enter_bootsel(void *mv)
+{
+    machine *m = mv;
+    m->bootsel = 1;
+}
+
+static void wire_bootrom(machine *m)
+{
+    bootrom_dev *r = &m->bootrom;
+    bootrom_init(r, &m->svc);
+    r->chip = (bootrom_chip){m, rom_read32, rom_write32, rom_memory, rom_ram_image, rom_reg,
+                             rom_set_reg, rom_vtor, rom_set_vtor, rom_start_core0, rom_launch_core1,
+                             rom_halt_forever, rom_send_event, rom_fifo_push, rom_fifo_pop,
+                             rom_reset_held, rom_scratch, rom_set_scratch, rom_powman_boot,
+                             rom_set_powman_boot, rom_flash_exit_xip, rom_qmi_boot_state,
+                             rom_running, rom_enter_bootsel};
+    r->wd_tick = ticks_output(&m->ticks, TICK_WATCHDOG);
+}
+
 int machine_init(machine *m, const board_desc *b, const machine_config *cfg)
 {
     memset(m, 0, sizeof(*m));
@@ -554,13 +889,14 @@ int machine_init(machine *m, const board_desc *b, const machine_config *cfg)
     wire_uarts(m);
     wire_gpio(m);
     wire_sio(m);
-    qmi_setup(m);
-    xip_setup(m);
+    wire_qmi(m);
+    wire_xip(m);
     wire_dma(m);
     wire_usb(m);
     wire_ppb(m);
     wire_stubs(m);
     wire_usb_host(m);
+    wire_bootrom(m);
 
     for (int i = 0; i < 2; i++) {
         if (!core_init(&m->core[i], m, i) || !core_map_fixed(&m->core[i])) return 0;
@@ -596,9 +932,9 @@ static void reset_devices(machine *m, int power_on)
     gpio_reset_pads(&m->gpio);
     gpio_reset_qspi(&m->gpio);
     sio_reset(&m->sio);
-    qmi_reset(m);
-    xip_reset(m);
-    xc_reset(m);
+    qmi_reset(&m->qmi);
+    xip_reset(&m->xip);
+    xc_reset(&m->xc);
     dma_reset(&m->dma);
     usb_reset(&m->usb);
     ppb_reset_core(&m->ppb, 0);
@@ -623,8 +959,8 @@ static int boot_cores(machine *m)
     }
     m->core[1].cycles = m->core[0].cycles;
     clocks_update(&m->clk);
-    if (!bootrom_boot(m)) return 0;
-    xip_remap(m);
+    if (!bootrom_boot(&m->bootrom)) return 0;
+    machine_remap_xip(m);
     return m->stop == STOP_NONE || m->bootsel;
 }
 

@@ -47,11 +47,8 @@ typedef struct {
     int precise_pc;          /* exact PCs for the MMIO trace (--trace-mmio) */
 } machine_config;
 
-#define SIM_ROM_SIZE 0x8000u
-#define SIM_ROM_BASE 0x00000000u
-#define SIM_SRAM_BASE 0x20000000u
-#define SIM_SRAM_SIZE 0x82000u
-#define SIM_XIP_BASE 0x10000000u
+/* SIM_ROM_*, SIM_SRAM_*, SIM_XIP_BASE: the memory map */
+#include "regs/memmap.h"
 
 /* pending resets: of the whole chip, or (REBOOT_DEBUG) of the cores only,
  * as a debugger's warm reset (SYSRESETREQ) leaves the peripherals running */
@@ -116,8 +113,9 @@ struct machine {
     qspi_flash flashchip;
     qspi_psram psramchip;
     usb_host host;
-    core1_rom c1rom;
-    sim_tick_input tick_in[TICK_COUNT];   /* TICKS' outputs */
+    bootrom_dev bootrom;            /* the boot ROM's behaviour */
+    qspi_flash flash_scratch;       /* copies the QMI's fast-path checks play on */
+    qspi_psram psram_scratch;
     reset_hook reset_hooks[29];     /* transitional (resets_set_hook) */
 };
 
@@ -196,5 +194,13 @@ int gpio_func(machine *m, int n);
 int gpio_pad_output_ok(machine *m, int n);
 uint32_t gpio_qspi_pad(machine *m, uint32_t offset);
 const char *gpio_function_problem(machine *m, int n, int f, int output);
+
+/* The XIP window mappings rebuilt now (a remap was requested). */
+void machine_remap_xip(machine *m);
+
+/* transitional (issue 15): the machine-taking calls of files not yet converted */
+#ifndef SIM_NO_XIP_COMPAT
+#include "machine_compat_xip.h"
+#endif
 
 #endif

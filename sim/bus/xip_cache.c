@@ -43,9 +43,11 @@
  */
 #include "xip_cache.h"
 
+#include <stddef.h>
 #include <string.h>
 
-#include "machine.h"
+#include "device.h"
+#include "regs/memmap.h"
 #include "regs/qmi.h"
 
 static const int width_lines[4] = {1, 2, 4, 4};
@@ -76,9 +78,9 @@ typedef struct {
 
 static uint32_t ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
-static void parse_params(machine *m, int cs, int write, xfer_params *p)
+static void parse_params(xip_cache *c, int cs, int write, xfer_params *p)
 {
-    uint32_t t = m->qmi.m[cs][0], f = m->qmi.m[cs][write ? 3 : 1];
+    uint32_t t = c->qmi.regs->m[cs][0], f = c->qmi.regs->m[cs][write ? 3 : 1];
     p->T = QMI_TIMING_CLKDIV(t) ? QMI_TIMING_CLKDIV(t) : 256;
     p->h = (p->T + 1) / 2;
     p->rx = write ? 0 : ceil_div((t >> 8) & 7, 2);
@@ -104,19 +106,18 @@ static void parse_params(machine *m, int cs, int write, xfer_params *p)
 /* the parsed registers, refreshed when the QMI's registers change */
 static xfer_params cached_params[2][2];
 
-static void refresh(machine *m)
+static void refresh(xip_cache *c)
 {
-    xip_cache *c = &m->xc;
-    if (c->gen == m->qmi.gen + 1) return;
+    if (c->gen == c->qmi.regs->gen + 1) return;
     for (int cs = 0; cs < 2; cs++)
-        for (int w = 0; w < 2; w++) parse_params(m, cs, w, &cached_params[cs][w]);
-    c->identity = qmi_atrans_identity(m);
-    c->gen = m->qmi.gen + 1;
+        for (int w = 0; w < 2; w++) parse_params(c, cs, w, &cached_params[cs][w]);
+    c->identity = c->qmi.atrans_identity(c->qmi.qmi);
+    c->gen = c->qmi.regs->gen + 1;
 }
 
-static const xfer_params *params(machine *m, int cs, int write)
+static const xfer_params *params(xip_cache *c, int cs, int write)
 {
-    refresh(m);
+    refresh(c);
     return &cached_params[cs][write];
 }
 
@@ -125,9 +126,9 @@ static uint32_t data_sck(const xfer_params *p, int nbytes)
     return (8u * (uint32_t)nbytes + (1u << p->data_shift) - 1) >> p->data_shift;
 }
 
-uint32_t xc_transfer_cycles(machine *m, int cs, int write, int nbytes, int chained)
+uint32_t xc_transfer_cycles(xip_cache *c, int cs, int write, int nbytes, int chained)
 {
-    const xfer_params *p = params(m, cs, write);
+    const xfer_params *p = params(c, cs, write);
     uint32_t n = data_sck(p, nbytes);
     uint32_t end = chained ? n * p->T : p->setup + (p->sck_cmd + n) * p->T;
     return write ? end : end + p->h + p->rx + XC_FILL_CYCLES;
@@ -161,10 +162,9 @@ static uint64_t after(const xc_xfer *p, int cs, int write, uint32_t addr, uint64
 
 /* books one transfer; returns the time its data is at the QMI (read) or it
  * is done (write) */
-static uint64_t transfer(machine *m, int cs, int write, uint32_t addr, int nbytes, uint64_t t)
+static uint64_t transfer(xip_cache *c, int cs, int write, uint32_t addr, int nbytes, uint64_t t)
 {
-    xip_cache *c = &m->xc;
-    const xfer_params *p = params(m, cs, write);
+    const xfer_params *p = params(c, cs, write);
     uint32_t n = data_sck(p, nbytes);
     /* the transfer the new one follows: the latest that started at or before t */
     int i = c->xf_count - 1;
@@ -216,17 +216,17 @@ static uint64_t transfer(machine *m, int cs, int write, uint32_t addr, int nbyte
 enum { K_CACHED = 0, K_NOCACHE = 1, K_MAINT = 2, K_NOTRANSLATE = 3 };
 
 /* XIP address -> (cs, chip offset); 0 if no QMI window is there */
-static int to_chip(machine *m, uint32_t addr, int *cs, uint32_t *off)
+static int to_chip(xip_cache *c, uint32_t addr, int *cs, uint32_t *off)
 {
     uint32_t k = (addr >> 26) & 3, x = addr & 0x03FFFFFFu;
     if (x >= 2 * XIP_WINDOW_SIZE) return 0;
-    refresh(m);
-    if (k == K_NOTRANSLATE || m->xc.identity) {
+    refresh(c);
+    if (k == K_NOTRANSLATE || c->identity) {
         *cs = x >= XIP_WINDOW_SIZE;
         *off = x & (XIP_WINDOW_SIZE - 1);
         return 1;
     }
-    return qmi_translate(m, x, cs, off);
+    return c->qmi.translate(c->qmi.qmi, x, cs, off);
 }
 
 static uint32_t rnd(xip_cache *c)
@@ -255,31 +255,30 @@ static uint32_t waited(xc_region_stats *st, int master, uint64_t done, uint64_t 
 }
 
 /* the access played on the QSPI bus as it is, at chip offset off of cs */
-static uint32_t direct(machine *m, xc_region_stats *st, int master, int cs, uint32_t off, int size,
+static uint32_t direct(xip_cache *c, xc_region_stats *st, int master, int cs, uint32_t off, int size,
                        int kind, uint64_t now)
 {
     st->uncached++;
-    uint64_t done = transfer(m, cs, kind == 2, off, size, now);
+    uint64_t done = transfer(c, cs, kind == 2, off, size, now);
     if (kind != 2) done += XC_FILL_CYCLES;
     return waited(st, master, done, now);
 }
 
 /* an access that goes to the QSPI bus as it is: kind 0 fetch, 1 read, 2 write */
-static uint32_t uncached(machine *m, int master, uint32_t addr, int size, int kind, uint64_t now)
+static uint32_t uncached(xip_cache *c, int master, uint32_t addr, int size, int kind, uint64_t now)
 {
     int cs;
     uint32_t off;
-    if (!to_chip(m, addr, &cs, &off)) return 0;
-    xc_region_stats *st = &m->xc.st[cs ? XR_PSRAM : XR_FLASH];
+    if (!to_chip(c, addr, &cs, &off)) return 0;
+    xc_region_stats *st = &c->st[cs ? XR_PSRAM : XR_FLASH];
     count_access(st, kind);
-    return direct(m, st, master, cs, off, size, kind, now);
+    return direct(c, st, master, cs, off, size, kind, now);
 }
 
 /* an access through the cached window */
-static uint32_t cached(machine *m, int master, uint32_t addr, int size, int kind, uint64_t now)
+static uint32_t cached(xip_cache *c, int master, uint32_t addr, int size, int kind, uint64_t now)
 {
-    xip_cache *c = &m->xc;
-    if (!xc_enabled(m->xip.ctrl)) return uncached(m, master, addr, size, kind, now);
+    if (!xc_enabled(*c->xip_ctrl)) return uncached(c, master, addr, size, kind, now);
     uint32_t x = addr & 0x03FFFFF8u;
     uint32_t line = x >> 3, set = line & (XC_SETS - 1);
     int region = xc_region(0x10000000u | x);
@@ -292,7 +291,7 @@ static uint32_t cached(machine *m, int master, uint32_t addr, int size, int kind
     }
     int cs;
     uint32_t off;
-    if (!to_chip(m, x, &cs, &off)) return 0;   /* not backed by the QMI: nothing to time */
+    if (!to_chip(c, x, &cs, &off)) return 0;   /* not backed by the QMI: nothing to time */
     st->misses++;
     int victim;
     if (!(c->tag[0][set] & XC_VALID)) victim = 0;
@@ -301,7 +300,7 @@ static uint32_t cached(machine *m, int master, uint32_t addr, int size, int kind
     if (c->pinned[victim][set]) {
         /* evicting a pinned line fails: the access is demoted to uncached */
         st->misses--;
-        return direct(m, st, master, cs, off + (addr & 7), size, kind, now);
+        return direct(c, st, master, cs, off + (addr & 7), size, kind, now);
     }
     uint64_t t = now;
     if ((c->tag[victim][set] & XC_VALID) && c->dirty[victim][set]) {
@@ -309,56 +308,55 @@ static uint32_t cached(machine *m, int master, uint32_t addr, int size, int kind
         int vcs;
         uint32_t voff;
         uint32_t vaddr = (c->tag[victim][set] & ~XC_VALID) << 3;
-        if (to_chip(m, vaddr, &vcs, &voff)) t = transfer(m, vcs, 1, voff, 8, t);
+        if (to_chip(c, vaddr, &vcs, &voff)) t = transfer(c, vcs, 1, voff, 8, t);
     }
     /* a miss reads the whole line, for a write too (it merges the write data) */
-    uint64_t done = transfer(m, cs, 0, off, 8, t) + XC_FILL_CYCLES;
+    uint64_t done = transfer(c, cs, 0, off, 8, t) + XC_FILL_CYCLES;
     c->tag[victim][set] = line | XC_VALID;
     c->dirty[victim][set] = kind == 2;
     return waited(st, master, done, now);
 }
 
-static uint32_t xip_access(machine *m, int master, uint32_t addr, int size, int kind, uint64_t now)
+static uint32_t xip_access(xip_cache *c, int master, uint32_t addr, int size, int kind, uint64_t now)
 {
     if (addr >= XIP_SRAM_BASE && addr < XIP_SRAM_BASE + XIP_SRAM_SIZE) return 0;   /* pinned lines */
     uint32_t k = (addr >> 26) & 3;
     if (k == K_CACHED) {
         if (((addr & 7) + (uint32_t)size) > 8)   /* spans two lines */
-            return cached(m, master, addr, size, kind, now) +
-                   cached(m, master, (addr + 8) & ~7u, size, kind, now);
-        return cached(m, master, addr, size, kind, now);
+            return cached(c, master, addr, size, kind, now) +
+                   cached(c, master, (addr + 8) & ~7u, size, kind, now);
+        return cached(c, master, addr, size, kind, now);
     }
     if (k == K_MAINT) return 0;
-    return uncached(m, master, addr, size, kind, now);
+    return uncached(c, master, addr, size, kind, now);
 }
 
-uint32_t xc_fetch(machine *m, int master, uint32_t addr, uint64_t now)
+uint32_t xc_fetch(xip_cache *c, int master, uint32_t addr, uint64_t now)
 {
-    return xip_access(m, master, addr & ~7u, 8, 0, now);
+    return xip_access(c, master, addr & ~7u, 8, 0, now);
 }
 
-uint32_t xc_read(machine *m, int master, uint32_t addr, int size, uint64_t now)
+uint32_t xc_read(xip_cache *c, int master, uint32_t addr, int size, uint64_t now)
 {
-    return xip_access(m, master, addr, size, 1, now);
+    return xip_access(c, master, addr, size, 1, now);
 }
 
-uint32_t xc_write(machine *m, int master, uint32_t addr, int size, uint64_t now)
+uint32_t xc_write(xip_cache *c, int master, uint32_t addr, int size, uint64_t now)
 {
-    return xip_access(m, master, addr, size, 2, now);
+    return xip_access(c, master, addr, size, 2, now);
 }
 
-uint64_t xc_stream_read(machine *m, uint32_t addr, uint64_t now)
+uint64_t xc_stream_read(xip_cache *c, uint32_t addr, uint64_t now)
 {
     int cs;
     uint32_t off;
-    if (!to_chip(m, addr, &cs, &off)) return now;
-    m->xc.st[cs ? XR_PSRAM : XR_FLASH].streamed++;
-    return transfer(m, cs, 0, off, 4, now) + XC_FILL_CYCLES;
+    if (!to_chip(c, addr, &cs, &off)) return now;
+    c->st[cs ? XR_PSRAM : XR_FLASH].streamed++;
+    return transfer(c, cs, 0, off, 4, now) + XC_FILL_CYCLES;
 }
 
-uint32_t xc_maintain(machine *m, int master, uint32_t addr, uint64_t now)
+uint32_t xc_maintain(xip_cache *c, int master, uint32_t addr, uint64_t now)
 {
-    xip_cache *c = &m->xc;
     uint32_t op = addr & 7, x = addr & 0x03FFFFF8u;
     uint32_t line = x >> 3, set = line & (XC_SETS - 1);
     int way = -1;
@@ -379,8 +377,8 @@ uint32_t xc_maintain(machine *m, int master, uint32_t addr, uint64_t now)
         int cs;
         uint32_t off;
         uint32_t vaddr = (c->tag[way][set] & ~XC_VALID) << 3;
-        if (to_chip(m, vaddr, &cs, &off)) {
-            uint64_t done = transfer(m, cs, 1, off, 8, now);
+        if (to_chip(c, vaddr, &cs, &off)) {
+            uint64_t done = transfer(c, cs, 1, off, 8, now);
             wait = done > now ? (uint32_t)(done - now) : 0;
         }
         c->dirty[way][set] = 0;
@@ -408,42 +406,49 @@ static void totals(const xip_cache *c, int64_t *acc, int64_t *hit)
     }
 }
 
-uint32_t xc_ctr(machine *m, int hits)
+uint32_t xc_ctr(xip_cache *c, int hits)
 {
     int64_t acc, hit;
-    totals(&m->xc, &acc, &hit);
-    int64_t v = hits ? hit - m->xc.ctr_hit_base : acc - m->xc.ctr_acc_base;
+    totals(c, &acc, &hit);
+    int64_t v = hits ? hit - c->ctr_hit_base : acc - c->ctr_acc_base;
     return v < 0 ? 0 : v > 0xFFFFFFFFll ? 0xFFFFFFFFu : (uint32_t)v;
 }
 
-void xc_ctr_clear(machine *m, int hits)
+void xc_ctr_clear(xip_cache *c, int hits)
 {
     int64_t acc, hit;
-    totals(&m->xc, &acc, &hit);
-    if (hits) m->xc.ctr_hit_base = hit;
-    else m->xc.ctr_acc_base = acc;
+    totals(c, &acc, &hit);
+    if (hits) c->ctr_hit_base = hit;
+    else c->ctr_acc_base = acc;
 }
 
-void xc_stats_reset(machine *m)
+void xc_stats_reset(xip_cache *c)
 {
     /* the CTR registers keep counting across a profile reset */
     int64_t acc, hit;
-    totals(&m->xc, &acc, &hit);
-    m->xc.ctr_acc_base -= acc;
-    m->xc.ctr_hit_base -= hit;
-    memset(m->xc.st, 0, sizeof(m->xc.st));
+    totals(c, &acc, &hit);
+    c->ctr_acc_base -= acc;
+    c->ctr_hit_base -= hit;
+    memset(c->st, 0, sizeof(c->st));
 }
 
-void xc_reset(machine *m)
+void xc_reset(xip_cache *c)
 {
-    xip_cache *c = &m->xc;
     xc_region_stats st[XR_COUNT];
     memcpy(st, c->st, sizeof(st));
     int64_t acc, hit;
     totals(c, &acc, &hit);
-    memset(c, 0, sizeof(*c));
+    memset(c, 0, offsetof(xip_cache, qmi));   /* the wiring stays */
     memcpy(c->st, st, sizeof(st));
     c->ctr_acc_base = acc;   /* the counters restart from 0 at a reset */
     c->ctr_hit_base = hit;
     c->rng = 0x2350CAC4u;
+}
+
+void xc_init(xip_cache *c, xip_qmi_port qmi, const uint32_t *xip_ctrl)
+{
+    memset(c, 0, sizeof(*c));
+    c->qmi = qmi;
+    c->xip_ctrl = xip_ctrl;
+    xc_reset(c);
 }

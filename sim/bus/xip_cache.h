@@ -10,6 +10,10 @@
  * Every function takes the time the request is made (clk_sys cycles since
  * power-on) and returns how many cycles the requester waits beyond the
  * access's own single cycle (0 for a hit).
+ *
+ * Inputs (given at xc_init): the QMI's memory-mapped side (bus/xip_qmi.h:
+ * window TIMING/RFMT/WFMT registers, ATRANS) and XIP_CTRL.CTRL (the cache
+ * enable); the per-region statistics live here (st[]), read by the profiler.
  */
 #ifndef SIM_XIP_CACHE_H
 #define SIM_XIP_CACHE_H
@@ -17,8 +21,7 @@
 #include <stdint.h>
 
 #include "regs/qmi.h"
-
-typedef struct machine machine;
+#include "xip_qmi.h"
 
 #define XC_WAYS 2
 #define XC_SETS 1024
@@ -66,10 +69,14 @@ typedef struct {
     int identity;                      /* ATRANS is the identity */
     int last_write_size;               /* an unaligned write being split into bytes */
     uint32_t last_write_addr, last_write_left;
+    /* wiring, kept across resets */
+    xip_qmi_port qmi;                  /* in: the QMI's windows */
+    const uint32_t *xip_ctrl;          /* in: XIP_CTRL.CTRL */
 } xip_cache;
 
-void xc_reset(machine *m);
-void xc_stats_reset(machine *m);
+void xc_init(xip_cache *c, xip_qmi_port qmi, const uint32_t *xip_ctrl);
+void xc_reset(xip_cache *c);
+void xc_stats_reset(xip_cache *c);
 
 /* XIP_CTRL turns the cache on: EN_SECURE set, POWER_DOWN clear */
 static inline int xc_enabled(uint32_t xip_ctrl)
@@ -85,23 +92,23 @@ static inline int xc_lookup(const xip_cache *c, uint32_t addr)
 }
 
 /* Instruction fetch of the 8-byte line holding addr (any XIP window). */
-uint32_t xc_fetch(machine *m, int master, uint32_t addr, uint64_t now);
+uint32_t xc_fetch(xip_cache *c, int master, uint32_t addr, uint64_t now);
 /* Data accesses by a core or the DMA (any XIP window). */
-uint32_t xc_read(machine *m, int master, uint32_t addr, int size, uint64_t now);
-uint32_t xc_write(machine *m, int master, uint32_t addr, int size, uint64_t now);
+uint32_t xc_read(xip_cache *c, int master, uint32_t addr, int size, uint64_t now);
+uint32_t xc_write(xip_cache *c, int master, uint32_t addr, int size, uint64_t now);
 /* A cache maintenance write (0x18000000 + offset + op): applies it to the
  * tags; returns the wait for a clean that writes a dirty line back. */
-uint32_t xc_maintain(machine *m, int master, uint32_t addr, uint64_t now);
+uint32_t xc_maintain(xip_cache *c, int master, uint32_t addr, uint64_t now);
 /* The streaming FIFO reads the word at addr (an XIP address): the time its
  * data arrives. */
-uint64_t xc_stream_read(machine *m, uint32_t addr, uint64_t now);
+uint64_t xc_stream_read(xip_cache *c, uint32_t addr, uint64_t now);
 /* the region (XR_*) of an address */
 int xc_region(uint32_t addr);
 /* XIP_CTRL CTR_ACC / CTR_HIT (saturating) and their clearing */
-uint32_t xc_ctr(machine *m, int hits);
-void xc_ctr_clear(machine *m, int hits);
+uint32_t xc_ctr(xip_cache *c, int hits);
+void xc_ctr_clear(xip_cache *c, int hits);
 /* cycles of one QSPI transfer of nbytes through window cs as programmed
  * now, starting with the chip deselected (for tests and the report) */
-uint32_t xc_transfer_cycles(machine *m, int cs, int write, int nbytes, int chained);
+uint32_t xc_transfer_cycles(xip_cache *c, int cs, int write, int nbytes, int chained);
 
 #endif

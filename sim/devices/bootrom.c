@@ -10,9 +10,10 @@
 #include <string.h>
 
 #include "log.h"
-#include "machine.h"
+#include "regs/memmap.h"
 #include "regs/misc.h"
 #include "regs/resets.h"
+#include "regs/timer.h"
 
 /* item types */
 #define ITEM_IMAGE_TYPE 0x42
@@ -267,9 +268,24 @@ void bootrom_build(uint8_t *rom)
     put16(rom + ROM_CORE1_DEAD + 2, 0xE7FD);
 }
 
-static void lookup_hook(machine *m, sim_core *c)
+/* the chip access, shortened */
+static uint32_t reg(bootrom_dev *r, int core, int n) { return r->chip.reg(r->chip.ctx, core, n); }
+static void set_reg(bootrom_dev *r, int core, int n, uint32_t v)
 {
-    uint32_t code = core_reg(c, UC_ARM_REG_R0) & 0xFFFF, mask = core_reg(c, UC_ARM_REG_R1);
+    r->chip.set_reg(r->chip.ctx, core, n, v);
+}
+static int bus_read(bootrom_dev *r, uint32_t addr, uint32_t *v)
+{
+    return r->chip.read32(r->chip.ctx, addr, v);
+}
+static void bus_write(bootrom_dev *r, uint32_t addr, uint32_t v)
+{
+    r->chip.write32(r->chip.ctx, addr, v);
+}
+
+static void lookup_hook(bootrom_dev *r, int core)
+{
+    uint32_t code = reg(r, core, BOOT_REG_R0) & 0xFFFF, mask = reg(r, core, BOOT_REG_R1);
     uint32_t result = 0;
     if (code == CODE('R', 'B') && (mask & RT_FLAG_FUNC_ARM_SEC)) result = ROM_REBOOT | 1;
     if (!result) {
@@ -284,89 +300,83 @@ static void lookup_hook(machine *m, sim_core *c)
                      code & 0xFF, code >> 8, code, mask);
         }
     }
-    (void)m;
-    core_set_reg(c, UC_ARM_REG_R0, result);
+    set_reg(r, core, BOOT_REG_R0, result);
 }
 
-static void wd_write(machine *m, uint32_t off, uint32_t v)
-{
-    bus_write(m, BUS_MASTER_SIM, WATCHDOG_BASE + off, 4, v);
-}
+static void wd_write(bootrom_dev *r, uint32_t off, uint32_t v) { bus_write(r, WATCHDOG_BASE + off, v); }
 
 /* The ROM sets SYSCFG AUXCTRL bit 0 before it starts the watchdog, so that
  * POWMAN leaves clk_ref and clk_pow does not glitch at the reset (ROM
  * varm_apis.c s_varm_hx_reboot). While SYSCFG is held in reset that write
  * is lost, and the firmware should have released it. */
-static void set_clk_pow_guard(machine *m)
+static void set_clk_pow_guard(bootrom_dev *r)
 {
-    if (resets_held(m, RST_SYSCFG)) {
+    if (r->chip.reset_held(r->chip.ctx, RST_SYSCFG)) {
         sim_warn("ROM reboot: SYSCFG is held in reset, so the ROM's write to SYSCFG AUXCTRL (its "
                  "guard against a clk_pow glitch at the watchdog reset, varm_apis.c) is lost: "
                  "release SYSCFG from reset at start-up, as the SDK's runtime_init_early_resets "
                  "does");
         return;
     }
-    bus_write(m, BUS_MASTER_SIM, SYSCFG_BASE + 0x2000 + SYSCFG_AUXCTRL, 4, 1);
+    bus_write(r, SYSCFG_BASE + 0x2000 + SYSCFG_AUXCTRL, 1);
 }
 
 /* reboot(flags, delay_ms, p0, p1), as the ROM implements it (facts 14.3) */
-static void reboot_hook(machine *m, sim_core *c)
+static void reboot_hook(bootrom_dev *r, int core)
 {
-    uint32_t flags = core_reg(c, UC_ARM_REG_R0), delay_ms = core_reg(c, UC_ARM_REG_R1);
-    uint32_t p0 = core_reg(c, UC_ARM_REG_R2), p1 = core_reg(c, UC_ARM_REG_R3);
+    uint32_t flags = reg(r, core, BOOT_REG_R0), delay_ms = reg(r, core, BOOT_REG_R1);
+    uint32_t p0 = reg(r, core, BOOT_REG_R2), p1 = reg(r, core, BOOT_REG_R3);
     uint32_t type = flags & 0xF;
     if (type != 0 && type != 2 && type != 0xD) {
         sim_warn("ROM reboot type 0x%x (flags 0x%x) is not supported by the virtual boot ROM",
                  type, flags);
-        core_set_reg(c, UC_ARM_REG_R0, (uint32_t)-5);   /* BOOTROM_ERROR_INVALID_ARG */
+        set_reg(r, core, BOOT_REG_R0, (uint32_t)-5);   /* BOOTROM_ERROR_INVALID_ARG */
         return;
     }
-    sim_info("ROM reboot requested by core %d: type %s, delay %u ms", c->id,
+    sim_info("ROM reboot requested by core %d: type %s, delay %u ms", core,
              type == 2 ? "BOOTSEL" : type == 0 ? "NORMAL" : "PC_SP", delay_ms);
     if (type == 0 && p0 != (uint32_t)-1)
         sim_warn("ROM reboot(NORMAL) with p0 = %d: the ROM records boot diagnostics for that "
                  "partition (varm_apis.c: diagnostic_partition_index = p0), but there is no "
                  "partition table; pass -1 (no partition), as picotool does", (int32_t)p0);
-    wd_write(m, WATCHDOG_CTRL, 0);
-    bus_write(m, BUS_MASTER_SIM, PSM_BASE + PSM_WDSEL, 4, PSM_ALL & ~1u);
+    wd_write(r, WATCHDOG_CTRL, 0);
+    bus_write(r, PSM_BASE + PSM_WDSEL, PSM_ALL & ~1u);
     if (type == 0xD) {
-        wd_write(m, WATCHDOG_SCRATCH0 + 16, BOOT_MAGIC);
-        wd_write(m, WATCHDOG_SCRATCH0 + 20, p0 ^ (uint32_t)-BOOT_MAGIC);
-        wd_write(m, WATCHDOG_SCRATCH0 + 24, p1);
-        wd_write(m, WATCHDOG_SCRATCH0 + 28, p0);
+        wd_write(r, WATCHDOG_SCRATCH0 + 16, BOOT_MAGIC);
+        wd_write(r, WATCHDOG_SCRATCH0 + 20, p0 ^ (uint32_t)-BOOT_MAGIC);
+        wd_write(r, WATCHDOG_SCRATCH0 + 24, p1);
+        wd_write(r, WATCHDOG_SCRATCH0 + 28, p0);
     } else {
-        wd_write(m, WATCHDOG_SCRATCH0 + 8, p0);
-        wd_write(m, WATCHDOG_SCRATCH0 + 12, p1);
-        wd_write(m, WATCHDOG_SCRATCH0 + 16, type == 0 ? 0 : BOOT_MAGIC);
-        wd_write(m, WATCHDOG_SCRATCH0 + 20, BOOT_MAGIC ^ (uint32_t)-BOOT_MAGIC);
-        wd_write(m, WATCHDOG_SCRATCH0 + 24, type);
-        wd_write(m, WATCHDOG_SCRATCH0 + 28, BOOT_MAGIC);
+        wd_write(r, WATCHDOG_SCRATCH0 + 8, p0);
+        wd_write(r, WATCHDOG_SCRATCH0 + 12, p1);
+        wd_write(r, WATCHDOG_SCRATCH0 + 16, type == 0 ? 0 : BOOT_MAGIC);
+        wd_write(r, WATCHDOG_SCRATCH0 + 20, BOOT_MAGIC ^ (uint32_t)-BOOT_MAGIC);
+        wd_write(r, WATCHDOG_SCRATCH0 + 24, type);
+        wd_write(r, WATCHDOG_SCRATCH0 + 28, BOOT_MAGIC);
     }
-    wd_write(m, WATCHDOG_LOAD, delay_ms * 1000u);
-    if (!tick_running(&m->tick_in[TICK_WATCHDOG])) {
-        bus_write(m, BUS_MASTER_SIM, TICKS_BASE + 0xC * TICK_WATCHDOG + 4, 4, 12);
-        bus_write(m, BUS_MASTER_SIM, TICKS_BASE + 0xC * TICK_WATCHDOG, 4, 1);
+    wd_write(r, WATCHDOG_LOAD, delay_ms * 1000u);
+    if (!tick_running(&r->wd_tick)) {
+        bus_write(r, TICKS_BASE + 0xC * TICK_WATCHDOG + 4, 12);
+        bus_write(r, TICKS_BASE + 0xC * TICK_WATCHDOG, 1);
     }
-    set_clk_pow_guard(m);
-    wd_write(m, WATCHDOG_CTRL, WATCHDOG_CTRL_ENABLE);
+    set_clk_pow_guard(r);
+    wd_write(r, WATCHDOG_CTRL, WATCHDOG_CTRL_ENABLE);
     if (flags & 0x100) {
         /* NO_RETURN_ON_SUCCESS: sleep until the watchdog fires */
-        core_set_reg(c, UC_ARM_REG_LR, ROM_CORE0_DEAD | 1);
+        set_reg(r, core, BOOT_REG_LR, ROM_CORE0_DEAD | 1);
     }
-    core_set_reg(c, UC_ARM_REG_R0, 0);
+    set_reg(r, core, BOOT_REG_R0, 0);
 }
 
-void bootrom_stub(machine *m, sim_core *c, uint32_t addr)
+void bootrom_stub(bootrom_dev *r, int core, uint32_t addr)
 {
     switch (addr) {
     case ROM_LOOKUP:
-    case ROM_LOOKUP_ENTRY: lookup_hook(m, c); break;
-    case ROM_REBOOT: reboot_hook(m, c); break;
+    case ROM_LOOKUP_ENTRY: lookup_hook(r, core); break;
+    case ROM_REBOOT: reboot_hook(r, core); break;
     case ROM_CORE1_DEAD:
-        if (c->id == 1 && !c->halted_forever) {
-            c->halted_forever = 1;
+        if (core == 1 && r->chip.halt_forever(r->chip.ctx, 1))
             sim_info("core 1 returned from its entry function: it now sleeps in the ROM");
-        }
         break;
     default: break;
     }
@@ -375,21 +385,20 @@ void bootrom_stub(machine *m, sim_core *c, uint32_t addr)
 
 /* ---- boot ---- */
 
-static void launch_core0(machine *m, uint32_t vtor, uint32_t sp, uint32_t splim, uint32_t pc)
+static void launch_core0(bootrom_dev *r, uint32_t vtor, uint32_t sp, uint32_t splim, uint32_t pc)
 {
-    sim_core *c = &m->core[0];
-    m->ppb.c[0].vtor = vtor;
-    core_set_reg(c, UC_ARM_REG_R0, splim);
-    core_set_reg(c, UC_ARM_REG_R1, sp);
-    core_set_reg(c, UC_ARM_REG_R2, pc);
-    core_set_reg(c, UC_ARM_REG_LR, ROM_CORE0_DEAD | 1);
-    core_set_reg(c, UC_ARM_REG_SP, 0xF0000000u);
-    core_set_reg(c, UC_ARM_REG_PC, ROM_LAUNCH | 1);
-    c->running = 1;
+    r->chip.set_vtor(r->chip.ctx, 0, vtor);
+    set_reg(r, 0, BOOT_REG_R0, splim);
+    set_reg(r, 0, BOOT_REG_R1, sp);
+    set_reg(r, 0, BOOT_REG_R2, pc);
+    set_reg(r, 0, BOOT_REG_LR, ROM_CORE0_DEAD | 1);
+    set_reg(r, 0, BOOT_REG_SP, 0xF0000000u);
+    set_reg(r, 0, BOOT_REG_PC, ROM_LAUNCH | 1);
+    r->chip.start_core0(r->chip.ctx);
 }
 
 /* the blocks the ROM releases from reset on its way to a flash image */
-static void rom_side_effects(machine *m)
+static void rom_side_effects(bootrom_dev *r)
 {
     /* varm_boot_path.c resets and releases TRNG and SHA256 (:184-186), TIMER0,
      * PADS_QSPI, IO_QSPI, IO_BANK0, PADS_BANK0 (:646-655) and releases
@@ -399,33 +408,34 @@ static void rom_side_effects(machine *m)
     uint32_t released = 1u << RST_TRNG | 1u << RST_SHA256 | 1u << RST_TIMER0 |
                         1u << RST_PADS_QSPI | 1u << RST_IO_QSPI | 1u << RST_IO_BANK0 |
                         1u << RST_PADS_BANK0 | 1u << RST_USBCTRL | 1u << RST_SYSINFO;
-    bus_write(m, BUS_MASTER_SIM, RESETS_BASE + 0x3000 + RESETS_RESET, 4, released);
+    bus_write(r, RESETS_BASE + 0x3000 + RESETS_RESET, released);
     /* QSPI pads: isolation removed (varm_boot_path.c) */
     for (int i = 0; i < 6; i++)
-        bus_write(m, BUS_MASTER_SIM, 0x40040000u + 0x3000 + 4 + 4 * (uint32_t)i, 4, 1u << 8);
-    qspi_flash_exit_xip(&m->flashchip);
-    qmi_boot_state(m);
+        bus_write(r, 0x40040000u + 0x3000 + 4 + 4 * (uint32_t)i, 1u << 8);
+    r->chip.flash_exit_xip(r->chip.ctx);
+    r->chip.qmi_boot_state(r->chip.ctx);
 }
 
 /* the watchdog scratch / POWMAN reboot requests (facts 14.3); 1 = handled */
-static int reboot_request(machine *m)
+static int reboot_request(bootrom_dev *r)
 {
-    uint32_t *s = m->wd.scratch;
-    uint32_t *pb = &m->powman.regs[POWMAN_BOOT0 / 4];
+    uint32_t s[8], pb[4];
+    for (int i = 0; i < 8; i++) s[i] = r->chip.scratch(r->chip.ctx, i);
+    for (int i = 0; i < 4; i++) pb[i] = r->chip.powman_boot(r->chip.ctx, i);
     if (pb[0] == BOOT_MAGIC && pb[1] == (pb[3] ^ (uint32_t)-BOOT_MAGIC)) {
         sim_info("boot: POWMAN boot vector PC=0x%08x SP=0x%08x", pb[3], pb[2]);
-        launch_core0(m, 0, pb[2], 0, pb[3]);
-        pb[0] = 0;
+        launch_core0(r, 0, pb[2], 0, pb[3]);
+        r->chip.set_powman_boot(r->chip.ctx, 0, 0);
         return 1;
     }
     if (s[4] != BOOT_MAGIC || s[5] != (s[7] ^ (uint32_t)-BOOT_MAGIC)) return 0;
-    s[4] = 0;   /* consumed */
+    r->chip.set_scratch(r->chip.ctx, 4, 0);   /* consumed */
     if (s[7] == BOOT_MAGIC) {
         if (s[6] == 2) {
-            m->bootsel = 1;
-            machine_stop(m, STOP_DONE, SIM_EXIT_OK, "reboot to BOOTSEL requested by the firmware "
-                         "(BOOTSEL flags 0x%x, activity GPIO %u): the board is now a USB boot "
-                         "drive", s[2], s[3]);
+            r->chip.enter_bootsel(r->chip.ctx);
+            svc_stop(r->svc, STOP_DONE, SIM_EXIT_OK, "reboot to BOOTSEL requested by the firmware "
+                     "(BOOTSEL flags 0x%x, activity GPIO %u): the board is now a USB boot "
+                     "drive", s[2], s[3]);
             return 1;
         }
         if (s[6] != 0)
@@ -434,18 +444,20 @@ static int reboot_request(machine *m)
         return 0;
     }
     sim_info("boot: watchdog vector PC=0x%08x SP=0x%08x", s[7], s[6]);
-    rom_side_effects(m);
-    launch_core0(m, m->ppb.c[0].vtor, s[6], 0, s[7]);
+    rom_side_effects(r);
+    launch_core0(r, r->chip.vtor(r->chip.ctx, 0), s[6], 0, s[7]);
     return 1;
 }
 
-static int boot_image_at(machine *m, const uint8_t *win, uint32_t len, uint32_t base)
+static int boot_image_at(bootrom_dev *r, uint32_t base)
 {
+    uint32_t len;
+    const uint8_t *win = r->chip.memory(r->chip.ctx, base, &len);
     boot_image img;
     char why[400];
     if (!bootrom_find_image(win, len, base, &img, why, sizeof(why))) {
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "boot failed: %s (the RP2350 boot ROM would "
-                     "refuse to boot it and enter BOOTSEL mode)", why);
+        svc_stop(r->svc, STOP_FAULT, SIM_EXIT_FAULT, "boot failed: %s (the RP2350 boot ROM would "
+                 "refuse to boot it and enter BOOTSEL mode)", why);
         return 0;
     }
     uint32_t vt = img.vector_table, sp, pc, splim = 0;
@@ -455,42 +467,46 @@ static int boot_image_at(machine *m, const uint8_t *win, uint32_t len, uint32_t 
         splim = img.entry_sp_limit;
     } else {
         uint32_t v[2];
-        if (!bus_read(m, BUS_MASTER_SIM, vt, 4, &v[0]) || !bus_read(m, BUS_MASTER_SIM, vt + 4, 4, &v[1]))
-            return 0;
+        if (!bus_read(r, vt, &v[0]) || !bus_read(r, vt + 4, &v[1])) return 0;
         sp = v[0];
         pc = v[1];
     }
     sim_info("boot: IMAGE_DEF at 0x%08x (type 0x%04x, %d block%s in loop), vector table 0x%08x: "
              "SP=0x%08x PC=0x%08x", img.block_addr, img.image_type, img.loop_blocks,
              img.loop_blocks == 1 ? "" : "s", vt, sp, pc);
-    launch_core0(m, vt, sp, splim, pc);
+    launch_core0(r, vt, sp, splim, pc);
     return 1;
 }
 
-int bootrom_boot(machine *m)
+int bootrom_boot(bootrom_dev *r)
 {
-    bootrom_core1_reset(m);
-    if (reboot_request(m)) return m->stop == STOP_NONE;
-    rom_side_effects(m);
-    if (m->ram_image && m->boot_count == 1) {
-        uint32_t off = m->ram_image - SIM_SRAM_BASE;
-        return boot_image_at(m, m->sram + off, SIM_SRAM_SIZE - off, m->ram_image);
-    }
-    return boot_image_at(m, m->flash, m->flash_size, SIM_XIP_BASE);
+    bootrom_core1_reset(r);
+    if (reboot_request(r)) return r->chip.running(r->chip.ctx);
+    rom_side_effects(r);
+    uint32_t ram_image = r->chip.ram_image(r->chip.ctx);
+    return boot_image_at(r, ram_image ? ram_image : SIM_XIP_BASE);
+}
+
+void bootrom_init(bootrom_dev *r, const board_services *svc)
+{
+    memset(r, 0, sizeof(*r));
+    r->svc = svc;
 }
 
 /* ---- core 1 ROM wait loop ---- */
 
 enum { C1_START = 0, C1_WAIT_CMD, C1_WAIT_VTOR, C1_WAIT_SP, C1_WAIT_ENTRY, C1_LAUNCH };
 
-void bootrom_core1_reset(machine *m)
+void bootrom_core1_reset(bootrom_dev *rom)
 {
-    core1_rom *r = &m->c1rom;
+    core1_rom *r = &rom->c1;
     memset(r, 0, sizeof(*r));
     r->active = 1;
     r->step = C1_START;
-    bootrom_core1_poll(m);
+    bootrom_core1_poll(rom);
 }
+
+void bootrom_core1_off(bootrom_dev *rom) { rom->c1.active = 0; }
 
 static void send(core1_rom *r, uint32_t v)
 {
@@ -498,28 +514,29 @@ static void send(core1_rom *r, uint32_t v)
     r->have_send = 1;
 }
 
-void bootrom_core1_poll(machine *m)
+void bootrom_core1_poll(bootrom_dev *rom)
 {
-    core1_rom *r = &m->c1rom;
+    core1_rom *r = &rom->c1;
+    const bootrom_chip *chip = &rom->chip;
     while (r->active) {
         if (r->have_send) {
-            if (!machine_fifo_push(m, 0, r->pending_send)) return;   /* wait for room */
+            if (!chip->fifo_push(chip->ctx, 0, r->pending_send)) return;   /* wait for room */
             r->have_send = 0;
-            m->core[0].event_latch = 1;                           /* sev */
+            chip->send_event(chip->ctx, 0);                               /* sev */
             if (r->step == C1_LAUNCH) {
                 r->active = 0;
-                machine_launch_core1(m, r->vtor, r->sp, r->entry);
+                chip->launch_core1(chip->ctx, r->vtor, r->sp, r->entry);
                 return;
             }
         }
         uint32_t v;
         if (r->step == C1_START) {
-            while (machine_fifo_pop(m, 1, &v)) {}
+            while (chip->fifo_pop(chip->ctx, 1, &v)) {}
             send(r, 0);
             r->step = C1_WAIT_CMD;
             continue;
         }
-        if (!machine_fifo_pop(m, 1, &v)) return;
+        if (!chip->fifo_pop(chip->ctx, 1, &v)) return;
         if (v == 0) {   /* a 0 at any point restarts the handshake */
             r->step = C1_START;
             continue;

@@ -8,14 +8,23 @@
  *     BOOTSEL, PC/SP vector; POWMAN boot vector);
  *   - provides a small synthesized ROM: the table lookup pointer at 0x16 and
  *     native stubs for 'RB' (reboot);
- *   - runs core 1's ROM wait loop natively (FIFO launch handshake). */
+ *   - runs core 1's ROM wait loop natively (FIFO launch handshake).
+ *
+ * The ROM acts on the whole chip, so it reaches it through one narrow
+ * interface, bootrom_chip (the board implements it): the bus as the ROM
+ * sees it, the cores' registers, VTOR and start, the SIO FIFOs, the
+ * watchdog scratch and POWMAN boot registers, the blocks held in reset, the
+ * flash's and the QMI's boot state, and where an image sits in memory.
+ * Signals: in, the watchdog's tick generator (wd_tick: whether the ROM must
+ * start it before arming the watchdog). */
 #ifndef SIM_BOOTROM_H
 #define SIM_BOOTROM_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct machine machine;
+#include "services.h"
+#include "signals.h"
 
 #define BOOTROM_SEARCH_MAX 4096u          /* BLOCK_LIST_SEARCH_MAX */
 #define PICOBIN_BLOCK_MARKER_START 0xFFFFDED3u
@@ -41,16 +50,49 @@ void bootrom_build(uint8_t *rom);
  * when a core enters one, and the stub's own code (bx lr) then returns. */
 #define BOOTROM_STUBS_START 0x7F00u
 #define BOOTROM_STUBS_END 0x7F40u
-struct sim_core;
-void bootrom_stub(machine *m, struct sim_core *c, uint32_t addr);
 
-/* Boots core 0 (and parks core 1 in the ROM wait loop) after a reset.
- * Returns 0 if the board cannot boot (message already given). */
-int bootrom_boot(machine *m);
+/* core registers the ROM reads and writes */
+enum { BOOT_REG_R0 = 0, BOOT_REG_R1, BOOT_REG_R2, BOOT_REG_R3, BOOT_REG_SP, BOOT_REG_LR,
+       BOOT_REG_PC };
 
-/* core 1 ROM wait loop: called when core 1's FIFO state changes */
-void bootrom_core1_poll(machine *m);
-void bootrom_core1_reset(machine *m);
+/* the chip as the boot ROM acts on it */
+typedef struct {
+    void *ctx;
+    /* the bus (as the simulator's master); 1 = done */
+    int (*read32)(void *ctx, uint32_t addr, uint32_t *v);
+    int (*write32)(void *ctx, uint32_t addr, uint32_t v);
+    /* host memory behind a bus address in SRAM or flash, and how many bytes follow */
+    const uint8_t *(*memory)(void *ctx, uint32_t addr, uint32_t *len);
+    /* the SRAM image to boot this time instead of the flash (0 = the flash) */
+    uint32_t (*ram_image)(void *ctx);
+    /* the cores */
+    uint32_t (*reg)(void *ctx, int core, int reg);             /* BOOT_REG_* */
+    void (*set_reg)(void *ctx, int core, int reg, uint32_t v);
+    uint32_t (*vtor)(void *ctx, int core);
+    void (*set_vtor)(void *ctx, int core, uint32_t v);
+    void (*start_core0)(void *ctx);                            /* runs from its registers */
+    void (*launch_core1)(void *ctx, uint32_t vtor, uint32_t sp, uint32_t entry);
+    /* the core sleeps in the ROM for good; 1 if it was not already */
+    int (*halt_forever)(void *ctx, int core);
+    void (*send_event)(void *ctx, int core);                   /* SEV */
+    /* the SIO FIFO into to_core (0 if full) / out of core's (0 if empty) */
+    int (*fifo_push)(void *ctx, int to_core, uint32_t v);
+    int (*fifo_pop)(void *ctx, int core, uint32_t *v);
+    /* RESETS: the block (RST_*) is held in reset */
+    int (*reset_held)(void *ctx, int block);
+    /* WATCHDOG SCRATCH0-7 and POWMAN BOOT0-3, as the ROM reads and consumes them */
+    uint32_t (*scratch)(void *ctx, int i);
+    void (*set_scratch)(void *ctx, int i, uint32_t v);
+    uint32_t (*powman_boot)(void *ctx, int i);
+    void (*set_powman_boot)(void *ctx, int i, uint32_t v);
+    /* the flash leaves XIP mode; the QMI is left as after a flash boot */
+    void (*flash_exit_xip)(void *ctx);
+    void (*qmi_boot_state)(void *ctx);
+    /* the run has not been stopped */
+    int (*running)(void *ctx);
+    /* the run ends in BOOTSEL mode (before the stop) */
+    void (*enter_bootsel)(void *ctx);
+} bootrom_chip;
 
 /* core 1's ROM wait-loop state */
 typedef struct {
@@ -60,5 +102,25 @@ typedef struct {
     uint32_t pending_send;
     int have_send;
 } core1_rom;
+
+typedef struct {
+    core1_rom c1;             /* core 1's wait loop in the ROM */
+    const board_services *svc;
+    bootrom_chip chip;
+    sim_tick_input wd_tick;   /* in: the watchdog's tick generator */
+} bootrom_dev;
+
+void bootrom_init(bootrom_dev *r, const board_services *svc);
+void bootrom_stub(bootrom_dev *r, int core, uint32_t addr);
+
+/* Boots core 0 (and parks core 1 in the ROM wait loop) after a reset.
+ * Returns 0 if the board cannot boot (message already given). */
+int bootrom_boot(bootrom_dev *r);
+
+/* core 1 ROM wait loop: called when core 1's FIFO state changes */
+void bootrom_core1_poll(bootrom_dev *r);
+void bootrom_core1_reset(bootrom_dev *r);
+/* core 1 left the ROM (powered off by PSM) */
+void bootrom_core1_off(bootrom_dev *r);
 
 #endif

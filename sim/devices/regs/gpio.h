@@ -26,5 +26,11 @@
 #define PADS_QSPI_SD0 0x08u
 #define PADS_DRIVE(pad) (((pad) >> 4) & 3u)
 #define PADS_DRIVE_8MA 2u
+/* pad fields the QMI reads of PADS_QSPI (the same definitions as dev_gpio.h's,
+ * which the GPIO's own conversion moves here) */
+#define PADS_SLEWFAST (1u << 0)
+#define PADS_SCHMITT (1u << 1)
+#define PADS_PDE (1u << 2)
+#define PADS_PUE (1u << 3)
 
 #endif
