@@ -182,6 +182,129 @@ static void services_init(machine *m)
                               board_end_slice, board_stop, board_bad_access};
 }
 
+/* ---- what the bus reaches (bus.h) ---- */
+
+static int board_xip_bus_read(void *m, int master, uint32_t addr, int size, uint32_t *v)
+{
+    return xip_bus_read(m, master, addr, size, v);
+}
+
+static int board_xip_bus_write(void *m, int master, uint32_t addr, int size, uint32_t v)
+{
+    return xip_bus_write(m, master, addr, size, v);
+}
+
+static uint32_t board_access_pc(void *m, int core, uint32_t addr, int is_write, int size,
+                                int *exact)
+{
+    return core_access_pc(&((machine *)m)->core[core], addr, is_write, size, exact);
+}
+
+static uint32_t board_resets_held(void *m, int n)
+{
+    (void)n;
+    return ((machine *)m)->resets.reset;
+}
+
+static void wire_bus(machine *m)
+{
+    sim_bus *bus = &m->bus;
+    bus_init(bus);
+    bus->rom = (bus_memory){m->rom, SIM_ROM_BASE, SIM_ROM_SIZE};
+    bus->sram = (bus_memory){m->sram, SIM_SRAM_BASE, SIM_SRAM_SIZE};
+    bus->svc = &m->svc;
+    bus->xip = (bus_master_port){m, board_xip_bus_read, board_xip_bus_write};
+    bus->access_pc = (bus_access_pc){m, board_access_pc};
+    probe_connect(&bus->held_in_reset, board_resets_held, m, 0);
+}
+
+/* ---- what the cores reach (cpu.h) ---- */
+
+static uint32_t board_xc_fetch(void *m, int core, uint32_t line, uint64_t now)
+{
+    return xc_fetch(m, core, line, now);
+}
+
+static uint32_t board_xc_read(void *m, int core, uint32_t addr, int size, uint64_t now)
+{
+    return xc_read(m, core, addr, size, now);
+}
+
+static int board_xip_prot_write(void *m, int core, uint32_t addr, int size, uint64_t value)
+{
+    return xip_prot_write(m, core, addr, size, value);
+}
+
+static int board_xip_remap_pending(void *m) { return ((machine *)m)->remap_pending; }
+static void board_xip_remap(void *m) { xip_remap(m); }
+
+static int board_xip_window_mapped(void *m, int core, uint32_t addr)
+{
+    return xip_window_mapped(m, core, addr);
+}
+
+static int board_xip_map_fixed(void *m, int core) { return xip_map_fixed(m, core); }
+
+static const char *board_xip_describe_fault(void *m, uint32_t addr)
+{
+    return xip_describe_fault(m, addr);
+}
+
+static void board_rom_native(void *m, sim_core *c, uint32_t addr) { bootrom_stub(m, c, addr); }
+
+/* both cores on the board's bus, each one's SEV into the other's event input */
+static int wire_cores(machine *m)
+{
+    core_env env = {
+        .svc = &m->svc,
+        .stopped = &m->stop,
+        .bus = &m->bus,
+        .tcache = &m->tcache,
+        .prof = &m->prof,
+        .xip = {m, &m->xip.ctrl, &m->xc, board_xc_fetch, board_xc_read, board_xip_prot_write,
+                board_xip_remap_pending, board_xip_remap, board_xip_window_mapped,
+                board_xip_map_fixed, board_xip_describe_fault},
+        .rom = {m, BOOTROM_STUBS_START, BOOTROM_STUBS_END, board_rom_native},
+    };
+    for (int i = 0; i < 2; i++) {
+        env.ppb.cpacr = &m->ppb.c[i].cpacr;
+        if (!core_init(&m->core[i], i, &env) || !core_map_fixed(&m->core[i])) return 0;
+        if (m->opt && m->opt->trace_mmio) core_set_precise(&m->core[i], 1);
+    }
+    for (int i = 0; i < 2; i++) signal_connect(&m->core[i].sev, core_event_line, &m->core[1 - i], 0);
+    return 1;
+}
+
+/* ---- transitional: machine-wide calls of models not yet converted ---- */
+
+int bus_read(machine *m, int master, uint32_t addr, int size, uint32_t *value)
+{
+    return bus_master_read(&m->bus, master, addr, size, value);
+}
+
+int bus_write(machine *m, int master, uint32_t addr, int size, uint32_t value)
+{
+    return bus_master_write(&m->bus, master, addr, size, value);
+}
+
+const char *bus_describe(machine *m, uint32_t addr, char *buf, size_t len)
+{
+    return bus_describe_addr(&m->bus, addr, buf, len);
+}
+
+void prof_reset(machine *m)
+{
+    uint64_t cycles[2];
+    for (int i = 0; i < 2; i++) cycles[i] = m->core[i].cycles + m->core[i].slice_used;
+    prof_restart(&m->prof, cycles, machine_now_ps(m));
+    xc_stats_reset(m);
+}
+
+prof_board_view machine_profile_view(const machine *m)
+{
+    return (prof_board_view){machine_now_ps(m), m->f_sys, m->xc.st};
+}
+
 /* ---- the board file: every device created, registered and wired ---- */
 
 static void wire_timers(machine *m)
@@ -217,7 +340,7 @@ int machine_init(machine *m, const board_desc *b, const sim_options *opt)
     bootrom_build(m->rom);
     m->f_sys = ROSC_NOMINAL_HZ;
     timing_cache_init(&m->tcache);
-    bus_init(&m->bus);
+    wire_bus(m);
 
     qspi_flash_init(&m->flashchip, m->flash, b->flash_size, b->flash_jedec);
     m->flashchip.env = m;
@@ -241,11 +364,7 @@ int machine_init(machine *m, const board_desc *b, const sim_options *opt)
     stubs_setup(m);
     usb_host_init(m);
 
-    for (int i = 0; i < 2; i++) {
-        if (!core_init(&m->core[i], m, i) || !core_map_fixed(&m->core[i])) return 0;
-        if (opt && opt->trace_mmio) core_set_precise(&m->core[i], 1);
-    }
-    return 1;
+    return wire_cores(m);
 }
 
 void machine_free(machine *m)

@@ -155,6 +155,25 @@ int machine_reset_cores(machine *m);
 int machine_init(machine *m, const board_desc *b, const sim_options *opt);
 void machine_free(machine *m);
 
+/* --- transitional: for the models not converted to board services yet --- */
+/* dev_xip's Unicorn MMIO user data (the cores use core_mmio_port) */
+typedef struct {
+    machine *m;
+    sim_device *dev;
+    int core;
+} cpu_port;
+/* the machine-wide bus calls of dev_dma, dev_xip, bootrom and the tests:
+ * bus_master_read/bus_master_write/bus_describe_addr on m->bus */
+int bus_read(machine *m, int master, uint32_t addr, int size, uint32_t *value);
+int bus_write(machine *m, int master, uint32_t addr, int size, uint32_t value);
+const char *bus_describe(machine *m, uint32_t addr, char *buf, size_t len);
+/* the script's profile-reset step: the profiler and the XIP statistics
+ * count from now */
+void prof_reset(machine *m);
+
+/* What the profile report shows of the board (prof_report). */
+prof_board_view machine_profile_view(const machine *m);
+
 /* Core 1 starts executing at entry with sp/vtor (FIFO launch handshake done). */
 void machine_launch_core1(machine *m, uint32_t vtor, uint32_t sp, uint32_t entry);
 /* Core 1 goes back to the ROM wait loop (PSM FRCE_OFF, reset). */
