@@ -1,6 +1,5 @@
 /* machine.c - building, resetting and stopping the virtual board, and its
  * modelled clock (see machine.h). */
-#define SIM_NO_XIP_COMPAT   /* the board calls the QMI/XIP/boot ROM models directly */
 #include "machine.h"
 
 #include <stdarg.h>
@@ -151,24 +150,10 @@ void machine_remap_xip(machine *m)
     xip_remap(&m->xip);
 }
 
-int machine_fifo_push(machine *m, int to_core, uint32_t v) { return sio_fifo_push(&m->sio, to_core, v); }
-int machine_fifo_pop(machine *m, int core, uint32_t *v) { return sio_fifo_pop(&m->sio, core, v); }
-
 void machine_connect_terminals(machine *m)
 {
     for (int i = 0; i < 2; i++) m->uart[i].serial = m->serial;
     m->host.terminal = m->usb_terminal;
-}
-
-/* ---- transitional: dev_qmi.c asks the GPIO model through the machine ---- */
-
-int gpio_func(machine *m, int n) { return gpio_funcsel(&m->gpio, n); }
-int gpio_pad_output_ok(machine *m, int n) { return gpio_pad_passes_output(&m->gpio, n); }
-uint32_t gpio_qspi_pad(machine *m, uint32_t offset) { return gpio_qspi_pad_reg(&m->gpio, offset); }
-
-const char *gpio_function_problem(machine *m, int n, int f, int output)
-{
-    return gpio_pin_problem(&m->gpio, n, f, output);
 }
 
 /* ---- memories ---- */
@@ -219,6 +204,119 @@ static void services_init(machine *m)
                               board_end_slice, board_stop, board_bad_access};
 }
 
+/* ---- what the bus reaches (bus.h) ---- */
+
+static int board_xip_bus_read(void *xip, int master, uint32_t addr, int size, uint32_t *v)
+{
+    return xip_bus_read(xip, master, addr, size, v);
+}
+
+static int board_xip_bus_write(void *xip, int master, uint32_t addr, int size, uint32_t v)
+{
+    return xip_bus_write(xip, master, addr, size, v);
+}
+
+static uint32_t board_access_pc(void *m, int core, uint32_t addr, int is_write, int size,
+                                int *exact)
+{
+    return core_access_pc(&((machine *)m)->core[core], addr, is_write, size, exact);
+}
+
+static uint32_t board_resets_held(void *m, int n)
+{
+    (void)n;
+    return ((machine *)m)->resets.reset;
+}
+
+static void wire_bus(machine *m)
+{
+    sim_bus *bus = &m->bus;
+    bus_init(bus);
+    bus->rom = (bus_memory){m->rom, SIM_ROM_BASE, SIM_ROM_SIZE};
+    bus->sram = (bus_memory){m->sram, SIM_SRAM_BASE, SIM_SRAM_SIZE};
+    bus->svc = &m->svc;
+    bus->xip = (bus_master_port){&m->xip, board_xip_bus_read, board_xip_bus_write};
+    bus->access_pc = (bus_access_pc){m, board_access_pc};
+    probe_connect(&bus->held_in_reset, board_resets_held, m, 0);
+}
+
+/* ---- what the cores reach (cpu.h) ---- */
+
+/* ctx: the machine (the XIP cache and the XIP block are both its) */
+static uint32_t board_xc_fetch(void *m, int core, uint32_t line, uint64_t now)
+{
+    return xc_fetch(&((machine *)m)->xc, core, line, now);
+}
+
+static uint32_t board_xc_read(void *m, int core, uint32_t addr, int size, uint64_t now)
+{
+    return xc_read(&((machine *)m)->xc, core, addr, size, now);
+}
+
+static int board_xip_prot_write(void *m, int core, uint32_t addr, int size, uint64_t value)
+{
+    return xip_prot_write(&((machine *)m)->xip, core, addr, size, value);
+}
+
+static int board_xip_remap_pending(void *m) { return ((machine *)m)->remap_pending; }
+static void board_xip_remap(void *m) { machine_remap_xip(m); }
+
+static int board_xip_window_mapped(void *m, int core, uint32_t addr)
+{
+    return xip_window_mapped(&((machine *)m)->xip, core, addr);
+}
+
+static int board_xip_map_fixed(void *m, int core) { return xip_map_fixed(&((machine *)m)->xip, core); }
+
+static const char *board_xip_describe_fault(void *mv, uint32_t addr)
+{
+    machine *m = mv;
+    return xip_describe_fault(&m->xip, m->cur_core >= 0 ? m->cur_core : 0, addr);
+}
+
+static void board_rom_native(void *m, sim_core *c, uint32_t addr)
+{
+    bootrom_stub(&((machine *)m)->bootrom, c->id, addr);
+}
+
+/* both cores on the board's bus, each one's SEV into the other's event input */
+static int wire_cores(machine *m, int precise_pc)
+{
+    core_env env = {
+        .svc = &m->svc,
+        .stopped = &m->stop,
+        .bus = &m->bus,
+        .tcache = &m->tcache,
+        .prof = &m->prof,
+        .xip = {m, &m->xip.ctrl, &m->xc, board_xc_fetch, board_xc_read, board_xip_prot_write,
+                board_xip_remap_pending, board_xip_remap, board_xip_window_mapped,
+                board_xip_map_fixed, board_xip_describe_fault},
+        .rom = {m, BOOTROM_STUBS_START, BOOTROM_STUBS_END, board_rom_native},
+    };
+    for (int i = 0; i < 2; i++) {
+        env.ppb.cpacr = &m->ppb.c[i].cpacr;
+        if (!core_init(&m->core[i], i, &env) || !core_map_fixed(&m->core[i])) return 0;
+        if (precise_pc) core_set_precise(&m->core[i], 1);
+    }
+    for (int i = 0; i < 2; i++) signal_connect(&m->core[i].sev, core_event_line, &m->core[1 - i], 0);
+    return 1;
+}
+
+/* ---- the profiler ---- */
+
+void machine_profile_restart(machine *m)
+{
+    uint64_t cycles[2];
+    for (int i = 0; i < 2; i++) cycles[i] = m->core[i].cycles + m->core[i].slice_used;
+    prof_restart(&m->prof, cycles, machine_now_ps(m));
+    xc_stats_reset(&m->xc);
+}
+
+prof_board_view machine_profile_view(const machine *m)
+{
+    return (prof_board_view){machine_now_ps(m), m->f_sys, m->xc.st};
+}
+
 /* ---- the board file: every device created, registered and wired ---- */
 
 /* clk_sys changed: modelled time re-anchors */
@@ -264,25 +362,11 @@ static void reset_bus_kept_registers(void *ctx, int n, uint32_t bit)
         if (m->bus.dev[i]->reset_bit == (int)bit) misc_stub_reset(m->bus.dev[i]);
 }
 
-/* transitional: a reset hook on the line's signal (resets_set_hook) */
-static void run_reset_hook(void *ctx, int bit, uint32_t asserted)
-{
-    machine *m = ctx;
-    m->reset_hooks[bit](m, (int)asserted);
-}
-
-void resets_set_hook(machine *m, int bit, reset_hook hook)
-{
-    m->reset_hooks[bit] = hook;
-    signal_connect(&m->resets.reset_out[bit], run_reset_hook, m, bit);
-}
-
-int resets_held(machine *m, int bit)
+/* block `bit` is held in reset by RESETS (bit < 0: no reset line) */
+static int resets_held(machine *m, int bit)
 {
     return bit >= 0 && (resets_held_mask(&m->resets) >> bit) & 1;
 }
-
-uint64_t clocks_hz(machine *m, int clk) { return clocks_freq_hz(&m->clk, clk); }
 
 /* PSM FRCE_OFF: core 1 stops (1), or goes back to the ROM wait loop (0) */
 static void psm_proc1_off(void *ctx, int n, uint32_t off)
@@ -370,8 +454,6 @@ static void sysresetreq(void *ctx, int n, uint32_t unused)
     m->reboot = REBOOT_SYSRESETREQ;
     machine_kick(m);
 }
-
-int ppb_fpu_enabled(machine *m, int core) { return ppb_core_fpu_enabled(&m->ppb, core); }
 
 static void wire_ppb(machine *m)
 {
@@ -471,14 +553,14 @@ static void wire_sio(machine *m)
 
 /* DMA glue: the bus it masters, and what an XIP access costs it (the XIP
  * cache and QSPI bus timeline, xip_cache.c) and the stream FIFO (dev_xip.c) */
-static int dma_bus_read(void *m, int master, uint32_t addr, int size, uint32_t *v)
+static int dma_bus_read(void *bus, int master, uint32_t addr, int size, uint32_t *v)
 {
-    return bus_read(m, master, addr, size, v);
+    return bus_master_read(bus, master, addr, size, v);
 }
 
-static int dma_bus_write(void *m, int master, uint32_t addr, int size, uint32_t v)
+static int dma_bus_write(void *bus, int master, uint32_t addr, int size, uint32_t v)
 {
-    return bus_write(m, master, addr, size, v);
+    return bus_master_write(bus, master, addr, size, v);
 }
 
 static uint32_t dma_xip_access(void *m, uint32_t addr, int size, int is_write, uint64_t t)
@@ -495,7 +577,7 @@ static void wire_dma(machine *m)
 {
     dma_dev *d = &m->dma;
     dma_init(d, &m->svc);
-    d->bus = (bus_master_port){m, dma_bus_read, dma_bus_write};
+    d->bus = (bus_master_port){&m->bus, dma_bus_read, dma_bus_write};
     d->xip = (dma_xip_port){m, dma_xip_access, dma_stream_ready, dma_stream_due};
     d->sram_base = SIM_SRAM_BASE;
     d->sram_size = SIM_SRAM_SIZE;
@@ -568,16 +650,17 @@ static int cs1_routed(void *mv)
 {
     machine *m = mv;
     int pin = m->board->psram_cs_gpio;
-    return pin >= 0 && gpio_func(m, pin) == GPIO_FUNC_XIP_CS1 && gpio_pad_output_ok(m, pin);
+    return pin >= 0 && gpio_funcsel(&m->gpio, pin) == GPIO_FUNC_XIP_CS1 &&
+           gpio_pad_passes_output(&m->gpio, pin);
 }
 
 static const char *cs1_problem(void *mv)
 {
     machine *m = mv;
-    return gpio_function_problem(m, m->board->psram_cs_gpio, GPIO_FUNC_XIP_CS1, 1);
+    return gpio_pin_problem(&m->gpio, m->board->psram_cs_gpio, GPIO_FUNC_XIP_CS1, 1);
 }
 
-static uint32_t qspi_pad(void *m, int offset) { return gpio_qspi_pad(m, (uint32_t)offset); }
+static uint32_t qspi_pad(void *gpio, int offset) { return gpio_qspi_pad_reg(gpio, (uint32_t)offset); }
 
 static void wire_qmi(machine *m)
 {
@@ -589,9 +672,9 @@ static void wire_qmi(machine *m)
         q->chip[1] = (qmi_chip_port){&m->psramchip.chip, m->psram, m->psram_size, m,
                                      psram_scratch, psram_scratch_same_mode};
     q->cs1_pin = (qmi_cs1_pin){m, cs1_routed, cs1_problem};
-    probe_connect(&q->pad_sclk, qspi_pad, m, PADS_QSPI_SCLK);
+    probe_connect(&q->pad_sclk, qspi_pad, &m->gpio, PADS_QSPI_SCLK);
     for (int i = 0; i < 4; i++)
-        probe_connect(&q->pad_sd[i], qspi_pad, m, PADS_QSPI_SD0 + 4 * i);
+        probe_connect(&q->pad_sd[i], qspi_pad, &m->gpio, PADS_QSPI_SD0 + 4 * i);
     signal_connect(&q->windows_changed, xip_windows_changed, &m->xip, 0);
     bus_add_device(&m->bus, &q->dev);
 }
@@ -679,7 +762,7 @@ static void xip_remap_requested(void *mv)
 
 static const char *xip_describe(void *m, uint32_t addr, char *buf, size_t len)
 {
-    return bus_describe(m, addr, buf, len);
+    return bus_describe_addr(&((machine *)m)->bus, addr, buf, len);
 }
 
 static void wire_xip(machine *m)
@@ -704,12 +787,12 @@ static void wire_xip(machine *m)
 
 static int rom_read32(void *m, uint32_t addr, uint32_t *v)
 {
-    return bus_read(m, BUS_MASTER_SIM, addr, 4, v);
+    return bus_master_read(&((machine *)m)->bus, BUS_MASTER_SIM, addr, 4, v);
 }
 
 static int rom_write32(void *m, uint32_t addr, uint32_t v)
 {
-    return bus_write(m, BUS_MASTER_SIM, addr, 4, v);
+    return bus_master_write(&((machine *)m)->bus, BUS_MASTER_SIM, addr, 4, v);
 }
 
 static const uint8_t *rom_memory(void *mv, uint32_t addr, uint32_t *len)
@@ -873,7 +956,7 @@ int machine_init(machine *m, const board_desc *b, const machine_config *cfg)
     bootrom_build(m->rom);
     m->f_sys = ROSC_NOMINAL_HZ;
     timing_cache_init(&m->tcache);
-    bus_init(&m->bus);
+    wire_bus(m);
 
     qspi_flash_init(&m->flashchip, m->flash, b->flash_size, b->flash_jedec);
     m->flashchip.env = m;
@@ -898,11 +981,7 @@ int machine_init(machine *m, const board_desc *b, const machine_config *cfg)
     wire_usb_host(m);
     wire_bootrom(m);
 
-    for (int i = 0; i < 2; i++) {
-        if (!core_init(&m->core[i], m, i) || !core_map_fixed(&m->core[i])) return 0;
-        if (cfg->precise_pc) core_set_precise(&m->core[i], 1);
-    }
-    return 1;
+    return wire_cores(m, cfg->precise_pc);
 }
 
 void machine_free(machine *m)

@@ -54,8 +54,7 @@ typedef struct {
  * as a debugger's warm reset (SYSRESETREQ) leaves the peripherals running */
 enum { REBOOT_NONE = 0, REBOOT_WATCHDOG, REBOOT_SYSRESETREQ, REBOOT_DEBUG };
 
-/* transitional: a device not yet on RESETS' reset_out signals */
-typedef void (*reset_hook)(machine *m, int asserted);
+typedef struct machine machine;
 
 struct machine {
     board_services svc;             /* what the models may ask of the board (services.h) */
@@ -116,7 +115,6 @@ struct machine {
     bootrom_dev bootrom;            /* the boot ROM's behaviour */
     qspi_flash flash_scratch;       /* copies the QMI's fast-path checks play on */
     qspi_psram psram_scratch;
-    reset_hook reset_hooks[29];     /* transitional (resets_set_hook) */
 };
 
 /* --- modelled time --- */
@@ -163,44 +161,23 @@ int machine_reset_cores(machine *m);
 int machine_init(machine *m, const board_desc *b, const machine_config *cfg);
 void machine_free(machine *m);
 
+/* the script's profile-reset step: the profiler and the XIP statistics
+ * count from now */
+void machine_profile_restart(machine *m);
+
+/* What the profile report shows of the board (prof_report). */
+prof_board_view machine_profile_view(const machine *m);
+
 /* Core 1 starts executing at entry with sp/vtor (FIFO launch handshake done). */
 void machine_launch_core1(machine *m, uint32_t vtor, uint32_t sp, uint32_t entry);
 /* Core 1 goes back to the ROM wait loop (PSM FRCE_OFF, reset). */
 void machine_reset_core1(machine *m);
 
-/* --- transitional: the old machine-wide entry points of converted devices,
- * for the callers not yet converted (each goes once its last caller does) --- */
-/* block `bit` is held in reset by RESETS (bit < 0: no reset line) */
-int resets_held(machine *m, int bit);
-/* hook called (instead of a reset_out signal) when block `bit`'s line changes */
-void resets_set_hook(machine *m, int bit, reset_hook hook);
-/* a clock's frequency in Hz (0 = stopped) */
-uint64_t clocks_hz(machine *m, int clk);
-/* CPACR grants the FPU on core */
-int ppb_fpu_enabled(machine *m, int core);
-
 /* The PC-side ends main.c built after machine_init (m->serial,
  * m->usb_terminal) plugged into the UARTs and the USB host. */
 void machine_connect_terminals(machine *m);
 
-/* The inter-core FIFO as the core-1 ROM model (bootrom.c) reaches it:
- * SIO's sio_fifo_push / sio_fifo_pop. */
-int machine_fifo_push(machine *m, int to_core, uint32_t v);
-int machine_fifo_pop(machine *m, int core, uint32_t *v);
-
-/* Transitional, until dev_qmi.c takes the pin multiplexer (pins.h) and
- * probes: the GPIO model's answers through the machine. */
-int gpio_func(machine *m, int n);
-int gpio_pad_output_ok(machine *m, int n);
-uint32_t gpio_qspi_pad(machine *m, uint32_t offset);
-const char *gpio_function_problem(machine *m, int n, int f, int output);
-
 /* The XIP window mappings rebuilt now (a remap was requested). */
 void machine_remap_xip(machine *m);
-
-/* transitional (issue 15): the machine-taking calls of files not yet converted */
-#ifndef SIM_NO_XIP_COMPAT
-#include "machine_compat_xip.h"
-#endif
 
 #endif

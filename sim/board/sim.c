@@ -350,7 +350,8 @@ int sim_run(machine *m, sim_options *o)
         if (!f) {
             sim_error("cannot write %s", o->profile_out);
         } else {
-            prof_report(m, f);
+            prof_board_view view = machine_profile_view(m);
+            prof_report(&m->prof, &view, f);
             if (f != stderr) fclose(f);
         }
     }

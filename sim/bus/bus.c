@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "machine.h"
 #include "regs/qmi.h"
 
 void bus_init(sim_bus *bus)
@@ -148,9 +147,9 @@ static const map_region memory_map[] = {
     {0xE0100000u, 0xFFFFFFFFu, "nothing: no bus slave here"},
 };
 
-const char *bus_describe(machine *m, uint32_t addr, char *buf, size_t len)
+const char *bus_describe_addr(sim_bus *bus, uint32_t addr, char *buf, size_t len)
 {
-    sim_device *d = bus_find_device(&m->bus, addr);
+    sim_device *d = bus_find_device(bus, addr);
     if (d) {
         int alias;
         uint32_t off = reg_offset(d, addr, &alias);
@@ -164,8 +163,8 @@ const char *bus_describe(machine *m, uint32_t addr, char *buf, size_t len)
         return buf;
     }
     /* a block's unused 16 KB beyond its four aliases */
-    for (int i = 0; i < m->bus.count; i++) {
-        sim_device *e = m->bus.dev[i];
+    for (int i = 0; i < bus->count; i++) {
+        sim_device *e = bus->dev[i];
         if (e->aliases && addr >= e->base && addr < e->base + 0x8000) {
             snprintf(buf, len, "%s block: nothing beyond its atomic aliases (+0x%x)", e->name,
                      addr - e->base);
@@ -190,14 +189,21 @@ const char *bus_describe(machine *m, uint32_t addr, char *buf, size_t len)
     return buf;
 }
 
-static void trace_access(machine *m, int master, int is_write, uint32_t addr, int size,
+/* the PC of a core's access (0 for the other masters) */
+static uint32_t access_pc(sim_bus *bus, int master, uint32_t addr, int is_write, int size,
+                          int *exact)
+{
+    return bus->access_pc.pc(bus->access_pc.ctx, master, addr, is_write, size, exact);
+}
+
+static void trace_access(sim_bus *bus, int master, int is_write, uint32_t addr, int size,
                          uint32_t value)
 {
-    FILE *t = m->bus.trace;
+    FILE *t = bus->trace;
     if (!t) return;
     if (master == BUS_MASTER_CORE0 || master == BUS_MASTER_CORE1) {
         int exact;
-        uint32_t pc = core_access_pc(&m->core[master], addr, is_write, size, &exact);
+        uint32_t pc = access_pc(bus, master, addr, is_write, size, &exact);
         fprintf(t, "%c 0x%08x 0x%08x 0x%08x\n", is_write ? 'W' : 'R', addr, value, pc);
     } else {
         fprintf(t, "%c 0x%08x 0x%08x %s\n", is_write ? 'W' : 'R', addr, value,
@@ -205,7 +211,7 @@ static void trace_access(machine *m, int master, int is_write, uint32_t addr, in
     }
 }
 
-static void warn_unmodelled(machine *m, sim_device *d, int idx, int master, uint32_t addr,
+static void warn_unmodelled(sim_bus *bus, sim_device *d, int idx, int master, uint32_t addr,
                             int is_write, int size)
 {
     if (d->quiet || d->warned[idx]) return;
@@ -213,7 +219,7 @@ static void warn_unmodelled(machine *m, sim_device *d, int idx, int master, uint
     uint32_t pc = 0;
     int exact = 0;
     if (master == BUS_MASTER_CORE0 || master == BUS_MASTER_CORE1)
-        pc = core_access_pc(&m->core[master], addr, is_write, size, &exact);
+        pc = access_pc(bus, master, addr, is_write, size, &exact);
     sim_warn("%s.%s (0x%08x) is a real register the virtual board does not model: it keeps "
              "what is written (first %s at PC=0x%08x%s)",
              d->name, d->regs->regs[idx].name, addr & ~3u, is_write ? "write" : "read", pc,
@@ -221,11 +227,11 @@ static void warn_unmodelled(machine *m, sim_device *d, int idx, int master, uint
 }
 
 /* real register, no model: plain storage */
-static int stub_access(machine *m, sim_device *d, bus_access *a, uint32_t *value, int is_write)
+static int stub_access(sim_bus *bus, sim_device *d, bus_access *a, uint32_t *value, int is_write)
 {
     int idx;
     if (!bus_regdef(d->regs, a->offset, &idx)) return BUS_HOLE;
-    warn_unmodelled(m, d, idx, a->master, a->addr, is_write, a->size);
+    warn_unmodelled(bus, d, idx, a->master, a->addr, is_write, a->size);
     if (is_write)
         d->stub_values[idx] = bus_alias_apply(d->stub_values[idx], *value, a->alias) &
                               d->regs->regs[idx].bits;
@@ -237,14 +243,14 @@ static int stub_access(machine *m, sim_device *d, bus_access *a, uint32_t *value
 /* A block held in reset: reads give the reset value, writes are lost.
  * (The datasheet only says components "must be taken out of reset to be
  * used"; the sim warns once per block because this is nearly always a bug.) */
-static int in_reset_access(machine *m, sim_device *d, bus_access *a, uint32_t *value, int is_write)
+static int in_reset_access(sim_bus *bus, sim_device *d, bus_access *a, uint32_t *value, int is_write)
 {
     if (!d->warned_reset) {
         d->warned_reset = 1;
         uint32_t pc = 0;
         int exact = 0;
         if (a->master <= BUS_MASTER_CORE1)
-            pc = core_access_pc(&m->core[a->master], a->addr, is_write, a->size, &exact);
+            pc = access_pc(bus, a->master, a->addr, is_write, a->size, &exact);
         sim_warn("%s accessed while held in reset (RESETS.RESET bit %d set) at PC=0x%08x%s: "
                  "%s", d->name, d->reset_bit, pc, exact ? "" : " approx.",
                  is_write ? "the write is lost" : "the read returns the reset value");
@@ -256,71 +262,79 @@ static int in_reset_access(machine *m, sim_device *d, bus_access *a, uint32_t *v
     return BUS_OK;
 }
 
-static int fail_access(machine *m, bus_access *a, int is_write, const char *why)
+static int fail_access(sim_bus *bus, bus_access *a, int is_write, const char *why)
 {
     char desc[160];
-    if (!why) why = bus_describe(m, a->addr, desc, sizeof(desc));
-    machine_bad_access(m, a->master, a->addr, is_write, a->size, why);
+    if (!why) why = bus_describe_addr(bus, a->addr, desc, sizeof(desc));
+    svc_bad_access(bus->svc, a->master, a->addr, is_write, a->size, why);
     return 0;
 }
 
 /* the access's offset (and alias) in d; 0 if it cannot be made (run stopped) */
-static int decode(machine *m, sim_device *d, bus_access *a, int is_write)
+static int decode(sim_bus *bus, sim_device *d, bus_access *a, int is_write)
 {
     if (d->memory) {
         a->offset = a->addr - d->base;
         if (a->offset + (uint32_t)a->size > d->size)
-            return fail_access(m, a, is_write, "access runs past the end of the memory");
+            return fail_access(bus, a, is_write, "access runs past the end of the memory");
         return 1;
     }
     if (a->addr & (uint32_t)(a->size - 1))
-        return fail_access(m, a, is_write, "unaligned access to a peripheral register");
+        return fail_access(bus, a, is_write, "unaligned access to a peripheral register");
     a->offset = reg_offset(d, a->addr, &a->alias);
     return 1;
 }
 
-static int dispatch(machine *m, sim_device *d, bus_access *a, uint32_t *value, int is_write)
+/* the block is held in reset (RESETS.RESET) */
+static int held_in_reset(sim_bus *bus, int bit)
+{
+    return (probe_read(&bus->held_in_reset, 0) >> bit) & 1;
+}
+
+static int dispatch(sim_bus *bus, sim_device *d, bus_access *a, uint32_t *value, int is_write)
 {
     int r;
-    if (d->reset_bit >= 0 && resets_held(m, d->reset_bit) && !d->memory)
-        return in_reset_access(m, d, a, value, is_write);
+    if (d->reset_bit >= 0 && held_in_reset(bus, d->reset_bit) && !d->memory)
+        return in_reset_access(bus, d, a, value, is_write);
     r = is_write ? d->write(d->state, a, *value) : d->read(d->state, a, value);
     if (r == BUS_UNMODELLED) {
         if (!d->regs) r = BUS_HOLE;
-        else r = stub_access(m, d, a, value, is_write);
+        else r = stub_access(bus, d, a, value, is_write);
     }
     return r;
 }
 
-int bus_dev_read(machine *m, sim_device *d, int master, uint32_t addr, int size, uint32_t *value)
+int bus_dev_read(sim_bus *bus, sim_device *d, int master, uint32_t addr, int size,
+                 uint32_t *value)
 {
     bus_access a = {master, addr, 0, 0, size};
     uint32_t v = 0;
-    if (!decode(m, d, &a, 0)) return 0;
-    int r = dispatch(m, d, &a, &v, 0);
-    if (r == BUS_HOLE) return fail_access(m, &a, 0, NULL);
+    if (!decode(bus, d, &a, 0)) return 0;
+    int r = dispatch(bus, d, &a, &v, 0);
+    if (r == BUS_HOLE) return fail_access(bus, &a, 0, NULL);
     if (r == BUS_STOPPED) return 0;
     if (!d->memory && size < 4) {
         v >>= (addr & 3) * 8;
         v &= size == 1 ? 0xFFu : 0xFFFFu;
     }
     *value = v;
-    trace_access(m, master, 0, addr, size, v);
+    trace_access(bus, master, 0, addr, size, v);
     return 1;
 }
 
-int bus_dev_write(machine *m, sim_device *d, int master, uint32_t addr, int size, uint32_t value)
+int bus_dev_write(sim_bus *bus, sim_device *d, int master, uint32_t addr, int size,
+                  uint32_t value)
 {
     bus_access a = {master, addr, 0, 0, size};
-    if (!decode(m, d, &a, 1)) return 0;
+    if (!decode(bus, d, &a, 1)) return 0;
     if (!d->memory) {
         /* IO registers see narrow writes replicated across the bus (2.1.5) */
         if (size == 1) value = (value & 0xFF) * 0x01010101u;
         else if (size == 2) value = (value & 0xFFFF) * 0x00010001u;
     }
-    trace_access(m, master, 1, addr, size, value);
-    int r = dispatch(m, d, &a, &value, 1);
-    if (r == BUS_HOLE) return fail_access(m, &a, 1, NULL);
+    trace_access(bus, master, 1, addr, size, value);
+    int r = dispatch(bus, d, &a, &value, 1);
+    if (r == BUS_HOLE) return fail_access(bus, &a, 1, NULL);
     return r != BUS_STOPPED;
 }
 
@@ -336,29 +350,37 @@ static int mem_rw(uint8_t *base, uint32_t off, int size, uint32_t *v, int is_wri
     return 1;
 }
 
-static int bus_rw(machine *m, int master, uint32_t addr, int size, uint32_t *v, int is_write)
+/* the access lies inside memory mem */
+static int in_memory(const bus_memory *mem, uint32_t addr, int size)
 {
-    if (addr >= SIM_SRAM_BASE && addr + (uint32_t)size <= SIM_SRAM_BASE + SIM_SRAM_SIZE)
-        return mem_rw(m->sram, addr - SIM_SRAM_BASE, size, v, is_write);
-    if (!is_write && addr + (uint32_t)size <= SIM_ROM_SIZE) return mem_rw(m->rom, addr, size, v, 0);
+    return addr >= mem->base && addr - mem->base + (uint32_t)size <= mem->size;
+}
+
+static int bus_rw(sim_bus *bus, int master, uint32_t addr, int size, uint32_t *v, int is_write)
+{
+    if (in_memory(&bus->sram, addr, size))
+        return mem_rw(bus->sram.data, addr - bus->sram.base, size, v, is_write);
+    if (!is_write && in_memory(&bus->rom, addr, size))
+        return mem_rw(bus->rom.data, addr - bus->rom.base, size, v, 0);
     if (xip_in_space(addr))
-        return is_write ? xip_bus_write(m, master, addr, size, *v)
-                        : xip_bus_read(m, master, addr, size, v);
-    sim_device *d = bus_find_device(&m->bus, addr);
-    if (d) return is_write ? bus_dev_write(m, d, master, addr, size, *v)
-                           : bus_dev_read(m, d, master, addr, size, v);
+        return is_write ? bus->xip.write(bus->xip.ctx, master, addr, size, *v)
+                        : bus->xip.read(bus->xip.ctx, master, addr, size, v);
+    sim_device *d = bus_find_device(bus, addr);
+    if (d) return is_write ? bus_dev_write(bus, d, master, addr, size, *v)
+                           : bus_dev_read(bus, d, master, addr, size, v);
     if (master == BUS_MASTER_DMA) return 0;   /* the DMA records a bus error */
     char desc[160];
-    machine_bad_access(m, master, addr, is_write, size, bus_describe(m, addr, desc, sizeof(desc)));
+    svc_bad_access(bus->svc, master, addr, is_write, size,
+                   bus_describe_addr(bus, addr, desc, sizeof(desc)));
     return 0;
 }
 
-int bus_read(machine *m, int master, uint32_t addr, int size, uint32_t *value)
+int bus_master_read(sim_bus *bus, int master, uint32_t addr, int size, uint32_t *value)
 {
-    return bus_rw(m, master, addr, size, value, 0);
+    return bus_rw(bus, master, addr, size, value, 0);
 }
 
-int bus_write(machine *m, int master, uint32_t addr, int size, uint32_t value)
+int bus_master_write(sim_bus *bus, int master, uint32_t addr, int size, uint32_t value)
 {
-    return bus_rw(m, master, addr, size, &value, 1);
+    return bus_rw(bus, master, addr, size, &value, 1);
 }

@@ -19,15 +19,35 @@
 #include <stdio.h>
 
 #include "device.h"
-
-typedef struct machine machine;
+#include "services.h"
+#include "signals.h"
 
 #define BUS_MAX_DEVICES 64
+
+/* a memory the bus decodes itself (boot ROM, SRAM) */
+typedef struct {
+    uint8_t *data;
+    uint32_t base, size;
+} bus_memory;
+
+/* the PC of the instruction doing a core's current access (cpu.c's
+ * core_access_pc), for messages and the MMIO trace; *exact says whether it
+ * is exact or decoded from the block */
+typedef struct {
+    void *ctx;
+    uint32_t (*pc)(void *ctx, int core, uint32_t addr, int is_write, int size, int *exact);
+} bus_access_pc;
 
 typedef struct {
     sim_device *dev[BUS_MAX_DEVICES];
     int count;
     FILE *trace;            /* --trace-mmio */
+    /* set by the board (machine.c) */
+    bus_memory rom, sram;
+    const board_services *svc;      /* bad-access stops */
+    bus_master_port xip;            /* the XIP address space, decoded by the XIP block */
+    bus_access_pc access_pc;
+    sim_probe held_in_reset;        /* RESETS.RESET: one bit per block held in reset */
 } sim_bus;
 
 void bus_init(sim_bus *bus);
@@ -38,18 +58,20 @@ sim_device *bus_find_device(sim_bus *bus, uint32_t addr);
 
 /* A device access (from the CPU MMIO path, DMA or the sim itself).
  * Returns 1 on success, 0 if the run was stopped (bad access). */
-int bus_dev_read(machine *m, sim_device *dev, int master, uint32_t addr, int size, uint32_t *value);
-int bus_dev_write(machine *m, sim_device *dev, int master, uint32_t addr, int size, uint32_t value);
+int bus_dev_read(sim_bus *bus, sim_device *dev, int master, uint32_t addr, int size,
+                 uint32_t *value);
+int bus_dev_write(sim_bus *bus, sim_device *dev, int master, uint32_t addr, int size,
+                  uint32_t value);
 
 /* Any address (memory or device), for DMA and the sim. 1 = ok. */
-int bus_read(machine *m, int master, uint32_t addr, int size, uint32_t *value);
-int bus_write(machine *m, int master, uint32_t addr, int size, uint32_t value);
+int bus_master_read(sim_bus *bus, int master, uint32_t addr, int size, uint32_t *value);
+int bus_master_write(sim_bus *bus, int master, uint32_t addr, int size, uint32_t value);
 
 /* Name of the register at addr ("UART0.UARTFR", "UART0+0x100") into buf. */
 const char *bus_reg_name(sim_bus *bus, uint32_t addr, char *buf, size_t len);
 /* What is at addr, for bad-access messages ("UART0: no register at +0x100",
  * "nothing mapped between SRAM and APB peripherals", ...). */
-const char *bus_describe(machine *m, uint32_t addr, char *buf, size_t len);
+const char *bus_describe_addr(sim_bus *bus, uint32_t addr, char *buf, size_t len);
 
 /* Looks up the real register at offset of a block (NULL if none). */
 const sim_regdef *bus_regdef(const sim_blockdef *blk, uint32_t offset, int *index);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "machine.h"
+#include "regs/ppb.h"
 #include "regs/qmi.h"
 
 /* what ended a uc_emu_start, recorded by the hooks */
@@ -46,6 +46,21 @@ void core_request_stop(sim_core *c)
     c->stop_requested = 1;   /* taken at the next block boundary (see hook_block) */
 }
 
+void core_event_line(void *core, int n, uint32_t value)
+{
+    (void)n;
+    sim_core *c = core;
+    if (value) c->event_latch = 1;   /* WFE returns at once (run_once) */
+}
+
+/* CPACR.CP10 grants the FPU: privileged or full access (the firmware runs
+ * privileged) */
+static inline int fpu_granted(uint32_t cpacr)
+{
+    uint32_t cp10 = (cpacr >> CPACR_CP10_SHIFT) & 3;
+    return cp10 == 1 || cp10 == 3;
+}
+
 /* ---- time ---- */
 
 /* The previous block ended with a branch taken (or the run jumped): what
@@ -69,31 +84,32 @@ static uint32_t cross_stall(const core_flow *f, const timing_block *b, uint32_t 
 
 /* the XIP cache lookups of a block's instruction fetches: hits inline, the
  * rest in xip_cache.c */
-static uint32_t fetch_lines(machine *m, sim_core *c, const timing_block *b, uint64_t now)
+static uint32_t fetch_lines(sim_core *c, const timing_block *b, uint64_t now)
 {
-    xip_cache *xc = &m->xc;
+    const core_xip_port *x = &c->env.xip;
+    xip_cache *xc = x->cache;
     uint32_t stall = 0, l = b->addr & ~7u;
-    if (xc_enabled(m->xip.ctrl) && l < XIP_NOCACHE_BASE) {
+    if (xc_enabled(*x->ctrl) && l < XIP_NOCACHE_BASE) {
         /* hits are counted as accesses that were no miss (xip_cache.h) */
         xc->st[b->region].fetches += b->lines;
         for (int i = 0; i < b->lines; i++, l += 8)
             if (xc_lookup(xc, l) < 0) {
                 xc->st[b->region].fetches--;   /* xc_fetch counts it */
-                stall += xc_fetch(m, c->id, l, now + stall);
+                stall += x->fetch(x->ctx, c->id, l, now + stall);
             }
         return stall;
     }
-    for (int i = 0; i < b->lines; i++, l += 8) stall += xc_fetch(m, c->id, l, now + stall);
+    for (int i = 0; i < b->lines; i++, l += 8) stall += x->fetch(x->ctx, c->id, l, now + stall);
     return stall;
 }
 
 void core_stall(sim_core *c, uint32_t cycles)
 {
     if (!cycles) return;
-    machine *m = c->m;
+    profiler *prof = c->env.prof;
     c->slice_used += cycles;
     c->stall_cycles += cycles;
-    if (m->prof.on && c->cur_func >= 0) prof_add(&m->prof, c->cur_func, cycles, cycles, 0);
+    if (prof->on && c->cur_func >= 0) prof_add(prof, c->cur_func, cycles, cycles, 0);
 }
 
 /* Runs at the start of every translation block. Stopping here is the only
@@ -109,30 +125,30 @@ void core_stall(sim_core *c, uint32_t cycles)
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     sim_core *c = user;
-    machine *m = c->m;
+    const core_env *env = &c->env;
     if (size == 0) return;
-    if (c->slice_used >= c->slice_budget || c->stop_requested || m->stop != STOP_NONE) {
+    if (c->slice_used >= c->slice_budget || c->stop_requested || *env->stopped != STOP_NONE) {
         if (!c->precise) {
             uc_emu_stop(uc);
             return;   /* not executed now: not charged */
         }
         /* precise mode: the instruction hook stops (the PC is only right there) */
     }
-    timing_block *b = (timing_block *)timing_lookup(&m->tcache, (uint32_t)addr, size, fetch_code, c);
-    if (b->flags & TB_HAS_FP && !ppb_fpu_enabled(m, c->id)) {
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT,
-                     "HardFault: PC=0x%08x UsageFault NOCP: floating-point instruction on core %d "
-                     "while CPACR.CP10 does not grant access (CPACR=0x%08x; each core must enable "
-                     "CP10/CP11 before using the FPU)",
-                     (uint32_t)addr + b->fp_offset, c->id, m->ppb.c[c->id].cpacr);
+    timing_block *b = (timing_block *)timing_lookup(env->tcache, (uint32_t)addr, size, fetch_code, c);
+    if (b->flags & TB_HAS_FP && !fpu_granted(*env->ppb.cpacr)) {
+        svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT,
+                 "HardFault: PC=0x%08x UsageFault NOCP: floating-point instruction on core %d "
+                 "while CPACR.CP10 does not grant access (CPACR=0x%08x; each core must enable "
+                 "CP10/CP11 before using the FPU)",
+                 (uint32_t)addr + b->fp_offset, c->id, *env->ppb.cpacr);
         uc_emu_stop(uc);
         return;
     }
-    if (b->flags & TB_HAS_SEV) m->core[1 - c->id].event_latch = 1;
+    if (b->flags & TB_HAS_SEV) signal_set(&c->sev, 1);
     /* the synthesized ROM's functions run natively (see bootrom.c). A
      * UC_HOOK_CODE would do, but any code hook stops Unicorn from syncing the
      * PC when a slice ends, so the block hook does it. */
-    if (addr >= BOOTROM_STUBS_START && addr < BOOTROM_STUBS_END) bootrom_stub(m, c, (uint32_t)addr);
+    if (addr >= env->rom.start && addr < env->rom.end) env->rom.run(env->rom.ctx, c, (uint32_t)addr);
     uint32_t a = (uint32_t)addr;
     core_flow *f = &c->flow;
     uint32_t extra = 0;
@@ -151,7 +167,7 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     *f = b->flow;
     if (jumped) f->taken_extra = b->taken_extra_br;
     uint32_t cycles = b->cycles + extra, stall = 0;
-    if (b->flags & TB_XIP) stall = fetch_lines(m, c, b, c->cycles + c->slice_used);
+    if (b->flags & TB_XIP) stall = fetch_lines(c, b, c->cycles + c->slice_used);
     c->prev_blk_start = c->blk_start;
     c->blk_start = a;
     c->blk_size = size;
@@ -160,11 +176,12 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     c->insns += b->insns;
     c->last_charge = b;
     c->last_charge_cycles = cycles + stall;
-    m->xc.st[b->region].exec_cycles += cycles;
-    if (m->prof.on) {
-        if (b->func == -2) b->func = prof_func_of(&m->prof, a);
+    env->xip.cache->st[b->region].exec_cycles += cycles;
+    profiler *prof = env->prof;
+    if (prof->on) {
+        if (b->func == -2) b->func = prof_func_of(prof, a);
         c->cur_func = b->func;
-        prof_add(&m->prof, b->func, cycles + stall, stall, b->insns);
+        prof_add(prof, b->func, cycles + stall, stall, b->insns);
     }
 }
 
@@ -176,15 +193,15 @@ static void hook_xip_read(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
     (void)type;
     (void)value;
     sim_core *c = user;
-    machine *m = c->m;
+    const core_xip_port *x = &c->env.xip;
     uint32_t a = (uint32_t)addr;
     if ((a & 0x03FFFFFFu) >= 0x02000000u || ((a >> 26) & 3) == 2) return;   /* not a QMI window */
-    if (a < XIP_NOCACHE_BASE && xc_enabled(m->xip.ctrl) && ((a & 7) + (uint32_t)size) <= 8 &&
-        xc_lookup(&m->xc, a) >= 0) {
-        m->xc.st[(a & 0x01000000u) ? XR_PSRAM : XR_FLASH].reads++;
+    if (a < XIP_NOCACHE_BASE && xc_enabled(*x->ctrl) && ((a & 7) + (uint32_t)size) <= 8 &&
+        xc_lookup(x->cache, a) >= 0) {
+        x->cache->st[(a & 0x01000000u) ? XR_PSRAM : XR_FLASH].reads++;
         return;
     }
-    core_stall(c, xc_read(m, c->id, a, size, c->cycles + c->slice_used));
+    core_stall(c, x->read(x->ctx, c->id, a, size, c->cycles + c->slice_used));
 }
 
 extern void sim_memcache_flush(void) __attribute__((weak));
@@ -253,7 +270,7 @@ static void hook_code_precise(uc_engine *uc, uint64_t addr, uint32_t size, void 
     c->insn_pc = (uint32_t)addr;
     if ((uint32_t)addr == c->blk_start && c->last_charge &&
         (c->slice_used - c->last_charge_cycles >= c->slice_budget || c->stop_requested ||
-         c->m->stop != STOP_NONE)) {
+         *c->env.stopped != STOP_NONE)) {
         /* the block was charged on entry but will only run after the stop */
         c->slice_used -= c->last_charge_cycles;
         c->insns -= c->last_charge->insns;
@@ -288,19 +305,19 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int
 {
     (void)uc;
     sim_core *c = user;
-    machine *m = c->m;
+    const core_xip_port *x = &c->env.xip;
     /* writes to a read-only XIP window are downgraded to reads on silicon */
     if (type == UC_MEM_WRITE_PROT && xip_in_space((uint32_t)addr) &&
-        xip_prot_write(m, c->id, (uint32_t)addr, size, (uint64_t)value))
+        x->prot_write(x->ctx, c->id, (uint32_t)addr, size, (uint64_t)value))
         return true;
     /* a QMI/XIP change mapped a window back in, but the slice has not ended
      * yet (e.g. code in SRAM left direct mode and returns to flash at once):
      * mapping memory here is what this hook is for; Unicorn then retries */
     if ((type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_READ_UNMAPPED ||
          type == UC_MEM_WRITE_UNMAPPED) && xip_in_space((uint32_t)addr) &&
-        m->remap_pending) {
-        xip_remap(m);
-        if (xip_window_mapped(m, c->id, (uint32_t)addr)) return true;
+        x->remap_pending(x->ctx)) {
+        x->remap(x->ctx);
+        if (x->window_mapped(x->ctx, c->id, (uint32_t)addr)) return true;
     }
     cpu_event *e = &events[c->id];
     e->kind = EV_MEM;
@@ -317,25 +334,25 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int
 static uint64_t port_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
 {
     (void)uc;
-    cpu_port *p = user;
+    core_mmio_port *p = user;
     uint32_t v = 0;
-    bus_dev_read(p->m, p->dev, p->core, p->dev->base + (uint32_t)offset, (int)size, &v);
+    bus_dev_read(p->bus, p->dev, p->core, p->dev->base + (uint32_t)offset, (int)size, &v);
     return v;
 }
 
 static void port_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *user)
 {
     (void)uc;
-    cpu_port *p = user;
-    bus_dev_write(p->m, p->dev, p->core, p->dev->base + (uint32_t)offset, (int)size,
+    core_mmio_port *p = user;
+    bus_dev_write(p->bus, p->dev, p->core, p->dev->base + (uint32_t)offset, (int)size,
                   (uint32_t)value);
 }
 
 static int map_device(sim_core *c, sim_device *d)
 {
     if (c->nports >= CPU_MAX_PORTS) return 0;
-    cpu_port *p = &c->ports[c->nports++];
-    p->m = c->m;
+    core_mmio_port *p = &c->ports[c->nports++];
+    p->bus = c->env.bus;
     p->dev = d;
     p->core = c->id;
     uint32_t size = (d->size + 0xFFF) & ~0xFFFu;
@@ -350,24 +367,25 @@ static int map_device(sim_core *c, sim_device *d)
 
 int core_map_fixed(sim_core *c)
 {
-    machine *m = c->m;
-    uc_err e = uc_mem_map_ptr(c->uc, SIM_ROM_BASE, SIM_ROM_SIZE, UC_PROT_READ | UC_PROT_EXEC, m->rom);
+    sim_bus *bus = c->env.bus;
+    uc_err e = uc_mem_map_ptr(c->uc, bus->rom.base, bus->rom.size, UC_PROT_READ | UC_PROT_EXEC,
+                              bus->rom.data);
     if (e == UC_ERR_OK)
-        e = uc_mem_map_ptr(c->uc, SIM_SRAM_BASE, SIM_SRAM_SIZE, UC_PROT_ALL, m->sram);
+        e = uc_mem_map_ptr(c->uc, bus->sram.base, bus->sram.size, UC_PROT_ALL, bus->sram.data);
     core_memory_changed();
     if (e != UC_ERR_OK) {
         sim_error("cannot map memory: %s", uc_strerror(e));
         return 0;
     }
-    for (int i = 0; i < m->bus.count; i++)
-        if (!map_device(c, m->bus.dev[i])) return 0;
-    return xip_map_fixed(m, c->id);
+    for (int i = 0; i < bus->count; i++)
+        if (!map_device(c, bus->dev[i])) return 0;
+    return c->env.xip.map_fixed(c->env.xip.ctx, c->id);
 }
 
-int core_init(sim_core *c, machine *m, int id)
+int core_init(sim_core *c, int id, const core_env *env)
 {
     memset(c, 0, sizeof(*c));
-    c->m = m;
+    c->env = *env;
     c->id = id;
     uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc);
     if (e == UC_ERR_OK) e = uc_ctl_set_cpu_model(c->uc, UC_CPU_ARM_CORTEX_M33);
@@ -558,22 +576,23 @@ static const char *intr_reason(uint32_t intno)
 
 static void report_mem_event(sim_core *c, cpu_event *e)
 {
-    machine *m = c->m;
+    const core_env *env = &c->env;
     char desc[200];
     int is_write = e->mem_type == UC_MEM_WRITE_UNMAPPED || e->mem_type == UC_MEM_WRITE_PROT;
     int fetch = e->mem_type == UC_MEM_FETCH_UNMAPPED || e->mem_type == UC_MEM_FETCH_PROT;
-    const char *why = xip_describe_fault(m, e->addr);
-    if (!why) why = bus_describe(m, e->addr, desc, sizeof(desc));
-    if (e->mem_type == UC_MEM_WRITE_PROT && e->addr < SIM_ROM_SIZE) why = "boot ROM is read-only";
+    const char *why = env->xip.describe_fault(env->xip.ctx, e->addr);
+    if (!why) why = bus_describe_addr(env->bus, e->addr, desc, sizeof(desc));
+    if (e->mem_type == UC_MEM_WRITE_PROT && e->addr - env->bus->rom.base < env->bus->rom.size)
+        why = "boot ROM is read-only";
     if (fetch) {
         snprintf(desc, sizeof(desc), "%s; instruction fetch, branched to from the block at "
                  "0x%08x", why, c->prev_blk_start);
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "bad access: PC=0x%08x addr=0x%08x (%s)",
-                     e->addr, e->addr, desc);
+        svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT, "bad access: PC=0x%08x addr=0x%08x (%s)",
+                 e->addr, e->addr, desc);
         return;
     }
-    machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "bad access: PC=0x%08x addr=0x%08x (%s %s)",
-                 core_pc(c), e->addr, is_write ? "write:" : "read:", why);
+    svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT, "bad access: PC=0x%08x addr=0x%08x (%s %s)",
+             core_pc(c), e->addr, is_write ? "write:" : "read:", why);
 }
 
 static uint16_t read16(sim_core *c, uint32_t addr)
@@ -592,31 +611,31 @@ static int after_wfi(sim_core *c)
 
 static void report_invalid(sim_core *c, cpu_event *e, uc_err err)
 {
-    machine *m = c->m;
+    const board_services *svc = c->env.svc;
     if (err == UC_ERR_EXCEPTION) {
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "HardFault: PC=0x%08x %s", e->pc,
-                     intr_reason(18));
+        svc_stop(svc, STOP_FAULT, SIM_EXIT_FAULT, "HardFault: PC=0x%08x %s", e->pc,
+                 intr_reason(18));
         return;
     }
     uint16_t hw1 = read16(c, e->pc), hw2 = read16(c, e->pc + 2);
     if (thumb_insn_len(hw1) == 4)
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT,
-                     "undefined instruction at PC=0x%08x: %04x %04x (core %d)", e->pc, hw1, hw2,
-                     c->id);
+        svc_stop(svc, STOP_FAULT, SIM_EXIT_FAULT,
+                 "undefined instruction at PC=0x%08x: %04x %04x (core %d)", e->pc, hw1, hw2,
+                 c->id);
     else
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT,
-                     "undefined instruction at PC=0x%08x: %04x (core %d)", e->pc, hw1, c->id);
+        svc_stop(svc, STOP_FAULT, SIM_EXIT_FAULT,
+                 "undefined instruction at PC=0x%08x: %04x (core %d)", e->pc, hw1, c->id);
 }
 
 /* one uc_emu_start; 1 = go on, 0 = slice over, -1 = machine stopped */
 static int run_once(sim_core *c)
 {
-    machine *m = c->m;
+    const core_env *env = &c->env;
     cpu_event *e = &events[c->id];
     memset(e, 0, sizeof(*e));
     uint32_t pc = core_pc(c);
     uc_err err = uc_emu_start(c->uc, pc | 1, 0xFFFFFFFFull, 0, 0);
-    if (m->stop != STOP_NONE) return -1;
+    if (*env->stopped != STOP_NONE) return -1;
     int wfx = 0;
     if (e->kind == EV_INSN_INVALID && err == UC_ERR_OK && e->pc == c->blk_start + c->blk_size) {
         wfx = 1;   /* WFE/YIELD: Unicorn stops after them */
@@ -624,15 +643,15 @@ static int run_once(sim_core *c)
         report_invalid(c, e, err);
         return -1;
     } else if (e->kind == EV_INTR) {
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "HardFault: PC=0x%08x %s (core %d)", e->pc,
-                     intr_reason(e->intno), c->id);
+        svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT, "HardFault: PC=0x%08x %s (core %d)", e->pc,
+                 intr_reason(e->intno), c->id);
         return -1;
     } else if (e->kind == EV_MEM) {
         report_mem_event(c, e);
         return -1;
     } else if (err != UC_ERR_OK) {
-        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "emulation error: PC=0x%08x %s (core %d)",
-                     core_pc(c), uc_strerror(err), c->id);
+        svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT, "emulation error: PC=0x%08x %s (core %d)",
+                 core_pc(c), uc_strerror(err), c->id);
         return -1;
     } else if (c->slice_used < c->slice_budget && !c->stop_requested && after_wfi(c)) {
         wfx = 1;
@@ -646,8 +665,8 @@ static int run_once(sim_core *c)
         /* asleep until the slice ends: the cycles still pass */
         c->wfx_stop = 1;
         c->idle_cycles += c->slice_budget - c->slice_used;
-        if (m->prof.on)
-            prof_add(&m->prof, m->prof.nsyms + PROF_IDLE, c->slice_budget - c->slice_used, 0, 0);
+        if (env->prof->on)
+            prof_add(env->prof, env->prof->nsyms + PROF_IDLE, c->slice_budget - c->slice_used, 0, 0);
         c->slice_used = c->slice_budget;
         return 0;
     }

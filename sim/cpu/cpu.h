@@ -8,6 +8,11 @@
  * instruction -> UC_HOOK_INSN_INVALID, other exceptions -> UC_HOOK_INTR; WFE
  * and WFI end the core's slice (Unicorn stops on them).
  *
+ * Signals: in event (SEV from the other core: core_event_line); out sev.
+ * Everything else the core reaches (the bus, the XIP block and cache, the
+ * PPB, the boot ROM's native functions, the profiler, stopping the run)
+ * comes in a core_env from the board.
+ *
  * The functions are named core_*, not cpu_*: libunicorn exports QEMU's own
  * cpu_* symbols, and a same-named function here would interpose on them.
  */
@@ -17,24 +22,81 @@
 #include <stdint.h>
 #include <unicorn/unicorn.h>
 
+#include "bus.h"
+#include "profile.h"
+#include "signals.h"
 #include "timing.h"
+#include "xip_cache.h"
 
-typedef struct machine machine;
-typedef struct sim_device sim_device;
+typedef struct sim_core sim_core;
 
 typedef timing_flow core_flow;
 
+/* What a core needs of the XIP block and its cache: the windows are mapped
+ * into the core's engine by the XIP block, instruction fetches and data
+ * reads from them go through the XIP cache. The cache's tags and
+ * statistics are read in place (hits cost no call); misses, remaps and
+ * faults are calls. */
+typedef struct {
+    void *ctx;
+    const uint32_t *ctrl;          /* XIP_CTRL: is the cache on (xc_enabled) */
+    xip_cache *cache;              /* tags (xc_lookup) and per-region statistics */
+    /* the wait for an instruction fetch of the 8-byte line at addr / a data
+     * read, both issued at cycle now (xc_fetch, xc_read) */
+    uint32_t (*fetch)(void *ctx, int core, uint32_t line, uint64_t now);
+    uint32_t (*read)(void *ctx, int core, uint32_t addr, int size, uint64_t now);
+    /* a store hit a read-only window mapping: 1 if the XIP block handled it */
+    int (*prot_write)(void *ctx, int core, uint32_t addr, int size, uint64_t value);
+    /* window mappings to be rebuilt (a QMI/XIP change), and rebuilding them */
+    int (*remap_pending)(void *ctx);
+    void (*remap)(void *ctx);
+    /* addr lies in a window mapped in core's engine now */
+    int (*window_mapped)(void *ctx, int core, uint32_t addr);
+    /* maps the XIP regions that never move into core's engine; 1 = ok */
+    int (*map_fixed)(void *ctx, int core);
+    /* why an access to addr faulted, if it is an XIP reason (else NULL) */
+    const char *(*describe_fault)(void *ctx, uint32_t addr);
+} core_xip_port;
+
+/* The core's System Control Space registers it consults while executing,
+ * kept by the PPB model: read in place (the FPU check is on every block
+ * with a floating-point instruction). */
+typedef struct {
+    const uint32_t *cpacr;         /* this core's CPACR (coprocessor access) */
+} core_ppb_port;
+
+/* The boot ROM's functions the simulator runs natively: a block starting in
+ * [start, end) calls run (bootrom.c). */
+typedef struct {
+    void *ctx;
+    uint32_t start, end;
+    void (*run)(void *ctx, sim_core *c, uint32_t addr);
+} core_rom_natives;
+
+/* Everything a core reaches outside itself, given to core_init by the board
+ * (machine.c) and kept by value in the core. */
+typedef struct {
+    const board_services *svc;     /* stopping the run */
+    const int *stopped;            /* the board's STOP_* (non-zero: the run is over) */
+    sim_bus *bus;                  /* ROM, SRAM and the devices to map; access names */
+    timing_cache *tcache;          /* block costs, shared by the cores */
+    profiler *prof;                /* --profile */
+    core_xip_port xip;
+    core_ppb_port ppb;
+    core_rom_natives rom;
+} core_env;
+
 /* one (core, device) pair: the user data of a Unicorn MMIO mapping */
 typedef struct {
-    machine *m;
+    sim_bus *bus;
     sim_device *dev;
     int core;
-} cpu_port;
+} core_mmio_port;
 
 #define CPU_MAX_PORTS 72
 
-typedef struct sim_core {
-    machine *m;
+struct sim_core {
+    core_env env;
     int id;
     uc_engine *uc;
     int running;            /* executes firmware (core 1: after the FIFO launch) */
@@ -48,7 +110,8 @@ typedef struct sim_core {
     uint32_t prev_blk_start;  /* the block before it (fetch-fault messages) */
     int wfx_stop;           /* slice ended in WFE/WFI */
     int stop_requested;     /* the slice must end now (state change, stop) */
-    int event_latch;        /* SEV from the other core */
+    int event_latch;        /* SEV from the other core (input: core_event_line) */
+    sim_signal sev;         /* output: this core executed SEV (to the other core) */
     int precise;            /* per-instruction hook active (--trace-mmio) */
     uint32_t insn_pc;       /* address of the executing instruction when precise */
     const timing_block *last_charge;   /* the block charged last (precise mode) */
@@ -57,11 +120,11 @@ typedef struct sim_core {
     core_flow flow;         /* the previous block, for branch and result-delay costs */
     core_flow flow_before;  /* flow before the last charge (precise mode undoes it) */
     int32_t cur_func;       /* profiler: the function of the block being executed */
-    cpu_port ports[CPU_MAX_PORTS];
+    core_mmio_port ports[CPU_MAX_PORTS];
     int nports;
-} sim_core;
+};
 
-int core_init(sim_core *c, machine *m, int id);
+int core_init(sim_core *c, int id, const core_env *env);
 void core_free(sim_core *c);
 /* Maps ROM, SRAM and every bus device into this core's engine. */
 int core_map_fixed(sim_core *c);
@@ -83,6 +146,9 @@ uint32_t core_access_pc(sim_core *c, uint32_t addr, int is_write, int size, int 
 
 /* Asks the core's engine to stop at the next block boundary. */
 void core_request_stop(sim_core *c);
+
+/* Input: the other core executed SEV (a signal_handler; ctx = the core). */
+void core_event_line(void *core, int n, uint32_t value);
 
 /* Enables the per-instruction PC hook (for exact PCs in traces). */
 void core_set_precise(sim_core *c, int on);

@@ -7,8 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "machine.h"
-
 /* ---- function classes: one table; the first matching row wins ---- */
 
 typedef struct {
@@ -197,18 +195,16 @@ int32_t prof_func_of(const profiler *p, uint32_t addr)
     return p->nsyms + bucket[xc_region(addr)];
 }
 
-void prof_reset(machine *m)
+void prof_restart(profiler *p, const uint64_t core_cycles[2], uint64_t now_ps)
 {
-    profiler *p = &m->prof;
     if (p->on) {
         size_t n = (size_t)p->nsyms + PROF_EXTRA;
         memset(p->cycles, 0, n * sizeof(uint64_t));
         memset(p->stall, 0, n * sizeof(uint64_t));
         memset(p->insns, 0, n * sizeof(uint64_t));
     }
-    for (int i = 0; i < 2; i++) p->start_cycles[i] = m->core[i].cycles + m->core[i].slice_used;
-    p->start_ps = machine_now_ps(m);
-    xc_stats_reset(m);
+    for (int i = 0; i < 2; i++) p->start_cycles[i] = core_cycles[i];
+    p->start_ps = now_ps;
 }
 
 /* ---- the report ---- */
@@ -233,18 +229,17 @@ static int by_cycles(const void *a, const void *b)
 
 static double pct(uint64_t part, uint64_t whole) { return whole ? 100.0 * (double)part / (double)whole : 0.0; }
 
-void prof_report(machine *m, FILE *f)
+void prof_report(const profiler *p, const prof_board_view *board, FILE *f)
 {
-    profiler *p = &m->prof;
     int n = p->nsyms + PROF_EXTRA;
     uint64_t total = 0, total_stall = 0;
     for (int i = 0; i < n; i++) {
         total += p->cycles[i];
         total_stall += p->stall[i];
     }
-    double ms = (double)(machine_now_ps(m) - p->start_ps) / 1e9;
+    double ms = (double)(board->now_ps - p->start_ps) / 1e9;
     fprintf(f, "# picollama-sim profile: %llu cycles on the cores (%.3f ms modelled, clk_sys %.3f MHz)%s\n",
-            (unsigned long long)total, ms, (double)m->f_sys / 1e6,
+            (unsigned long long)total, ms, (double)board->f_sys / 1e6,
             p->nsyms ? "" : "; no ELF symbols (give --elf)");
     if (p->elf[0]) fprintf(f, "# symbols: %s\n", p->elf);
     fprintf(f, "# cycles: instructions (datasheet 3.7.4.9 costs) + XIP wait (cache misses and "
@@ -312,7 +307,7 @@ void prof_report(machine *m, FILE *f)
             "Wait cycles", "Fetch lines", "Data reads", "Writes", "Hit rate", "QSPI read B",
             "QSPI write B", "Transfers", "Chained");
     for (int r = 0; r < XR_COUNT; r++) {
-        xc_region_stats *s = &m->xc.st[r];
+        const xc_region_stats *s = &board->regions[r];
         uint64_t acc = s->fetches + s->reads + s->writes;
         if (!s->exec_cycles && !s->stall_cycles && !acc && !s->transfers) continue;
         char hit[16] = "-";

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef struct machine machine;
+#include "xip_cache.h"
 
 /* buckets after the symbols: code outside any symbol, by region, and idle */
 enum { PROF_NOSYM_ROM = 0, PROF_NOSYM_SRAM, PROF_NOSYM_FLASH, PROF_NOSYM_PSRAM, PROF_NOSYM_XIPSRAM,
@@ -37,10 +37,19 @@ int prof_init(profiler *p, const char *elf_path, char *err, size_t errlen);
 void prof_free(profiler *p);
 /* the entry (symbol index or PROF_* bucket after them) for code at addr */
 int32_t prof_func_of(const profiler *p, uint32_t addr);
-/* Starts counting from now (also zeroes the XIP statistics). */
-void prof_reset(machine *m);
+/* Starts counting from now: each core's cycles and the modelled time (ps)
+ * now. (The board zeroes the XIP statistics with it.) */
+void prof_restart(profiler *p, const uint64_t core_cycles[2], uint64_t now_ps);
+
+/* What the report shows of the board besides the profile itself. */
+typedef struct {
+    uint64_t now_ps;                  /* modelled time now */
+    uint64_t f_sys;                   /* clk_sys, Hz */
+    const xc_region_stats *regions;   /* XR_COUNT entries: the XIP cache statistics */
+} prof_board_view;
+
 /* The report. */
-void prof_report(machine *m, FILE *f);
+void prof_report(const profiler *p, const prof_board_view *board, FILE *f);
 /* The class a function belongs to (the table in profile.c). */
 const char *prof_class_of(const char *name);
 

@@ -204,7 +204,7 @@ int script_run(machine *m, script *s)
                 return 0;
             }
         } else if (st->kind == STEP_PROFILE_RESET) {
-            prof_reset(m);
+            machine_profile_restart(m);
         } else if (st->kind == STEP_PRESS_BUTTON) {
             s->press_button = 1;
         } else if (st->kind == STEP_CLEAR_HALT) {

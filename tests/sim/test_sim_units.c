@@ -461,7 +461,7 @@ static int bus_setup(void **state)
     sim_log_set_level(SIM_LOG_QUIET);
     if (!machine_init(&m, board_find("pico-plus-2w"), &(machine_config){0})) return -1;
     /* take UART0 and TIMER0 out of reset so their registers respond */
-    return bus_write(&m, BUS_MASTER_SIM, 0x40023000u, 4, 1u << 26 | 1u << 23) ? 0 : -1;
+    return bus_master_write(&m.bus, BUS_MASTER_SIM, 0x40023000u, 4, 1u << 26 | 1u << 23) ? 0 : -1;
 }
 
 static int bus_teardown(void **state)
@@ -474,7 +474,7 @@ static int bus_teardown(void **state)
 static uint32_t rd(uint32_t addr)
 {
     uint32_t v = 0;
-    assert_true(bus_read(&m, BUS_MASTER_SIM, addr, 4, &v));
+    assert_true(bus_master_read(&m.bus, BUS_MASTER_SIM, addr, 4, &v));
     return v;
 }
 
@@ -533,32 +533,32 @@ static void qspi_transfer_from_qmi_registers(void **state)
      * RXDELAY 2, MIN_DESELECT 8, MAX_SELECT 18, SELECT_HOLD 3, PAGEBREAK
      * 1024, COOLDOWN 1; EBh quad read with 6 wait clocks, 38h quad write */
     uint32_t timing = 1u << 30 | 2u << 28 | 3u << 23 | 18u << 17 | 8u << 12 | 2u << 8 | 2u;
-    assert_true(bus_write(&m, BUS_MASTER_SIM, 0x400D0020u, 4, timing));
-    assert_true(bus_write(&m, BUS_MASTER_SIM, 0x400D0024u, 4, 0x000612AAu));
-    assert_true(bus_write(&m, BUS_MASTER_SIM, 0x400D002Cu, 4, 0x000012AAu));
+    assert_true(bus_master_write(&m.bus, BUS_MASTER_SIM, 0x400D0020u, 4, timing));
+    assert_true(bus_master_write(&m.bus, BUS_MASTER_SIM, 0x400D0024u, 4, 0x000612AAu));
+    assert_true(bus_master_write(&m.bus, BUS_MASTER_SIM, 0x400D002Cu, 4, 0x000012AAu));
     /* read of a line: (2 prefix + 6 address + 6 dummy + 16 data) SCK x 2,
      * + half an SCK + RXDELAY/2 + 1 to the requester */
-    assert_int_equal(xc_transfer_cycles(&m, 1, 0, 8, 0), 30 * 2 + 1 + 1 + 1);
+    assert_int_equal(xc_transfer_cycles(&m.xc, 1, 0, 8, 0), 30 * 2 + 1 + 1 + 1);
     /* chained onto the previous transfer: the data clocks only */
-    assert_int_equal(xc_transfer_cycles(&m, 1, 0, 8, 1), 16 * 2 + 1 + 1 + 1);
+    assert_int_equal(xc_transfer_cycles(&m.xc, 1, 0, 8, 1), 16 * 2 + 1 + 1 + 1);
     /* write-back of a dirty line: (2 + 6 + 16) SCK x 2 */
-    assert_int_equal(xc_transfer_cycles(&m, 1, 1, 8, 0), 24 * 2);
+    assert_int_equal(xc_transfer_cycles(&m.xc, 1, 1, 8, 0), 24 * 2);
     /* CLKDIV 0 means 256 */
-    assert_true(bus_write(&m, BUS_MASTER_SIM, 0x400D0020u, 4, timing & ~0xFFu));
-    assert_int_equal(xc_transfer_cycles(&m, 1, 1, 8, 0), 24 * 256);
+    assert_true(bus_master_write(&m.bus, BUS_MASTER_SIM, 0x400D0020u, 4, timing & ~0xFFu));
+    assert_int_equal(xc_transfer_cycles(&m.xc, 1, 1, 8, 0), 24 * 256);
 }
 
 static void bus_atomic_aliases(void **state)
 {
     (void)state;
     const uint32_t ibrd = 0x40070024u;   /* UART0 UARTIBRD */
-    bus_write(&m, BUS_MASTER_SIM, ibrd, 4, 0x1234);
+    bus_master_write(&m.bus, BUS_MASTER_SIM, ibrd, 4, 0x1234);
     assert_int_equal(rd(ibrd), 0x1234);
-    bus_write(&m, BUS_MASTER_SIM, ibrd + 0x2000, 4, 0x8001);   /* SET */
+    bus_master_write(&m.bus, BUS_MASTER_SIM, ibrd + 0x2000, 4, 0x8001);   /* SET */
     assert_int_equal(rd(ibrd), 0x9235);
-    bus_write(&m, BUS_MASTER_SIM, ibrd + 0x3000, 4, 0x1200);   /* CLR */
+    bus_master_write(&m.bus, BUS_MASTER_SIM, ibrd + 0x3000, 4, 0x1200);   /* CLR */
     assert_int_equal(rd(ibrd), 0x8035);
-    bus_write(&m, BUS_MASTER_SIM, ibrd + 0x1000, 4, 0x00FF);   /* XOR */
+    bus_master_write(&m.bus, BUS_MASTER_SIM, ibrd + 0x1000, 4, 0x00FF);   /* XOR */
     assert_int_equal(rd(ibrd), 0x80CA);
     assert_int_equal(rd(ibrd + 0x2000), 0x80CA);   /* reads through an alias see the register */
 }
@@ -568,13 +568,13 @@ static void bus_narrow_writes_replicate(void **state)
     (void)state;
     /* datasheet 2.1.5: a byte write of 0xa5 to WATCHDOG SCRATCH0 sets all four lanes */
     const uint32_t scratch0 = 0x400D800Cu;
-    bus_write(&m, BUS_MASTER_SIM, scratch0, 4, 0xDEADBEEFu);
+    bus_master_write(&m.bus, BUS_MASTER_SIM, scratch0, 4, 0xDEADBEEFu);
     uint32_t b = 0;
-    bus_read(&m, BUS_MASTER_SIM, scratch0 + 1, 1, &b);
+    bus_master_read(&m.bus, BUS_MASTER_SIM, scratch0 + 1, 1, &b);
     assert_int_equal(b, 0xBE);
-    bus_write(&m, BUS_MASTER_SIM, scratch0, 1, 0xA5);
+    bus_master_write(&m.bus, BUS_MASTER_SIM, scratch0, 1, 0xA5);
     assert_int_equal(rd(scratch0), 0xA5A5A5A5u);
-    bus_write(&m, BUS_MASTER_SIM, scratch0 + 2, 2, 0x1234);
+    bus_master_write(&m.bus, BUS_MASTER_SIM, scratch0 + 2, 2, 0x1234);
     assert_int_equal(rd(scratch0), 0x12341234u);
 }
 
@@ -585,15 +585,15 @@ static void bus_names_and_holes(void **state)
     assert_string_equal(bus_reg_name(&m.bus, 0x40070018u, buf, sizeof(buf)), "UART0.UARTFR");
     assert_string_equal(bus_reg_name(&m.bus, 0x40072018u, buf, sizeof(buf)),
                         "UART0.UARTFR (SET alias)");
-    assert_string_equal(bus_describe(&m, 0x40070100u, buf, sizeof(buf)),
+    assert_string_equal(bus_describe_addr(&m.bus, 0x40070100u, buf, sizeof(buf)),
                         "UART0: no register at offset 0x100");
-    assert_non_null(strstr(bus_describe(&m, 0x40074000u, buf, sizeof(buf)),
+    assert_non_null(strstr(bus_describe_addr(&m.bus, 0x40074000u, buf, sizeof(buf)),
                            "nothing beyond its atomic aliases"));
-    assert_non_null(strstr(bus_describe(&m, 0x20082000u, buf, sizeof(buf)), "above the end of SRAM"));
-    assert_string_equal(bus_describe(&m, 0xE000ED88u, buf, sizeof(buf)), "PPB.CPACR");
+    assert_non_null(strstr(bus_describe_addr(&m.bus, 0x20082000u, buf, sizeof(buf)), "above the end of SRAM"));
+    assert_string_equal(bus_describe_addr(&m.bus, 0xE000ED88u, buf, sizeof(buf)), "PPB.CPACR");
     /* a real register no model implements: plain storage, with its reset value */
     assert_int_equal(rd(0x400A8000u), 0);   /* PWM CH0_CSR */
-    bus_write(&m, BUS_MASTER_SIM, 0x400A8000u, 4, 0x3);
+    bus_master_write(&m.bus, BUS_MASTER_SIM, 0x400A8000u, 4, 0x3);
     assert_int_equal(rd(0x400A8000u), 0x3);
 }
 
@@ -602,7 +602,7 @@ static void bus_hole_stops_the_run(void **state)
     (void)state;
     uint32_t v;
     assert_int_equal(m.stop, STOP_NONE);
-    assert_false(bus_read(&m, BUS_MASTER_CORE0, 0x40070100u, 4, &v));
+    assert_false(bus_master_read(&m.bus, BUS_MASTER_CORE0, 0x40070100u, 4, &v));
     assert_int_equal(m.stop, STOP_FAULT);
     assert_non_null(strstr(m.stop_msg, "addr=0x40070100 (read: UART0: no register at offset 0x100)"));
 }
