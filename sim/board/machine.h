@@ -159,6 +159,17 @@ int machine_reset(machine *m, int power_on);
 int machine_reset_cores(machine *m);
 
 int machine_init(machine *m, const board_desc *b, const machine_config *cfg);
+
+/* --- the board file (wiring.c): devices created, registered, connected --- */
+/* m->svc: what the models may ask of the board (services.h) */
+void wire_services(machine *m);
+/* the bus, the QSPI chips, every device and both cores, created and
+ * connected; 0 if a core cannot be built */
+int wire_board(machine *m, const machine_config *cfg);
+/* every peripheral to its reset state (power_on: also what survives a
+ * watchdog reset: watchdog scratch, POWMAN) */
+void reset_board_devices(machine *m, int power_on);
+
 void machine_free(machine *m);
 
 /* the script's profile-reset step: the profiler and the XIP statistics
