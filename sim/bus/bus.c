@@ -70,23 +70,6 @@ sim_device *bus_find_device(sim_bus *bus, uint32_t addr)
     return NULL;
 }
 
-const sim_regdef *bus_regdef(const sim_blockdef *blk, uint32_t offset, int *index)
-{
-    if (!blk) return NULL;
-    int lo = 0, hi = blk->count - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2;
-        uint32_t o = blk->regs[mid].offset;
-        if (offset < o) hi = mid - 1;
-        else if (offset > o) lo = mid + 1;
-        else {
-            if (index) *index = mid;
-            return &blk->regs[mid];
-        }
-    }
-    return NULL;
-}
-
 static uint32_t reg_offset(const sim_device *d, uint32_t addr, int *alias)
 {
     uint32_t off = addr - d->base;
@@ -108,7 +91,7 @@ const char *bus_reg_name(sim_bus *bus, uint32_t addr, char *buf, size_t len)
     int alias;
     uint32_t off = reg_offset(d, addr, &alias);
     static const char *alias_name[] = {"", " (XOR alias)", " (SET alias)", " (CLR alias)"};
-    const sim_regdef *r = bus_regdef(d->regs, off, NULL);
+    const sim_regdef *r = regtable_find(d->regs, off, NULL);
     if (r)
         snprintf(buf, len, "%s.%s%s", d->name, r->name, alias_name[alias]);
     else
@@ -153,7 +136,7 @@ const char *bus_describe_addr(sim_bus *bus, uint32_t addr, char *buf, size_t len
     if (d) {
         int alias;
         uint32_t off = reg_offset(d, addr, &alias);
-        const sim_regdef *r = bus_regdef(d->regs, off, NULL);
+        const sim_regdef *r = regtable_find(d->regs, off, NULL);
         if (r)
             snprintf(buf, len, "%s.%s", d->name, r->name);
         else if (d->memory)
@@ -230,7 +213,7 @@ static void warn_unmodelled(sim_bus *bus, sim_device *d, int idx, int master, ui
 static int stub_access(sim_bus *bus, sim_device *d, bus_access *a, uint32_t *value, int is_write)
 {
     int idx;
-    if (!bus_regdef(d->regs, a->offset, &idx)) return BUS_HOLE;
+    if (!regtable_find(d->regs, a->offset, &idx)) return BUS_HOLE;
     warn_unmodelled(bus, d, idx, a->master, a->addr, is_write, a->size);
     if (is_write)
         d->stub_values[idx] = bus_alias_apply(d->stub_values[idx], *value, a->alias) &
@@ -256,7 +239,7 @@ static int in_reset_access(sim_bus *bus, sim_device *d, bus_access *a, uint32_t 
                  is_write ? "the write is lost" : "the read returns the reset value");
     }
     if (!is_write) {
-        const sim_regdef *r = bus_regdef(d->regs, a->offset, NULL);
+        const sim_regdef *r = regtable_find(d->regs, a->offset, NULL);
         *value = r ? r->reset : 0;
     }
     return BUS_OK;

@@ -73,7 +73,5 @@ const char *bus_reg_name(sim_bus *bus, uint32_t addr, char *buf, size_t len);
  * "nothing mapped between SRAM and APB peripherals", ...). */
 const char *bus_describe_addr(sim_bus *bus, uint32_t addr, char *buf, size_t len);
 
-/* Looks up the real register at offset of a block (NULL if none). */
-const sim_regdef *bus_regdef(const sim_blockdef *blk, uint32_t offset, int *index);
 
 #endif

@@ -136,24 +136,6 @@ static uint32_t mux_pad(void *gpio, int pin)
 
 pin_mux gpio_pin_mux(gpio_dev *g) { return (pin_mux){g, mux_count, mux_funcsel, mux_pad}; }
 
-/* the block's real register at offset (the bus attaches the list, sorted by
- * offset, at registration), or NULL */
-static const sim_regdef *regdef_at(const sim_device *d, uint32_t offset, int *index)
-{
-    int lo = 0, hi = d->regs ? d->regs->count - 1 : -1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2;
-        uint32_t o = d->regs->regs[mid].offset;
-        if (offset < o) hi = mid - 1;
-        else if (offset > o) lo = mid + 1;
-        else {
-            if (index) *index = mid;
-            return &d->regs->regs[mid];
-        }
-    }
-    return NULL;
-}
-
 /* ---- IO_BANK0 ---- */
 
 static int io_read(void *st, bus_access *a, uint32_t *v)
@@ -172,7 +154,7 @@ static int io_read(void *st, bus_access *a, uint32_t *v)
         }
         return BUS_OK;
     }
-    if (off >= IO_IRQ_BASE && off < IO_IRQ_BASE + 4 * 0x80 && regdef_at(&g->dev_io, off, NULL)) {
+    if (off >= IO_IRQ_BASE && off < IO_IRQ_BASE + 4 * 0x80 && regtable_find(g->dev_io.regs, off, NULL)) {
         *v = g->io_irq[(off - IO_IRQ_BASE) / 4];
         return BUS_OK;
     }
@@ -192,7 +174,7 @@ static int io_write(void *st, bus_access *a, uint32_t v)
         }
         return BUS_OK;
     }
-    if (off >= IO_IRQ_BASE && off < IO_IRQ_BASE + 4 * 0x80 && regdef_at(&g->dev_io, off, NULL)) {
+    if (off >= IO_IRQ_BASE && off < IO_IRQ_BASE + 4 * 0x80 && regtable_find(g->dev_io.regs, off, NULL)) {
         uint32_t *r = &g->io_irq[(off - IO_IRQ_BASE) / 4];
         *r = bus_alias_apply(*r, v, a->alias);
         return BUS_OK;
@@ -257,7 +239,7 @@ uint32_t gpio_qspi_pad_reg(gpio_dev *g, uint32_t offset)
 {
     sim_device *d = &g->dev_padsqspi;
     int idx;
-    return regdef_at(d, offset, &idx) ? d->stub_values[idx] : 0;
+    return regtable_find(d->regs, offset, &idx) ? d->stub_values[idx] : 0;
 }
 
 static int stored_read(void *st, bus_access *a, uint32_t *v)

@@ -185,22 +185,6 @@ void watchdog_poll(watchdog_dev *w)
 
 /* ---------------- POWMAN ---------------- */
 
-/* the real register at offset of a block (NULL if none): the block's list
- * is sorted by offset */
-static const sim_regdef *block_regdef(const sim_blockdef *blk, uint32_t offset)
-{
-    if (!blk) return NULL;
-    int lo = 0, hi = blk->count - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2;
-        uint32_t o = blk->regs[mid].offset;
-        if (offset < o) hi = mid - 1;
-        else if (offset > o) lo = mid + 1;
-        else return &blk->regs[mid];
-    }
-    return NULL;
-}
-
 static int powman_read(void *st, bus_access *a, uint32_t *v)
 {
     powman_dev *p = st;
@@ -213,7 +197,7 @@ static int powman_read(void *st, bus_access *a, uint32_t *v)
         return BUS_OK;
     }
     }
-    const sim_regdef *r = block_regdef(p->dev.regs, a->offset);
+    const sim_regdef *r = regtable_find(p->dev.regs, a->offset, NULL);
     if (!r) return BUS_HOLE;
     *v = p->regs[a->offset / 4];
     return BUS_OK;
@@ -231,7 +215,7 @@ static const char *vsel_volts(uint32_t vsel)
 static int powman_write(void *st, bus_access *a, uint32_t v)
 {
     powman_dev *p = st;
-    const sim_regdef *r = block_regdef(p->dev.regs, a->offset);
+    const sim_regdef *r = regtable_find(p->dev.regs, a->offset, NULL);
     if (!r) return BUS_HOLE;
     if (a->offset <= POWMAN_LAST_PROTECTED && (v >> 16) != POWMAN_PASSWORD) {
         /* "writes that don't include the password are ignored, setting a flag

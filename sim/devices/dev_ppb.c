@@ -74,22 +74,6 @@ static void cyccnt_rebase(ppb_dev *d, ppb_core *p)
 
 /* ---- registers ---- */
 
-/* the register list entry at off (NULL if none): the list is sorted by offset */
-static const sim_regdef *regdef(ppb_dev *d, uint32_t off)
-{
-    const sim_blockdef *blk = d->dev.regs;
-    if (!blk) return NULL;
-    int lo = 0, hi = blk->count - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2;
-        uint32_t o = blk->regs[mid].offset;
-        if (off < o) hi = mid - 1;
-        else if (off > o) lo = mid + 1;
-        else return &blk->regs[mid];
-    }
-    return NULL;
-}
-
 /* identification registers: read-only, values from the register list */
 static int is_id_register(uint32_t off)
 {
@@ -106,7 +90,7 @@ static int ppb_read(void *st, bus_access *a, uint32_t *v)
     uint32_t off = a->offset;
     int wrapped;
     switch (off) {
-    case DWT_CTRL: *v = (regdef(d, off)->reset & 0xFFFF0000u) | (p->dwt_ctrl & 0x1FFF); return BUS_OK;
+    case DWT_CTRL: *v = (regtable_find(d->dev.regs, off, NULL)->reset & 0xFFFF0000u) | (p->dwt_ctrl & 0x1FFF); return BUS_OK;
     case DWT_CYCCNT: *v = cyccnt(d, p); return BUS_OK;
     case SYST_CSR:
         syst_rebase(d, c, p);
@@ -140,7 +124,7 @@ static int ppb_read(void *st, bus_access *a, uint32_t *v)
     if (off >= MPU_CTRL && off <= 0xEDC4) { *v = p->mpu[(off - MPU_CTRL) / 4]; return BUS_OK; }
     if (off >= SAU_CTRL && off <= 0xEDE8 && off != 0xEDD4) { *v = p->sau[(off - SAU_CTRL) / 4]; return BUS_OK; }
     if (is_id_register(off)) {
-        const sim_regdef *r = regdef(d, off);
+        const sim_regdef *r = regtable_find(d->dev.regs, off, NULL);
         if (!r) return BUS_HOLE;
         *v = r->reset;
         return BUS_OK;
@@ -242,7 +226,7 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
         return BUS_OK;
     }
     if (off >= SAU_CTRL && off <= 0xEDE8 && off != 0xEDD4) { p->sau[(off - SAU_CTRL) / 4] = v; return BUS_OK; }
-    if (is_id_register(off)) return regdef(d, off) ? BUS_OK : BUS_HOLE;
+    if (is_id_register(off)) return regtable_find(d->dev.regs, off, NULL) ? BUS_OK : BUS_HOLE;
     return BUS_UNMODELLED;
 }
 

@@ -202,21 +202,6 @@ uint32_t uart_dreq(void *uart, int n)
     return n == UART_DREQ_TX ? !(fr & UARTFR_TXFF) : !(fr & UARTFR_RXFE);
 }
 
-/* the block's real register at offset (the bus attaches the list, sorted by
- * offset, at registration), or NULL */
-static const sim_regdef *regdef_at(const sim_device *d, uint32_t offset)
-{
-    int lo = 0, hi = d->regs ? d->regs->count - 1 : -1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2;
-        uint32_t o = d->regs->regs[mid].offset;
-        if (offset < o) hi = mid - 1;
-        else if (offset > o) lo = mid + 1;
-        else return &d->regs->regs[mid];
-    }
-    return NULL;
-}
-
 static int uart_read(void *st, bus_access *a, uint32_t *v)
 {
     uart_dev *u = st;
@@ -237,7 +222,7 @@ static int uart_read(void *st, bus_access *a, uint32_t *v)
     case UARTDMACR: *v = u->dmacr; return BUS_OK;
     }
     if (a->offset >= UARTPERIPHID0 && a->offset <= 0xFFC) {
-        const sim_regdef *r = regdef_at(&u->dev, a->offset);
+        const sim_regdef *r = regtable_find(u->dev.regs, a->offset, NULL);
         *v = r ? r->reset : 0;
         return BUS_OK;
     }

@@ -4,6 +4,7 @@
 #ifndef SIM_REGTABLE_H
 #define SIM_REGTABLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
@@ -22,5 +23,23 @@ typedef struct {
 
 extern const sim_blockdef sim_blocks[];
 extern const int sim_block_count;
+
+/* The real register at offset of a block (NULL if none or no block);
+ * *index (if given) = its place in the block's list, sorted by offset. */
+static inline const sim_regdef *regtable_find(const sim_blockdef *blk, uint32_t offset, int *index)
+{
+    int lo = 0, hi = blk ? blk->count - 1 : -1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        uint32_t o = blk->regs[mid].offset;
+        if (offset < o) hi = mid - 1;
+        else if (offset > o) lo = mid + 1;
+        else {
+            if (index) *index = mid;
+            return &blk->regs[mid];
+        }
+    }
+    return NULL;
+}
 
 #endif
