@@ -1,7 +1,8 @@
 /* dev_ppb.c - per-core Cortex-M33 PPB registers (see dev_ppb.h). The engine
  * behind each core is Unicorn, whose own NVIC/SCB is not used: the sim keeps
- * the architectural values, enforces CPACR for FP instructions itself
- * (cpu.c), and times SysTick and DWT CYCCNT in modelled cycles. */
+ * the architectural values, decides which exception a core takes (the
+ * NVIC), enforces CPACR for FP instructions itself (cpu.c), and times
+ * SysTick and DWT CYCCNT in modelled cycles. */
 #include "dev_ppb.h"
 
 #include <string.h>
@@ -15,6 +16,214 @@ int ppb_core_fpu_enabled(const ppb_dev *d, int core)
 {
     uint32_t cp10 = (d->c[core].cpacr >> CPACR_CP10_SHIFT) & 3;
     return cp10 == 1 || cp10 == 3;   /* privileged or full access (we run privileged) */
+}
+
+/* ---- NVIC: pending, enabled, active, priorities (Armv8-M ARM B3.9) ---- */
+
+static int bit_of(const uint32_t *w, int i) { return (w[i / 32] >> (i % 32)) & 1; }
+
+/* programmable priorities are the top 4 bits of a byte; NMI and HardFault
+ * are fixed at -2 and -1 */
+static int exc_priority(const ppb_core *p, int exc)
+{
+    if (exc == EXC_NMI) return -2;
+    if (exc == EXC_HARDFAULT) return -1;
+    if (exc >= EXC_IRQ0) {
+        int irq = exc - EXC_IRQ0;
+        return (int)((p->nvic_ipr[irq / 4] >> (8 * (irq % 4))) & NVIC_PRIO_MASK);
+    }
+    int k = exc - 4;
+    return (int)((p->shpr[k / 4] >> (8 * (k % 4))) & NVIC_PRIO_MASK);
+}
+
+/* the group priority that decides preemption (AIRCR.PRIGROUP splits off a
+ * subpriority) */
+static int group_priority(const ppb_core *p, int prio)
+{
+    if (prio < 0) return prio;
+    int prigroup = (int)((p->aircr_prio >> 8) & 7);
+    return prio & ~((2 << prigroup) - 1);
+}
+
+/* a level-sensitive line keeps its IRQ pending while asserted and not active */
+static int exc_pending(const ppb_core *p, int exc)
+{
+    if (exc < EXC_IRQ0) return (p->sys_pending >> exc) & 1;
+    int irq = exc - EXC_IRQ0;
+    uint32_t w = (uint32_t)irq / 32;
+    return ((p->nvic_ispr[w] | (p->irq_level[w] & ~p->nvic_iabr[w])) >> (irq % 32)) & 1;
+}
+
+static int exc_enabled(const ppb_core *p, int exc)
+{
+    if (exc >= EXC_IRQ0) return bit_of(p->nvic_iser, exc - EXC_IRQ0);
+    if (exc >= EXC_MEMMANAGE && exc <= EXC_SECUREFAULT)
+        return (p->shcsr >> (16 + exc - EXC_MEMMANAGE)) & 1;   /* SHCSR.*ENA */
+    return 1;
+}
+
+static int exc_active(const ppb_core *p, int exc)
+{
+    if (exc >= EXC_IRQ0) return bit_of(p->nvic_iabr, exc - EXC_IRQ0);
+    return (p->sys_active >> exc) & 1;
+}
+
+static int anything_pending(const ppb_core *p)
+{
+    return p->sys_pending || p->nvic_ispr[0] || p->nvic_ispr[1] ||
+           (p->irq_level[0] & ~p->nvic_iabr[0]) || (p->irq_level[1] & ~p->nvic_iabr[1]);
+}
+
+/* the pending, enabled exception of highest priority (lowest number among
+ * equals) whose group priority is below limit; 0 = none */
+static int best_pending(const ppb_core *p, int limit)
+{
+    if (!anything_pending(p)) return 0;
+    int best = 0, best_prio = 0;
+    for (int exc = EXC_NMI; exc < EXC_IRQ0 + NVIC_IRQS; exc++) {
+        if (!exc_pending(p, exc) || !exc_enabled(p, exc)) continue;
+        int prio = exc_priority(p, exc);
+        if (group_priority(p, prio) >= limit || (best && prio >= best_prio)) continue;
+        best = exc;
+        best_prio = prio;
+    }
+    return best;
+}
+
+/* B3.9.2 ExecutionPriority: the active exceptions and the masks */
+static int execution_priority(const ppb_core *p, uint32_t primask, uint32_t basepri,
+                              uint32_t faultmask)
+{
+    int prio = 256;
+    for (int exc = EXC_NMI; exc < EXC_IRQ0 + NVIC_IRQS; exc++)
+        if (exc_active(p, exc)) {
+            int g = group_priority(p, exc_priority(p, exc));
+            if (g < prio) prio = g;
+        }
+    if ((basepri & NVIC_PRIO_MASK) && group_priority(p, (int)(basepri & NVIC_PRIO_MASK)) < prio)
+        prio = group_priority(p, (int)(basepri & NVIC_PRIO_MASK));
+    if ((primask & 1) && prio > 0) prio = 0;
+    if ((faultmask & 1) && prio > -1) prio = -1;
+    return prio;
+}
+
+static void exception_became_pending(ppb_dev *d, int core)
+{
+    signal_set(&d->exception_pending[core], 1);
+}
+
+static void pend_system(ppb_dev *d, int core, int exc)
+{
+    d->c[core].sys_pending |= 1u << exc;
+    exception_became_pending(d, core);
+}
+
+void ppb_irq_line(void *ppb, int n, uint32_t level)
+{
+    ppb_dev *d = ppb;
+    int core = n / 64, irq = n % 64;
+    uint32_t *w = &d->c[core].irq_level[irq / 32], bit = 1u << (irq % 32);
+    uint32_t was = *w & bit;
+    if (level) *w |= bit;
+    else *w &= ~bit;
+    if (level && !was) exception_became_pending(d, core);
+}
+
+int ppb_exception_to_take(ppb_dev *d, int core, uint32_t primask, uint32_t basepri,
+                          uint32_t faultmask)
+{
+    const ppb_core *p = &d->c[core];
+    if (!anything_pending(p)) return 0;
+    return best_pending(p, execution_priority(p, primask, basepri, faultmask));
+}
+
+int ppb_exception_waiting(ppb_dev *d, int core) { return best_pending(&d->c[core], 257) != 0; }
+
+static void set_irq_bit(uint32_t *w, int irq, int on)
+{
+    if (on) w[irq / 32] |= 1u << (irq % 32);
+    else w[irq / 32] &= ~(1u << (irq % 32));
+}
+
+void ppb_exception_entered(ppb_dev *d, int core, int exc)
+{
+    ppb_core *p = &d->c[core];
+    if (exc >= EXC_IRQ0) {
+        set_irq_bit(p->nvic_ispr, exc - EXC_IRQ0, 0);
+        set_irq_bit(p->nvic_iabr, exc - EXC_IRQ0, 1);
+    } else {
+        p->sys_pending &= ~(1u << exc);
+        p->sys_active |= 1u << exc;
+    }
+}
+
+void ppb_exception_returned(ppb_dev *d, int core, int exc)
+{
+    ppb_core *p = &d->c[core];
+    if (exc >= EXC_IRQ0) set_irq_bit(p->nvic_iabr, exc - EXC_IRQ0, 0);
+    else p->sys_active &= ~(1u << exc);
+    if (anything_pending(p)) exception_became_pending(d, core);   /* a line still asserted */
+}
+
+int ppb_exception_active(ppb_dev *d, int core, int exc) { return exc_active(&d->c[core], exc); }
+
+/* a configurable fault whose handler is disabled escalates to HardFault
+ * (B3.9.3); whether it can preempt is the core's question */
+int ppb_exception_raise(ppb_dev *d, int core, int exc)
+{
+    if (!exc_enabled(&d->c[core], exc)) exc = EXC_HARDFAULT;
+    pend_system(d, core, exc);
+    return exc;
+}
+
+/* ICSR as read: the highest-priority active and pending exceptions */
+static uint32_t icsr_value(const ppb_core *p)
+{
+    int active = 0, nactive = 0, active_prio = 257;
+    for (int exc = EXC_NMI; exc < EXC_IRQ0 + NVIC_IRQS; exc++)
+        if (exc_active(p, exc)) {
+            nactive++;
+            if (exc_priority(p, exc) < active_prio) {
+                active = exc;
+                active_prio = exc_priority(p, exc);
+            }
+        }
+    int pending = best_pending(p, 257);
+    uint32_t v = (uint32_t)active | (uint32_t)pending << ICSR_VECTPENDING_SHIFT;
+    if (nactive <= 1) v |= ICSR_RETTOBASE;
+    if ((p->nvic_ispr[0] | p->nvic_ispr[1] | p->irq_level[0] | p->irq_level[1])) v |= ICSR_ISRPENDING;
+    if (p->sys_pending & (1u << EXC_PENDSV)) v |= ICSR_PENDSVSET;
+    if (p->sys_pending & (1u << EXC_SYSTICK)) v |= ICSR_PENDSTSET;
+    return v;
+}
+
+static void icsr_write(ppb_dev *d, int core, uint32_t v)
+{
+    ppb_core *p = &d->c[core];
+    if (v & ICSR_PENDSVCLR) p->sys_pending &= ~(1u << EXC_PENDSV);
+    if (v & ICSR_PENDSTCLR) p->sys_pending &= ~(1u << EXC_SYSTICK);
+    if (v & ICSR_PENDSVSET) pend_system(d, core, EXC_PENDSV);
+    if (v & ICSR_PENDSTSET) pend_system(d, core, EXC_SYSTICK);
+    if (v & (1u << 31)) pend_system(d, core, EXC_NMI);   /* PENDNMISET */
+}
+
+/* SHCSR as read: the stored enables, and the active and pended bits of the
+ * system exceptions (SDK m33.h M33_SHCSR_*) */
+static uint32_t shcsr_value(const ppb_core *p)
+{
+    static const struct { int exc; uint32_t active, pended; } map[] = {
+        {EXC_MEMMANAGE, 1u << 0, 1u << 13}, {EXC_BUSFAULT, 1u << 1, 1u << 14},
+        {EXC_HARDFAULT, 1u << 2, 1u << 21}, {EXC_USAGEFAULT, 1u << 3, 1u << 12},
+        {EXC_SECUREFAULT, 1u << 4, 1u << 20}, {EXC_NMI, 1u << 5, 0},
+        {EXC_SVCALL, 1u << 7, 1u << 15}, {EXC_DEBUGMON, 1u << 8, 0},
+        {EXC_PENDSV, 1u << 10, 0}, {EXC_SYSTICK, 1u << 11, 0},
+    };
+    uint32_t v = p->shcsr & SHCSR_ENABLES;
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if ((p->sys_active >> map[i].exc) & 1) v |= map[i].active;
+        if ((p->sys_pending >> map[i].exc) & 1) v |= map[i].pended;
+    }
+    return v;
 }
 
 /* ---- SysTick ---- */
@@ -44,12 +253,49 @@ static uint32_t syst_value(ppb_dev *d, int core, ppb_core *p, int *wrapped)
     return (uint32_t)(rvr - after % (rvr + 1));
 }
 
+/* folds the ticks since the anchor into CVR; a count to 0 sets COUNTFLAG
+ * and, with TICKINT, pends the SysTick exception */
 static void syst_rebase(ppb_dev *d, int core, ppb_core *p)
 {
     int wrapped;
     p->syst_cvr = syst_value(d, core, p, &wrapped);
     p->syst_countflag |= wrapped;
     p->syst_anchor = syst_source(d, core, p);
+    if (wrapped && (p->syst_csr & SYST_CSR_TICKINT)) pend_system(d, core, EXC_SYSTICK);
+}
+
+static int syst_interrupting(const ppb_core *p)
+{
+    return (p->syst_csr & (SYST_CSR_ENABLE | SYST_CSR_TICKINT)) == (SYST_CSR_ENABLE | SYST_CSR_TICKINT);
+}
+
+/* when the counter next reaches 0 (ps, 0 = never) */
+static uint64_t syst_next_zero(ppb_dev *d, int core, ppb_core *p)
+{
+    int wrapped;
+    uint32_t v = syst_value(d, core, p, &wrapped);
+    uint64_t rvr = p->syst_rvr & 0xFFFFFF;
+    if (!v && !rvr) return 0;
+    uint64_t ticks = v ? v : rvr + 1;
+    if (p->syst_csr & SYST_CSR_CLKSOURCE) return svc_now_ps(d->svc) + svc_cycles_to_ps(d->svc, ticks);
+    return tick_time_of(&d->systick[core], syst_source(d, core, p) + ticks);
+}
+
+uint64_t ppb_next_event(ppb_dev *d)
+{
+    uint64_t next = 0;
+    for (int core = 0; core < 2; core++) {
+        if (!syst_interrupting(&d->c[core])) continue;
+        uint64_t t = syst_next_zero(d, core, &d->c[core]);
+        if (t && (!next || t < next)) next = t;
+    }
+    return next;
+}
+
+void ppb_poll(ppb_dev *d)
+{
+    for (int core = 0; core < 2; core++)
+        if (syst_interrupting(&d->c[core])) syst_rebase(d, core, &d->c[core]);
 }
 
 /* ---- DWT CYCCNT ---- */
@@ -82,6 +328,11 @@ static int is_id_register(uint32_t off)
            (off & 0xFFF) >= 0xFBC;
 }
 
+static uint32_t ispr_value(const ppb_core *p, uint32_t w)
+{
+    return p->nvic_ispr[w] | (p->irq_level[w] & ~p->nvic_iabr[w]);
+}
+
 static int ppb_read(void *st, bus_access *a, uint32_t *v)
 {
     ppb_dev *d = st;
@@ -99,12 +350,12 @@ static int ppb_read(void *st, bus_access *a, uint32_t *v)
         return BUS_OK;
     case SYST_RVR: *v = p->syst_rvr; return BUS_OK;
     case SYST_CVR: *v = syst_value(d, c, p, &wrapped); return BUS_OK;
-    case SCB_ICSR: *v = 0; return BUS_OK;   /* thread mode, nothing pending */
+    case SCB_ICSR: *v = icsr_value(p); return BUS_OK;
     case SCB_VTOR: *v = p->vtor; return BUS_OK;
     case SCB_AIRCR: *v = 0xFA050000u | p->aircr_prio; return BUS_OK;
     case SCB_SCR: *v = p->scr; return BUS_OK;
     case SCB_CCR: *v = p->ccr; return BUS_OK;
-    case SCB_SHCSR: *v = p->shcsr; return BUS_OK;
+    case SCB_SHCSR: *v = shcsr_value(p); return BUS_OK;
     case SCB_CPACR: *v = p->cpacr; return BUS_OK;
     case SCB_NSACR: *v = p->nsacr; return BUS_OK;
     case DEMCR: *v = p->demcr; return BUS_OK;
@@ -115,9 +366,9 @@ static int ppb_read(void *st, bus_access *a, uint32_t *v)
     }
     if (off >= NVIC_ISER0 && off < NVIC_ISER0 + 8) { *v = p->nvic_iser[(off - NVIC_ISER0) / 4]; return BUS_OK; }
     if (off >= NVIC_ICER0 && off < NVIC_ICER0 + 8) { *v = p->nvic_iser[(off - NVIC_ICER0) / 4]; return BUS_OK; }
-    if (off >= NVIC_ISPR0 && off < NVIC_ISPR0 + 8) { *v = p->nvic_ispr[(off - NVIC_ISPR0) / 4]; return BUS_OK; }
-    if (off >= NVIC_ICPR0 && off < NVIC_ICPR0 + 8) { *v = p->nvic_ispr[(off - NVIC_ICPR0) / 4]; return BUS_OK; }
-    if (off >= NVIC_IABR0 && off < NVIC_IABR0 + 8) { *v = 0; return BUS_OK; }
+    if (off >= NVIC_ISPR0 && off < NVIC_ISPR0 + 8) { *v = ispr_value(p, (off - NVIC_ISPR0) / 4); return BUS_OK; }
+    if (off >= NVIC_ICPR0 && off < NVIC_ICPR0 + 8) { *v = ispr_value(p, (off - NVIC_ICPR0) / 4); return BUS_OK; }
+    if (off >= NVIC_IABR0 && off < NVIC_IABR0 + 8) { *v = p->nvic_iabr[(off - NVIC_IABR0) / 4]; return BUS_OK; }
     if (off >= NVIC_ITNS0 && off < NVIC_ITNS0 + 8) { *v = p->nvic_itns[(off - NVIC_ITNS0) / 4]; return BUS_OK; }
     if (off >= NVIC_IPR0 && off < NVIC_IPR0 + 64) { *v = p->nvic_ipr[(off - NVIC_IPR0) / 4]; return BUS_OK; }
     if (off >= SCB_SHPR1 && off < SCB_SHPR1 + 12) { *v = p->shpr[(off - SCB_SHPR1) / 4]; return BUS_OK; }
@@ -140,15 +391,6 @@ static uint32_t lane_write(uint32_t old, uint32_t v, bus_access *a)
     return (old & ~mask) | (v & mask);
 }
 
-static void warn_irq(ppb_core *p, int core, uint32_t bits, int word)
-{
-    if (!bits || p->warned_irq) return;
-    p->warned_irq = 1;
-    int irq = word * 32 + __builtin_ctz(bits);
-    sim_warn("core %d enabled NVIC interrupt %d: the virtual board does not deliver interrupts "
-             "(firmware must poll)", core, irq);
-}
-
 static int ppb_write(void *st, bus_access *a, uint32_t v)
 {
     ppb_dev *d = st;
@@ -162,10 +404,7 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
         syst_rebase(d, c, p);
         p->syst_csr = v & 7;
         p->syst_anchor = syst_source(d, c, p);
-        if ((v & SYST_CSR_TICKINT) && !p->warned_tickint) {
-            p->warned_tickint = 1;
-            sim_warn("core %d SysTick TICKINT set: the SysTick exception is not delivered", c);
-        }
+        if (syst_interrupting(p)) svc_end_slice(d->svc);   /* the scheduler must see the next wrap */
         return BUS_OK;
     case SYST_RVR: syst_rebase(d, c, p); p->syst_rvr = v & 0xFFFFFF; return BUS_OK;
     case SYST_CVR:
@@ -173,9 +412,7 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
         p->syst_countflag = 0;
         p->syst_anchor = syst_source(d, c, p);
         return BUS_OK;
-    case SCB_ICSR:
-        if (v & 0xD6000000u) sim_warn("core %d ICSR write 0x%08x: exceptions are not modelled", c, v);
-        return BUS_OK;
+    case SCB_ICSR: icsr_write(d, c, v); return BUS_OK;
     case SCB_VTOR: p->vtor = v & 0xFFFFFF80u; return BUS_OK;
     case SCB_AIRCR:
         if ((v >> 16) != AIRCR_VECTKEY) return BUS_OK;   /* no key: ignored */
@@ -199,24 +436,28 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
     }
     if (off >= NVIC_ISER0 && off < NVIC_ISER0 + 8) {
         int w = (int)(off - NVIC_ISER0) / 4;
-        uint32_t bits = v & (w ? 0xFFFFF : 0xFFFFFFFF);
-        warn_irq(p, c, bits & ~p->nvic_iser[w], w);
-        p->nvic_iser[w] |= bits;
+        p->nvic_iser[w] |= v & (w ? 0xFFFFF : 0xFFFFFFFF);
+        if (anything_pending(p)) exception_became_pending(d, c);
         return BUS_OK;
     }
     if (off >= NVIC_ICER0 && off < NVIC_ICER0 + 8) { p->nvic_iser[(off - NVIC_ICER0) / 4] &= ~v; return BUS_OK; }
-    if (off >= NVIC_ISPR0 && off < NVIC_ISPR0 + 8) { p->nvic_ispr[(off - NVIC_ISPR0) / 4] |= v; return BUS_OK; }
+    if (off >= NVIC_ISPR0 && off < NVIC_ISPR0 + 8) {
+        int w = (int)(off - NVIC_ISPR0) / 4;
+        p->nvic_ispr[w] |= v & (w ? 0xFFFFF : 0xFFFFFFFF);
+        exception_became_pending(d, c);
+        return BUS_OK;
+    }
     if (off >= NVIC_ICPR0 && off < NVIC_ICPR0 + 8) { p->nvic_ispr[(off - NVIC_ICPR0) / 4] &= ~v; return BUS_OK; }
     if (off >= NVIC_IABR0 && off < NVIC_IABR0 + 8) return BUS_OK;
     if (off >= NVIC_ITNS0 && off < NVIC_ITNS0 + 8) { p->nvic_itns[(off - NVIC_ITNS0) / 4] = v; return BUS_OK; }
     if (off >= NVIC_IPR0 && off < NVIC_IPR0 + 64) {
         uint32_t *r = &p->nvic_ipr[(off - NVIC_IPR0) / 4];
-        *r = lane_write(*r, v, a);
+        *r = lane_write(*r, v, a) & (NVIC_PRIO_MASK * 0x01010101u);
         return BUS_OK;
     }
     if (off >= SCB_SHPR1 && off < SCB_SHPR1 + 12) {
         uint32_t *r = &p->shpr[(off - SCB_SHPR1) / 4];
-        *r = lane_write(*r, v, a);
+        *r = lane_write(*r, v, a) & (NVIC_PRIO_MASK * 0x01010101u);
         return BUS_OK;
     }
     if (off >= MPU_CTRL && off <= 0xEDC4) {

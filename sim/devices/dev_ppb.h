@@ -1,11 +1,17 @@
 /* dev_ppb.h - the Cortex-M33 private peripheral bus of each core: SysTick,
- * NVIC (kept, interrupts are not delivered), SCB (CPUID, VTOR, AIRCR, SCR,
- * CCR, CPACR, ...), MPU/SAU registers (kept), DWT cycle counter, and the
- * RP2350 EPPB. No atomic aliases (datasheet 2.1.3).
+ * NVIC (enable, pending, active, priority of the 52 IRQs and the system
+ * exceptions), SCB (CPUID, ICSR, VTOR, AIRCR, SCR, CCR, SHPR, SHCSR, CPACR,
+ * ...), MPU/SAU registers (kept), DWT cycle counter, and the RP2350 EPPB.
+ * No atomic aliases (datasheet 2.1.3). The NVIC decides which exception a
+ * core takes (Armv8-M ARM B3.9: priorities, preemption); the core stacks
+ * and unstacks (cpu/cpu_exception.c).
  *
  * Signals: in: each core's SysTick reference tick stream (TICKS' PROC0 /
- * PROC1 generators); out: AIRCR.SYSRESETREQ written (a reboot request).
- * The cores read VTOR and whether CPACR grants the FPU. */
+ * PROC1 generators); the interrupt lines (ppb_irq_line, n = core * 64 +
+ * IRQ number, level-sensitive); out: AIRCR.SYSRESETREQ written (a reboot
+ * request); exception_pending[core]: an exception became pending (the
+ * board ends the running slice so the core can take it). The cores read
+ * VTOR and CPACR. */
 #ifndef SIM_DEV_PPB_H
 #define SIM_DEV_PPB_H
 
@@ -24,9 +30,11 @@ typedef struct {
     uint64_t syst_anchor;            /* source count when CVR was last set */
     int syst_countflag;
     uint32_t nvic_iser[2], nvic_ispr[2], nvic_ipr[16], nvic_itns[2];
+    uint32_t nvic_iabr[2];           /* active IRQs */
+    uint32_t irq_level[2];           /* the interrupt lines as the devices drive them */
+    uint32_t sys_pending, sys_active;   /* system exceptions, bit = exception number */
     uint32_t shpr[3], mpu[16], sau[8], fpccr, fpcar, fpdscr, actlr;
     uint32_t eppb[3];
-    int warned_irq, warned_tickint;
 } ppb_core;
 
 typedef struct {
@@ -34,6 +42,7 @@ typedef struct {
     const board_services *svc;
     sim_tick_input systick[2];       /* in: each core's SysTick reference ticks */
     sim_signal sysresetreq;          /* out: AIRCR.SYSRESETREQ written (pulse) */
+    sim_signal exception_pending[2]; /* out: an exception became pending on core i (pulse) */
     sim_device dev, dev_eppb;
 } ppb_dev;
 
@@ -42,5 +51,28 @@ void ppb_init(ppb_dev *p, const board_services *svc);
 void ppb_reset_core(ppb_dev *p, int core);
 /* CPACR grants the FPU (CP10 full or privileged access) on core */
 int ppb_core_fpu_enabled(const ppb_dev *p, int core);
+
+/* the interrupt line input: n = core * 64 + IRQ number, level 0/1 */
+void ppb_irq_line(void *ppb, int n, uint32_t level);
+/* SysTick: when the next enabled SysTick exception is due (ps, 0 = none),
+ * and pending the ones that are */
+uint64_t ppb_next_event(ppb_dev *p);
+void ppb_poll(ppb_dev *p);
+
+/* The exception core takes now, given its PRIMASK/BASEPRI/FAULTMASK: the
+ * highest-priority pending, enabled one whose priority beats the execution
+ * priority; 0 = none. */
+int ppb_exception_to_take(ppb_dev *p, int core, uint32_t primask, uint32_t basepri,
+                          uint32_t faultmask);
+/* Something is pending and enabled, whatever the masks (WFI wakes). */
+int ppb_exception_waiting(ppb_dev *p, int core);
+/* the core entered / returned from exception exc; pends a synchronous one
+ * (SVCall, a fault: escalated to HardFault when its handler is disabled or
+ * cannot preempt) and returns the exception number that is pending */
+void ppb_exception_entered(ppb_dev *p, int core, int exc);
+void ppb_exception_returned(ppb_dev *p, int core, int exc);
+int ppb_exception_raise(ppb_dev *p, int core, int exc);
+/* 1 if exc is active on core */
+int ppb_exception_active(ppb_dev *p, int core, int exc);
 
 #endif

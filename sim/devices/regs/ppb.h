@@ -50,4 +50,29 @@
 #define AIRCR_SYSRESETREQ (1u << 2)
 #define CPACR_CP10_SHIFT 20
 
+/* ICSR and SHCSR fields (SDK m33.h: M33_ICSR_*, M33_SHCSR_*) */
+#define ICSR_PENDSVSET (1u << 28)
+#define ICSR_PENDSVCLR (1u << 27)
+#define ICSR_PENDSTSET (1u << 26)
+#define ICSR_PENDSTCLR (1u << 25)
+#define ICSR_ISRPENDING (1u << 22)
+#define ICSR_VECTPENDING_SHIFT 12
+#define ICSR_RETTOBASE (1u << 11)
+#define SHCSR_ENABLES 0x000F0000u   /* SECUREFAULTENA, USGFAULTENA, BUSFAULTENA, MEMFAULTENA */
+
+/* exception numbers (Armv8-M ARM B3.30); IRQ n is 16 + n */
+#define EXC_NMI 2
+#define EXC_HARDFAULT 3
+#define EXC_MEMMANAGE 4
+#define EXC_BUSFAULT 5
+#define EXC_USAGEFAULT 6
+#define EXC_SECUREFAULT 7
+#define EXC_SVCALL 11
+#define EXC_DEBUGMON 12
+#define EXC_PENDSV 14
+#define EXC_SYSTICK 15
+#define EXC_IRQ0 16
+#define NVIC_IRQS 52          /* RP2350 NUM_IRQS (rp2350-facts.md 13) */
+#define NVIC_PRIO_MASK 0xF0u  /* 4 priority bits: RP2350.h:112 __NVIC_PRIO_BITS; m33.h NVIC_IPR0_BITS 0xf0f0f0f0 */
+
 #endif
