@@ -11,12 +11,6 @@
 
 static int core_of(bus_access *a) { return a->master == BUS_MASTER_CORE1 ? 1 : 0; }
 
-int ppb_core_fpu_enabled(const ppb_dev *d, int core)
-{
-    uint32_t cp10 = (d->c[core].cpacr >> CPACR_CP10_SHIFT) & 3;
-    return cp10 == 1 || cp10 == 3;   /* privileged or full access (we run privileged) */
-}
-
 /* ---- SysTick ---- */
 
 static uint64_t syst_source(ppb_dev *d, int core, ppb_core *p)

@@ -5,7 +5,7 @@
  *
  * Signals: in: each core's SysTick reference tick stream (TICKS' PROC0 /
  * PROC1 generators); out: AIRCR.SYSRESETREQ written (a reboot request).
- * The cores read VTOR and whether CPACR grants the FPU. */
+ * The cores read VTOR and CPACR (whether it grants the FPU). */
 #ifndef SIM_DEV_PPB_H
 #define SIM_DEV_PPB_H
 
@@ -40,7 +40,5 @@ typedef struct {
 void ppb_init(ppb_dev *p, const board_services *svc);
 /* one core's registers to their reset values; the wiring stays */
 void ppb_reset_core(ppb_dev *p, int core);
-/* CPACR grants the FPU (CP10 full or privileged access) on core */
-int ppb_core_fpu_enabled(const ppb_dev *p, int core);
 
 #endif
