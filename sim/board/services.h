@@ -1,7 +1,7 @@
 /* services.h - what the board offers every model: modelled time, the
  * frequency of each clock, ending the running core's slice (state changed
  * that the scheduler must see) and stopping the run. The machine implements
- * it (machine.c); a model keeps the pointer it was given at init and never
+ * it (machine.c, wiring.c); a model keeps the pointer it was given at init and never
  * sees the machine itself. Warnings go through the logger (log.h).
  */
 #ifndef SIM_SERVICES_H

@@ -2,7 +2,7 @@
  * callbacks: an output a model drives and the board connects to whatever
  * listens (an interrupt line into a core's NVIC, a DMA request, a block's
  * reset from RESETS, a clock change, GPIO levels, the USB cable). Only the
- * machine (board/machine.c) connects them; an unconnected output goes
+ * board file (board/wiring.c) connects them; an unconnected output goes
  * nowhere. Three kinds:
  *   - sim_signal: pushed by the driver on every change (value = new level,
  *     or the new word for a bus of lines);

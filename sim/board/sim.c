@@ -227,12 +227,12 @@ static uint64_t events(run_state *r)
 
     /* the next time something is due */
     uint64_t next = usb_host_next_event(&m->host);
-    uint64_t cand[7] = {machine_next_device_event(m, now), r->next_stdin_ps, 0, 0, 0, 0, 0};
-    if (o->timeout_ms >= 0) cand[4] = (uint64_t)o->timeout_ms * PS_PER_MS;
-    if (o->disconnect_at_ms >= 0 && !r->disconnected) cand[5] = (uint64_t)o->disconnect_at_ms * PS_PER_MS;
+    uint64_t cand[5] = {machine_next_device_event(m, now), r->next_stdin_ps, 0, 0, 0};
+    if (o->timeout_ms >= 0) cand[2] = (uint64_t)o->timeout_ms * PS_PER_MS;
+    if (o->disconnect_at_ms >= 0 && !r->disconnected) cand[3] = (uint64_t)o->disconnect_at_ms * PS_PER_MS;
     if (o->press_button_at_ms >= 0 && !r->released)
-        cand[6] = (uint64_t)o->press_button_at_ms * PS_PER_MS + (r->pressed ? (uint64_t)o->press_button_ms * PS_PER_MS : 0);
-    for (int i = 0; i < 7; i++)
+        cand[4] = (uint64_t)o->press_button_at_ms * PS_PER_MS + (r->pressed ? (uint64_t)o->press_button_ms * PS_PER_MS : 0);
+    for (int i = 0; i < 5; i++)
         if (cand[i] > now && cand[i] < next) next = cand[i];
     if (o->console_mode == CONSOLE_UART && console_pending(m->con) && m->uart[0].rx_next_ps > now &&
         m->uart[0].rx_next_ps < next)

@@ -6,14 +6,11 @@
  * model's output to another's input. */
 #include "machine.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
 #include "regs/gpio.h"
 #include "regs/misc.h"
 #include "regs/resets.h"
-#include "simtime.h"
 
 /* ---- the QSPI chips ---- */
 
@@ -68,10 +65,11 @@ static uint32_t board_access_pc(void *m, int core, uint32_t addr, int is_write, 
     return core_access_pc(&((machine *)m)->core[core], addr, is_write, size, exact);
 }
 
-static uint32_t board_resets_held(void *m, int n)
+/* the bus samples the whole RESET mask */
+static uint32_t board_resets_held(void *resets, int n)
 {
     (void)n;
-    return ((machine *)m)->resets.reset;
+    return resets_held_mask(resets);
 }
 
 static void wire_bus(machine *m)
@@ -83,7 +81,7 @@ static void wire_bus(machine *m)
     bus->svc = &m->svc;
     bus->xip = (bus_master_port){&m->xip, board_xip_bus_read, board_xip_bus_write};
     bus->access_pc = (bus_access_pc){m, board_access_pc};
-    probe_connect(&bus->held_in_reset, board_resets_held, m, 0);
+    probe_connect(&bus->held_in_reset, board_resets_held, &m->resets, 0);
 }
 
 /* ---- what the cores reach (cpu.h) ---- */
@@ -190,14 +188,11 @@ static void reset_bus_kept_registers(void *ctx, int n, uint32_t bit)
     (void)n;
     machine *m = ctx;
     for (int i = 0; i < m->bus.count; i++)
-        if (m->bus.dev[i]->reset_bit == (int)bit) misc_stub_reset(m->bus.dev[i]);
+        if (m->bus.dev[i]->reset_bit == (int)bit) device_stored_reset(m->bus.dev[i]);
 }
 
 /* block `bit` is held in reset by RESETS (bit < 0: no reset line) */
-static int resets_held(machine *m, int bit)
-{
-    return bit >= 0 && (resets_held_mask(&m->resets) >> bit) & 1;
-}
+static int resets_held(machine *m, int bit) { return bit >= 0 && resets_line(&m->resets, bit); }
 
 /* PSM FRCE_OFF: core 1 stops (1), or goes back to the ROM wait loop (0) */
 static void psm_proc1_off(void *ctx, int n, uint32_t off)
@@ -802,7 +797,7 @@ int wire_board(machine *m, const machine_config *cfg)
 }
 
 /* every peripheral to its reset state (power_on: also what survives a
- * watchdog reset: watchdog scratch, POWMAN, external chips) */
+ * watchdog reset: watchdog scratch, POWMAN) */
 void reset_board_devices(machine *m, int power_on)
 {
     reset_misc(m, power_on);

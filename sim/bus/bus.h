@@ -42,7 +42,7 @@ typedef struct {
     sim_device *dev[BUS_MAX_DEVICES];
     int count;
     FILE *trace;            /* --trace-mmio */
-    /* set by the board (machine.c) */
+    /* set by the board (wiring.c) */
     bus_memory rom, sram;
     const board_services *svc;      /* bad-access stops */
     bus_master_port xip;            /* the XIP address space, decoded by the XIP block */

@@ -4,8 +4,9 @@
  * address, the atomic aliases and narrow writes before calling them.
  *
  * A device model includes this header, board/services.h, board/signals.h,
- * its own register header(s) under regs/ and the logger, nothing else of
- * the simulator (sim/README.md; checked by tests/sim/check_sim_includes.sh).
+ * its own register header(s) under regs/, the logger and the few interfaces
+ * sim/README.md lists, nothing else of the simulator (checked by
+ * tests/sim/check_sim_modules.sh).
  */
 #ifndef SIM_DEVICE_H
 #define SIM_DEVICE_H
@@ -92,6 +93,27 @@ static inline uint32_t bus_wc_bits(uint32_t value, int alias)
 {
     (void)alias;
     return value;
+}
+
+/* Handlers of registers that are plain storage kept by the bus (reset
+ * values, kept as written; warned once unless the device is quiet), and
+ * putting them back to their reset values. */
+static inline int device_stored_read(void *state, bus_access *a, uint32_t *value)
+{
+    (void)state, (void)a, (void)value;
+    return BUS_UNMODELLED;
+}
+
+static inline int device_stored_write(void *state, bus_access *a, uint32_t value)
+{
+    (void)state, (void)a, (void)value;
+    return BUS_UNMODELLED;
+}
+
+static inline void device_stored_reset(sim_device *d)
+{
+    if (!d->regs) return;
+    for (int r = 0; r < d->regs->count; r++) d->stub_values[r] = d->regs->regs[r].reset;
 }
 
 /* What a bus master (the DMA) sees of the bus: any address, memory or

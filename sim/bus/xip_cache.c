@@ -69,13 +69,6 @@ int xc_region(uint32_t addr)
 
 /* ---- transfer parameters of a window ---- */
 
-typedef struct {
-    uint32_t T, h, rx, setup, hold, min_deselect, cooldown, max_select, page;
-    uint32_t sck_cmd;             /* prefix + address + suffix + dummy */
-    uint32_t data_shift;          /* log2(data lines) + DTR: data bits per SCK = 1 << this */
-    int dtr;
-} xfer_params;
-
 static uint32_t ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
 static void parse_params(xip_cache *c, int cs, int write, xfer_params *p)
@@ -103,14 +96,11 @@ static void parse_params(xip_cache *c, int cs, int write, xfer_params *p)
     p->data_shift = lines_log2[QMI_FMT_DATA_WIDTH(f)] + (p->dtr ? 1u : 0u);
 }
 
-/* the parsed registers, refreshed when the QMI's registers change */
-static xfer_params cached_params[2][2];
-
 static void refresh(xip_cache *c)
 {
     if (c->gen == c->qmi.regs->gen + 1) return;
     for (int cs = 0; cs < 2; cs++)
-        for (int w = 0; w < 2; w++) parse_params(c, cs, w, &cached_params[cs][w]);
+        for (int w = 0; w < 2; w++) parse_params(c, cs, w, &c->params[cs][w]);
     c->identity = c->qmi.atrans_identity(c->qmi.qmi);
     c->gen = c->qmi.regs->gen + 1;
 }
@@ -118,7 +108,7 @@ static void refresh(xip_cache *c)
 static const xfer_params *params(xip_cache *c, int cs, int write)
 {
     refresh(c);
-    return &cached_params[cs][write];
+    return &c->params[cs][write];
 }
 
 static uint32_t data_sck(const xfer_params *p, int nbytes)

@@ -56,6 +56,14 @@ typedef struct {
     uint32_t cooldown;
 } xc_xfer;
 
+/* the transfer parameters of a window (QMI Mx_TIMING/RFMT/WFMT) */
+typedef struct {
+    uint32_t T, h, rx, setup, hold, min_deselect, cooldown, max_select, page;
+    uint32_t sck_cmd;             /* prefix + address + suffix + dummy */
+    uint32_t data_shift;          /* log2(data lines) + DTR: data bits per SCK = 1 << this */
+    int dtr;
+} xfer_params;
+
 typedef struct {
     uint32_t tag[XC_WAYS][XC_SETS];    /* line number (XIP address[25:3]) | XC_VALID */
     uint8_t dirty[XC_WAYS][XC_SETS];
@@ -67,6 +75,7 @@ typedef struct {
     int64_t ctr_acc_base, ctr_hit_base;   /* XIP_CTRL CTR_ACC / CTR_HIT = totals - base */
     uint32_t gen;                      /* QMI register generation the cached values are for */
     int identity;                      /* ATRANS is the identity */
+    xfer_params params[2][2];          /* [cs][write]: the QMI registers parsed at generation gen */
     int last_write_size;               /* an unaligned write being split into bytes */
     uint32_t last_write_addr, last_write_left;
     /* wiring, kept across resets */

@@ -74,7 +74,7 @@ typedef struct {
 } core_rom_natives;
 
 /* Everything a core reaches outside itself, given to core_init by the board
- * (machine.c) and kept by value in the core. */
+ * (wiring.c) and kept by value in the core. */
 typedef struct {
     const board_services *svc;     /* stopping the run */
     const int *stopped;            /* the board's STOP_* (non-zero: the run is over) */

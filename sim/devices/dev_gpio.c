@@ -242,18 +242,6 @@ uint32_t gpio_qspi_pad_reg(gpio_dev *g, uint32_t offset)
     return regtable_find(d->regs, offset, &idx) ? d->stub_values[idx] : 0;
 }
 
-static int stored_read(void *st, bus_access *a, uint32_t *v)
-{
-    (void)st, (void)a, (void)v;
-    return BUS_UNMODELLED;   /* the bus keeps the values (quietly: dev.quiet) */
-}
-
-static int ioqspi_write(void *st, bus_access *a, uint32_t v)
-{
-    (void)st, (void)a, (void)v;
-    return BUS_UNMODELLED;
-}
-
 static int padsqspi_write(void *st, bus_access *a, uint32_t v)
 {
     (void)a;
@@ -263,17 +251,10 @@ static int padsqspi_write(void *st, bus_access *a, uint32_t v)
     return BUS_UNMODELLED;   /* the bus stores the value */
 }
 
-/* a block of stored registers back to its reset values */
-static void stored_reset(sim_device *d)
-{
-    if (!d->regs) return;
-    for (int r = 0; r < d->regs->count; r++) d->stub_values[r] = d->regs->regs[r].reset;
-}
-
 void gpio_reset_qspi(gpio_dev *g)
 {
-    stored_reset(&g->dev_ioqspi);
-    stored_reset(&g->dev_padsqspi);
+    device_stored_reset(&g->dev_ioqspi);
+    device_stored_reset(&g->dev_padsqspi);
 }
 
 void gpio_init(gpio_dev *g, int bonded, const char *package)
@@ -286,8 +267,8 @@ void gpio_init(gpio_dev *g, int bonded, const char *package)
     bus_dev_setup(&g->dev_pads, "PADS_BANK0", PADS_BANK0_BASE, 0x4000, 1, RST_PADS_BANK0, g,
                   pads_read, pads_write);
     bus_dev_setup(&g->dev_ioqspi, "IO_QSPI", IO_QSPI_BASE, 0x4000, 1, RST_IO_QSPI, g,
-                  stored_read, ioqspi_write);
+                  device_stored_read, device_stored_write);
     bus_dev_setup(&g->dev_padsqspi, "PADS_QSPI", PADS_QSPI_BASE, 0x4000, 1, RST_PADS_QSPI, g,
-                  stored_read, padsqspi_write);
+                  device_stored_read, padsqspi_write);
     g->dev_ioqspi.quiet = g->dev_padsqspi.quiet = 1;
 }

@@ -23,14 +23,6 @@
 
 #define GPIO_COUNT 48
 
-#define PADS_SLEWFAST (1u << 0)
-#define PADS_SCHMITT (1u << 1)
-#define PADS_PDE (1u << 2)
-#define PADS_PUE (1u << 3)
-#define PADS_IE (1u << 6)
-#define PADS_OD (1u << 7)
-#define PADS_ISO (1u << 8)
-
 /* gpio_sio_output's n: which SIO word */
 enum { GPIO_SIO_OUT = 0, GPIO_SIO_HI_OUT, GPIO_SIO_OE, GPIO_SIO_HI_OE };
 /* gpio_reset_line's n: which block */

@@ -276,28 +276,6 @@ static int sysinfo_write(void *st, bus_access *a, uint32_t v)
 
 /* ---------------- plain blocks and stubs ---------------- */
 
-int misc_unmodelled_read(void *st, bus_access *a, uint32_t *v)
-{
-    (void)st;
-    (void)a;
-    (void)v;
-    return BUS_UNMODELLED;   /* the bus keeps the values (and warns unless quiet) */
-}
-
-int misc_unmodelled_write(void *st, bus_access *a, uint32_t v)
-{
-    (void)st;
-    (void)a;
-    (void)v;
-    return BUS_UNMODELLED;
-}
-
-void misc_stub_reset(sim_device *d)
-{
-    if (!d->regs) return;
-    for (int r = 0; r < d->regs->count; r++) d->stub_values[r] = d->regs->regs[r].reset;
-}
-
 /* BOOTRAM: 1 KB of memory, then registers at 0x800 */
 static int bootram_read(void *st, bus_access *a, uint32_t *v)
 {
@@ -353,12 +331,12 @@ static int otp_data_write(void *st, bus_access *a, uint32_t v)
 void stub_init(sim_device *d, const char *name, uint32_t base, int aliases, int reset_bit)
 {
     bus_dev_setup(d, name, base, aliases ? 0x4000 : 0x1000, aliases, reset_bit, NULL,
-                  misc_unmodelled_read, misc_unmodelled_write);
+                  device_stored_read, device_stored_write);
 }
 
 void stubs_reset(stub_dev *s)
 {
-    for (int i = 0; i < s->count; i++) misc_stub_reset(&s->dev[i]);
+    for (int i = 0; i < s->count; i++) device_stored_reset(&s->dev[i]);
 }
 
 /* ---------------- init / reset ---------------- */
@@ -438,7 +416,7 @@ void syscfg_init(plain_dev *p)
 {
     memset(p, 0, sizeof(*p));
     bus_dev_setup(&p->dev, "SYSCFG", SYSCFG_BASE, 0x4000, 1, RST_SYSCFG, p,
-                  misc_unmodelled_read, misc_unmodelled_write);
+                  device_stored_read, device_stored_write);
     p->dev.quiet = 1;
 }
 
@@ -452,5 +430,5 @@ void bootram_init(plain_dev *p)
 void plain_reset(plain_dev *p, int power_on)
 {
     if (power_on) memset(p->mem, 0, sizeof(p->mem));
-    misc_stub_reset(&p->dev);
+    device_stored_reset(&p->dev);
 }

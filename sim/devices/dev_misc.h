@@ -119,11 +119,5 @@ void plain_reset(plain_dev *p, int power_on);
 void stub_init(sim_device *d, const char *name, uint32_t base, int aliases, int reset_bit);
 void stubs_reset(stub_dev *s);
 
-/* handlers of a block whose registers are all plain storage kept by the bus
- * (BUS_UNMODELLED: reset values, kept as written; warned once unless quiet) */
-int misc_unmodelled_read(void *st, bus_access *a, uint32_t *v);
-int misc_unmodelled_write(void *st, bus_access *a, uint32_t v);
-/* puts such a block's stored registers back to their reset values */
-void misc_stub_reset(sim_device *d);
 
 #endif

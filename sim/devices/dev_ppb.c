@@ -12,12 +12,6 @@
 
 static int core_of(bus_access *a) { return a->master == BUS_MASTER_CORE1 ? 1 : 0; }
 
-int ppb_core_fpu_enabled(const ppb_dev *d, int core)
-{
-    uint32_t cp10 = (d->c[core].cpacr >> CPACR_CP10_SHIFT) & 3;
-    return cp10 == 1 || cp10 == 3;   /* privileged or full access (we run privileged) */
-}
-
 /* ---- NVIC: pending, enabled, active, priorities (Armv8-M ARM B3.9) ---- */
 
 static int bit_of(const uint32_t *w, int i) { return (w[i / 32] >> (i % 32)) & 1; }

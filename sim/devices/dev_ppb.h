@@ -49,8 +49,6 @@ typedef struct {
 void ppb_init(ppb_dev *p, const board_services *svc);
 /* one core's registers to their reset values; the wiring stays */
 void ppb_reset_core(ppb_dev *p, int core);
-/* CPACR grants the FPU (CP10 full or privileged access) on core */
-int ppb_core_fpu_enabled(const ppb_dev *p, int core);
 
 /* the interrupt line input: n = core * 64 + IRQ number, level 0/1 */
 void ppb_irq_line(void *ppb, int n, uint32_t level);

@@ -2,7 +2,8 @@
 # check_sim_modules.sh SIM_DIR - the shape sim/README.md promises:
 #  1. no include cycle: a module (x.c with x.h) depends on another when
 #     either file includes the other's header; the graph must be acyclic,
-#     with board/machine at the top (it alone creates and wires devices);
+#     with board/machine at the top (its board file, wiring.c, alone
+#     creates and wires devices);
 #  2. a device model (devices/, chips/) includes only its own header, its
 #     register headers (regs/) and the board's interfaces listed below
 #     (header-only contracts between the board and its models), never

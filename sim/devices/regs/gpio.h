@@ -26,11 +26,13 @@
 #define PADS_QSPI_SD0 0x08u
 #define PADS_DRIVE(pad) (((pad) >> 4) & 3u)
 #define PADS_DRIVE_8MA 2u
-/* pad fields the QMI reads of PADS_QSPI (the same definitions as dev_gpio.h's,
- * which the GPIO's own conversion moves here) */
+/* pad control fields (PADS_BANK0 / PADS_QSPI GPIO registers) */
 #define PADS_SLEWFAST (1u << 0)
 #define PADS_SCHMITT (1u << 1)
 #define PADS_PDE (1u << 2)
 #define PADS_PUE (1u << 3)
+#define PADS_IE (1u << 6)
+#define PADS_OD (1u << 7)
+#define PADS_ISO (1u << 8)
 
 #endif
