@@ -98,6 +98,7 @@ void machine_poll_devices(machine *m)
     uart_poll(&m->uart[1]);
     watchdog_poll(&m->wd);
     for (int i = 0; i < 2; i++) timer_poll(&m->timer[i]);
+    ppb_poll(&m->ppb);
 }
 
 /* the earlier of two event times, 0 = none */
@@ -111,7 +112,8 @@ uint64_t machine_next_device_event(machine *m, uint64_t now)
 {
     uint64_t uarts = earliest(uart_next_event(&m->uart[0]), uart_next_event(&m->uart[1]));
     uint64_t cand[] = {uarts, watchdog_next_event(&m->wd), clocks_next_event(&m->clk),
-                       timer_next_event(&m->timer[0]), timer_next_event(&m->timer[1])};
+                       timer_next_event(&m->timer[0]), timer_next_event(&m->timer[1]),
+                       ppb_next_event(&m->ppb)};
     uint64_t next = 0;
     for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++)
         if (cand[i] > now && (!next || cand[i] < next)) next = cand[i];

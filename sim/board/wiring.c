@@ -123,6 +123,18 @@ static void board_rom_native(void *m, sim_core *c, uint32_t addr)
     bootrom_stub(&((machine *)m)->bootrom, c->id, addr);
 }
 
+/* the cores' NVICs are the PPB model's */
+static int nvic_waiting(void *ppb, int core) { return ppb_exception_waiting(ppb, core); }
+
+static int nvic_to_take(void *ppb, int core, uint32_t primask, uint32_t basepri, uint32_t faultmask)
+{
+    return ppb_exception_to_take(ppb, core, primask, basepri, faultmask);
+}
+
+static void nvic_entered(void *ppb, int core, int exc) { ppb_exception_entered(ppb, core, exc); }
+static void nvic_returned(void *ppb, int core, int exc) { ppb_exception_returned(ppb, core, exc); }
+static int nvic_raise(void *ppb, int core, int exc) { return ppb_exception_raise(ppb, core, exc); }
+
 /* both cores on the board's bus, each one's SEV into the other's event input */
 static int wire_cores(machine *m, int precise_pc)
 {
@@ -135,10 +147,12 @@ static int wire_cores(machine *m, int precise_pc)
         .xip = {m, &m->xip.ctrl, &m->xc, board_xc_fetch, board_xc_read, board_xip_prot_write,
                 board_xip_remap_pending, board_xip_remap, board_xip_window_mapped,
                 board_xip_map_fixed, board_xip_describe_fault},
+        .nvic = {&m->ppb, NULL, nvic_waiting, nvic_to_take, nvic_entered, nvic_returned, nvic_raise},
         .rom = {m, BOOTROM_STUBS_START, BOOTROM_STUBS_END, board_rom_native},
     };
     for (int i = 0; i < 2; i++) {
         env.ppb.cpacr = &m->ppb.c[i].cpacr;
+        env.nvic.vtor = &m->ppb.c[i].vtor;
         if (!core_init(&m->core[i], i, &env) || !core_map_fixed(&m->core[i])) return 0;
         if (precise_pc) core_set_precise(&m->core[i], 1);
     }
@@ -281,14 +295,56 @@ static void sysresetreq(void *ctx, int n, uint32_t unused)
     machine_kick(m);
 }
 
+/* a newly pending exception ends the running slice: the core takes it at
+ * its next run (cpu_exception.c) */
+static void exception_pending(void *m, int core, uint32_t v)
+{
+    (void)core, (void)v;
+    machine_kick(m);
+}
+
 static void wire_ppb(machine *m)
 {
     ppb_init(&m->ppb, &m->svc);
     m->ppb.systick[0] = ticks_output(&m->ticks, TICK_PROC0);
     m->ppb.systick[1] = ticks_output(&m->ticks, TICK_PROC1);
     signal_connect(&m->ppb.sysresetreq, sysresetreq, m, 0);
+    for (int core = 0; core < 2; core++)
+        signal_connect(&m->ppb.exception_pending[core], exception_pending, m, core);
     bus_add_device(&m->bus, &m->ppb.dev);
     bus_add_device(&m->bus, &m->ppb.dev_eppb);
+}
+
+/* ---- interrupt lines: each device's IRQ output into the cores' NVICs ---- */
+
+/* IRQ numbers: rp2350-facts.md 13 (SDK intctrl.h) */
+enum {
+    IRQ_TIMER0_0 = 0, IRQ_TIMER1_0 = 4, IRQ_DMA_0 = 10, IRQ_USBCTRL = 14, IRQ_SIO_FIFO = 25,
+    IRQ_SIO_BELL = 26, IRQ_UART0 = 33, IRQ_UART1 = 34,
+};
+
+/* a shared peripheral's line reaches the same IRQ of both cores */
+static void irq_to_both_cores(void *ppb, int irq, uint32_t level)
+{
+    ppb_irq_line(ppb, irq, level);
+    ppb_irq_line(ppb, 64 + irq, level);
+}
+
+static void wire_interrupts(machine *m)
+{
+    for (int k = 0; k < 4; k++) {
+        signal_connect(&m->timer[0].irq[k], irq_to_both_cores, &m->ppb, IRQ_TIMER0_0 + k);
+        signal_connect(&m->timer[1].irq[k], irq_to_both_cores, &m->ppb, IRQ_TIMER1_0 + k);
+        signal_connect(&m->dma.irq[k], irq_to_both_cores, &m->ppb, IRQ_DMA_0 + k);
+    }
+    signal_connect(&m->usb.irq, irq_to_both_cores, &m->ppb, IRQ_USBCTRL);
+    signal_connect(&m->uart[0].irq, irq_to_both_cores, &m->ppb, IRQ_UART0);
+    signal_connect(&m->uart[1].irq, irq_to_both_cores, &m->ppb, IRQ_UART1);
+    /* SIO's FIFO and doorbell lines are per core: each core sees its own */
+    for (int core = 0; core < 2; core++) {
+        signal_connect(&m->sio.irq_fifo[core], ppb_irq_line, &m->ppb, core * 64 + IRQ_SIO_FIFO);
+        signal_connect(&m->sio.irq_bell[core], ppb_irq_line, &m->ppb, core * 64 + IRQ_SIO_BELL);
+    }
 }
 
 /* generic registers for every real block no model registered (the regtable
@@ -792,6 +848,7 @@ int wire_board(machine *m, const machine_config *cfg)
     wire_stubs(m);
     wire_usb_host(m);
     wire_bootrom(m);
+    wire_interrupts(m);
 
     return wire_cores(m, cfg->precise_pc);
 }

@@ -434,6 +434,7 @@ void core_reset(sim_core *c)
 {
     for (int r = UC_ARM_REG_R0; r <= UC_ARM_REG_R12; r++) core_set_reg(c, r, 0);
     core_set_reg(c, UC_ARM_REG_LR, 0xFFFFFFFFu);
+    core_set_reg(c, UC_ARM_REG_XPSR, 1u << 24);   /* Thumb: the M33 has no ARM state */
     c->slice_used = 0;
     c->blk_start = c->blk_size = 0;
     c->event_latch = 0;
@@ -560,9 +561,7 @@ uint32_t core_access_pc(sim_core *c, uint32_t addr, int is_write, int size, int 
 static const char *intr_reason(uint32_t intno)
 {
     switch (intno) {
-    case 2: return "SVC: exception entry is not modelled by the virtual board";
     case 7: return "BKPT with no debugger attached";
-    case 8: return "exception return (EXC_RETURN): exceptions are not modelled";
     case 17: return "UsageFault NOCP: coprocessor instruction for a coprocessor that is absent or "
                     "disabled";
     case 18: return "UsageFault INVSTATE: execution in ARM state (branch target with bit 0 clear)";
@@ -627,12 +626,30 @@ static void report_invalid(sim_core *c, cpu_event *e, uc_err err)
                  "undefined instruction at PC=0x%08x: %04x (core %d)", e->pc, hw1, c->id);
 }
 
+/* the engine's exception events that the core handles itself: SVC and
+ * exception return; 1 = handled (carry on), -1 = the run stopped */
+enum { EXCP_SWI = 2, EXCP_EXCEPTION_EXIT = 8 };
+
+static int handle_exception_event(sim_core *c, const cpu_event *e)
+{
+    if (e->intno == EXCP_SWI) return core_supervisor_call(c);
+    return core_exception_return(c, e->pc | 1);   /* the engine reports EXC_RETURN & ~1 */
+}
+
 /* one uc_emu_start; 1 = go on, 0 = slice over, -1 = machine stopped */
 static int run_once(sim_core *c)
 {
     const core_env *env = &c->env;
     cpu_event *e = &events[c->id];
     memset(e, 0, sizeof(*e));
+    if (core_take_exception(c) < 0) return -1;
+    /* a branch with bit 0 clear left the core in ARM state: restarting the
+     * engine at pc | 1 would hide it, the next instruction faults instead */
+    if (!(core_reg(c, UC_ARM_REG_XPSR) & (1u << 24))) {
+        svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT, "HardFault: PC=0x%08x %s (core %d)",
+                 core_pc(c), intr_reason(18), c->id);
+        return -1;
+    }
     uint32_t pc = core_pc(c);
     uc_err err = uc_emu_start(c->uc, pc | 1, 0xFFFFFFFFull, 0, 0);
     if (*env->stopped != STOP_NONE) return -1;
@@ -642,6 +659,8 @@ static int run_once(sim_core *c)
     } else if (e->kind == EV_INSN_INVALID) {
         report_invalid(c, e, err);
         return -1;
+    } else if (e->kind == EV_INTR && (e->intno == EXCP_SWI || e->intno == EXCP_EXCEPTION_EXIT)) {
+        if (handle_exception_event(c, e) < 0) return -1;
     } else if (e->kind == EV_INTR) {
         svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT, "HardFault: PC=0x%08x %s (core %d)", e->pc,
                  intr_reason(e->intno), c->id);

@@ -65,6 +65,21 @@ typedef struct {
     const uint32_t *cpacr;         /* this core's CPACR (coprocessor access) */
 } core_ppb_port;
 
+/* The core's NVIC (kept by the PPB model): which exception to take, and
+ * what the core tells it when it enters and leaves one. */
+typedef struct {
+    void *ctx;
+    const uint32_t *vtor;          /* this core's VTOR, read in place */
+    /* something is pending and enabled (cheap: asked before every run) */
+    int (*waiting)(void *ctx, int core);
+    /* the exception to take now given the core's masks; 0 = none */
+    int (*to_take)(void *ctx, int core, uint32_t primask, uint32_t basepri, uint32_t faultmask);
+    void (*entered)(void *ctx, int core, int exc);
+    void (*returned)(void *ctx, int core, int exc);
+    /* pends a synchronous exception (SVCall); returns what was pended */
+    int (*raise)(void *ctx, int core, int exc);
+} core_nvic_port;
+
 /* The boot ROM's functions the simulator runs natively: a block starting in
  * [start, end) calls run (bootrom.c). */
 typedef struct {
@@ -83,6 +98,7 @@ typedef struct {
     profiler *prof;                /* --profile */
     core_xip_port xip;
     core_ppb_port ppb;
+    core_nvic_port nvic;
     core_rom_natives rom;
 } core_env;
 
@@ -138,6 +154,18 @@ void core_set_reg(sim_core *c, int reg, uint32_t v);
 uint32_t core_pc(sim_core *c);
 /* Resets the core's architectural state for a fresh boot. */
 void core_reset(sim_core *c);
+
+/* --- exceptions (cpu_exception.c; Armv8-M ARM B3.17-B3.20) --- */
+/* Enters the exception the NVIC says this core takes now, if any (at an
+ * instruction boundary, outside the engine's run); 1 = entered, -1 = the
+ * entry failed and the run stopped. */
+int core_take_exception(sim_core *c);
+/* SVC executed (the engine reported it after the instruction): SVCall is
+ * pended and taken. */
+int core_supervisor_call(sim_core *c);
+/* A branch to an EXC_RETURN value in handler mode: unstacks and returns,
+ * then tail-chains to whatever is pending. */
+int core_exception_return(sim_core *c, uint32_t exc_return);
 
 /* Best knowledge of the PC of the instruction doing the current access to
  * addr (exact in --trace-mmio mode; decoded from the current block

@@ -237,6 +237,7 @@ static uint32_t syst_value(ppb_dev *d, int core, ppb_core *p, int *wrapped)
     if (!(p->syst_csr & SYST_CSR_ENABLE)) return p->syst_cvr;
     uint64_t t = syst_source(d, core, p) - p->syst_anchor;
     uint64_t cvr0 = p->syst_cvr, rvr = p->syst_rvr & 0xFFFFFF;
+    if (t == 0) return (uint32_t)cvr0;   /* no tick since the anchor */
     if (cvr0 > 0 && t <= cvr0) {
         *wrapped = t == cvr0;
         return (uint32_t)(cvr0 - t);

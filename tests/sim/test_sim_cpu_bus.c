@@ -334,7 +334,7 @@ static void load(const uint16_t *code, size_t n)
     core_flush_code(&core, 0x20000000u, sizeof(sram));
     core_reset(&core);
     core_set_reg(&core, UC_ARM_REG_SP, 0x20001000u);
-    core_set_reg(&core, UC_ARM_REG_PC, 0x20000000u);
+    core_set_reg(&core, UC_ARM_REG_PC, 0x20000001u);   /* a Thumb address, as a vector holds */
 }
 
 static void core_alone_sev_is_a_signal(void **state)
