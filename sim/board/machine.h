@@ -98,7 +98,8 @@ struct machine {
     watchdog_dev wd;
     powman_dev powman;
     sysinfo_dev sysinfo;
-    plain_dev syscfg, bootram;
+    plain_dev syscfg;
+    bootram_dev bootram;
     otp_data_dev otp_data;
     uart_dev uart[2];
     gpio_dev gpio;

@@ -269,8 +269,8 @@ static void reset_misc(machine *m, int power_on)
     psm_reset(&m->psm);
     watchdog_reset(&m->wd, power_on);
     if (power_on) powman_power_on(&m->powman);
-    plain_reset(&m->syscfg, power_on);
-    plain_reset(&m->bootram, power_on);
+    plain_reset(&m->syscfg);
+    bootram_reset(&m->bootram, power_on);
     stubs_reset(&m->stubs);
 }
 
@@ -795,6 +795,32 @@ static void rom_qmi_boot_state(void *mv)
     qmi_boot_state(&m->qmi);
 }
 
+/* a serial transaction on the flash, driven on the QSPI lanes as the QMI's
+ * direct mode would (SPI: out on SD0, in on SD1, the other lanes pulled up) */
+static void rom_flash_xfer(void *mv, const uint8_t *tx, uint32_t ntx, uint8_t *rx, uint32_t nrx)
+{
+    machine *m = mv;
+    qspi_chip *c = &m->flashchip.chip;
+    c->select(c);
+    for (uint32_t i = 0; i < ntx; i++) qspi_shift(c, 1, 8, tx[i], 1, 0xF);
+    for (uint32_t i = 0; i < nrx; i++) {
+        uint32_t v = qspi_shift(c, 1, 8, 0, 0, 0xF);
+        if (rx) rx[i] = (uint8_t)v;
+    }
+    c->deselect(c);
+}
+
+static int rom_core_write(void *m, int core, uint32_t addr, int size, uint32_t v)
+{
+    return bus_master_write(&((machine *)m)->bus, core, addr, size, v);
+}
+
+static void rom_stall(void *mv, int core, uint32_t cycles)
+{
+    machine *m = mv;
+    core_stall(&m->core[core], cycles);
+}
+
 static int rom_running(void *mv)
 {
     machine *m = mv;
@@ -811,12 +837,17 @@ static void wire_bootrom(machine *m)
 {
     bootrom_dev *r = &m->bootrom;
     bootrom_init(r, &m->svc);
-    r->chip = (bootrom_chip){m, rom_read32, rom_write32, rom_memory, rom_ram_image, rom_reg,
-                             rom_set_reg, rom_vtor, rom_set_vtor, rom_start_core0, rom_launch_core1,
-                             rom_halt_forever, rom_send_event, rom_fifo_push, rom_fifo_pop,
-                             rom_reset_held, rom_scratch, rom_set_scratch, rom_powman_boot,
-                             rom_set_powman_boot, rom_flash_exit_xip, rom_qmi_boot_state,
-                             rom_running, rom_enter_bootsel};
+    r->chip = (bootrom_chip){
+        .ctx = m, .read32 = rom_read32, .write32 = rom_write32, .memory = rom_memory,
+        .ram_image = rom_ram_image, .reg = rom_reg, .set_reg = rom_set_reg, .vtor = rom_vtor,
+        .set_vtor = rom_set_vtor, .start_core0 = rom_start_core0,
+        .launch_core1 = rom_launch_core1, .halt_forever = rom_halt_forever,
+        .send_event = rom_send_event, .fifo_push = rom_fifo_push, .fifo_pop = rom_fifo_pop,
+        .reset_held = rom_reset_held, .scratch = rom_scratch, .set_scratch = rom_set_scratch,
+        .powman_boot = rom_powman_boot, .set_powman_boot = rom_set_powman_boot,
+        .flash_exit_xip = rom_flash_exit_xip, .flash_xfer = rom_flash_xfer,
+        .core_write = rom_core_write, .stall = rom_stall, .qmi_boot_state = rom_qmi_boot_state,
+        .running = rom_running, .enter_bootsel = rom_enter_bootsel};
     r->wd_tick = ticks_output(&m->ticks, TICK_WATCHDOG);
 }
 

@@ -339,12 +339,33 @@ static int in_memory(const bus_memory *mem, uint32_t addr, int size)
     return addr >= mem->base && addr - mem->base + (uint32_t)size <= mem->size;
 }
 
+int bus_rom_write_ignored(sim_bus *bus, int master, uint32_t addr, int size, uint32_t value)
+{
+    if (!in_memory(&bus->rom, addr, size)) return 0;
+    trace_access(bus, master, 1, addr, size, value);
+    if (bus->rom_write_warned) return 1;
+    bus->rom_write_warned = 1;
+    char who[48];
+    if (master <= BUS_MASTER_CORE1) {
+        int exact = 0;
+        uint32_t pc = access_pc(bus, master, addr, 1, size, &exact);
+        snprintf(who, sizeof(who), "core %d (PC=0x%08x%s)", master, pc, exact ? "" : " approx.");
+    } else {
+        snprintf(who, sizeof(who), "%s", master == BUS_MASTER_DMA ? "the DMA" : "the simulator");
+    }
+    sim_warn("%d-byte write of 0x%x to 0x%08x in the boot ROM by %s: the ROM is read-only and "
+             "the write has no effect (reported once; often a store through a NULL pointer)",
+             size, value, addr, who);
+    return 1;
+}
+
 static int bus_rw(sim_bus *bus, int master, uint32_t addr, int size, uint32_t *v, int is_write)
 {
     if (in_memory(&bus->sram, addr, size))
         return mem_rw(bus->sram.data, addr - bus->sram.base, size, v, is_write);
-    if (!is_write && in_memory(&bus->rom, addr, size))
-        return mem_rw(bus->rom.data, addr - bus->rom.base, size, v, 0);
+    if (in_memory(&bus->rom, addr, size))
+        return is_write ? bus_rom_write_ignored(bus, master, addr, size, *v)
+                        : mem_rw(bus->rom.data, addr - bus->rom.base, size, v, 0);
     if (xip_in_space(addr))
         return is_write ? bus->xip.write(bus->xip.ctx, master, addr, size, *v)
                         : bus->xip.read(bus->xip.ctx, master, addr, size, v);

@@ -48,6 +48,7 @@ typedef struct {
     bus_master_port xip;            /* the XIP address space, decoded by the XIP block */
     bus_access_pc access_pc;
     sim_probe held_in_reset;        /* RESETS.RESET: one bit per block held in reset */
+    int rom_write_warned;           /* a write to the boot ROM was reported */
 } sim_bus;
 
 void bus_init(sim_bus *bus);
@@ -66,6 +67,14 @@ int bus_dev_write(sim_bus *bus, sim_device *dev, int master, uint32_t addr, int 
 /* Any address (memory or device), for DMA and the sim. 1 = ok. */
 int bus_master_read(sim_bus *bus, int master, uint32_t addr, int size, uint32_t *value);
 int bus_master_write(sim_bus *bus, int master, uint32_t addr, int size, uint32_t value);
+
+/* A write by master to [addr, addr+size) in the boot ROM: the ROM is
+ * read-only and the write has no effect; the first one is reported (once
+ * per run: TinyUSB 0.18 stores through a NULL EP0 pointer on every control
+ * transfer and works on silicon). Returns 1 when the access is such a
+ * write (ignored), 0 when it is not in the ROM. The cores call it on a
+ * store their engine refuses as a write to read-only memory. */
+int bus_rom_write_ignored(sim_bus *bus, int master, uint32_t addr, int size, uint32_t value);
 
 /* Name of the register at addr ("UART0.UARTFR", "UART0+0x100") into buf. */
 const char *bus_reg_name(sim_bus *bus, uint32_t addr, char *buf, size_t len);

@@ -11,7 +11,9 @@
 
 #include "log.h"
 #include "regs/memmap.h"
+#include "regs/gpio.h"
 #include "regs/misc.h"
+#include "regs/qmi.h"
 #include "regs/resets.h"
 #include "regs/timer.h"
 
@@ -31,9 +33,44 @@
 #define ROM_LAUNCH 0x7F10u         /* msr msplim, r0; msr msp, r1; bx r2 */
 #define ROM_CORE0_DEAD 0x7F20u     /* wfi; b . (after a no-return reboot or main returning) */
 #define ROM_CORE1_DEAD 0x7F28u     /* core 1 returned from its entry */
+/* the ROM table's functions (native, each a bx lr the block hook runs) */
+#define ROM_STATE_RESET 0x7F40u    /* 'SR' */
+#define ROM_GET_SYS_INFO 0x7F44u   /* 'GS' */
+#define ROM_CONNECT_FLASH 0x7F48u  /* 'IF' */
+#define ROM_EXIT_XIP 0x7F4Cu       /* 'EX' */
+#define ROM_RANGE_ERASE 0x7F50u    /* 'RE' */
+#define ROM_RANGE_PROGRAM 0x7F54u  /* 'RP' */
+#define ROM_FLUSH_CACHE 0x7F58u    /* 'FC' */
+#define ROM_ENTER_CMD_XIP 0x7F5Cu  /* 'CX' */
+#define ROM_SELECT_XIP_MODE 0x7F60u /* 'XM' */
+#define ROM_RESET_ATRANS 0x7F64u   /* 'RA' */
+/* data the table points at (outside the stubs) */
+#define ROM_DATA_DEVINFO_PTR 0x7F80u  /* 'FD': the address of BOOTRAM's FLASH_DEVINFO */
+#define ROM_DATA_XIP_SETUP_PTR 0x7F84u /* 'XF': the address of the XIP setup function */
 
 #define CODE(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8)
+/* ROM table entry flags (SDK boot/bootrom_constants.h RT_FLAG_*) */
 #define RT_FLAG_FUNC_ARM_SEC 0x0004u
+#define RT_FLAG_DATA 0x0040u
+
+/* BOOTRAM as the ROM lays it out (ROM src/main/native/bootram.h; the
+ * "always" part is the last BOOTRAM_ALWAYS_SIZE = 0xd8 bytes, CMakeLists.txt) */
+#define BR_XIP_SETUP 0x000u        /* runtime.xip_setup_code */
+#define BR_ALWAYS 0x328u
+#define BR_BOOT_RANDOM (BR_ALWAYS + 0x00)   /* 4 words */
+#define BR_FLASH_DEVINFO (BR_ALWAYS + 0x14) /* zero_init.flash_devinfo (16 bits) */
+#define BR_REBOOT_PARAMS (BR_ALWAYS + 0x18) /* zero_init.reboot_params, 2 words */
+#define BR_BOOT_WORD (BR_ALWAYS + 0x30)     /* diag. partition, boot_type, recent boot */
+#define BR_BOOT_DIAGNOSTIC (BR_ALWAYS + 0x34)
+
+/* FLASH_DEFAULT_DEVINFO (ROM native_generic_flash.h): CS0 16 MB, no CS1 */
+#define FLASH_DEFAULT_DEVINFO 0x0C00u
+#define BOOT_TYPE_NORMAL 0
+#define BOOT_TYPE_RAM_IMAGE 3
+#define BOOT_TYPE_PC_SP 0xD
+/* the ROM's serial clock divisor for its own flash commands
+ * (BOOTROM_SPI_CLKDIV_DEFAULT, native_generic_flash.h) */
+#define ROM_SPI_CLKDIV 12u
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -241,6 +278,26 @@ static void put32(uint8_t *p, uint32_t v)
     put16(p + 2, (uint16_t)(v >> 16));
 }
 
+/* the ROM table: code, flags, then one hword per flag bit set (lowest
+ * first); a zero code ends it (ROM rom_table.S) */
+static const struct {
+    uint16_t code, flags, value;
+} rom_table[] = {
+    {CODE('S', 'R'), RT_FLAG_FUNC_ARM_SEC, ROM_STATE_RESET | 1},
+    {CODE('G', 'S'), RT_FLAG_FUNC_ARM_SEC, ROM_GET_SYS_INFO | 1},
+    {CODE('R', 'B'), RT_FLAG_FUNC_ARM_SEC, ROM_REBOOT | 1},
+    {CODE('I', 'F'), RT_FLAG_FUNC_ARM_SEC, ROM_CONNECT_FLASH | 1},
+    {CODE('R', 'A'), RT_FLAG_FUNC_ARM_SEC, ROM_RESET_ATRANS | 1},
+    {CODE('E', 'X'), RT_FLAG_FUNC_ARM_SEC, ROM_EXIT_XIP | 1},
+    {CODE('R', 'E'), RT_FLAG_FUNC_ARM_SEC, ROM_RANGE_ERASE | 1},
+    {CODE('R', 'P'), RT_FLAG_FUNC_ARM_SEC, ROM_RANGE_PROGRAM | 1},
+    {CODE('F', 'C'), RT_FLAG_FUNC_ARM_SEC, ROM_FLUSH_CACHE | 1},
+    {CODE('C', 'X'), RT_FLAG_FUNC_ARM_SEC, ROM_ENTER_CMD_XIP | 1},
+    {CODE('X', 'M'), RT_FLAG_FUNC_ARM_SEC, ROM_SELECT_XIP_MODE | 1},
+    {CODE('X', 'F'), RT_FLAG_DATA, ROM_DATA_XIP_SETUP_PTR},
+    {CODE('F', 'D'), RT_FLAG_DATA, ROM_DATA_DEVINFO_PTR},
+};
+
 void bootrom_build(uint8_t *rom)
 {
     memset(rom, 0, SIM_ROM_SIZE);
@@ -252,7 +309,7 @@ void bootrom_build(uint8_t *rom)
     rom[0x11] = 'u';
     rom[0x12] = 2;                               /* major version */
     rom[0x13] = 2;                               /* minor version (A2) */
-    put16(rom + 0x14, 0x7E00);                   /* ROM table base (not readable as a table) */
+    put16(rom + 0x14, BOOTROM_TABLE);            /* ROM table base */
     put16(rom + 0x16, ROM_LOOKUP | 1);           /* table lookup, Thumb */
     put16(rom + 0x18, ROM_LOOKUP_ENTRY | 1);
     memcpy(rom + 0x1A, "(C) virtual RP2350 ROM", 23);
@@ -266,6 +323,17 @@ void bootrom_build(uint8_t *rom)
     put16(rom + ROM_CORE0_DEAD + 2, 0xE7FD);     /* b ROM_CORE0_DEAD */
     put16(rom + ROM_CORE1_DEAD, 0xBF30);         /* wfi */
     put16(rom + ROM_CORE1_DEAD + 2, 0xE7FD);
+    uint8_t *t = rom + BOOTROM_TABLE;
+    for (size_t i = 0; i < sizeof(rom_table) / sizeof(rom_table[0]); i++, t += 6) {
+        put16(t, rom_table[i].code);
+        put16(t + 2, rom_table[i].flags);
+        put16(t + 4, rom_table[i].value);
+        if (rom_table[i].flags & RT_FLAG_FUNC_ARM_SEC)
+            put16(rom + (rom_table[i].value & ~1u), 0x4770);   /* bx lr */
+    }
+    put16(t, 0);                                 /* end of table */
+    put32(rom + ROM_DATA_DEVINFO_PTR, BOOTRAM_BASE + BR_FLASH_DEVINFO);
+    put32(rom + ROM_DATA_XIP_SETUP_PTR, BOOTRAM_BASE + BR_XIP_SETUP);
 }
 
 /* the chip access, shortened */
@@ -283,24 +351,55 @@ static void bus_write(bootrom_dev *r, uint32_t addr, uint32_t v)
     r->chip.write32(r->chip.ctx, addr, v);
 }
 
-static void lookup_hook(bootrom_dev *r, int core)
+static uint32_t rom_hword(bootrom_dev *r, uint32_t addr)
+{
+    uint32_t w = 0;
+    bus_read(r, addr & ~3u, &w);
+    return (w >> ((addr & 2) * 8)) & 0xFFFF;
+}
+
+/* rom_table_lookup as arm8_table_lookup_entry does it (ROM
+ * arm8_bootrom_rt0.S): the entry with this code whose flags share a bit with
+ * the mask; the address of the hword for the lowest such bit (one hword per
+ * flag bit set, lowest first); 0 when there is none */
+static uint32_t table_entry(bootrom_dev *r, uint32_t code, uint32_t mask)
+{
+    for (uint32_t e = BOOTROM_TABLE;; ) {
+        uint32_t c = rom_hword(r, e), flags = rom_hword(r, e + 2);
+        if (c == 0) return 0;
+        if (c == code && (flags & mask)) {
+            uint32_t first = flags & mask & -(flags & mask), at = e + 4;
+            for (uint32_t bit = 1; bit < first; bit <<= 1)
+                if (flags & bit) at += 2;
+            return at;
+        }
+        uint32_t n = 0;
+        for (uint32_t f = flags; f; f &= f - 1) n++;
+        e += 4 + 2 * n;
+    }
+}
+
+static void warn_missing(uint32_t code, uint32_t mask)
+{
+    static uint32_t warned[64];
+    static int nwarned;
+    for (int i = 0; i < nwarned; i++)
+        if (warned[i] == (code | mask << 16)) return;
+    if (nwarned < 64) warned[nwarned++] = code | mask << 16;
+    sim_warn("ROM table lookup of '%c%c' (code 0x%04x, mask 0x%x): not in the virtual boot ROM's "
+             "table (it holds Secure ARM functions and data only); returning 0 as the ROM does "
+             "for a code it lacks", code & 0xFF, code >> 8, code, mask);
+}
+
+/* 0x16 (rom_table_lookup_val): the hword value, 0 if none ("the first
+ * halfword of ROM is 0, so NULLs propagate"); 0x18 (..._entry): the
+ * address of that hword */
+static void lookup_hook(bootrom_dev *r, int core, int want_value)
 {
     uint32_t code = reg(r, core, BOOT_REG_R0) & 0xFFFF, mask = reg(r, core, BOOT_REG_R1);
-    uint32_t result = 0;
-    if (code == CODE('R', 'B') && (mask & RT_FLAG_FUNC_ARM_SEC)) result = ROM_REBOOT | 1;
-    if (!result) {
-        static uint32_t warned[64];
-        static int nwarned;
-        int seen = 0;
-        for (int i = 0; i < nwarned; i++) seen |= warned[i] == (code | mask << 16);
-        if (!seen && nwarned < 64) {
-            warned[nwarned++] = code | mask << 16;
-            sim_warn("ROM table lookup of '%c%c' (code 0x%04x, mask 0x%x): the virtual boot ROM "
-                     "only provides 'RB' (reboot) for Secure ARM code; returning NULL",
-                     code & 0xFF, code >> 8, code, mask);
-        }
-    }
-    set_reg(r, core, BOOT_REG_R0, result);
+    uint32_t at = table_entry(r, code, mask);
+    if (!at) warn_missing(code, mask);
+    set_reg(r, core, BOOT_REG_R0, want_value ? rom_hword(r, at) : at);
 }
 
 static void wd_write(bootrom_dev *r, uint32_t off, uint32_t v) { bus_write(r, WATCHDOG_BASE + off, v); }
@@ -368,12 +467,290 @@ static void reboot_hook(bootrom_dev *r, int core)
     set_reg(r, core, BOOT_REG_R0, 0);
 }
 
+/* ---- the ROM table's functions ---- */
+
+#define BOOTROM_ERROR_BAD_ALIGNMENT (-11)
+#define BOOTROM_ERROR_BUFFER_TOO_SMALL (-13)
+#define BOOTROM_STATE_RESET_GLOBAL_STATE 0x4u
+#define BOOTROM_API_CALLBACK_COUNT 1u
+
+/* bootrom_state_reset(flags) (ROM varm_apis.c
+ * s_varm_step_safe_api_crit_bootrom_state_reset): GLOBAL_STATE frees the
+ * eight boot locks (a write to each BOOTLOCKn) and clears the NS API
+ * permissions and callbacks, and the function then returns
+ * BOOTROM_API_CALLBACK_COUNT (its loop counter); otherwise it returns its
+ * argument. CURRENT_CORE does nothing on ARM; OTHER_CORE only touches
+ * RISC-V state. */
+static void state_reset_hook(bootrom_dev *r, int core)
+{
+    uint32_t flags = reg(r, core, BOOT_REG_R0), ret = flags;
+    if (flags & BOOTROM_STATE_RESET_GLOBAL_STATE) {
+        for (uint32_t i = 0; i < BOOTRAM_BOOTLOCK_COUNT; i++)
+            bus_write(r, BOOTRAM_BASE + BOOTRAM_BOOTLOCK0 + 4 * i, 0);
+        ret = BOOTROM_API_CALLBACK_COUNT;
+    }
+    set_reg(r, core, BOOT_REG_R0, ret);
+}
+
+static uint32_t bootram_word(bootrom_dev *r, uint32_t off)
+{
+    uint32_t v = 0;
+    bus_read(r, BOOTRAM_BASE + off, &v);
+    return v;
+}
+
+/* get_sys_info(buffer, words, flags) (ROM varm_apis.c s_varm_api_get_sys_info):
+ * word 0 = the flags it supports of those asked, then per flag, lowest
+ * first: CHIP_INFO 3 words (SYSINFO PACKAGE_SEL, the 64-bit chip id from OTP
+ * CHIPID0-3), CRITICAL 1 (OTP CRITICAL), CPU_INFO 1 (0: ARM), FLASH_DEV_INFO
+ * 1, BOOT_RANDOM 4, BOOT_INFO 4 (boot word, diagnostic, reboot p0, p1).
+ * Returns the words written; -BAD_ALIGNMENT for an unaligned buffer;
+ * -BUFFER_TOO_SMALL when the next item does not fit (what fits is written). */
+static void get_sys_info_hook(bootrom_dev *r, int core)
+{
+    uint32_t buf = reg(r, core, BOOT_REG_R0), size = reg(r, core, BOOT_REG_R1);
+    uint32_t flags = reg(r, core, BOOT_REG_R2) & 0x5Fu;   /* no NONCE: FEATURE_EXEC2 is off */
+    if (buf & 3) {
+        set_reg(r, core, BOOT_REG_R0, (uint32_t)BOOTROM_ERROR_BAD_ALIGNMENT);
+        return;
+    }
+    uint32_t out[16], lens[8], n_items = 0, n = 0;
+    out[n++] = flags;
+    lens[n_items++] = 1;
+    uint32_t otp0 = 0, otp1 = 0, v = 0;
+    if (flags & 0x01) {
+        bus_read(r, SYSINFO_BASE + SYSINFO_PACKAGE_SEL, &v);
+        out[n++] = v;
+        lens[n_items++] = 1;
+        bus_read(r, OTP_DATA_BASE, &otp0);        /* CHIPID0, CHIPID1 */
+        bus_read(r, OTP_DATA_BASE + 4, &otp1);    /* CHIPID2, CHIPID3 */
+        out[n++] = otp0;
+        out[n++] = otp1;
+        lens[n_items++] = 2;
+    }
+    if (flags & 0x02) {
+        bus_read(r, OTP_BASE + OTP_CRITICAL, &v);
+        out[n++] = v;
+        lens[n_items++] = 1;
+    }
+    if (flags & 0x04) {
+        out[n++] = 0;                              /* OTP ARCHSEL: this core is ARM */
+        lens[n_items++] = 1;
+    }
+    if (flags & 0x08) {
+        out[n++] = bootram_word(r, BR_FLASH_DEVINFO & ~3u) & 0xFFFF;
+        lens[n_items++] = 1;
+    }
+    if (flags & 0x10) {
+        for (uint32_t i = 0; i < 4; i++) out[n++] = bootram_word(r, BR_BOOT_RANDOM + 4 * i);
+        lens[n_items++] = 4;
+    }
+    if (flags & 0x40) {
+        out[n++] = bootram_word(r, BR_BOOT_WORD);
+        out[n++] = bootram_word(r, BR_BOOT_DIAGNOSTIC);
+        lens[n_items++] = 2;
+        out[n++] = bootram_word(r, BR_REBOOT_PARAMS);
+        out[n++] = bootram_word(r, BR_REBOOT_PARAMS + 4);
+        lens[n_items++] = 2;
+    }
+    uint32_t dest = 0;
+    for (uint32_t i = 0; i < n_items; i++) {
+        if (dest + lens[i] > size) {
+            set_reg(r, core, BOOT_REG_R0, (uint32_t)BOOTROM_ERROR_BUFFER_TOO_SMALL);
+            return;
+        }
+        for (uint32_t k = 0; k < lens[i]; k++, dest++) bus_write(r, buf + 4 * dest, out[dest]);
+    }
+    set_reg(r, core, BOOT_REG_R0, dest);
+}
+
+/* connect_internal_flash() (ROM varm_generic_flash.c
+ * s_varm_api_crit_connect_internal_flash): IO_QSPI and PADS_QSPI reset and
+ * released, 3.3 V pads (OTP BOOT_FLAGS0 is blank), the six QSPI pins' CTRL
+ * back to 0 (the XIP function), pad isolation removed. (No CS1 GPIO: OTP
+ * FLASH_DEVINFO is not enabled.) */
+static void connect_internal_flash(bootrom_dev *r)
+{
+    uint32_t blocks = 1u << RST_IO_QSPI | 1u << RST_PADS_QSPI, done = 0;
+    bus_write(r, RESETS_BASE + 0x2000 + RESETS_RESET, blocks);
+    bus_write(r, RESETS_BASE + 0x3000 + RESETS_RESET, blocks);
+    bus_read(r, RESETS_BASE + RESETS_RESET_DONE, &done);
+    bus_write(r, PADS_QSPI_BASE, 0);                           /* VOLTAGE_SELECT */
+    for (uint32_t i = 0; i < 6; i++) bus_write(r, IO_QSPI_BASE + 0x14 + 8 * i, 0);
+    for (uint32_t i = 0; i < 6; i++)
+        bus_write(r, PADS_QSPI_BASE + 0x3000 + 4 + 4 * i, 1u << 8);   /* ISO cleared */
+}
+
+/* flash_select_xip_read_mode(mode, clkdiv) (varm_generic_flash.c): direct
+ * mode off with the divisor, and both windows' TIMING, RFMT and RCMD for
+ * one of four serial command read modes (bootrom_xip_mode_cfgs) */
+static void select_xip_read_mode(bootrom_dev *r, uint32_t mode, uint32_t clkdiv)
+{
+    static const uint32_t rfmt[4] = {
+        0x00001000u,      /* 03h serial: PREFIX_LEN 8 */
+        0x00021000u,      /* 0Bh serial, 8 dummy bits */
+        0x00009154u,      /* BBh dual I/O, 8-bit suffix (mode 00h) */
+        0x000492A8u,      /* EBh quad I/O, 8-bit suffix, 16 dummy bits */
+    };
+    static const uint32_t rcmd[4] = {0x03, 0x0B, 0xBB, 0xEB};
+    if (mode > 3) {
+        sim_warn("ROM flash_select_xip_read_mode: mode %u does not exist (0-3)", mode);
+        mode &= 3;   /* the ROM indexes its table without a check */
+    }
+    uint32_t timing = clkdiv | 1u << 30 | 2u << 28 | 7u << 12 | 2u << 8;
+    bus_write(r, QMI_BASE + QMI_DIRECT_CSR, clkdiv << QMI_CSR_CLKDIV_LSB);
+    for (uint32_t i = 0; i < 2; i++) {
+        uint32_t m = QMI_BASE + QMI_M0_TIMING + QMI_M_STRIDE * i;
+        bus_write(r, m, timing);
+        bus_write(r, m + 4, rfmt[mode]);
+        bus_write(r, m + 8, rcmd[mode]);
+    }
+}
+
+/* flash_reset_address_trans() (varm_generic_flash.c): ATRANS0-7 to the
+ * identity map, 16 MB per chip select */
+static void reset_address_trans(bootrom_dev *r)
+{
+    for (uint32_t i = 0; i < QMI_ATRANS_COUNT; i++)
+        bus_write(r, QMI_BASE + QMI_ATRANS0 + 4 * i, 0x400u << 16 | (i & 3) * 0x400u);
+}
+
+/* clk_sys cycles a serial transfer of n bytes takes at the ROM's divisor */
+static uint32_t spi_cycles(uint32_t n) { return n * 8 * ROM_SPI_CLKDIV; }
+
+static void flash_cmd(bootrom_dev *r, int core, const uint8_t *tx, uint32_t ntx, uint8_t *rx,
+                      uint32_t nrx)
+{
+    r->chip.flash_xfer(r->chip.ctx, tx, ntx, rx, nrx);
+    r->chip.stall(r->chip.ctx, core, spi_cycles(ntx + nrx));
+}
+
+/* flash_exit_xip() (varm_generic_flash.c s_varm_api_crit_flash_exit_xip):
+ * enter_cmd_xip's QMI setup, then the exit sequence (two 32-clock bursts
+ * with the pads pulled, QPI exit F5h, 16 ones, FFh) that leaves the flash
+ * taking serial commands, and the pads as it leaves them: SD0/SD1 pulled
+ * down, SD2/SD3 (WP#/HOLD#) pulled up. Time: the two 50 us-at-23 MHz pull
+ * delays and the sequence's clocks. */
+static void flash_exit_xip(bootrom_dev *r, int core)
+{
+    select_xip_read_mode(r, 0, ROM_SPI_CLKDIV);
+    r->chip.flash_exit_xip(r->chip.ctx);
+    uint32_t sd0 = 0;
+    bus_read(r, PADS_QSPI_BASE + PADS_QSPI_SD0, &sd0);
+    const uint32_t od = 1u << 7, pue = 1u << 3, pde = 1u << 2;
+    uint32_t low = (sd0 & ~(pue | od)) | pde, high = (sd0 & ~(pue | od | pde)) | pue;
+    for (uint32_t i = 0; i < 4; i++)
+        bus_write(r, PADS_QSPI_BASE + PADS_QSPI_SD0 + 4 * i, i < 2 ? low : high);
+    r->chip.stall(r->chip.ctx, core, 2 * 50 * 23 + spi_cycles(4 + 4 + 1 + 2 + 1));
+}
+
+/* the ROM polls the status register until BUSY clears
+ * (s_varm_flash_wait_ready); each poll is a 2-byte transfer */
+static void flash_wait_ready(bootrom_dev *r, int core)
+{
+    static const uint8_t rdsr = 0x05;
+    for (uint32_t polls = 0;; polls++) {
+        uint8_t st = 0;
+        flash_cmd(r, core, &rdsr, 1, &st, 1);
+        if (!(st & 1)) return;
+        if (polls > 100000000u) {   /* 19 s of polls: not a real flash any more */
+            sim_warn("ROM flash function: the flash stays busy; giving up");
+            return;
+        }
+    }
+}
+
+/* write enable, then cmd + 24-bit offset (+ data), then wait for the
+ * flash (s_varm_flash_erase_or_program) */
+static void flash_write_op(bootrom_dev *r, int core, uint8_t cmd, uint32_t offset,
+                           const uint8_t *data, uint32_t n)
+{
+    static const uint8_t wren = 0x06;
+    uint8_t tx[4 + 256] = {cmd, (uint8_t)(offset >> 16), (uint8_t)(offset >> 8), (uint8_t)offset};
+    flash_cmd(r, core, &wren, 1, NULL, 0);
+    if (n) memcpy(tx + 4, data, n);
+    flash_cmd(r, core, tx, 4 + n, NULL, 0);
+    flash_wait_ready(r, core);
+}
+
+/* the ROM's flash functions reach CS0 only here (offsets from 16 MB are CS1) */
+static int flash_offset_ok(uint32_t offset, const char *fn)
+{
+    if (offset < (1u << 24)) return 1;
+    sim_warn("ROM %s at flash offset 0x%08x: chip select 1 is not reachable through the virtual "
+             "boot ROM; ignored", fn, offset);
+    return 0;
+}
+
+/* flash_range_erase(offset, count, block_size, block_cmd)
+ * (s_varm_api_flash_range_erase): block_cmd where a whole aligned block
+ * fits, else 4 KB sector erases (20h) */
+static void flash_range_erase_hook(bootrom_dev *r, int core)
+{
+    uint32_t offset = reg(r, core, BOOT_REG_R0), count = reg(r, core, BOOT_REG_R1);
+    uint32_t block_size = reg(r, core, BOOT_REG_R2), block_cmd = reg(r, core, BOOT_REG_R3) & 0xFF;
+    uint32_t goal = offset + count;
+    while (offset < goal) {
+        if (!flash_offset_ok(offset, "flash_range_erase")) return;
+        if (block_size && !(offset & (block_size - 1)) && goal - offset >= block_size) {
+            flash_write_op(r, core, (uint8_t)block_cmd, offset, NULL, 0);
+            offset += block_size;
+        } else {
+            flash_write_op(r, core, 0x20, offset, NULL, 0);
+            offset += 4096;
+        }
+    }
+}
+
+/* flash_range_program(offset, data, count) (s_varm_api_flash_range_program):
+ * 256-byte page programs (02h) from the caller's buffer */
+static void flash_range_program_hook(bootrom_dev *r, int core)
+{
+    uint32_t offset = reg(r, core, BOOT_REG_R0), data = reg(r, core, BOOT_REG_R1);
+    uint32_t goal = offset + reg(r, core, BOOT_REG_R2);
+    for (; offset < goal; offset += 256, data += 256) {
+        if (!flash_offset_ok(offset, "flash_range_program")) return;
+        uint8_t page[256];
+        for (uint32_t i = 0; i < 256; i += 4) {
+            uint32_t w = 0;
+            bus_read(r, data + i, &w);
+            memcpy(page + i, &w, 4);
+        }
+        flash_write_op(r, core, 0x02, offset, page, 256);
+    }
+}
+
+/* flash_flush_cache() (ROM varm_misc.S s_varm_api_crit_flash_flush_cache_impl):
+ * invalidate by set/way over the whole XIP cache, a byte store per 8-byte
+ * line to the maintenance window's top 16 KB, by the calling core. (The
+ * SDK's comment: it also removes the CSn force; the QMI has none set.) */
+static void flash_flush_cache(bootrom_dev *r, int core)
+{
+    const uint32_t base = 0x1BFFC000u;   /* XIP_MAINTENANCE_BASE + XIP_SRAM_BASE - XIP_BASE */
+    for (uint32_t off = 0x4000 - 8;; off -= 8) {
+        r->chip.core_write(r->chip.ctx, core, base + off, 1, off);
+        if (!off) break;
+    }
+}
+
 void bootrom_stub(bootrom_dev *r, int core, uint32_t addr)
 {
     switch (addr) {
-    case ROM_LOOKUP:
-    case ROM_LOOKUP_ENTRY: lookup_hook(r, core); break;
+    case ROM_LOOKUP: lookup_hook(r, core, 1); break;
+    case ROM_LOOKUP_ENTRY: lookup_hook(r, core, 0); break;
     case ROM_REBOOT: reboot_hook(r, core); break;
+    case ROM_STATE_RESET: state_reset_hook(r, core); break;
+    case ROM_GET_SYS_INFO: get_sys_info_hook(r, core); break;
+    case ROM_CONNECT_FLASH: connect_internal_flash(r); break;
+    case ROM_EXIT_XIP: flash_exit_xip(r, core); break;
+    case ROM_RANGE_ERASE: flash_range_erase_hook(r, core); break;
+    case ROM_RANGE_PROGRAM: flash_range_program_hook(r, core); break;
+    case ROM_FLUSH_CACHE: flash_flush_cache(r, core); break;
+    case ROM_ENTER_CMD_XIP: select_xip_read_mode(r, 0, ROM_SPI_CLKDIV); break;
+    case ROM_SELECT_XIP_MODE:
+        select_xip_read_mode(r, reg(r, core, BOOT_REG_R0), reg(r, core, BOOT_REG_R1) & 0xFF);
+        break;
+    case ROM_RESET_ATRANS: reset_address_trans(r); break;
     case ROM_CORE1_DEAD:
         if (core == 1 && r->chip.halt_forever(r->chip.ctx, 1))
             sim_info("core 1 returned from its entry function: it now sleeps in the ROM");
@@ -384,6 +761,33 @@ void bootrom_stub(bootrom_dev *r, int core, uint32_t addr)
 
 
 /* ---- boot ---- */
+
+/* what the ROM leaves in BOOTRAM for the image it launches
+ * (arm8_bootrom_rt0.S, varm_boot_path.c): at offset 0 the default XIP setup
+ * function, the rest below the "always" area cleared (varm_misc.S
+ * s_native_default_xip_setup: adr r2, 1f; ldr r0,
+ * [r2, #4]; ldr r1, [r2, #8]; ldrh r2, [r2, #2]; 1: bx r2; .hword
+ * flash_select_xip_read_mode+1) and its two arguments, the XIP mode found at
+ * boot (EBh quad, CLKDIV 3: rp2350-facts.md 2.4); FLASH_DEVINFO as the ROM
+ * defaults it (OTP FLASH_DEVINFO not enabled); the boot word (no partition,
+ * the boot type). Boot random and diagnostics stay 0 (not modelled). */
+static void leave_boot_state(bootrom_dev *r, uint32_t boot_type)
+{
+    static const uint32_t xip_setup[5] = {
+        0x6850A201u,                           /* adr r2, 1f; ldr r0, [r2, #4] */
+        0x88526891u,                           /* ldr r1, [r2, #8]; ldrh r2, [r2, #2] */
+        (uint32_t)(ROM_SELECT_XIP_MODE | 1) << 16 | 0x4710u,   /* bx r2; .hword fn */
+        3,                                     /* mode: BOOTROM_XIP_MODE_EBH_QUAD */
+        3,                                     /* clkdiv */
+    };
+    for (uint32_t off = 0; off < BR_ALWAYS; off += 4) bus_write(r, BOOTRAM_BASE + off, 0);
+    for (uint32_t i = 0; i < 5; i++) bus_write(r, BOOTRAM_BASE + BR_XIP_SETUP + 4 * i, xip_setup[i]);
+    bus_write(r, BOOTRAM_BASE + BR_FLASH_DEVINFO, FLASH_DEFAULT_DEVINFO);   /* + autovarm, pad: 0 */
+    bus_write(r, BOOTRAM_BASE + BR_REBOOT_PARAMS, 0);
+    bus_write(r, BOOTRAM_BASE + BR_REBOOT_PARAMS + 4, 0);
+    bus_write(r, BOOTRAM_BASE + BR_BOOT_WORD, 0x00FF00FFu | boot_type << 8);
+    bus_write(r, BOOTRAM_BASE + BR_BOOT_DIAGNOSTIC, 0);
+}
 
 static void launch_core0(bootrom_dev *r, uint32_t vtor, uint32_t sp, uint32_t splim, uint32_t pc)
 {
@@ -424,6 +828,7 @@ static int reboot_request(bootrom_dev *r)
     for (int i = 0; i < 4; i++) pb[i] = r->chip.powman_boot(r->chip.ctx, i);
     if (pb[0] == BOOT_MAGIC && pb[1] == (pb[3] ^ (uint32_t)-BOOT_MAGIC)) {
         sim_info("boot: POWMAN boot vector PC=0x%08x SP=0x%08x", pb[3], pb[2]);
+        leave_boot_state(r, BOOT_TYPE_PC_SP);
         launch_core0(r, 0, pb[2], 0, pb[3]);
         r->chip.set_powman_boot(r->chip.ctx, 0, 0);
         return 1;
@@ -445,6 +850,7 @@ static int reboot_request(bootrom_dev *r)
     }
     sim_info("boot: watchdog vector PC=0x%08x SP=0x%08x", s[7], s[6]);
     rom_side_effects(r);
+    leave_boot_state(r, BOOT_TYPE_PC_SP);
     launch_core0(r, r->chip.vtor(r->chip.ctx, 0), s[6], 0, s[7]);
     return 1;
 }
@@ -474,6 +880,7 @@ static int boot_image_at(bootrom_dev *r, uint32_t base)
     sim_info("boot: IMAGE_DEF at 0x%08x (type 0x%04x, %d block%s in loop), vector table 0x%08x: "
              "SP=0x%08x PC=0x%08x", img.block_addr, img.image_type, img.loop_blocks,
              img.loop_blocks == 1 ? "" : "s", vt, sp, pc);
+    leave_boot_state(r, base == SIM_XIP_BASE ? BOOT_TYPE_NORMAL : BOOT_TYPE_RAM_IMAGE);
     launch_core0(r, vt, sp, splim, pc);
     return 1;
 }

@@ -6,8 +6,15 @@
  *     MSPLIM, PC) with clocks and QMI left as the ROM leaves them;
  *   - honours the reboot requests the ROM honours (watchdog scratch magic:
  *     BOOTSEL, PC/SP vector; POWMAN boot vector);
- *   - provides a small synthesized ROM: the table lookup pointer at 0x16 and
- *     native stubs for 'RB' (reboot);
+ *   - provides a small synthesized ROM: the well-known lookup pointers at
+ *     0x16/0x18, a ROM table in the real format (code, flags, one hword per
+ *     flag), and native functions behind it with the A2 ROM's semantics:
+ *     'RB' reboot, 'SR' bootrom_state_reset, 'GS' get_sys_info, the flash
+ *     functions 'IF' 'EX' 'RE' 'RP' 'FC' 'CX' 'XM' 'RA' (acting on the flash
+ *     chip with the ROM's command sequences), data 'FD' and 'XF';
+ *   - leaves in BOOTRAM what the ROM leaves there at launch: the XIP setup
+ *     function (flash_init_boot2_copyout copies and calls it), FLASH_DEVINFO
+ *     and the boot type;
  *   - runs core 1's ROM wait loop natively (FIFO launch handshake).
  *
  * The ROM acts on the whole chip, so it reaches it through one narrow
@@ -49,7 +56,9 @@ void bootrom_build(uint8_t *rom);
 /* The synthesized ROM's function stubs: the block hook calls bootrom_stub
  * when a core enters one, and the stub's own code (bx lr) then returns. */
 #define BOOTROM_STUBS_START 0x7F00u
-#define BOOTROM_STUBS_END 0x7F40u
+#define BOOTROM_STUBS_END 0x7F80u
+/* the synthesized ROM table (the real ROM's is in its RISC-V half) */
+#define BOOTROM_TABLE 0x7E00u
 
 /* core registers the ROM reads and writes */
 enum { BOOT_REG_R0 = 0, BOOT_REG_R1, BOOT_REG_R2, BOOT_REG_R3, BOOT_REG_SP, BOOT_REG_LR,
@@ -87,6 +96,13 @@ typedef struct {
     void (*set_powman_boot)(void *ctx, int i, uint32_t v);
     /* the flash leaves XIP mode; the QMI is left as after a flash boot */
     void (*flash_exit_xip)(void *ctx);
+    /* one serial (single-width) transaction on the flash, CS0: CS# low,
+     * ntx bytes out, nrx bytes in, CS# high */
+    void (*flash_xfer)(void *ctx, const uint8_t *tx, uint32_t ntx, uint8_t *rx, uint32_t nrx);
+    /* a store by the core running a ROM function (its own bus access) */
+    int (*core_write)(void *ctx, int core, uint32_t addr, int size, uint32_t v);
+    /* the core spends cycles (clk_sys) inside a ROM function */
+    void (*stall)(void *ctx, int core, uint32_t cycles);
     void (*qmi_boot_state)(void *ctx);
     /* the run has not been stopped */
     int (*running)(void *ctx);

@@ -276,27 +276,69 @@ static int sysinfo_write(void *st, bus_access *a, uint32_t v)
 
 /* ---------------- plain blocks and stubs ---------------- */
 
-/* BOOTRAM: 1 KB of memory, then registers at 0x800 */
+/* ---------------- BOOTRAM ----------------
+ * 1 KB of memory, then registers (SDK hardware/regs/bootram.h): WRITE_ONCE0/1
+ * "always ORs writes into its current contents; once a bit is set, it can
+ * only be cleared by a reset"; BOOTLOCK_STAT "1=unclaimed, 0=claimed. These
+ * locks function identically to the SIO spinlocks"; BOOTLOCKn "Read to claim
+ * and check. Write to unclaim. The value returned on successful claim is
+ * 1 << n, and on failed claim is zero." */
+
+static int bootlock_of(uint32_t offset)
+{
+    if (offset < BOOTRAM_BOOTLOCK0) return -1;
+    uint32_t n = (offset - BOOTRAM_BOOTLOCK0) / 4;
+    return n < BOOTRAM_BOOTLOCK_COUNT ? (int)n : -1;
+}
+
 static int bootram_read(void *st, bus_access *a, uint32_t *v)
 {
-    plain_dev *p = st;
-    if (a->offset < BOOTRAM_SIZE) {
-        memcpy(v, p->mem + a->offset, 4);
+    bootram_dev *b = st;
+    uint32_t off = a->offset;
+    if (off < BOOTRAM_SIZE) {
+        memcpy(v, b->mem + off, 4);
         return BUS_OK;
     }
-    return BUS_UNMODELLED;
+    if (off == BOOTRAM_WRITE_ONCE0 || off == BOOTRAM_WRITE_ONCE0 + 4) {
+        *v = b->write_once[(off - BOOTRAM_WRITE_ONCE0) / 4];
+        return BUS_OK;
+    }
+    if (off == BOOTRAM_BOOTLOCK_STAT) {
+        *v = (uint8_t)~b->claimed;
+        return BUS_OK;
+    }
+    int n = bootlock_of(off);
+    if (n < 0) return BUS_HOLE;
+    uint8_t bit = (uint8_t)(1u << n);
+    *v = b->claimed & bit ? 0 : bit;   /* the read is the claim */
+    b->claimed |= bit;
+    return BUS_OK;
 }
 
 static int bootram_write(void *st, bus_access *a, uint32_t v)
 {
-    plain_dev *p = st;
-    if (a->offset < BOOTRAM_SIZE) {
-        /* memory: narrow writes really are narrow */
-        uint32_t lane = a->addr & 3;
-        memcpy(p->mem + a->offset + lane, &v, (size_t)a->size);
+    bootram_dev *b = st;
+    uint32_t off = a->offset;
+    if (off < BOOTRAM_SIZE) {
+        /* memory: narrow writes really are narrow (and take the atomic
+         * aliases as the SDK's flash_devinfo_update_field uses them) */
+        uint32_t lane = a->addr & 3, old = 0;
+        memcpy(&old, b->mem + off + lane, (size_t)a->size);
+        uint32_t nv = bus_alias_apply(old, v, a->alias);
+        memcpy(b->mem + off + lane, &nv, (size_t)a->size);
         return BUS_OK;
     }
-    return BUS_UNMODELLED;
+    if (off == BOOTRAM_WRITE_ONCE0 || off == BOOTRAM_WRITE_ONCE0 + 4) {
+        uint32_t *w = &b->write_once[(off - BOOTRAM_WRITE_ONCE0) / 4];
+        *w |= v;   /* bits set stay set until a reset */
+        return BUS_OK;
+    }
+    /* BOOTLOCK_STAT is status only, as the SIO's SPINLOCK_ST it mirrors */
+    if (off == BOOTRAM_BOOTLOCK_STAT) return BUS_OK;
+    int n = bootlock_of(off);
+    if (n < 0) return BUS_HOLE;
+    b->claimed &= (uint8_t)~(1u << n);   /* any write frees the lock */
+    return BUS_OK;
 }
 
 /* ---------------- OTP_DATA: the ECC-read window of the OTP ----------------
@@ -420,15 +462,17 @@ void syscfg_init(plain_dev *p)
     p->dev.quiet = 1;
 }
 
-void bootram_init(plain_dev *p)
+void plain_reset(plain_dev *p) { device_stored_reset(&p->dev); }
+
+void bootram_init(bootram_dev *b)
 {
-    memset(p, 0, sizeof(*p));
-    bus_dev_setup(&p->dev, "BOOTRAM", BOOTRAM_BASE, 0x4000, 1, -1, p, bootram_read, bootram_write);
-    p->dev.quiet = 1;
+    memset(b, 0, sizeof(*b));
+    bus_dev_setup(&b->dev, "BOOTRAM", BOOTRAM_BASE, 0x4000, 1, -1, b, bootram_read, bootram_write);
 }
 
-void plain_reset(plain_dev *p, int power_on)
+void bootram_reset(bootram_dev *b, int power_on)
 {
-    if (power_on) memset(p->mem, 0, sizeof(p->mem));
-    device_stored_reset(&p->dev);
+    if (power_on) memset(b->mem, 0, sizeof(b->mem));
+    b->write_once[0] = b->write_once[1] = 0;
+    b->claimed = 0;
 }

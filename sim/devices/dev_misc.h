@@ -1,8 +1,9 @@
 /* dev_misc.h - the small system blocks: RESETS (rp2350-facts.md 5), PSM and
  * WATCHDOG (datasheet chapter 7, 12.9), POWMAN (VREG and the boot vector,
- * 6.4), SYSINFO (12.15), the OTP_DATA read window, plain register blocks
- * (SYSCFG, BOOTRAM) and the generic stub that gives every other real block
- * its registers.
+ * 6.4), SYSINFO (12.15), the OTP_DATA read window, BOOTRAM (its 1 KB, the
+ * boot locks and WRITE_ONCE registers, 12.15 / SDK regs/bootram.h), the plain
+ * register block SYSCFG and the generic stub that gives every other real
+ * block its registers.
  *
  * Signals:
  *   RESETS: out: each block's reset line (reset_out[bit], 1 = held) on every
@@ -71,8 +72,15 @@ typedef struct {
 /* a block whose registers are plain storage by the datasheet's definition */
 typedef struct {
     sim_device dev;
-    uint8_t mem[0x400];          /* BOOTRAM's 1 KB */
 } plain_dev;
+
+/* BOOTRAM: 1 KB of SRAM the boot ROM keeps its state in, then registers */
+typedef struct {
+    uint8_t mem[0x400];
+    uint32_t write_once[2];      /* WRITE_ONCE0/1: writes OR in */
+    uint8_t claimed;             /* BOOTLOCK0-7: bit n = lock n claimed */
+    sim_device dev;
+} bootram_dev;
 
 #define STUB_MAX 40
 typedef struct {
@@ -109,9 +117,11 @@ void powman_power_on(powman_dev *p);
 void sysinfo_init(sysinfo_dev *s, int rp2350b);
 void otp_data_init(otp_data_dev *o, uint64_t chip_id);
 void syscfg_init(plain_dev *p);
-void bootram_init(plain_dev *p);
-/* power_on: BOOTRAM's memory cleared too */
-void plain_reset(plain_dev *p, int power_on);
+void plain_reset(plain_dev *p);
+void bootram_init(bootram_dev *b);
+/* the registers to their reset values (locks free); power_on: the memory
+ * cleared too (it survives other resets) */
+void bootram_reset(bootram_dev *b, int power_on);
 
 /* ---- stubs ---- */
 /* a stub for a real block nobody models: its registers read their reset

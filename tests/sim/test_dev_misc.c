@@ -1,4 +1,4 @@
-/* test_dev_misc.c - WATCHDOG and RESETS (devices/dev_misc.c) driven alone
+/* test_dev_misc.c - WATCHDOG, RESETS and BOOTRAM (devices/dev_misc.c) driven alone
  * through their register interface and signals: no cores, no machine. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -153,12 +153,47 @@ static void resets_drive_lines_on_change(void **state)
     assert_int_equal(reg_read(&r.dev, RESETS_RESET), RESETS_ALL & ~(1u << RST_TIMER0));
 }
 
+/* ---- BOOTRAM: boot locks and WRITE_ONCE (SDK hardware/regs/bootram.h) ---- */
+
+static void bootlocks_claim_on_read_and_free_on_write(void **state)
+{
+    (void)state;
+    static bootram_dev b;
+    bootram_init(&b);
+    bootram_reset(&b, 1);
+    sim_device *d = &b.dev;
+    const uint32_t lock3 = BOOTRAM_BOOTLOCK0 + 3 * 4;
+    assert_int_equal(reg_read(d, BOOTRAM_BOOTLOCK_STAT), 0xFF);   /* all unclaimed */
+    assert_int_equal(reg_read(d, lock3), 1u << 3);                /* claimed: 1 << n */
+    assert_int_equal(reg_read(d, lock3), 0);                      /* already claimed */
+    assert_int_equal(reg_read(d, BOOTRAM_BOOTLOCK_STAT), 0xFF & ~(1u << 3));
+    assert_int_equal(reg_read(d, BOOTRAM_BOOTLOCK0 + 7 * 4), 1u << 7);   /* others free */
+    assert_int_equal(reg_write(d, lock3, BUS_ALIAS_NONE, 0), BUS_OK);   /* any write frees */
+    assert_int_equal(reg_read(d, BOOTRAM_BOOTLOCK_STAT), 0xFF & ~(1u << 7));
+    assert_int_equal(reg_read(d, lock3), 1u << 3);
+    /* WRITE_ONCE ORs writes in until a reset */
+    reg_write(d, BOOTRAM_WRITE_ONCE0, BUS_ALIAS_NONE, 0x5);
+    reg_write(d, BOOTRAM_WRITE_ONCE0, BUS_ALIAS_NONE, 0x2);
+    assert_int_equal(reg_read(d, BOOTRAM_WRITE_ONCE0), 0x7);
+    /* a reset frees the locks and clears WRITE_ONCE; the memory survives
+     * all but a power-on */
+    reg_write(d, 0x10, BUS_ALIAS_NONE, 0xCAFEF00Du);
+    bootram_reset(&b, 0);
+    assert_int_equal(reg_read(d, BOOTRAM_BOOTLOCK_STAT), 0xFF);
+    assert_int_equal(reg_read(d, BOOTRAM_WRITE_ONCE0), 0);
+    assert_int_equal(reg_read(d, 0x10), 0xCAFEF00Du);
+    /* the memory takes the XOR alias (SDK flash_devinfo_update_field) */
+    reg_write(d, 0x10, BUS_ALIAS_XOR, 0x0000000Fu);
+    assert_int_equal(reg_read(d, 0x10), 0xCAFEF002u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(watchdog_expires_into_a_reboot_request),
         cmocka_unit_test(watchdog_first_request_wins_and_scratch_survives),
         cmocka_unit_test(resets_drive_lines_on_change),
+        cmocka_unit_test(bootlocks_claim_on_read_and_free_on_write),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,7 +44,14 @@
 #define SYSCFG_AUXCTRL 0x14u /* bit 0: POWMAN leaves clk_ref before a reset (facts 14.3) */
 #define BOOTRAM_BASE 0x400E0000u
 #define OTP_DATA_BASE 0x40130000u /* OTP rows, ECC-corrected, 16 bits each */
+#define OTP_BASE 0x40120000u
+#define OTP_CRITICAL 0x148u        /* SDK regs/otp.h OTP_CRITICAL_OFFSET */
 #define BOOTRAM_SIZE 0x400u
+/* BOOTRAM registers after the 1 KB (SDK hardware/regs/bootram.h) */
+#define BOOTRAM_WRITE_ONCE0 0x800u     /* writes OR into the contents until a reset */
+#define BOOTRAM_BOOTLOCK_STAT 0x808u   /* bit n: 1 = lock n unclaimed (reset 0xff) */
+#define BOOTRAM_BOOTLOCK0 0x80Cu       /* BOOTLOCK0-7: read claims (1 << n, or 0), write frees */
+#define BOOTRAM_BOOTLOCK_COUNT 8
 
 /* boot ROM reboot protocol through the watchdog scratch registers (14.3) */
 #define BOOT_MAGIC 0xB007C0D3u
