@@ -1,0 +1,636 @@
+/* test_coproc.c - the double-precision coprocessor (DCP, sim/cpu/coproc.c)
+ * driven alone, as the Pico SDK's canned sequences drive it: each sequence
+ * below is written from the SDK's macros (hardware/dcp_canned.inc.S), the
+ * coprocessor instructions encoded here from hardware/dcp_instr.inc.S and
+ * the Armv8-M T32 encodings, the CPU's own instructions (umull, smmlar...)
+ * done in C on a register file. Results are compared bit for bit with the
+ * host's IEEE doubles, denormals aside: the DCP reads denormal operands as
+ * zero and flushes results below the normal range to zero (silicon vectors
+ * in the SDK's test/pico_float_test/m33.c, a few of which are checked
+ * here). */
+#include <float.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "coproc.h"
+
+/* ---- the core: a register file and APSR.NZCV ---- */
+
+static uint32_t r[16];
+static uint32_t nzcv;
+static coproc cp;
+
+static uint32_t reg_read(void *ctx, int n) { (void)ctx; return r[n]; }
+static void reg_write(void *ctx, int n, uint32_t v) { (void)ctx; r[n] = v; }
+static void nzcv_write(void *ctx, uint32_t v) { (void)ctx; nzcv = v; }
+static const core_regs regs = {NULL, reg_read, reg_write, nzcv_write};
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(r, 0, sizeof(r));
+    nzcv = 0;
+    coproc_reset(&cp);
+    return 0;
+}
+
+/* ---- T32 coprocessor encodings (Armv8-M ARM, A7.7: MCRR, MRRC, MCR, MRC,
+ * CDP; T = 1 for the *2 forms) ---- */
+
+static uint32_t enc_mcrr(int t, int cpn, int opc1, int rt, int rt2, int crm, int load)
+{
+    uint32_t hw1 = 0xEC40u | (uint32_t)t << 12 | (uint32_t)load << 4 | (uint32_t)rt2;
+    uint32_t hw2 = (uint32_t)rt << 12 | (uint32_t)cpn << 8 | (uint32_t)opc1 << 4 | (uint32_t)crm;
+    return hw1 << 16 | hw2;
+}
+
+static uint32_t enc_mrc(int t, int cpn, int opc1, int rt, int crn, int crm, int opc2, int load)
+{
+    uint32_t hw1 = 0xEE00u | (uint32_t)t << 12 | (uint32_t)opc1 << 5 | (uint32_t)load << 4 |
+                   (uint32_t)crn;
+    uint32_t hw2 = (uint32_t)rt << 12 | (uint32_t)cpn << 8 | (uint32_t)opc2 << 5 | 0x10u |
+                   (uint32_t)crm;
+    return hw1 << 16 | hw2;
+}
+
+static uint32_t enc_cdp(int cpn, int opc1, int crd, int crn, int crm, int opc2)
+{
+    uint32_t hw1 = 0xEE00u | (uint32_t)opc1 << 4 | (uint32_t)crn;
+    uint32_t hw2 = (uint32_t)crd << 12 | (uint32_t)cpn << 8 | (uint32_t)opc2 << 5 | (uint32_t)crm;
+    return hw1 << 16 | hw2;
+}
+
+/* the DCP mnemonics (dcp_instr.inc.S) */
+#define MCRR4(opc1, rl, rh, crm) enc_mcrr(0, 4, opc1, rl, rh, crm, 0)
+#define MRRC4(opc1, rl, rh, crm) enc_mrrc_(0, opc1, rl, rh, crm)
+#define MRRC4P(opc1, rl, rh, crm) enc_mrrc_(1, opc1, rl, rh, crm)
+static uint32_t enc_mrrc_(int t, int opc1, int rl, int rh, int crm)
+{
+    return enc_mcrr(t, 4, opc1, rl, rh, crm, 1);
+}
+#define CDP4(opc1, crm, opc2) enc_cdp(4, opc1, 0, 0, crm, opc2)
+#define MRC4(rt, crm, opc2) enc_mrc(0, 4, 0, rt, 0, crm, opc2, 1)
+#define MRC4P(rt, crm, opc2) enc_mrc(1, 4, 0, rt, 0, crm, opc2, 1)
+
+#define INIT CDP4(0, 0, 0)
+#define ADD0 CDP4(0, 1, 0)
+#define ADD1 CDP4(1, 1, 0)
+#define SUB1 CDP4(1, 1, 1)
+#define NRDD CDP4(8, 0, 1)
+#define NTDC CDP4(8, 0, 2)
+#define NRDC CDP4(8, 0, 3)
+#define WXMD(l, h) MCRR4(0, l, h, 0)
+#define WYMD(l, h) MCRR4(0, l, h, 1)
+#define WEFD(l, h) MCRR4(0, l, h, 2)
+#define WXUP(l, h) MCRR4(1, l, h, 0)
+#define WYUP(l, h) MCRR4(1, l, h, 1)
+#define WXMS(l, h) MCRR4(2, l, h, 0)
+#define WXMO(l, h) MCRR4(3, l, h, 0)
+#define WXDD(l, h) MCRR4(4, l, h, 0)
+#define WXUC(l, h) MCRR4(6, l, h, 0)
+#define WXIC(l, h) MCRR4(7, l, h, 0)
+#define WXDC(l, h) MCRR4(8, l, h, 0)
+#define RCMP(t) MRC4(t, 0, 1)
+#define PCMP(t) MRC4P(t, 0, 1)
+#define RDIC(t) MRC4(t, 3, 0)
+#define RDUC(t) MRC4(t, 3, 1)
+#define PXMD(l, h) MRRC4P(0, l, h, 8)
+#define PYMD(l, h) MRRC4P(0, l, h, 9)
+#define REFD(l, h) MRRC4(0, l, h, 10)
+#define RXMS(l, h, s) MRRC4(s, l, h, 4)
+#define RYMS(l, h, s) MRRC4(s, l, h, 5)
+#define RYMR(l, h) MRRC4(2, l, h, 1)
+#define RDDA(l, h) MRRC4(1, l, h, 0)
+#define RDDS(l, h) MRRC4(3, l, h, 0)
+#define RDDM(l, h) MRRC4(5, l, h, 0)
+#define RDDD(l, h) MRRC4(7, l, h, 0)
+
+enum { R0, R1, R2, R3, R4, R12 = 12, R14 = 14, PC = 15 };
+
+static void X(uint32_t insn)
+{
+    if (!coproc_execute(&cp, insn, &regs)) fail_msg("DCP refused %08x", insn);
+}
+
+/* ---- the CPU's half of the sequences ---- */
+
+static void umull(int lo, int hi, int a, int b)
+{
+    uint64_t p = (uint64_t)r[a] * r[b];
+    r[lo] = (uint32_t)p;
+    r[hi] = (uint32_t)(p >> 32);
+}
+
+static void umlal(int lo, int hi, int a, int b)
+{
+    uint64_t acc = ((uint64_t)r[hi] << 32 | r[lo]) + (uint64_t)r[a] * r[b];
+    r[lo] = (uint32_t)acc;
+    r[hi] = (uint32_t)(acc >> 32);
+}
+
+static void smmlar(int d, int n, int m, int a)
+{
+    uint64_t p = (uint64_t)((int64_t)(int32_t)r[n] * (int32_t)r[m]);
+    r[d] = (uint32_t)((((uint64_t)r[a] << 32) + p + 0x80000000u) >> 32);
+}
+
+static void smmulr(int d, int n, int m)
+{
+    uint64_t p = (uint64_t)((int64_t)(int32_t)r[n] * (int32_t)r[m]);
+    r[d] = (uint32_t)((p + 0x80000000u) >> 32);
+}
+
+static void mla(int d, int n, int m, int a) { r[d] = r[a] + r[n] * r[m]; }
+
+static uint64_t bits(double v) { uint64_t b; memcpy(&b, &v, 8); return b; }
+static double dbl(uint64_t b) { double v; memcpy(&v, &b, 8); return v; }
+static void set_pair(int lo, uint64_t v) { r[lo] = (uint32_t)v; r[lo + 1] = (uint32_t)(v >> 32); }
+static uint64_t get_pair(int lo) { return (uint64_t)r[lo + 1] << 32 | r[lo]; }
+
+/* ---- the SDK's sequences (dcp_canned.inc.S), operands in r0:r1, r2:r3 ---- */
+
+static uint64_t dcp_dadd(uint64_t x, uint64_t y)
+{
+    set_pair(R0, x); set_pair(R2, y);
+    X(WXUP(R0, R1)); X(WYUP(R2, R3)); X(ADD0); X(ADD1); X(NRDD); X(RDDA(R0, R1));
+    return get_pair(R0);
+}
+
+static uint64_t dcp_dsub(uint64_t x, uint64_t y)
+{
+    set_pair(R0, x); set_pair(R2, y);
+    X(WXUP(R0, R1)); X(WYUP(R2, R3)); X(ADD0); X(SUB1); X(NRDD); X(RDDS(R0, R1));
+    return get_pair(R0);
+}
+
+/* dcp_dmul_m r0,r1, r0,r1,r2,r3, r0,r1,r2,r3,r4,r12,r14 (double_aeabi_dcp.S) */
+static uint64_t dcp_dmul(uint64_t x, uint64_t y)
+{
+    enum { ra = R0, rb = R1, rc = R2, rd = R3, re = R4, rf = R12, rg = R14 };
+    set_pair(R0, x); set_pair(R2, y);
+    X(WXUP(R0, R1)); X(WYUP(R2, R3));
+    X(RXMS(ra, rb, 0)); X(RYMS(rc, rd, 0));
+    umull(re, rf, ra, rc);
+    r[rg] = 0;
+    umlal(rf, rg, ra, rd);
+    umlal(rf, rg, rb, rc);
+    X(WXMS(re, rf));
+    r[re] = 0;
+    umlal(rg, re, rb, rd);
+    X(WXMO(rg, re));
+    X(NRDD); X(RDDM(R0, R1));
+    return get_pair(R0);
+}
+
+/* dcp_ddiv_m / dcp_ddiv_fast_m r0,r1, r0,r1,r2,r3, r0,r1,r2,r3,r12 */
+static uint64_t dcp_ddiv_seq(uint64_t x, uint64_t y, int correctly_rounded)
+{
+    enum { ra = R0, rb = R1, rc = R2, rd = R3, re = R12 };
+    set_pair(R0, x); set_pair(R2, y);
+    X(WXUP(R0, R1)); X(WYUP(R2, R3));
+    X(RYMR(ra, rb));
+    umull(rb, rc, ra, rb);
+    r[rc] = ~(r[rc] << 2);
+    smmlar(ra, rc, ra, ra);
+    smmulr(rc, rc, rc);
+    smmlar(ra, rc, ra, ra);
+    r[re] = r[ra] - (r[ra] >> 31);
+    X(RXMS(rc, rd, 0));
+    smmulr(rb, re, rd);
+    X(RYMS(rc, rd, 1));
+    umull(rc, ra, rb, rc);
+    mla(ra, rb, rd, ra);
+    X(RXMS(rc, rd, 4));
+    r[ra] = r[rc] - r[ra];
+    smmulr(rc, ra, re);
+    r[rd] = r[rb] >> 4;
+    uint64_t sum = (uint64_t)r[rc] + (uint64_t)(r[rb] << 28);      /* adds */
+    r[ra] = (uint32_t)sum;
+    r[rb] = r[rd] + (uint32_t)((int32_t)r[rc] >> 31) + (uint32_t)(sum >> 32);   /* adc */
+    if (correctly_rounded) {
+        r[ra] |= r[rb] >> 21;
+        r[ra] &= ~(r[rb] >> 22);
+        r[ra] &= ~7u;
+        X(RYMS(rc, rd, 7));
+        umull(rd, re, ra, rc);
+        X(RYMS(rc, rd, 7));
+        mla(re, ra, rd, re);
+        mla(re, rb, rc, re);
+        X(RXMS(rc, rd, 0));
+        r[re] -= r[rc] << 18;
+        r[ra] |= r[re] >> 29;
+        r[ra] -= 1;
+    }
+    X(WXDD(ra, rb)); X(NRDD); X(RDDD(R0, R1));
+    return get_pair(R0);
+}
+
+static uint64_t dcp_ddiv(uint64_t x, uint64_t y) { return dcp_ddiv_seq(x, y, 1); }
+
+static uint64_t dcp_i2d(uint32_t v, int is_signed)
+{
+    r[R0] = v;
+    X(is_signed ? WXIC(R0, R0) : WXUC(R0, R0)); X(ADD0); X(SUB1); X(NRDD); X(RDDS(R0, R1));
+    return get_pair(R0);
+}
+
+static uint32_t dcp_d2i(uint64_t x, int is_signed, int round)
+{
+    set_pair(R0, x);
+    X(WXDC(R0, R1)); X(ADD0); X(ADD1); X(round ? NRDC : NTDC);
+    X(is_signed ? RDIC(R0) : RDUC(R0));
+    return r[R0];
+}
+
+/* dcp_dcmp_m apsr_nzcv,...: the flags of x against y */
+static uint32_t dcp_dcmp(uint64_t x, uint64_t y)
+{
+    set_pair(R0, x); set_pair(R2, y);
+    X(WXUP(R0, R1)); X(WYUP(R2, R3)); X(ADD0); X(RCMP(PC));
+    return nzcv;
+}
+
+/* ---- expectations: IEEE on the host, with the DCP's flush to zero ---- */
+
+static int is_denormal(uint64_t b) { return ((b >> 52) & 0x7FF) == 0 && (b & ((1ull << 52) - 1)); }
+static uint64_t flush(uint64_t b) { return is_denormal(b) ? b & (1ull << 63) : b; }
+
+typedef uint64_t (*dcp_op)(uint64_t, uint64_t);
+typedef double (*host_op)(double, double);
+static double h_add(double a, double b) { return a + b; }
+static double h_sub(double a, double b) { return a - b; }
+static double h_mul(double a, double b) { return a * b; }
+static double h_div(double a, double b) { return a / b; }
+
+/* The host rounds a product or quotient just under DBL_MIN at the
+ * denormals' precision and may reach DBL_MIN; the DCP rounds to 53 bits
+ * with no lower exponent limit, then flushes what is below DBL_MIN. Redo
+ * such a result with one operand scaled by 2^200 to see which side of
+ * DBL_MIN the 53-bit rounding falls. */
+static double beyond_denormal_precision(host_op h, double a, double b, double res)
+{
+    if (fabs(res) != DBL_MIN || (h != h_mul && h != h_div)) return res;
+    int ea, eb;
+    frexp(a, &ea);
+    frexp(b, &eb);
+    double scaled = h == h_mul ? (ea < eb ? h(ldexp(a, 200), b) : h(a, ldexp(b, 200)))
+                  : fabs(a) < 1 ? h(ldexp(a, 200), b) : h(a, ldexp(b, -200));
+    return fabs(scaled) < ldexp(DBL_MIN, 200) ? copysign(0.0, res) : res;
+}
+
+static void expect_op(dcp_op op, host_op h, const char *name, uint64_t x, uint64_t y)
+{
+    double a = dbl(flush(x)), b = dbl(flush(y));
+    uint64_t want = flush(bits(beyond_denormal_precision(h, a, b, h(a, b))));
+    uint64_t got = op(x, y);
+    if (got != want)
+        fail_msg("%s(%016llx, %016llx) = %016llx, want %016llx", name, (unsigned long long)x,
+                 (unsigned long long)y, (unsigned long long)got, (unsigned long long)want);
+}
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint64_t next_random(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+/* a finite, non-NaN double with an exponent within +-span of 1.0, or one
+ * with a mantissa of many trailing zeros (exact cases, ties) */
+static uint64_t random_double(int span)
+{
+    uint64_t v = next_random();
+    int64_t e = 1023 + (int64_t)(next_random() % (uint64_t)(2 * span + 1)) - span;
+    uint64_t frac = v & ((1ull << 52) - 1);
+    if ((v >> 60) == 0) frac &= ~((1ull << 40) - 1);
+    return (v & (1ull << 63)) | (uint64_t)e << 52 | frac;
+}
+
+static const uint64_t interesting[] = {
+    0x3FF0000000000000ull, 0xBFF0000000000000ull, 0x4000000000000000ull,
+    0x3FEFFFFFFFFFFFFFull, 0x3FF0000000000001ull, 0x3FFFFFFFFFFFFFFFull,
+    0x4008000000000000ull, 0x3FB999999999999Aull, 0x400921FB54442D18ull,
+    0x7FEFFFFFFFFFFFFFull, 0xFFEFFFFFFFFFFFFFull, 0x0010000000000000ull,
+    0x8010000000000000ull, 0x0010000000000001ull, 0x0000000000000000ull,
+    0x8000000000000000ull, 0x7FF0000000000000ull, 0xFFF0000000000000ull,
+    0x000FFFFFFFFFFFFFull, 0x8000000000000001ull, 0x4330000000000000ull,
+    0x4330000100000000ull, 0x43E0000000000000ull, 0x3CA0000000000000ull,
+};
+#define N_INTERESTING (sizeof(interesting) / sizeof(interesting[0]))
+
+static void sweep(dcp_op op, host_op h, const char *name, int span, int n)
+{
+    for (size_t i = 0; i < N_INTERESTING; i++)
+        for (size_t j = 0; j < N_INTERESTING; j++)
+            expect_op(op, h, name, interesting[i], interesting[j]);
+    for (int k = 0; k < n; k++) expect_op(op, h, name, random_double(span), random_double(span));
+    /* close magnitudes: cancellation in add/sub, quotients near 1 */
+    for (int k = 0; k < n; k++) {
+        uint64_t a = random_double(4);
+        expect_op(op, h, name, a, (a ^ (next_random() & 0xFFF)) ^ (next_random() & (1ull << 63)));
+    }
+}
+
+/* ---- tests ---- */
+
+static void dadd_matches_ieee(void **state) { (void)state; sweep(dcp_dadd, h_add, "dadd", 60, 20000); }
+static void dsub_matches_ieee(void **state) { (void)state; sweep(dcp_dsub, h_sub, "dsub", 60, 20000); }
+static void dmul_matches_ieee(void **state) { (void)state; sweep(dcp_dmul, h_mul, "dmul", 600, 20000); }
+static void ddiv_matches_ieee(void **state) { (void)state; sweep(dcp_ddiv, h_div, "ddiv", 600, 20000); }
+
+/* results that leave the range: overflow to infinity, underflow to zero */
+static void range_edges(void **state)
+{
+    (void)state;
+    assert_int_equal(dcp_dmul(bits(1e200), bits(1e200)), bits(INFINITY));
+    assert_int_equal(dcp_dmul(bits(-1e200), bits(1e200)), bits(-INFINITY));
+    assert_int_equal(dcp_dadd(0x7FEFFFFFFFFFFFFFull, 0x7CA0000000000000ull), bits(INFINITY));
+    assert_int_equal(dcp_ddiv(bits(1e-300), bits(1e100)), 0);
+    assert_int_equal(dcp_dmul(bits(-1e-200), bits(1e-200)), 1ull << 63);
+    /* DBL_MIN / 2 is a denormal on the host: zero here */
+    assert_int_equal(dcp_dmul(0x0010000000000000ull, 0x3FE0000000000000ull), 0);
+    assert_int_equal(dcp_dsub(0x0018000000000000ull, 0x0010000000000001ull), 0);
+    assert_int_equal(dcp_dmul(bits(2.0), 0x0010000000000000ull), 0x0020000000000000ull);
+}
+
+/* silicon results from the SDK's own test (test/pico_float_test/m33.c,
+ * the checkd lines: dadd, dsub, dmul, ddiv_fast) */
+static void silicon_vectors(void **state)
+{
+    (void)state;
+    static const struct { char op; uint64_t x, y, want; } v[] = {
+        {'+', 0x000000fc75a5900aull, 0x5bc7667ff4f5aed4ull, 0x5bc7667ff4f5aed4ull},
+        {'+', 0x3b795f9a7971afcaull, 0x3b795f7a89f1afcaull, 0x3b895f8a81b1afcaull},
+        {'+', 0x800c3012be12e063ull, 0x0007ffffffffffb2ull, 0x0000000000000000ull},
+        {'+', 0xf318c8542dbf290full, 0x7318c84fdc68b825ull, 0xf1f14559c3a80000ull},
+        {'+', 0x7fecab31e7006bc2ull, 0xffec71829182845full, 0x7f7cd7aabef3b180ull},
+        {'-', 0x956bc258e14cf502ull, 0x956bc257257e217bull, 0x942bbced38700000ull},
+        {'-', 0x800000304a84d45aull, 0x0c32000000000026ull, 0x8c32000000000026ull},
+        {'-', 0x9cfebf98a0150dc2ull, 0x1cceb5d8a0150dc3ull, 0x9d014b29da0bd7bdull},
+        {'*', 0x7eee03dd737c3204ull, 0xc19afd2262fa8aa9ull, 0xfff0000000000000ull},
+        {'*', 0x80760ca8a50d4410ull, 0x807512348901231bull, 0x0000000000000000ull},
+        {'*', 0x7b386a737bf6693dull, 0xfff70000000000ecull, 0xffff0000000000ecull},
+        {'*', 0x407f0007866747d5ull, 0xe0408003c333a303ull, 0xe0cff80f0cd052ebull},
+        {'*', 0x4d1f3420ca65f2baull, 0x8000282866063841ull, 0x8000000000000000ull},
+        {'*', 0xc787a9a862f5b946ull, 0xcbdeeaeafe6b567dull, 0x5376dcc440db5e02ull},
+        /* ddiv_fast: not correctly rounded; the quotient path as silicon has it */
+        {'/', 0x94885bb8363252b5ull, 0x9484cbb8363252b6ull, 0x3ff2bdae4b39ea58ull},
+        {'/', 0x9098cf9d1d63a8a6ull, 0x0000bce378acc9edull, 0xfff0000000000000ull},
+        {'/', 0x9f7b7105213fc016ull, 0x9f7b7105206fc017ull, 0x3ff00000007946b7ull},
+        {'/', 0x9646a0875dd00eb0ull, 0x579f2c0d32efbfc3ull, 0x8000000000000000ull},
+        {'/', 0x3e62ca75a07c1ac2ull, 0xb048d234e122da6dull, 0xce0839c35d7657d1ull},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        uint64_t got = v[i].op == '+' ? dcp_dadd(v[i].x, v[i].y)
+                     : v[i].op == '-' ? dcp_dsub(v[i].x, v[i].y)
+                     : v[i].op == '*' ? dcp_dmul(v[i].x, v[i].y)
+                                      : dcp_ddiv_seq(v[i].x, v[i].y, 0);
+        if (got != v[i].want)
+            fail_msg("vector %zu: %016llx %c %016llx = %016llx, silicon %016llx", i,
+                     (unsigned long long)v[i].x, v[i].op, (unsigned long long)v[i].y,
+                     (unsigned long long)got, (unsigned long long)v[i].want);
+    }
+}
+
+/* NaN in, NaN out (quiet, payload kept); invalid operations give the
+ * default NaN; signed zeros as IEEE round-to-nearest gives them */
+static void special_values(void **state)
+{
+    (void)state;
+    const uint64_t qnan = 0x7FF8000000001234ull, snan = 0xFFF0000000000042ull;
+    const uint64_t dnan = 0xFFF8000000000000ull, one = bits(1.0), zero = 0, nzero = 1ull << 63;
+    const uint64_t inf = bits(INFINITY), ninf = bits(-INFINITY);
+    assert_int_equal(dcp_dadd(qnan, one), qnan);
+    assert_int_equal(dcp_dadd(one, snan), snan | (1ull << 51));
+    assert_int_equal(dcp_dsub(one, qnan), qnan);
+    assert_int_equal(dcp_dmul(qnan, snan), qnan);
+    assert_int_equal(dcp_ddiv(one, snan), snan | (1ull << 51));
+    assert_int_equal(dcp_dadd(inf, ninf), dnan);
+    assert_int_equal(dcp_dsub(inf, inf), dnan);
+    assert_int_equal(dcp_dadd(inf, inf), inf);
+    assert_int_equal(dcp_dsub(one, inf), ninf);
+    assert_int_equal(dcp_dmul(inf, zero), dnan);
+    assert_int_equal(dcp_dmul(ninf, bits(2.0)), ninf);
+    assert_int_equal(dcp_ddiv(zero, zero), dnan);
+    assert_int_equal(dcp_ddiv(inf, ninf), dnan);
+    assert_int_equal(dcp_ddiv(bits(-1.0), zero), ninf);
+    assert_int_equal(dcp_ddiv(one, ninf), nzero);
+    assert_int_equal(dcp_dadd(nzero, nzero), nzero);
+    assert_int_equal(dcp_dadd(nzero, zero), zero);
+    assert_int_equal(dcp_dsub(one, one), zero);
+    assert_int_equal(dcp_dsub(nzero, zero), nzero);
+    assert_int_equal(dcp_dmul(nzero, one), nzero);
+    /* denormal operands read as zero, with their sign */
+    assert_int_equal(dcp_dadd(0x8000000000000001ull, one), one);
+    assert_int_equal(dcp_dmul(0x800FFFFFFFFFFFFFull, bits(1e300)), nzero);
+    assert_int_equal(dcp_ddiv(one, 0x0000000000000001ull), inf);
+}
+
+static void int_to_double(void **state)
+{
+    (void)state;
+    static const int32_t s[] = {0, 1, -1, 2, -2, 1000, -123456789, INT32_MAX, INT32_MIN, 0x40000000};
+    for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+        assert_int_equal(dcp_i2d((uint32_t)s[i], 1), bits((double)s[i]));
+    static const uint32_t u[] = {0, 1, 7, 0x80000000u, 0xFFFFFFFFu, 0xDEADBEEFu};
+    for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+        assert_int_equal(dcp_i2d(u[i], 0), bits((double)u[i]));
+    for (int k = 0; k < 20000; k++) {
+        uint32_t v = (uint32_t)next_random();
+        assert_int_equal(dcp_i2d(v, 1), bits((double)(int32_t)v));
+        assert_int_equal(dcp_i2d(v, 0), bits((double)v));
+    }
+}
+
+/* truncation toward zero as C's casts (d2iz, d2uiz); outside the range
+ * the result saturates, NaN gives 0 */
+static void double_to_int(void **state)
+{
+    (void)state;
+    static const double in_range[] = {0.0, -0.0, 0.5, -0.5, 0.999999, -0.999999, 1.0, -1.0, 1.5,
+                                      -1.5, 2.5, -2.5, 123456.789, -123456.789, 2147483647.0,
+                                      2147483647.9, -2147483648.0, -2147483648.9, 1e-300, -1e-300};
+    for (size_t i = 0; i < sizeof(in_range) / sizeof(in_range[0]); i++)
+        assert_int_equal((int32_t)dcp_d2i(bits(in_range[i]), 1, 0), (int32_t)in_range[i]);
+    static const double uin[] = {0.0, 0.7, 1.0, 4294967295.0, 4294967295.5, 2147483648.0, 3e9};
+    for (size_t i = 0; i < sizeof(uin) / sizeof(uin[0]); i++)
+        assert_int_equal(dcp_d2i(bits(uin[i]), 0, 0), (uint32_t)uin[i]);
+    for (int k = 0; k < 20000; k++) {
+        double d = ldexp((double)(int64_t)next_random(), -(int)(next_random() % 60) - 4);
+        if (fabs(d) < 2147483648.0) assert_int_equal((int32_t)dcp_d2i(bits(d), 1, 0), (int32_t)d);
+        if (d >= 0 && d < 4294967296.0) assert_int_equal(dcp_d2i(bits(d), 0, 0), (uint32_t)d);
+    }
+    assert_int_equal(dcp_d2i(bits(2147483648.0), 1, 0), 0x7FFFFFFFu);
+    assert_int_equal(dcp_d2i(bits(-2147483649.0), 1, 0), 0x80000000u);
+    assert_int_equal(dcp_d2i(bits(1e300), 1, 0), 0x7FFFFFFFu);
+    assert_int_equal(dcp_d2i(bits(-1e300), 1, 0), 0x80000000u);
+    assert_int_equal(dcp_d2i(bits(INFINITY), 1, 0), 0x7FFFFFFFu);
+    assert_int_equal(dcp_d2i(bits(-INFINITY), 1, 0), 0x80000000u);
+    assert_int_equal(dcp_d2i(bits(NAN), 1, 0), 0);
+    assert_int_equal(dcp_d2i(bits(4294967296.0), 0, 0), 0xFFFFFFFFu);
+    assert_int_equal(dcp_d2i(bits(-1.5), 0, 0), 0);
+    assert_int_equal(dcp_d2i(bits(NAN), 0, 0), 0);
+    /* NRDC: to nearest, ties to even (double2int_r) */
+    assert_int_equal((int32_t)dcp_d2i(bits(2.5), 1, 1), 2);
+    assert_int_equal((int32_t)dcp_d2i(bits(3.5), 1, 1), 4);
+    assert_int_equal((int32_t)dcp_d2i(bits(-2.5), 1, 1), -2);
+    assert_int_equal((int32_t)dcp_d2i(bits(-2.6), 1, 1), -3);
+    assert_int_equal((int32_t)dcp_d2i(bits(2.4999), 1, 1), 2);
+}
+
+/* the flags the SDK's comparison wrappers test (double_aeabi_dcp.S):
+ * dcmplt swaps the operands and takes "hi", dcmpge takes "hs", dcmpgt
+ * "hi", dcmpeq bit 30 (Z), dcmpun bit 28 (V) */
+static void compare_flags(void **state)
+{
+    (void)state;
+    static const double v[] = {0.0, -0.0, 1.0, -1.0, 1.0000000000000002, 1e300, -1e-300,
+                               INFINITY, -INFINITY, NAN};
+    const uint32_t Z = 1u << 30, C = 1u << 29, V = 1u << 28;
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++) {
+            double a = v[i], b = v[j];
+            uint32_t f = dcp_dcmp(bits(a), bits(b));
+            int hs = (f & C) != 0, hi = hs && !(f & Z);
+            uint32_t lt = dcp_dcmp(bits(b), bits(a));
+            int lt_hi = (lt & C) && !(lt & Z);
+            if (hs != (a >= b) || hi != (a > b) || ((f & Z) != 0) != (a == b) ||
+                ((f & V) != 0) != (isnan(a) || isnan(b)) || lt_hi != (a < b))
+                fail_msg("dcmp(%g, %g): flags %08x", a, b, f);
+        }
+    }
+}
+
+/* the runtime init's probe ("mrc p4,#0,r0,c0,c0,#1", runtime_init.c:127)
+ * clears the engaged flag; the wrappers' entry test (PCMP to APSR, N set
+ * while engaged) does not */
+static void engaged_flag_and_the_probe(void **state)
+{
+    (void)state;
+    X(PCMP(PC));
+    assert_int_equal(nzcv & 0x80000000u, 0);
+    set_pair(R0, bits(1.0));
+    X(WXUP(R0, R1));
+    X(PCMP(PC));
+    assert_int_equal(nzcv & 0x80000000u, 0x80000000u);
+    X(PCMP(PC));                       /* a peek keeps it */
+    assert_int_equal(nzcv & 0x80000000u, 0x80000000u);
+    X(RCMP(R0));                       /* the probe */
+    assert_int_equal(r[R0] & 0x80000000u, 0x80000000u);
+    X(PCMP(PC));
+    assert_int_equal(nzcv & 0x80000000u, 0);
+    /* a sequence ends disengaged */
+    dcp_dmul(bits(3.0), bits(5.0));
+    X(PCMP(PC));
+    assert_int_equal(nzcv & 0x80000000u, 0);
+}
+
+/* an interrupt handler saves the state mid-sequence (generic_save_state:
+ * PXMD, PYMD, REFD), runs its own operation and restores it (WXMD, WYMD,
+ * WEFD); the interrupted sequence then finishes with the right result */
+static void save_and_restore_mid_sequence(void **state)
+{
+    (void)state;
+    set_pair(R0, bits(1.25)); set_pair(R2, bits(-0.0625));
+    X(WXUP(R0, R1)); X(WYUP(R2, R3)); X(ADD0); X(ADD1);
+    X(PXMD(R4, R4 + 1)); X(PYMD(6, 7)); X(REFD(8, 9));
+    uint32_t saved[6] = {r[4], r[5], r[6], r[7], r[8], r[9]};
+    assert_int_equal(dcp_ddiv(bits(10.0), bits(4.0)), bits(2.5));
+    X(PCMP(PC));
+    assert_int_equal(nzcv & 0x80000000u, 0);
+    r[12] = saved[0]; r[14] = saved[1]; X(WXMD(12, 14));
+    r[12] = saved[2]; r[14] = saved[3]; X(WYMD(12, 14));
+    r[12] = saved[4]; r[14] = saved[5]; X(WEFD(12, 14));
+    X(PCMP(PC));
+    assert_int_equal(nzcv & 0x80000000u, 0x80000000u);    /* engaged again, as saved */
+    X(NRDD); X(RDDA(R0, R1));
+    assert_int_equal(get_pair(R0), bits(1.1875));
+}
+
+/* the same across a multiply whose exponent register went negative (an
+ * underflowing product, 1e-300 * -1e-100: flushed to -0 once restored) */
+static void save_and_restore_a_negative_exponent(void **state)
+{
+    (void)state;
+    enum { ra = R0, rb = R1, rc = R2, rd = R3, re = R4, rf = R12, rg = R14 };
+    set_pair(R0, bits(1e-300)); set_pair(R2, bits(-1e-100));
+    X(WXUP(R0, R1)); X(WYUP(R2, R3));
+    X(RXMS(ra, rb, 0)); X(RYMS(rc, rd, 0));
+    umull(re, rf, ra, rc);
+    r[rg] = 0;
+    umlal(rf, rg, ra, rd);
+    umlal(rf, rg, rb, rc);
+    X(WXMS(re, rf));
+    r[re] = 0;
+    umlal(rg, re, rb, rd);
+    X(WXMO(rg, re));
+    X(PXMD(6, 7)); X(PYMD(8, 9)); X(REFD(10, 11));
+    uint32_t saved[6] = {r[6], r[7], r[8], r[9], r[10], r[11]};
+    assert_int_equal(dcp_dadd(bits(1e300), bits(-3e300)), bits(1e300 + -3e300));
+    r[2] = saved[0]; r[3] = saved[1]; X(WXMD(2, 3));
+    r[2] = saved[2]; r[3] = saved[3]; X(WYMD(2, 3));
+    r[2] = saved[4]; r[3] = saved[5]; X(WEFD(2, 3));
+    X(NRDD); X(RDDM(R0, R1));
+    assert_int_equal(get_pair(R0), 1ull << 63);
+}
+
+/* the encodings above are the words the SDK build put in the fixtures
+ * (arm-none-eabi-objdump -d ../shared/fixtures/sdk/pico2/uart_hello.elf:
+ * __wrap___aeabi_dadd, generic_save_state, runtime_init_per_core_enable_
+ * coprocessors), and what is not the DCP's is left to the core */
+static void decoding(void **state)
+{
+    (void)state;
+    assert_int_equal(WXUP(R0, R1), 0xEC410410u);
+    assert_int_equal(WYUP(R2, R3), 0xEC432411u);
+    assert_int_equal(ADD0, 0xEE000401u);
+    assert_int_equal(NRDD, 0xEE800420u);
+    assert_int_equal(RDDA(R0, R1), 0xEC510410u);
+    assert_int_equal(PCMP(PC), 0xFE10F430u);
+    assert_int_equal(RCMP(R0), 0xEE100430u);
+    assert_int_equal(PXMD(R0, R1), 0xFC510408u);
+    assert_int_equal(REFD(R0, R1), 0xEC51040Au);
+    assert_int_equal(WEFD(12, 14), 0xEC4EC402u);
+    assert_int_equal(coproc_number(0xEE100430u), 4);
+    assert_int_equal(coproc_number(0xEC410A10u), 10);       /* vmov: the FPU's */
+    assert_int_equal(coproc_number(0xF8D00000u), -1);       /* ldr.w */
+    assert_int_equal(coproc_number(0x4770u << 16), -1);
+    /* not modelled: the core keeps its fault */
+    assert_int_equal(coproc_execute(&cp, enc_mrc(0, 0, 0, R0, 0, 0, 0, 1), &regs), 0);  /* p0 */
+    assert_int_equal(coproc_execute(&cp, enc_cdp(7, 0, 0, 0, 0, 1), &regs), 0);         /* rcp_panic */
+    assert_int_equal(coproc_execute(&cp, enc_mrc(0, 5, 0, R0, 0, 0, 1, 1), &regs), 0);  /* p5 */
+    assert_int_equal(coproc_execute(&cp, CDP4(2, 1, 0), &regs), 0);                     /* SQR0 */
+    assert_int_equal(coproc_execute(&cp, MCRR4(1, R0, R1, 2), &regs), 0);               /* WXYU */
+    assert_int_equal(coproc_execute(&cp, MRC4(R0, 0, 0), &regs), 0);                    /* RXVD */
+    assert_int_equal(coproc_execute(&cp, MRC4(R0, 2, 0), &regs), 0);                    /* RDFA */
+    assert_int_equal(coproc_execute(&cp, INIT, &regs), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(dadd_matches_ieee, setup),
+        cmocka_unit_test_setup(dsub_matches_ieee, setup),
+        cmocka_unit_test_setup(dmul_matches_ieee, setup),
+        cmocka_unit_test_setup(ddiv_matches_ieee, setup),
+        cmocka_unit_test_setup(range_edges, setup),
+        cmocka_unit_test_setup(silicon_vectors, setup),
+        cmocka_unit_test_setup(special_values, setup),
+        cmocka_unit_test_setup(int_to_double, setup),
+        cmocka_unit_test_setup(double_to_int, setup),
+        cmocka_unit_test_setup(compare_flags, setup),
+        cmocka_unit_test_setup(engaged_flag_and_the_probe, setup),
+        cmocka_unit_test_setup(save_and_restore_mid_sequence, setup),
+        cmocka_unit_test_setup(save_and_restore_a_negative_exponent, setup),
+        cmocka_unit_test_setup(decoding, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
