@@ -6,6 +6,8 @@
  * model's output to another's input. */
 #include "machine.h"
 
+#include "log.h"
+
 #include <string.h>
 
 #include "regs/gpio.h"
@@ -135,6 +137,25 @@ static void nvic_entered(void *ppb, int core, int exc) { ppb_exception_entered(p
 static void nvic_returned(void *ppb, int core, int exc) { ppb_exception_returned(ppb, core, exc); }
 static int nvic_raise(void *ppb, int core, int exc) { return ppb_exception_raise(ppb, core, exc); }
 
+static void nvic_fault_status(void *ppb, int core, uint32_t cfsr, int forced)
+{
+    ppb_fault_status(ppb, core, cfsr, forced);
+}
+
+/* A core locked up: as on silicon the other core runs on if it was
+ * running; when none is left the run ends with the fault's report. */
+static void core_locked_up(void *mv, int core, uint32_t v)
+{
+    (void)v;
+    machine *m = mv;
+    const sim_core *other = &m->core[1 - core];
+    if (other->running && !other->halted_forever)
+        sim_warn("core %d locked up: %s; core %d runs on", core, m->core[core].fault_report,
+                 1 - core);
+    else
+        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "%s", m->core[core].fault_report);
+}
+
 /* both cores on the board's bus, each one's SEV into the other's event input */
 static int wire_cores(machine *m, int precise_pc)
 {
@@ -147,7 +168,8 @@ static int wire_cores(machine *m, int precise_pc)
         .xip = {m, &m->xip.ctrl, &m->xc, board_xc_fetch, board_xc_read, board_xip_prot_write,
                 board_xip_remap_pending, board_xip_remap, board_xip_window_mapped,
                 board_xip_map_fixed, board_xip_describe_fault},
-        .nvic = {&m->ppb, NULL, nvic_waiting, nvic_to_take, nvic_entered, nvic_returned, nvic_raise},
+        .nvic = {&m->ppb, NULL, nvic_waiting, nvic_to_take, nvic_entered, nvic_returned, nvic_raise,
+                 nvic_fault_status},
         .rom = {m, BOOTROM_STUBS_START, BOOTROM_STUBS_END, board_rom_native},
     };
     for (int i = 0; i < 2; i++) {
@@ -156,7 +178,10 @@ static int wire_cores(machine *m, int precise_pc)
         if (!core_init(&m->core[i], i, &env) || !core_map_fixed(&m->core[i])) return 0;
         if (precise_pc) core_set_precise(&m->core[i], 1);
     }
-    for (int i = 0; i < 2; i++) signal_connect(&m->core[i].sev, core_event_line, &m->core[1 - i], 0);
+    for (int i = 0; i < 2; i++) {
+        signal_connect(&m->core[i].sev, core_event_line, &m->core[1 - i], 0);
+        signal_connect(&m->core[i].locked_up, core_locked_up, m, i);
+    }
     return 1;
 }
 

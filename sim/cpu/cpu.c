@@ -24,6 +24,8 @@ typedef struct {
 
 static cpu_event events[2];
 
+static uint16_t read16(sim_core *c, uint32_t addr);
+
 static int fetch_code(void *ctx, uint32_t addr, void *buf, size_t len)
 {
     sim_core *c = ctx;
@@ -122,11 +124,28 @@ void core_stall(sim_core *c, uint32_t cycles)
  * run: the previous block's final branch taken (it went somewhere else than
  * here), this block entered by a branch, result delays carried over, and
  * the XIP cache for instruction fetches from flash. */
+/* the ROM bytes a store overwrote back (see rom_undo in cpu.h) */
+static void undo_rom_write(sim_core *c)
+{
+    const bus_memory *rom = &c->env.bus->rom;
+    memcpy(rom->data + (c->rom_undo_addr - rom->base), c->rom_undo, (size_t)c->rom_undo_size);
+    c->rom_undo_size = 0;
+}
+
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     sim_core *c = user;
     const core_env *env = &c->env;
+    if (c->rom_undo_size) undo_rom_write(c);
     if (size == 0) return;
+    if (c->in_fault && size == 2 && read16(c, (uint32_t)addr) == 0xE7FE) {   /* b . */
+        char why[sizeof(c->fault_report) + 80];
+        snprintf(why, sizeof(why), "%s; the firmware's fault handler then loops forever at 0x%08x",
+                 c->fault_report, (uint32_t)addr);
+        core_lockup(c, why);
+        uc_emu_stop(uc);
+        return;
+    }
     if (c->slice_used >= c->slice_budget || c->stop_requested || *env->stopped != STOP_NONE) {
         if (!c->precise) {
             uc_emu_stop(uc);
@@ -319,6 +338,17 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int
         x->remap(x->ctx);
         if (x->window_mapped(x->ctx, c->id, (uint32_t)addr)) return true;
     }
+    /* the boot ROM ignores writes (a store through a NULL pointer, as
+     * TinyUSB 0.18 does for EP0, works on silicon): warned once, undone */
+    const bus_memory *rom = &c->env.bus->rom;
+    if (type == UC_MEM_WRITE_PROT && size <= 8 && addr - rom->base + (uint64_t)size <= rom->size &&
+        bus_rom_write_ignored(c->env.bus, c->id, (uint32_t)addr, size, (uint32_t)value)) {
+        if (c->rom_undo_size) undo_rom_write(c);
+        c->rom_undo_addr = (uint32_t)addr;
+        c->rom_undo_size = size;
+        memcpy(c->rom_undo, rom->data + (addr - rom->base), (size_t)size);
+        return true;
+    }
     cpu_event *e = &events[c->id];
     e->kind = EV_MEM;
     e->mem_type = type;
@@ -439,6 +469,8 @@ void core_reset(sim_core *c)
     c->blk_start = c->blk_size = 0;
     c->event_latch = 0;
     c->halted_forever = 0;
+    c->in_fault = 0;
+    coproc_reset(&c->cop);
     memset(&c->flow, 0, sizeof(c->flow));
     c->cur_func = -1;
     memset(&events[c->id], 0, sizeof(events[c->id]));
@@ -608,27 +640,80 @@ static int after_wfi(sim_core *c)
     return read16(c, pc - 2) == 0xBF30 || (read16(c, pc - 4) == 0xF3AF && read16(c, pc - 2) == 0x8003);
 }
 
-static void report_invalid(sim_core *c, cpu_event *e, uc_err err)
+/* CFSR UsageFault cause bits (SDK m33.h M33_CFSR_*) */
+#define CFSR_UNDEFINSTR (1u << 16)
+#define CFSR_INVSTATE (1u << 17)
+#define CFSR_NOCP (1u << 19)
+#define CFSR_STKOF (1u << 20)
+#define CFSR_UNALIGNED (1u << 24)
+
+static uint32_t usage_fault_cause(uint32_t intno)
 {
-    const board_services *svc = c->env.svc;
+    switch (intno) {
+    case 17: return CFSR_NOCP;
+    case 18: return CFSR_INVSTATE;
+    case 19: return CFSR_STKOF;
+    case 22: return CFSR_UNALIGNED;
+    default: return 0;
+    }
+}
+
+/* an undefined instruction: UsageFault UNDEFINSTR, taken by the firmware */
+static int fault_invalid(sim_core *c, cpu_event *e, uc_err err)
+{
+    char report[200];
     if (err == UC_ERR_EXCEPTION) {
-        svc_stop(svc, STOP_FAULT, SIM_EXIT_FAULT, "HardFault: PC=0x%08x %s", e->pc,
-                 intr_reason(18));
-        return;
+        snprintf(report, sizeof(report), "HardFault: PC=0x%08x %s", e->pc, intr_reason(18));
+        return core_fault(c, EXC_USAGEFAULT, CFSR_INVSTATE, e->pc, report);
     }
     uint16_t hw1 = read16(c, e->pc), hw2 = read16(c, e->pc + 2);
     if (thumb_insn_len(hw1) == 4)
-        svc_stop(svc, STOP_FAULT, SIM_EXIT_FAULT,
-                 "undefined instruction at PC=0x%08x: %04x %04x (core %d)", e->pc, hw1, hw2,
-                 c->id);
+        snprintf(report, sizeof(report), "undefined instruction at PC=0x%08x: %04x %04x (core %d)",
+                 e->pc, hw1, hw2, c->id);
     else
-        svc_stop(svc, STOP_FAULT, SIM_EXIT_FAULT,
-                 "undefined instruction at PC=0x%08x: %04x (core %d)", e->pc, hw1, c->id);
+        snprintf(report, sizeof(report), "undefined instruction at PC=0x%08x: %04x (core %d)",
+                 e->pc, hw1, c->id);
+    return core_fault(c, EXC_USAGEFAULT, CFSR_UNDEFINSTR, e->pc, report);
+}
+
+/* a fault the engine raised (BKPT, a UsageFault): taken by the firmware.
+ * BKPT with no debugger escalates to HardFault (Armv8-M ARM C1.5). */
+static int fault_event(sim_core *c, cpu_event *e)
+{
+    char report[200];
+    snprintf(report, sizeof(report), "HardFault: PC=0x%08x %s (core %d)", e->pc,
+             intr_reason(e->intno), c->id);
+    uint32_t cause = usage_fault_cause(e->intno);
+    return core_fault(c, cause ? EXC_USAGEFAULT : EXC_HARDFAULT, cause, e->pc, report);
 }
 
 /* the engine's exception events that the core handles itself: SVC and
  * exception return; 1 = handled (carry on), -1 = the run stopped */
-enum { EXCP_SWI = 2, EXCP_EXCEPTION_EXIT = 8 };
+enum { EXCP_SWI = 2, EXCP_EXCEPTION_EXIT = 8, EXCP_NOCP = 17 };
+
+/* the core's registers as a coprocessor transfer sees them (coproc.h) */
+static int cop_uc_reg(int n) { return n == 13 ? UC_ARM_REG_SP : n == 14 ? UC_ARM_REG_LR : UC_ARM_REG_R0 + n; }
+static uint32_t cop_read(void *core, int n) { return core_reg(core, cop_uc_reg(n)); }
+static void cop_write(void *core, int n, uint32_t v) { core_set_reg(core, cop_uc_reg(n), v); }
+static void cop_write_nzcv(void *core, uint32_t nzcv) { core_set_reg(core, UC_ARM_REG_APSR_NZCV, nzcv); }
+
+/* A coprocessor instruction the engine refused (NOCP): the RP2350's own
+ * coprocessors run it when CPACR grants them (as for the FPU: privileged
+ * or full access). 1 = executed (one cycle, datasheet 3.6.2.2), 0 = the
+ * fault stands. */
+static int run_coprocessor(sim_core *c, uint32_t pc)
+{
+    uint32_t insn = (uint32_t)read16(c, pc) << 16 | read16(c, pc + 2);
+    int n = coproc_number(insn);
+    if (n < 0 || n > 7) return 0;
+    uint32_t access = (*c->env.ppb.cpacr >> (2 * n)) & 3;
+    if (access != 1 && access != 3) return 0;
+    core_regs regs = {c, cop_read, cop_write, cop_write_nzcv};
+    if (!coproc_execute(&c->cop, insn, &regs)) return 0;
+    core_set_reg(c, UC_ARM_REG_PC, (pc + 4) | 1);
+    c->slice_used += 1;
+    return 1;
+}
 
 static int handle_exception_event(sim_core *c, const cpu_event *e)
 {
@@ -646,21 +731,26 @@ static int run_once(sim_core *c)
     /* a branch with bit 0 clear left the core in ARM state: restarting the
      * engine at pc | 1 would hide it, the next instruction faults instead */
     if (!(core_reg(c, UC_ARM_REG_XPSR) & (1u << 24))) {
-        svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT, "HardFault: PC=0x%08x %s (core %d)",
-                 core_pc(c), intr_reason(18), c->id);
-        return -1;
+        char report[200];
+        snprintf(report, sizeof(report), "HardFault: PC=0x%08x %s (core %d)", core_pc(c),
+                 intr_reason(18), c->id);
+        return core_fault(c, EXC_USAGEFAULT, CFSR_INVSTATE, core_pc(c), report) ? 1 : 0;
     }
     uint32_t pc = core_pc(c);
     uc_err err = uc_emu_start(c->uc, pc | 1, 0xFFFFFFFFull, 0, 0);
+    if (c->rom_undo_size) undo_rom_write(c);
     if (*env->stopped != STOP_NONE) return -1;
     int wfx = 0;
     if (e->kind == EV_INSN_INVALID && err == UC_ERR_OK && e->pc == c->blk_start + c->blk_size) {
         wfx = 1;   /* WFE/YIELD: Unicorn stops after them */
     } else if (e->kind == EV_INSN_INVALID) {
-        report_invalid(c, e, err);
-        return -1;
+        if (!fault_invalid(c, e, err)) return *env->stopped != STOP_NONE ? -1 : 0;
     } else if (e->kind == EV_INTR && (e->intno == EXCP_SWI || e->intno == EXCP_EXCEPTION_EXIT)) {
         if (handle_exception_event(c, e) < 0) return -1;
+    } else if (e->kind == EV_INTR && e->intno == EXCP_NOCP && run_coprocessor(c, e->pc)) {
+        /* carry on after the coprocessor instruction */
+    } else if (e->kind == EV_INTR && (e->intno == 7 || usage_fault_cause(e->intno))) {
+        if (!fault_event(c, e)) return *env->stopped != STOP_NONE ? -1 : 0;
     } else if (e->kind == EV_INTR) {
         svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT, "HardFault: PC=0x%08x %s (core %d)", e->pc,
                  intr_reason(e->intno), c->id);
@@ -694,6 +784,11 @@ static int run_once(sim_core *c)
 
 int core_run_slice(sim_core *c, uint64_t budget)
 {
+    if (c->halted_forever) {   /* locked up or halted: time passes, nothing runs */
+        c->idle_cycles += budget;
+        c->cycles += budget;
+        return 0;
+    }
     c->slice_budget = budget;
     c->slice_used = 0;
     c->wfx_stop = 0;

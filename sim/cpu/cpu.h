@@ -23,6 +23,7 @@
 #include <unicorn/unicorn.h>
 
 #include "bus.h"
+#include "coproc.h"
 #include "profile.h"
 #include "signals.h"
 #include "timing.h"
@@ -76,8 +77,11 @@ typedef struct {
     int (*to_take)(void *ctx, int core, uint32_t primask, uint32_t basepri, uint32_t faultmask);
     void (*entered)(void *ctx, int core, int exc);
     void (*returned)(void *ctx, int core, int exc);
-    /* pends a synchronous exception (SVCall); returns what was pended */
+    /* pends a synchronous exception (SVCall, a fault); returns what was
+     * pended (a disabled fault's handler escalates to HardFault) */
     int (*raise)(void *ctx, int core, int exc);
+    /* records a fault's cause in CFSR (and HFSR.FORCED when escalated) */
+    void (*fault_status)(void *ctx, int core, uint32_t cfsr, int forced);
 } core_nvic_port;
 
 /* The boot ROM's functions the simulator runs natively: a block starting in
@@ -138,6 +142,16 @@ struct sim_core {
     int32_t cur_func;       /* profiler: the function of the block being executed */
     core_mmio_port ports[CPU_MAX_PORTS];
     int nports;
+    coproc cop;             /* the RP2350's coprocessors seen by this core (DCP) */
+    int in_fault;           /* a fault handler runs (its `b .` is watched for) */
+    char fault_report[320]; /* what the simulator reports if the fault ends in lockup */
+    sim_signal locked_up;   /* output: the core locked up (fault_report says why) */
+    /* a store into the read-only boot ROM: the engine performs it after the
+     * protection hook, so the bytes it overwrote are put back at the next
+     * block (the ROM ignores writes) */
+    uint32_t rom_undo_addr;
+    int rom_undo_size;
+    uint8_t rom_undo[8];
 };
 
 int core_init(sim_core *c, int id, const core_env *env);
@@ -166,6 +180,14 @@ int core_supervisor_call(sim_core *c);
 /* A branch to an EXC_RETURN value in handler mode: unstacks and returns,
  * then tail-chains to whatever is pending. */
 int core_exception_return(sim_core *c, uint32_t exc_return);
+/* A synchronous fault at return_pc (the faulting instruction): taken by the
+ * firmware's handler as on silicon (exc = EXC_USAGEFAULT/EXC_HARDFAULT,
+ * cfsr = its CFSR cause bits). report is what the simulator says if it ends
+ * in lockup: a fault the core cannot take (in HardFault or NMI already),
+ * or a fault handler that loops forever. 1 = the handler runs. */
+int core_fault(sim_core *c, int exc, uint32_t cfsr, uint32_t return_pc, const char *report);
+/* The core stops for good (architectural lockup): it raises locked_up. */
+void core_lockup(sim_core *c, const char *why);
 
 /* Best knowledge of the PC of the instruction doing the current access to
  * addr (exact in --trace-mmio mode; decoded from the current block

@@ -11,6 +11,7 @@
  * 0xFFFFFFxx in handler mode) and an SVC as its SWI event. */
 #include "cpu.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "log.h"
@@ -129,6 +130,42 @@ int core_supervisor_call(sim_core *c)
     return r > 0 ? 1 : -1;
 }
 
+void core_lockup(sim_core *c, const char *why)
+{
+    if (why && why != c->fault_report)
+        snprintf(c->fault_report, sizeof(c->fault_report), "%s", why);
+    c->halted_forever = 1;
+    c->in_fault = 0;
+    core_request_stop(c);
+    signal_set(&c->locked_up, 1);
+}
+
+int core_fault(sim_core *c, int exc, uint32_t cfsr, uint32_t return_pc, const char *report)
+{
+    const core_nvic_port *nvic = &c->env.nvic;
+    int current = (int)(core_reg(c, UC_ARM_REG_IPSR) & 0x1FF);
+    if (current == EXC_HARDFAULT || current == EXC_NMI) {   /* B3.11: lockup */
+        char why[sizeof(c->fault_report) + 80];
+        snprintf(why, sizeof(why), "%s%s", c->in_fault ? c->fault_report : report,
+                 c->in_fault ? "; then a fault in the fault handler: lockup" :
+                               " (in the HardFault handler: lockup)");
+        core_lockup(c, why);
+        return 0;
+    }
+    int pended = nvic->raise(nvic->ctx, c->id, exc);
+    nvic->fault_status(nvic->ctx, c->id, cfsr, pended != exc);
+    int taken = nvic->to_take(nvic->ctx, c->id, core_reg(c, UC_ARM_REG_PRIMASK),
+                              core_reg(c, UC_ARM_REG_BASEPRI), core_reg(c, UC_ARM_REG_FAULTMASK));
+    snprintf(c->fault_report, sizeof(c->fault_report), "%s", report);
+    if (taken != pended) {   /* FAULTMASK, or a fault handler of no higher priority */
+        core_lockup(c, report);
+        return 0;
+    }
+    if (enter(c, pended, return_pc) < 0) return 0;
+    c->in_fault = 1;
+    return 1;
+}
+
 /* B3.20: unstack the frame EXC_RETURN names, back to the interrupted mode */
 int core_exception_return(sim_core *c, uint32_t exc_return)
 {
@@ -144,6 +181,8 @@ int core_exception_return(sim_core *c, uint32_t exc_return)
     int words = BASIC_FRAME_WORDS + (fp ? FP_FRAME_WORDS : 0);
     if (!stack_rw(c, sp, frame, words, 0)) return -1;
     nvic->returned(nvic->ctx, c->id, exc);
+    if (exc >= EXC_MEMMANAGE && exc <= EXC_SECUREFAULT) c->in_fault = 0;
+    if (exc == EXC_HARDFAULT) c->in_fault = 0;
 
     uint32_t xpsr = frame[7];
     core_set_reg(c, sp_reg, sp + (uint32_t)words * 4 + ((xpsr & XPSR_FRAME_ALIGN) ? 4 : 0));

@@ -101,9 +101,12 @@ static int execution_priority(const ppb_core *p, uint32_t primask, uint32_t base
     return prio;
 }
 
+/* the core has an exception to consider: tell the board (it ends the
+ * running slice), but only for an enabled one, so that lines nobody
+ * listens to change no slice boundary */
 static void exception_became_pending(ppb_dev *d, int core)
 {
-    signal_set(&d->exception_pending[core], 1);
+    if (best_pending(&d->c[core], 257)) signal_set(&d->exception_pending[core], 1);
 }
 
 static void pend_system(ppb_dev *d, int core, int exc)
@@ -156,7 +159,7 @@ void ppb_exception_returned(ppb_dev *d, int core, int exc)
     ppb_core *p = &d->c[core];
     if (exc >= EXC_IRQ0) set_irq_bit(p->nvic_iabr, exc - EXC_IRQ0, 0);
     else p->sys_active &= ~(1u << exc);
-    if (anything_pending(p)) exception_became_pending(d, core);   /* a line still asserted */
+    exception_became_pending(d, core);   /* a line still asserted */
 }
 
 int ppb_exception_active(ppb_dev *d, int core, int exc) { return exc_active(&d->c[core], exc); }
@@ -168,6 +171,12 @@ int ppb_exception_raise(ppb_dev *d, int core, int exc)
     if (!exc_enabled(&d->c[core], exc)) exc = EXC_HARDFAULT;
     pend_system(d, core, exc);
     return exc;
+}
+
+void ppb_fault_status(ppb_dev *d, int core, uint32_t cfsr, int forced)
+{
+    d->c[core].cfsr |= cfsr;
+    if (forced) d->c[core].hfsr |= 1u << 30;   /* HFSR.FORCED */
 }
 
 /* ICSR as read: the highest-priority active and pending exceptions */
@@ -357,7 +366,8 @@ static int ppb_read(void *st, bus_access *a, uint32_t *v)
     case FPCCR: *v = p->fpccr; return BUS_OK;
     case FPCAR: *v = p->fpcar; return BUS_OK;
     case FPDSCR: *v = p->fpdscr; return BUS_OK;
-    case SCB_CFSR: case SCB_HFSR: *v = 0; return BUS_OK;
+    case SCB_CFSR: *v = p->cfsr; return BUS_OK;
+    case SCB_HFSR: *v = p->hfsr; return BUS_OK;
     }
     if (off >= NVIC_ISER0 && off < NVIC_ISER0 + 8) { *v = p->nvic_iser[(off - NVIC_ISER0) / 4]; return BUS_OK; }
     if (off >= NVIC_ICER0 && off < NVIC_ICER0 + 8) { *v = p->nvic_iser[(off - NVIC_ICER0) / 4]; return BUS_OK; }
@@ -427,12 +437,13 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
     case FPCCR: p->fpccr = v; return BUS_OK;
     case FPCAR: p->fpcar = v & ~7u; return BUS_OK;
     case FPDSCR: p->fpdscr = v & 0x07C00000; return BUS_OK;
-    case SCB_CFSR: case SCB_HFSR: return BUS_OK;
+    case SCB_CFSR: p->cfsr &= ~v; return BUS_OK;   /* write 1 to clear */
+    case SCB_HFSR: p->hfsr &= ~v; return BUS_OK;
     }
     if (off >= NVIC_ISER0 && off < NVIC_ISER0 + 8) {
         int w = (int)(off - NVIC_ISER0) / 4;
         p->nvic_iser[w] |= v & (w ? 0xFFFFF : 0xFFFFFFFF);
-        if (anything_pending(p)) exception_became_pending(d, c);
+        exception_became_pending(d, c);
         return BUS_OK;
     }
     if (off >= NVIC_ICER0 && off < NVIC_ICER0 + 8) { p->nvic_iser[(off - NVIC_ICER0) / 4] &= ~v; return BUS_OK; }

@@ -33,6 +33,7 @@ typedef struct {
     uint32_t nvic_iabr[2];           /* active IRQs */
     uint32_t irq_level[2];           /* the interrupt lines as the devices drive them */
     uint32_t sys_pending, sys_active;   /* system exceptions, bit = exception number */
+    uint32_t cfsr, hfsr;             /* fault causes (write 1 to clear) */
     uint32_t shpr[3], mpu[16], sau[8], fpccr, fpcar, fpdscr, actlr;
     uint32_t eppb[3];
 } ppb_core;
@@ -70,6 +71,8 @@ int ppb_exception_waiting(ppb_dev *p, int core);
 void ppb_exception_entered(ppb_dev *p, int core, int exc);
 void ppb_exception_returned(ppb_dev *p, int core, int exc);
 int ppb_exception_raise(ppb_dev *p, int core, int exc);
+/* a fault's cause bits in CFSR; forced: escalated to HardFault (HFSR.FORCED) */
+void ppb_fault_status(ppb_dev *p, int core, uint32_t cfsr, int forced);
 /* 1 if exc is active on core */
 int ppb_exception_active(ppb_dev *p, int core, int exc);
 

@@ -358,6 +358,27 @@ static void timer_alarm_systick(void **state)
     proc_free(&r);
 }
 
+/* exception entry and return (images/exceptions.c): an alarm interrupt
+ * waking WFI, SVC's stacked frame, PendSV, PRIMASK, preemption by priority,
+ * the FP context across a handler, SysTick interrupts */
+static void exceptions_and_interrupts(void **state)
+{
+    (void)state;
+    proc_result r;
+    sim(&r, "-q", "--console", "uart", "--no-stdin", image("exceptions.uf2"), "--expect",
+        "done\\r\\n", "--timeout-ms", "500", NULL);
+    expect_exit(&r, 0);
+    long us = value_of(r.out, "timer irq after");
+    if (us < 300 || us > 305) fail_msg("timer irq after %ld us (alarm set 300 us ahead)", us);
+    OUT_HAS(&r, "svc r0 105\r\n");   /* 100 + the SVC number, written into the stacked r0 */
+    OUT_HAS(&r, "pendsv 1\r\n");
+    OUT_HAS(&r, "masked until cpsie: LHl\r\n");   /* IRQ 2 (0x40) preempts IRQ 1 (0x80) */
+    OUT_HAS(&r, "fp kept\r\n");
+    us = value_of(r.out, "3 systicks in");
+    if (us < 3000 || us > 3010) fail_msg("3 systicks in %ld us (1 ms each)", us);
+    proc_free(&r);
+}
+
 static void psram_init_readback(void **state)
 {
     (void)state;
@@ -835,7 +856,7 @@ int main(int argc, char **argv)
         TEST(diagnostics_only_with_verbose), TEST(timeout_names_the_waiting_step),
         TEST(boot_uart_hello), TEST(boot_elf_and_second_uf2), TEST(uf2_written_as_the_rom_does),
         TEST(clocks_150mhz),
-        TEST(timer_alarm_systick), TEST(psram_init_readback), TEST(psram_absent_on_pico2),
+        TEST(timer_alarm_systick), TEST(exceptions_and_interrupts), TEST(psram_init_readback), TEST(psram_absent_on_pico2),
         TEST(psram_read_before_setup), TEST(flash_direct_mode_and_xip), TEST(core1_launch), TEST(dma_copy_and_stream),
         TEST(user_button), TEST(watchdog_and_bootsel_reboot), TEST(trace_mmio_lines),
         TEST(usb_cdc_echo), TEST(usb_host_stall), TEST(usb_disconnect),
