@@ -43,4 +43,19 @@ ExternalProject_Add(firmware
   INSTALL_COMMAND ""
   DEPENDS picollama firmware_model)
 set(PICOLLAMA_FIRMWARE_UF2 ${CMAKE_BINARY_DIR}/firmware/pico_llama.uf2)
+
+# The same firmware with the console commands only tests need (/fault), and
+# no model: what tests/firmware/test_firmware_fault.c runs.
+ExternalProject_Add(firmware_test
+  SOURCE_DIR ${CMAKE_SOURCE_DIR}/firmware
+  BINARY_DIR ${CMAKE_BINARY_DIR}/firmware-test
+  CMAKE_ARGS
+    -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/arm-none-eabi.cmake
+    -DCMAKE_BUILD_TYPE=Release
+    -DPICOLLAMA_TOOL=$<TARGET_FILE:picollama>
+    -DPICOLLAMA_TEST_COMMANDS=ON
+  BUILD_ALWAYS ON
+  INSTALL_COMMAND ""
+  DEPENDS picollama)
+set(PICOLLAMA_FIRMWARE_TEST_UF2 ${CMAKE_BINARY_DIR}/firmware-test/pico_llama.uf2)
 set(PICOLLAMA_FIRMWARE_ELF ${CMAKE_BINARY_DIR}/firmware/pico_llama.elf)

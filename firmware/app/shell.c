@@ -177,6 +177,16 @@ static void reboot(const char *v)
     rom_reboot();
 }
 
+#ifdef PICOLLAMA_TEST_COMMANDS
+/* test builds only: an undefined instruction, so that the fault handler's
+ * report (boot/fault.c) can be checked on both consoles */
+static void deliberate_fault(const char *v)
+{
+    (void)v;
+    __asm volatile("udf #42");
+}
+#endif
+
 typedef struct {
     const char *name;
     bool takes_value;
@@ -190,6 +200,9 @@ static const command commands[] = {
     {"/cores", true, set_cores},      {"/story", false, story},
     {"/info", false, info},           {"/bench", false, bench},
     {"/bootsel", false, bootsel},     {"/reboot", false, reboot},
+#ifdef PICOLLAMA_TEST_COMMANDS
+    {"/fault", false, deliberate_fault},
+#endif
 };
 
 static void help(const char *v)
