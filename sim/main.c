@@ -79,7 +79,8 @@ int main(int argc, char **argv)
     static machine m;
     console con;
     console_init(&con, o.console_mode, !o.no_stdin, uart_log);
-    machine_config cfg = {o.psram_mb, o.has_psram_eid, o.psram_eid, o.trace_mmio != NULL};
+    machine_config cfg = {o.psram_mb, o.has_psram_eid, o.psram_eid, o.trace_mmio != NULL,
+                          o.strict_access};
     if (!machine_init(&m, o.board, &cfg)) {
         sim_error("cannot build the virtual board");
         return SIM_EXIT_FAULT;

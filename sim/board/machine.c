@@ -82,10 +82,17 @@ void machine_bad_access(machine *m, int master, uint32_t addr, int is_write, int
     uint32_t pc = 0;
     int exact = 1;
     if (master <= BUS_MASTER_CORE1) pc = core_access_pc(&m->core[master], addr, is_write, size, &exact);
-    machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "bad access: PC=0x%08x addr=0x%08x (%s %s)%s%s",
-                 pc, addr, is_write ? "write:" : "read:", why,
-                 exact ? "" : " [PC found by decoding the block: approximate]",
-                 master == BUS_MASTER_CORE1 ? " on core 1" : "");
+    char report[sizeof(m->core[0].fault_report)];
+    snprintf(report, sizeof(report), "bad access: PC=0x%08x addr=0x%08x (%s %s)%s%s", pc, addr,
+             is_write ? "write:" : "read:", why,
+             exact ? "" : " [PC found by decoding the block: approximate]",
+             master == BUS_MASTER_CORE1 ? " on core 1" : "");
+    /* a core's access to nothing is a BusFault its firmware takes, as on
+     * silicon, unless --strict-access wants the run to stop here */
+    if (master <= BUS_MASTER_CORE1 && !m->core[master].strict_access && m->cur_core == master)
+        core_bus_fault(&m->core[master], addr, pc, report);
+    else
+        machine_stop(m, STOP_FAULT, SIM_EXIT_FAULT, "%s", report);
 }
 
 /* ---- the devices between slices ---- */

@@ -45,6 +45,7 @@ typedef struct {
     int has_psram_eid;       /* 0: the PSRAM answers its own EID */
     uint8_t psram_eid;       /* --psram-eid */
     int precise_pc;          /* exact PCs for the MMIO trace (--trace-mmio) */
+    int strict_access;       /* a bad access stops the run (--strict-access) */
 } machine_config;
 
 /* SIM_ROM_*, SIM_SRAM_*, SIM_XIP_BASE: the memory map */

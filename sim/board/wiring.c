@@ -137,9 +137,9 @@ static void nvic_entered(void *ppb, int core, int exc) { ppb_exception_entered(p
 static void nvic_returned(void *ppb, int core, int exc) { ppb_exception_returned(ppb, core, exc); }
 static int nvic_raise(void *ppb, int core, int exc) { return ppb_exception_raise(ppb, core, exc); }
 
-static void nvic_fault_status(void *ppb, int core, uint32_t cfsr, int forced)
+static void nvic_fault_status(void *ppb, int core, uint32_t cfsr, int forced, uint32_t bfar)
 {
-    ppb_fault_status(ppb, core, cfsr, forced);
+    ppb_fault_status(ppb, core, cfsr, forced, bfar);
 }
 
 /* A core locked up: as on silicon the other core runs on if it was
@@ -157,7 +157,7 @@ static void core_locked_up(void *mv, int core, uint32_t v)
 }
 
 /* both cores on the board's bus, each one's SEV into the other's event input */
-static int wire_cores(machine *m, int precise_pc)
+static int wire_cores(machine *m, int precise_pc, int strict_access)
 {
     core_env env = {
         .svc = &m->svc,
@@ -177,6 +177,7 @@ static int wire_cores(machine *m, int precise_pc)
         env.nvic.vtor = &m->ppb.c[i].vtor;
         if (!core_init(&m->core[i], i, &env) || !core_map_fixed(&m->core[i])) return 0;
         if (precise_pc) core_set_precise(&m->core[i], 1);
+        m->core[i].strict_access = strict_access;
     }
     for (int i = 0; i < 2; i++) {
         signal_connect(&m->core[i].sev, core_event_line, &m->core[1 - i], 0);
@@ -906,7 +907,7 @@ int wire_board(machine *m, const machine_config *cfg)
     wire_bootrom(m);
     wire_interrupts(m);
 
-    return wire_cores(m, cfg->precise_pc);
+    return wire_cores(m, cfg->precise_pc, cfg->strict_access);
 }
 
 /* every peripheral to its reset state (power_on: also what survives a

@@ -470,6 +470,7 @@ void core_reset(sim_core *c)
     c->event_latch = 0;
     c->halted_forever = 0;
     c->in_fault = 0;
+    c->bus_fault_pending = 0;
     coproc_reset(&c->cop);
     memset(&c->flow, 0, sizeof(c->flow));
     c->cur_func = -1;
@@ -605,7 +606,28 @@ static const char *intr_reason(uint32_t intno)
     }
 }
 
-static void report_mem_event(sim_core *c, cpu_event *e)
+/* an access to nothing: a BusFault the firmware takes, or (strict) the end of the run */
+static int bad_access(sim_core *c, uint32_t addr, uint32_t pc, int fetch, const char *report)
+{
+    if (c->strict_access) {
+        svc_stop(c->env.svc, STOP_FAULT, SIM_EXIT_FAULT, "%s", report);
+        return 0;
+    }
+    c->bus_fault_addr = addr;
+    return core_fault(c, EXC_BUSFAULT, fetch ? CFSR_IBUSERR : CFSR_PRECISERR | CFSR_BFARVALID, pc,
+                      report);
+}
+
+/* a bad access met by the bus during the run (core_bus_fault) */
+static int take_bus_fault(sim_core *c)
+{
+    c->bus_fault_pending = 0;
+    char report[sizeof(c->fault_report)];
+    memcpy(report, c->fault_report, sizeof(report));
+    return core_fault(c, EXC_BUSFAULT, CFSR_PRECISERR | CFSR_BFARVALID, c->bus_fault_pc, report);
+}
+
+static int report_mem_event(sim_core *c, cpu_event *e)
 {
     const core_env *env = &c->env;
     char desc[200];
@@ -615,15 +637,16 @@ static void report_mem_event(sim_core *c, cpu_event *e)
     if (!why) why = bus_describe_addr(env->bus, e->addr, desc, sizeof(desc));
     if (e->mem_type == UC_MEM_WRITE_PROT && e->addr - env->bus->rom.base < env->bus->rom.size)
         why = "boot ROM is read-only";
+    char report[sizeof(c->fault_report)];
     if (fetch) {
-        snprintf(desc, sizeof(desc), "%s; instruction fetch, branched to from the block at "
-                 "0x%08x", why, c->prev_blk_start);
-        svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT, "bad access: PC=0x%08x addr=0x%08x (%s)",
-                 e->addr, e->addr, desc);
-        return;
+        snprintf(report, sizeof(report), "bad access: PC=0x%08x addr=0x%08x (%s; instruction "
+                 "fetch, branched to from the block at 0x%08x)", e->addr, e->addr, why,
+                 c->prev_blk_start);
+        return bad_access(c, e->addr, e->addr, 1, report);
     }
-    svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT, "bad access: PC=0x%08x addr=0x%08x (%s %s)",
-             core_pc(c), e->addr, is_write ? "write:" : "read:", why);
+    snprintf(report, sizeof(report), "bad access: PC=0x%08x addr=0x%08x (%s %s)", core_pc(c),
+             e->addr, is_write ? "write:" : "read:", why);
+    return bad_access(c, e->addr, core_pc(c), 0, report);
 }
 
 static uint16_t read16(sim_core *c, uint32_t addr)
@@ -640,12 +663,6 @@ static int after_wfi(sim_core *c)
     return read16(c, pc - 2) == 0xBF30 || (read16(c, pc - 4) == 0xF3AF && read16(c, pc - 2) == 0x8003);
 }
 
-/* CFSR UsageFault cause bits (SDK m33.h M33_CFSR_*) */
-#define CFSR_UNDEFINSTR (1u << 16)
-#define CFSR_INVSTATE (1u << 17)
-#define CFSR_NOCP (1u << 19)
-#define CFSR_STKOF (1u << 20)
-#define CFSR_UNALIGNED (1u << 24)
 
 static uint32_t usage_fault_cause(uint32_t intno)
 {
@@ -741,7 +758,9 @@ static int run_once(sim_core *c)
     if (c->rom_undo_size) undo_rom_write(c);
     if (*env->stopped != STOP_NONE) return -1;
     int wfx = 0;
-    if (e->kind == EV_INSN_INVALID && err == UC_ERR_OK && e->pc == c->blk_start + c->blk_size) {
+    if (c->bus_fault_pending) {
+        if (!take_bus_fault(c)) return *env->stopped != STOP_NONE ? -1 : 0;
+    } else if (e->kind == EV_INSN_INVALID && err == UC_ERR_OK && e->pc == c->blk_start + c->blk_size) {
         wfx = 1;   /* WFE/YIELD: Unicorn stops after them */
     } else if (e->kind == EV_INSN_INVALID) {
         if (!fault_invalid(c, e, err)) return *env->stopped != STOP_NONE ? -1 : 0;
@@ -756,8 +775,7 @@ static int run_once(sim_core *c)
                  intr_reason(e->intno), c->id);
         return -1;
     } else if (e->kind == EV_MEM) {
-        report_mem_event(c, e);
-        return -1;
+        if (!report_mem_event(c, e)) return *env->stopped != STOP_NONE ? -1 : 0;
     } else if (err != UC_ERR_OK) {
         svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT, "emulation error: PC=0x%08x %s (core %d)",
                  core_pc(c), uc_strerror(err), c->id);

@@ -80,8 +80,9 @@ typedef struct {
     /* pends a synchronous exception (SVCall, a fault); returns what was
      * pended (a disabled fault's handler escalates to HardFault) */
     int (*raise)(void *ctx, int core, int exc);
-    /* records a fault's cause in CFSR (and HFSR.FORCED when escalated) */
-    void (*fault_status)(void *ctx, int core, uint32_t cfsr, int forced);
+    /* records a fault's cause in CFSR (HFSR.FORCED when escalated; the
+     * faulting address in BFAR when CFSR.BFARVALID) */
+    void (*fault_status)(void *ctx, int core, uint32_t cfsr, int forced, uint32_t bfar);
 } core_nvic_port;
 
 /* The boot ROM's functions the simulator runs natively: a block starting in
@@ -146,6 +147,9 @@ struct sim_core {
     int in_fault;           /* a fault handler runs (its `b .` is watched for) */
     char fault_report[320]; /* what the simulator reports if the fault ends in lockup */
     sim_signal locked_up;   /* output: the core locked up (fault_report says why) */
+    int strict_access;      /* a bad access stops the run instead of raising BusFault */
+    int bus_fault_pending;  /* a bad access met in the middle of a run (core_bus_fault) */
+    uint32_t bus_fault_pc, bus_fault_addr;
     /* a store into the read-only boot ROM: the engine performs it after the
      * protection hook, so the bytes it overwrote are put back at the next
      * block (the ROM ignores writes) */
@@ -186,6 +190,10 @@ int core_exception_return(sim_core *c, uint32_t exc_return);
  * in lockup: a fault the core cannot take (in HardFault or NMI already),
  * or a fault handler that loops forever. 1 = the handler runs. */
 int core_fault(sim_core *c, int exc, uint32_t cfsr, uint32_t return_pc, const char *report);
+/* A bad access by the running core (a hole on the bus, an unmapped XIP
+ * address): a precise BusFault for the instruction at pc, taken when the
+ * engine has stopped; report as for core_fault. */
+void core_bus_fault(sim_core *c, uint32_t addr, uint32_t pc, const char *report);
 /* The core stops for good (architectural lockup): it raises locked_up. */
 void core_lockup(sim_core *c, const char *why);
 

@@ -152,8 +152,12 @@ int core_fault(sim_core *c, int exc, uint32_t cfsr, uint32_t return_pc, const ch
         core_lockup(c, why);
         return 0;
     }
+    if (!nvic->raise) {   /* a core without an NVIC (unit tests): nothing can take it */
+        core_lockup(c, report);
+        return 0;
+    }
     int pended = nvic->raise(nvic->ctx, c->id, exc);
-    nvic->fault_status(nvic->ctx, c->id, cfsr, pended != exc);
+    nvic->fault_status(nvic->ctx, c->id, cfsr, pended != exc, c->bus_fault_addr);
     int taken = nvic->to_take(nvic->ctx, c->id, core_reg(c, UC_ARM_REG_PRIMASK),
                               core_reg(c, UC_ARM_REG_BASEPRI), core_reg(c, UC_ARM_REG_FAULTMASK));
     snprintf(c->fault_report, sizeof(c->fault_report), "%s", report);
@@ -164,6 +168,16 @@ int core_fault(sim_core *c, int exc, uint32_t cfsr, uint32_t return_pc, const ch
     if (enter(c, pended, return_pc) < 0) return 0;
     c->in_fault = 1;
     return 1;
+}
+
+void core_bus_fault(sim_core *c, uint32_t addr, uint32_t pc, const char *report)
+{
+    snprintf(c->fault_report, sizeof(c->fault_report), "%s", report);
+    c->bus_fault_pending = 1;
+    c->bus_fault_pc = pc;
+    c->bus_fault_addr = addr;
+    core_request_stop(c);
+    uc_emu_stop(c->uc);
 }
 
 /* B3.20: unstack the frame EXC_RETURN names, back to the interrupted mode */

@@ -173,9 +173,10 @@ int ppb_exception_raise(ppb_dev *d, int core, int exc)
     return exc;
 }
 
-void ppb_fault_status(ppb_dev *d, int core, uint32_t cfsr, int forced)
+void ppb_fault_status(ppb_dev *d, int core, uint32_t cfsr, int forced, uint32_t bfar)
 {
     d->c[core].cfsr |= cfsr;
+    if (cfsr & CFSR_BFARVALID) d->c[core].bfar = bfar;
     if (forced) d->c[core].hfsr |= 1u << 30;   /* HFSR.FORCED */
 }
 
@@ -368,6 +369,7 @@ static int ppb_read(void *st, bus_access *a, uint32_t *v)
     case FPDSCR: *v = p->fpdscr; return BUS_OK;
     case SCB_CFSR: *v = p->cfsr; return BUS_OK;
     case SCB_HFSR: *v = p->hfsr; return BUS_OK;
+    case SCB_BFAR: *v = p->bfar; return BUS_OK;
     }
     if (off >= NVIC_ISER0 && off < NVIC_ISER0 + 8) { *v = p->nvic_iser[(off - NVIC_ISER0) / 4]; return BUS_OK; }
     if (off >= NVIC_ICER0 && off < NVIC_ICER0 + 8) { *v = p->nvic_iser[(off - NVIC_ICER0) / 4]; return BUS_OK; }
@@ -439,6 +441,7 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
     case FPDSCR: p->fpdscr = v & 0x07C00000; return BUS_OK;
     case SCB_CFSR: p->cfsr &= ~v; return BUS_OK;   /* write 1 to clear */
     case SCB_HFSR: p->hfsr &= ~v; return BUS_OK;
+    case SCB_BFAR: p->bfar = v; return BUS_OK;
     }
     if (off >= NVIC_ISER0 && off < NVIC_ISER0 + 8) {
         int w = (int)(off - NVIC_ISER0) / 4;

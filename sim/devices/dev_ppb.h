@@ -34,6 +34,7 @@ typedef struct {
     uint32_t irq_level[2];           /* the interrupt lines as the devices drive them */
     uint32_t sys_pending, sys_active;   /* system exceptions, bit = exception number */
     uint32_t cfsr, hfsr;             /* fault causes (write 1 to clear) */
+    uint32_t bfar;                   /* the address of the last precise BusFault */
     uint32_t shpr[3], mpu[16], sau[8], fpccr, fpcar, fpdscr, actlr;
     uint32_t eppb[3];
 } ppb_core;
@@ -71,8 +72,9 @@ int ppb_exception_waiting(ppb_dev *p, int core);
 void ppb_exception_entered(ppb_dev *p, int core, int exc);
 void ppb_exception_returned(ppb_dev *p, int core, int exc);
 int ppb_exception_raise(ppb_dev *p, int core, int exc);
-/* a fault's cause bits in CFSR; forced: escalated to HardFault (HFSR.FORCED) */
-void ppb_fault_status(ppb_dev *p, int core, uint32_t cfsr, int forced);
+/* a fault's cause bits in CFSR; forced: escalated to HardFault (HFSR.FORCED);
+ * bfar: the faulting address, kept when CFSR.BFARVALID is among the bits */
+void ppb_fault_status(ppb_dev *p, int core, uint32_t cfsr, int forced, uint32_t bfar);
 /* 1 if exc is active on core */
 int ppb_exception_active(ppb_dev *p, int core, int exc);
 

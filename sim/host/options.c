@@ -101,6 +101,9 @@ static const char help_text[] =
     "                        'R|W 0xADDRESS 0xVALUE PC' (PC is DMA or SIM for\n"
     "                        accesses not made by a core); slows the run down\n"
     "  --stats               print instructions, modelled time and speed at exit\n"
+    "  --strict-access       stop the run at an access to an address where nothing\n"
+    "                        is (exit 2), as a debugger would, instead of raising\n"
+    "                        the BusFault the firmware's handler takes on silicon\n"
     "  --profile             at exit, print where the modelled cycles went (stderr):\n"
     "                        per function (ELF symbols), per function class and per\n"
     "                        memory region with XIP cache hits and QSPI bytes\n"
@@ -200,6 +203,7 @@ int options_parse(sim_options *o, int argc, char **argv)
         if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) { o->log_level = SIM_LOG_QUIET; continue; }
         if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) { o->log_level = SIM_LOG_VERBOSE; continue; }
         if (!strcmp(a, "--stats")) { o->stats = 1; continue; }
+        if (!strcmp(a, "--strict-access")) { o->strict_access = 1; continue; }
         if (!strcmp(a, "--profile")) { o->profile = 1; continue; }
         if (!strcmp(a, "--no-dtr")) { o->no_dtr = 1; continue; }
         if (!strcmp(a, "--no-stdin")) { o->no_stdin = 1; continue; }

@@ -29,6 +29,7 @@ struct sim_options {
     const char *log;                      /* --log: every message into this file */
     int log_level;                        /* SIM_LOG_*: -q, default, -v */
     int stats, no_dtr, no_stdin;
+    int strict_access;                    /* --strict-access */
     uint64_t slice_cycles;
     uint32_t uart_baud;                   /* the terminal side of --console uart */
     uint32_t tail_bytes;

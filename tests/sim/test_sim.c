@@ -379,6 +379,30 @@ static void exceptions_and_interrupts(void **state)
     proc_free(&r);
 }
 
+/* a read of a register that does not exist (images/bus_fault.c): a precise
+ * BusFault, escalated to HardFault, taken by the firmware's handler with
+ * CFSR/HFSR/BFAR as silicon sets them; the simulator reports the access when
+ * the handler loops forever. --strict-access stops at the access instead. */
+static void bus_fault_to_the_handler(void **state)
+{
+    (void)state;
+    proc_result r;
+    sim(&r, "-q", "--console", "uart", "--no-stdin", image("bus_fault.uf2"), "--timeout-ms", "500",
+        NULL);
+    expect_exit(&r, 2);
+    OUT_HAS(&r, "hardfault CFSR=0x00008200 HFSR=0x40000000 BFAR=0x40070100 stacked pc: the load\r\n");
+    ERR_HAS(&r, "addr=0x40070100 (read: UART0: no register at offset 0x100); the firmware's fault "
+                "handler then loops forever at 0x");
+    proc_free(&r);
+    sim(&r, "-q", "--strict-access", "--console", "uart", "--no-stdin", image("bus_fault.uf2"),
+        "--timeout-ms", "500", NULL);
+    expect_exit(&r, 2);
+    ERR_HAS(&r, "bad access: PC=0x");
+    assert_null(strstr(r.out, "hardfault"));
+    assert_null(strstr(r.err, "loops forever"));
+    proc_free(&r);
+}
+
 static void psram_init_readback(void **state)
 {
     (void)state;
@@ -856,7 +880,8 @@ int main(int argc, char **argv)
         TEST(diagnostics_only_with_verbose), TEST(timeout_names_the_waiting_step),
         TEST(boot_uart_hello), TEST(boot_elf_and_second_uf2), TEST(uf2_written_as_the_rom_does),
         TEST(clocks_150mhz),
-        TEST(timer_alarm_systick), TEST(exceptions_and_interrupts), TEST(psram_init_readback), TEST(psram_absent_on_pico2),
+        TEST(timer_alarm_systick), TEST(exceptions_and_interrupts), TEST(bus_fault_to_the_handler),
+        TEST(psram_init_readback), TEST(psram_absent_on_pico2),
         TEST(psram_read_before_setup), TEST(flash_direct_mode_and_xip), TEST(core1_launch), TEST(dma_copy_and_stream),
         TEST(user_button), TEST(watchdog_and_bootsel_reboot), TEST(trace_mmio_lines),
         TEST(usb_cdc_echo), TEST(usb_host_stall), TEST(usb_disconnect),

@@ -374,6 +374,7 @@ static void core_alone_bad_access_names_what_the_bus_has(void **state)
     /* ldr r0, [r1]; b .  with r1 in the APB space where nothing is mapped */
     const uint16_t prog[] = {0x6808, 0xE7FE};
     load(prog, 2);
+    core.strict_access = 1;   /* --strict-access: the run stops at the access */
     core_set_reg(&core, UC_ARM_REG_R1, 0x40000000u);
     assert_int_equal(core_run_slice(&core, 100), -1);
     assert_int_equal(board.stopped, STOP_FAULT);

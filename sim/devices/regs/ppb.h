@@ -36,6 +36,16 @@
 #define SCB_SHCSR 0xED24u
 #define SCB_CFSR 0xED28u
 #define SCB_HFSR 0xED2Cu
+#define SCB_BFAR 0xED38u
+/* CFSR cause bits (SDK m33.h:4012-4126, M33_CFSR_UFSR_* / BFSR_*) */
+#define CFSR_IBUSERR (1u << 8)
+#define CFSR_PRECISERR (1u << 9)
+#define CFSR_BFARVALID (1u << 15)
+#define CFSR_UNDEFINSTR (1u << 16)
+#define CFSR_INVSTATE (1u << 17)
+#define CFSR_NOCP (1u << 19)
+#define CFSR_STKOF (1u << 20)
+#define CFSR_UNALIGNED (1u << 24)
 #define SCB_CPACR 0xED88u
 #define SCB_NSACR 0xED8Cu
 #define MPU_TYPE 0xED90u
