@@ -169,8 +169,9 @@ static uint64_t dcp_dsub(uint64_t x, uint64_t y)
     return get_pair(R0);
 }
 
-/* dcp_dmul_m r0,r1, r0,r1,r2,r3, r0,r1,r2,r3,r4,r12,r14 (double_aeabi_dcp.S) */
-static uint64_t dcp_dmul(uint64_t x, uint64_t y)
+/* dcp_dmul_m r0,r1, r0,r1,r2,r3, r0,r1,r2,r3,r4,r12,r14 (double_aeabi_dcp.S)
+ * up to the product written back (WXMO): the DCP holds it, unrounded */
+static void dcp_dmul_product(uint64_t x, uint64_t y)
 {
     enum { ra = R0, rb = R1, rc = R2, rd = R3, re = R4, rf = R12, rg = R14 };
     set_pair(R0, x); set_pair(R2, y);
@@ -184,6 +185,11 @@ static uint64_t dcp_dmul(uint64_t x, uint64_t y)
     r[re] = 0;
     umlal(rg, re, rb, rd);
     X(WXMO(rg, re));
+}
+
+static uint64_t dcp_dmul(uint64_t x, uint64_t y)
+{
+    dcp_dmul_product(x, y);
     X(NRDD); X(RDDM(R0, R1));
     return get_pair(R0);
 }
@@ -560,18 +566,7 @@ static void save_and_restore_mid_sequence(void **state)
 static void save_and_restore_a_negative_exponent(void **state)
 {
     (void)state;
-    enum { ra = R0, rb = R1, rc = R2, rd = R3, re = R4, rf = R12, rg = R14 };
-    set_pair(R0, bits(1e-300)); set_pair(R2, bits(-1e-100));
-    X(WXUP(R0, R1)); X(WYUP(R2, R3));
-    X(RXMS(ra, rb, 0)); X(RYMS(rc, rd, 0));
-    umull(re, rf, ra, rc);
-    r[rg] = 0;
-    umlal(rf, rg, ra, rd);
-    umlal(rf, rg, rb, rc);
-    X(WXMS(re, rf));
-    r[re] = 0;
-    umlal(rg, re, rb, rd);
-    X(WXMO(rg, re));
+    dcp_dmul_product(bits(1e-300), bits(-1e-100));
     X(PXMD(6, 7)); X(PYMD(8, 9)); X(REFD(10, 11));
     uint32_t saved[6] = {r[6], r[7], r[8], r[9], r[10], r[11]};
     assert_int_equal(dcp_dadd(bits(1e300), bits(-3e300)), bits(1e300 + -3e300));
