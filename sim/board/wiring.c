@@ -137,6 +137,14 @@ static void nvic_entered(void *ppb, int core, int exc) { ppb_exception_entered(p
 static void nvic_returned(void *ppb, int core, int exc) { ppb_exception_returned(ppb, core, exc); }
 static int nvic_raise(void *ppb, int core, int exc) { return ppb_exception_raise(ppb, core, exc); }
 
+static int nvic_can_preempt(void *ppb, int core, int exc, uint32_t primask, uint32_t basepri,
+                            uint32_t faultmask)
+{
+    return ppb_exception_can_preempt(ppb, core, exc, primask, basepri, faultmask);
+}
+
+static void nvic_unpend(void *ppb, int core, int exc) { ppb_exception_unpend(ppb, core, exc); }
+
 static void nvic_fault_status(void *ppb, int core, uint32_t cfsr, int forced, uint32_t bfar)
 {
     ppb_fault_status(ppb, core, cfsr, forced, bfar);
@@ -149,7 +157,10 @@ static void core_locked_up(void *mv, int core, uint32_t v)
     (void)v;
     machine *m = mv;
     const sim_core *other = &m->core[1 - core];
-    if (other->running && !other->halted_forever)
+    if (m->wd.running)   /* silicon waits for the watchdog's reboot */
+        sim_warn("core %d locked up: %s; the armed watchdog will reboot the board", core,
+                 m->core[core].fault_report);
+    else if (other->running && !other->halted_forever)
         sim_warn("core %d locked up: %s; core %d runs on", core, m->core[core].fault_report,
                  1 - core);
     else
@@ -169,7 +180,7 @@ static int wire_cores(machine *m, int precise_pc, int strict_access)
                 board_xip_remap_pending, board_xip_remap, board_xip_window_mapped,
                 board_xip_map_fixed, board_xip_describe_fault},
         .nvic = {&m->ppb, NULL, nvic_waiting, nvic_to_take, nvic_entered, nvic_returned, nvic_raise,
-                 nvic_fault_status},
+                 nvic_can_preempt, nvic_unpend, nvic_fault_status},
         .rom = {m, BOOTROM_STUBS_START, BOOTROM_STUBS_END, board_rom_native},
     };
     for (int i = 0; i < 2; i++) {

@@ -138,6 +138,10 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     const core_env *env = &c->env;
     if (c->rom_undo_size) undo_rom_write(c);
     if (size == 0) return;
+    if (c->unmasked) {   /* an interrupt held back by the masks is taken now */
+        c->unmasked = 0;
+        if (env->nvic.waiting && env->nvic.waiting(env->nvic.ctx, c->id)) c->stop_requested = 1;
+    }
     if (c->in_fault && size == 2 && read16(c, (uint32_t)addr) == 0xE7FE) {   /* b . */
         char why[sizeof(c->fault_report) + 80];
         snprintf(why, sizeof(why), "%s; the firmware's fault handler then loops forever at 0x%08x",
@@ -164,6 +168,7 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         return;
     }
     if (b->flags & TB_HAS_SEV) signal_set(&c->sev, 1);
+    if (b->flags & TB_UNMASKS) c->unmasked = 1;
     /* the synthesized ROM's functions run natively (see bootrom.c). A
      * UC_HOOK_CODE would do, but any code hook stops Unicorn from syncing the
      * PC when a slice ends, so the block hook does it. */
@@ -644,9 +649,13 @@ static int report_mem_event(sim_core *c, cpu_event *e)
                  c->prev_blk_start);
         return bad_access(c, e->addr, e->addr, 1, report);
     }
-    snprintf(report, sizeof(report), "bad access: PC=0x%08x addr=0x%08x (%s %s)", core_pc(c),
-             e->addr, is_write ? "write:" : "read:", why);
-    return bad_access(c, e->addr, core_pc(c), 0, report);
+    /* the engine reports the block's start: the decoder finds the access */
+    int exact = 1;
+    uint32_t pc = core_access_pc(c, e->addr, is_write, e->size, &exact);
+    snprintf(report, sizeof(report), "bad access: PC=0x%08x addr=0x%08x (%s %s)%s", pc, e->addr,
+             is_write ? "write:" : "read:", why,
+             exact ? "" : " [PC found by decoding the block: approximate]");
+    return bad_access(c, e->addr, pc, 0, report);
 }
 
 static uint16_t read16(sim_core *c, uint32_t addr)
@@ -788,6 +797,8 @@ static int run_once(sim_core *c)
         c->event_latch = 0;   /* an event was pending: WFE returns at once */
         return 1;
     }
+    /* WFI/WFE wake for a pending interrupt even when the masks hold it back */
+    if (wfx && env->nvic.waiting && env->nvic.waiting(env->nvic.ctx, c->id)) return 1;
     if (wfx) {
         /* asleep until the slice ends: the cycles still pass */
         c->wfx_stop = 1;

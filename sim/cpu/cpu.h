@@ -80,6 +80,10 @@ typedef struct {
     /* pends a synchronous exception (SVCall, a fault); returns what was
      * pended (a disabled fault's handler escalates to HardFault) */
     int (*raise)(void *ctx, int core, int exc);
+    /* exc beats the execution priority the masks and active exceptions set */
+    int (*can_preempt)(void *ctx, int core, int exc, uint32_t primask, uint32_t basepri,
+                       uint32_t faultmask);
+    void (*unpend)(void *ctx, int core, int exc);
     /* records a fault's cause in CFSR (HFSR.FORCED when escalated; the
      * faulting address in BFAR when CFSR.BFARVALID) */
     void (*fault_status)(void *ctx, int core, uint32_t cfsr, int forced, uint32_t bfar);
@@ -145,6 +149,7 @@ struct sim_core {
     int nports;
     coproc cop;             /* the RP2350's coprocessors seen by this core (DCP) */
     int in_fault;           /* a fault handler runs (its `b .` is watched for) */
+    int unmasked;           /* the last block may have lowered the masks */
     char fault_report[320]; /* what the simulator reports if the fault ends in lockup */
     sim_signal locked_up;   /* output: the core locked up (fault_report says why) */
     int strict_access;      /* a bad access stops the run instead of raising BusFault */

@@ -156,16 +156,24 @@ int core_fault(sim_core *c, int exc, uint32_t cfsr, uint32_t return_pc, const ch
         core_lockup(c, report);
         return 0;
     }
-    int pended = nvic->raise(nvic->ctx, c->id, exc);
-    nvic->fault_status(nvic->ctx, c->id, cfsr, pended != exc, c->bus_fault_addr);
-    int taken = nvic->to_take(nvic->ctx, c->id, core_reg(c, UC_ARM_REG_PRIMASK),
-                              core_reg(c, UC_ARM_REG_BASEPRI), core_reg(c, UC_ARM_REG_FAULTMASK));
+    uint32_t primask = core_reg(c, UC_ARM_REG_PRIMASK), basepri = core_reg(c, UC_ARM_REG_BASEPRI),
+             faultmask = core_reg(c, UC_ARM_REG_FAULTMASK);
     snprintf(c->fault_report, sizeof(c->fault_report), "%s", report);
-    if (taken != pended) {   /* FAULTMASK, or a fault handler of no higher priority */
+    /* B3.9.3: a fault whose handler is disabled or cannot preempt escalates
+     * to HardFault; one HardFault cannot preempt either is a lockup */
+    int target = nvic->raise(nvic->ctx, c->id, exc);
+    if (target != EXC_HARDFAULT &&
+        !nvic->can_preempt(nvic->ctx, c->id, target, primask, basepri, faultmask)) {
+        nvic->unpend(nvic->ctx, c->id, target);
+        target = nvic->raise(nvic->ctx, c->id, EXC_HARDFAULT);
+    }
+    if (!nvic->can_preempt(nvic->ctx, c->id, target, primask, basepri, faultmask)) {
+        nvic->unpend(nvic->ctx, c->id, target);
         core_lockup(c, report);
         return 0;
     }
-    if (enter(c, pended, return_pc) < 0) return 0;
+    nvic->fault_status(nvic->ctx, c->id, cfsr, target != exc, c->bus_fault_addr);
+    if (enter(c, target, return_pc) < 0) return 0;
     c->in_fault = 1;
     return 1;
 }
@@ -203,6 +211,7 @@ int core_exception_return(sim_core *c, uint32_t exc_return)
     for (int i = 0; i < 6; i++) core_set_reg(c, frame_regs[i], frame[i]);
     if (fp) fp_state(c, frame + BASIC_FRAME_WORDS, 1);
     core_set_reg(c, UC_ARM_REG_XPSR, xpsr & ~XPSR_FRAME_ALIGN);
+    core_set_reg(c, UC_ARM_REG_XPSR_NZCVQG, xpsr);   /* the XPSR write leaves GE out */
     uint32_t control = core_reg(c, UC_ARM_REG_CONTROL) & ~(CONTROL_SPSEL | CONTROL_FPCA);
     core_set_reg(c, UC_ARM_REG_CONTROL, control | (on_psp ? CONTROL_SPSEL : 0) | (fp ? CONTROL_FPCA : 0));
     core_set_reg(c, UC_ARM_REG_PC, frame[6] | ((xpsr & XPSR_T) ? 1 : 0));

@@ -466,7 +466,8 @@ static int is_fp_insn(uint16_t hw1, uint16_t hw2)
     return (hw1 & 0xEC00) == 0xEC00 && ((hw2 >> 9) & 7) == 5;
 }
 
-/* flags a raw scan finds (FP use, SEV: BF40, 32-bit form F3AF 8004) and
+/* flags a raw scan finds (FP use, SEV: BF40, 32-bit form F3AF 8004, mask
+ * changes) and
  * the instruction count */
 static void scan_flags(const uint8_t *code, uint32_t size, timing_block *b)
 {
@@ -482,6 +483,12 @@ static void scan_flags(const uint8_t *code, uint32_t size, timing_block *b)
         }
         if (len == 2 && hw1 == 0xBF40) b->flags |= TB_HAS_SEV;
         if (len == 4 && hw1 == 0xF3AF && hw2 == 0x8004) b->flags |= TB_HAS_SEV;
+        /* CPSIE (B66x) or MSR SYSm 0x10-0x13 (F38n 88xx): a held-back
+         * interrupt may be taken after it */
+        if (len == 2 && (hw1 & 0xFFF8) == 0xB660) b->flags |= TB_UNMASKS;
+        if (len == 4 && (hw1 & 0xFFF0) == 0xF380 && (hw2 & 0xFF00) == 0x8800 &&
+            (hw2 & 0xFF) >= 0x10 && (hw2 & 0xFF) <= 0x13)
+            b->flags |= TB_UNMASKS;
         b->insns++;
         off += (uint32_t)len;
     }

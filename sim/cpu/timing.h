@@ -26,6 +26,7 @@
 /* flags of a block */
 #define TB_HAS_FP 0x01    /* contains a floating-point (coprocessor 10/11) instruction */
 #define TB_HAS_SEV 0x02   /* contains SEV */
+#define TB_UNMASKS 0x04   /* contains CPSIE or an MSR to PRIMASK/BASEPRI/FAULTMASK */
 #define TB_BRANCH 0x08    /* last instruction can change the PC */
 #define TB_U_OK 0x10      /* U may apply to the final branch (PrevInst not PUSH/POP) */
 #define TB_WIDE_UNALIGNED 0x20  /* first instruction is 32-bit at a non-word-aligned address */

@@ -134,6 +134,15 @@ int ppb_exception_to_take(ppb_dev *d, int core, uint32_t primask, uint32_t basep
     return best_pending(p, execution_priority(p, primask, basepri, faultmask));
 }
 
+int ppb_exception_can_preempt(ppb_dev *d, int core, int exc, uint32_t primask, uint32_t basepri,
+                              uint32_t faultmask)
+{
+    const ppb_core *p = &d->c[core];
+    return group_priority(p, exc_priority(p, exc)) < execution_priority(p, primask, basepri, faultmask);
+}
+
+void ppb_exception_unpend(ppb_dev *d, int core, int exc) { d->c[core].sys_pending &= ~(1u << exc); }
+
 int ppb_exception_waiting(ppb_dev *d, int core) { return best_pending(&d->c[core], 257) != 0; }
 
 static void set_irq_bit(uint32_t *w, int irq, int on)

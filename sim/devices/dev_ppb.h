@@ -64,11 +64,17 @@ void ppb_poll(ppb_dev *p);
  * priority; 0 = none. */
 int ppb_exception_to_take(ppb_dev *p, int core, uint32_t primask, uint32_t basepri,
                           uint32_t faultmask);
+/* exc's priority beats core's execution priority (a synchronous fault is
+ * taken now, or escalates) */
+int ppb_exception_can_preempt(ppb_dev *p, int core, int exc, uint32_t primask, uint32_t basepri,
+                              uint32_t faultmask);
+/* forgets a pending system exception (a fault that escalated) */
+void ppb_exception_unpend(ppb_dev *p, int core, int exc);
 /* Something is pending and enabled, whatever the masks (WFI wakes). */
 int ppb_exception_waiting(ppb_dev *p, int core);
 /* the core entered / returned from exception exc; pends a synchronous one
- * (SVCall, a fault: escalated to HardFault when its handler is disabled or
- * cannot preempt) and returns the exception number that is pending */
+ * (SVCall, a fault: HardFault instead when the fault's handler is disabled)
+ * and returns the exception number that is pending */
 void ppb_exception_entered(ppb_dev *p, int core, int exc);
 void ppb_exception_returned(ppb_dev *p, int core, int exc);
 int ppb_exception_raise(ppb_dev *p, int core, int exc);

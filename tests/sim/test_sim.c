@@ -372,10 +372,11 @@ static void exceptions_and_interrupts(void **state)
     if (us < 300 || us > 305) fail_msg("timer irq after %ld us (alarm set 300 us ahead)", us);
     OUT_HAS(&r, "svc r0 105\r\n");   /* 100 + the SVC number, written into the stacked r0 */
     OUT_HAS(&r, "pendsv 1\r\n");
-    OUT_HAS(&r, "masked until cpsie: LHl\r\n");   /* IRQ 2 (0x40) preempts IRQ 1 (0x80) */
+    OUT_HAS(&r, "masked until cpsie: LHl at once\r\n");   /* IRQ 2 (0x40) preempts IRQ 1 (0x80) */
     OUT_HAS(&r, "fp kept\r\n");
     us = value_of(r.out, "3 systicks in");
     if (us < 3000 || us > 3010) fail_msg("3 systicks in %ld us (1 ms each)", us);
+    OUT_HAS(&r, "udf in an irq: escalated to hardfault\r\n");
     proc_free(&r);
 }
 

@@ -2,7 +2,9 @@
  * and the RP2350's NVIC define them: a TIMER0 alarm interrupt waking WFI,
  * SVC with the stacked frame, PendSV from ICSR, PRIMASK holding an
  * interrupt back, a higher-priority interrupt preempting a lower one, the
- * FP context kept across a handler that uses the FPU, and SysTick ticks. */
+ * FP context kept across a handler that uses the FPU, SysTick ticks, and a
+ * fault in an interrupt handler of the fault's own priority escalating to
+ * HardFault. */
 #include "hw.h"
 
 #define NVIC_ISER0 0xE000E100u
@@ -11,6 +13,9 @@
 #define SCB_ICSR 0xE000ED04u
 #define SCB_VTOR 0xE000ED08u
 #define SCB_SHPR3 0xE000ED20u
+#define SCB_SHCSR 0xE000ED24u
+#define SCB_CFSR 0xE000ED28u
+#define SCB_HFSR 0xE000ED2Cu
 #define SYST_CSR 0xE000E010u
 #define SYST_RVR 0xE000E014u
 #define SYST_CVR 0xE000E018u
@@ -56,6 +61,28 @@ static void irq_low(void)
     order[order_len++] = 'l';
 }
 
+/* UsageFault (enabled, priority 0) cannot preempt an IRQ handler of
+ * priority 0: the UDF escalates to HardFault (HFSR.FORCED), whose handler
+ * steps over it (stacked PC + 2) */
+static volatile uint32_t hardfault_cfsr, hardfault_hfsr, usagefault_hits;
+static void irq_udf(void) { __asm volatile("udf #1"); }
+static void usagefault_handler(void) { usagefault_hits++; }
+__attribute__((used)) void hardfault_step_over(uint32_t *frame)
+{
+    hardfault_cfsr = REG(SCB_CFSR);
+    hardfault_hfsr = REG(SCB_HFSR);
+    REG(SCB_CFSR) = hardfault_cfsr;
+    REG(SCB_HFSR) = hardfault_hfsr;
+    frame[6] += 2;
+}
+static void __attribute__((naked)) hardfault_handler(void)
+{
+    __asm volatile("mrs r0, msp\n"
+                   "push {r0, lr}\n"
+                   "bl hardfault_step_over\n"
+                   "pop {r0, pc}\n");
+}
+
 /* uses the FPU inside a handler: s0 of the interrupted code must survive */
 static volatile float handler_result;
 static void irq_fpu(void)
@@ -82,6 +109,8 @@ int main(void)
     clocks_150mhz();
     uart_init(150000000, 115200);
     timer_start_ticks();
+    vectors[3] = hardfault_handler;
+    vectors[6] = usagefault_handler;
     vectors[11] = svc_handler;
     vectors[14] = pendsv_handler;
     vectors[15] = systick_handler;
@@ -89,6 +118,7 @@ int main(void)
     vectors[16 + 1] = irq_low;
     vectors[16 + 2] = irq_high;
     vectors[16 + 3] = irq_fpu;
+    vectors[16 + 4] = irq_udf;
     REG(SCB_VTOR) = (uint32_t)vectors;
 
     /* an alarm interrupt wakes WFI */
@@ -120,10 +150,11 @@ int main(void)
     __asm volatile("dsb; isb");
     int held = order_len == 0;
     __asm volatile("cpsie i; dsb; isb");
+    int at_once = order_len == 3;   /* taken right after CPSIE, not a slice later */
     order[order_len] = 0;
     print(held ? "masked until cpsie: " : "not masked: ");
     print(order);
-    print("\r\n");
+    print(at_once ? " at once\r\n" : " late\r\n");
 
     /* the FP context of the interrupted code survives a handler using the FPU */
     volatile float mine = 1.5f;
@@ -142,6 +173,14 @@ int main(void)
     REG(SYST_CSR) = 0;
     print("3 systicks in ");
     print_dec((uint32_t)(time_us() - t0));
-    print(" us\r\ndone\r\n");
+    print(" us\r\n");
+
+    REG(SCB_SHCSR) |= 1u << 18;   /* USGFAULTENA */
+    REG(NVIC_ISER0) = 1u << 4;     /* priority 0, as UsageFault's */
+    REG(NVIC_ISPR0) = 1u << 4;
+    __asm volatile("dsb; isb");
+    print(usagefault_hits == 0 && (hardfault_hfsr & (1u << 30)) && (hardfault_cfsr & (1u << 16))
+              ? "udf in an irq: escalated to hardfault\r\n" : "udf in an irq: not escalated\r\n");
+    print("done\r\n");
     return 0;
 }
