@@ -356,7 +356,8 @@ static void wire_ppb(machine *m)
 
 /* IRQ numbers: rp2350-facts.md 13 (SDK intctrl.h) */
 enum {
-    IRQ_TIMER0_0 = 0, IRQ_TIMER1_0 = 4, IRQ_DMA_0 = 10, IRQ_USBCTRL = 14, IRQ_SIO_FIFO = 25,
+    IRQ_TIMER0_0 = 0, IRQ_TIMER1_0 = 4, IRQ_DMA_0 = 10, IRQ_USBCTRL = 14, IRQ_IO_BANK0 = 21,
+    IRQ_SIO_FIFO = 25,
     IRQ_SIO_BELL = 26, IRQ_UART0 = 33, IRQ_UART1 = 34,
 };
 
@@ -377,8 +378,10 @@ static void wire_interrupts(machine *m)
     signal_connect(&m->usb.irq, irq_to_both_cores, &m->ppb, IRQ_USBCTRL);
     signal_connect(&m->uart[0].irq, irq_to_both_cores, &m->ppb, IRQ_UART0);
     signal_connect(&m->uart[1].irq, irq_to_both_cores, &m->ppb, IRQ_UART1);
-    /* SIO's FIFO and doorbell lines are per core: each core sees its own */
+    /* SIO's FIFO and doorbell lines, and IO_BANK0's (PROC0/PROC1 INTS), are
+     * per core: each core sees its own */
     for (int core = 0; core < 2; core++) {
+        signal_connect(&m->gpio.irq[core], ppb_irq_line, &m->ppb, core * 64 + IRQ_IO_BANK0);
         signal_connect(&m->sio.irq_fifo[core], ppb_irq_line, &m->ppb, core * 64 + IRQ_SIO_FIFO);
         signal_connect(&m->sio.irq_bell[core], ppb_irq_line, &m->ppb, core * 64 + IRQ_SIO_BELL);
     }

@@ -92,14 +92,76 @@ uint32_t gpio_in_word(void *gpio, int hi)
     return v;
 }
 
+/* ---- interrupts (datasheet 9.11: INTR, PROCn_INTE/INTF/INTS) ---- */
+
+/* INTR r: the level bits from the inputs now, the edge bits latched */
+static uint32_t intr_word(gpio_dev *g, int r)
+{
+    uint32_t v = g->edges[r];
+    for (int i = 0; i < 8; i++) {
+        int n = r * 8 + i;
+        if (n >= g->bonded) break;
+        v |= (gpio_in(g, n) ? IO_INT_LEVEL_HIGH : IO_INT_LEVEL_LOW) << (4 * i);
+    }
+    return v;
+}
+
+static uint32_t *proc_reg(gpio_dev *g, uint32_t base, int proc, int r)
+{
+    return &g->io_irq[(base + (uint32_t)proc * (IO_PROC1_INTE0 - IO_PROC0_INTE0) + 4u * (uint32_t)r -
+                       IO_IRQ_BASE) / 4];
+}
+
+static uint32_t ints_word(gpio_dev *g, int proc, int r)
+{
+    return (intr_word(g, r) | *proc_reg(g, IO_PROC0_INTF0, proc, r)) &
+           *proc_reg(g, IO_PROC0_INTE0, proc, r);
+}
+
+/* each processor's IO_IRQ_BANK0 follows its INTS */
+static void update_irq(gpio_dev *g)
+{
+    for (int p = 0; p < 2; p++) {
+        uint32_t any = 0;
+        for (int r = 0; r < IO_INT_REGS && !any; r++) any = ints_word(g, p, r);
+        uint32_t level = any ? 1u : 0u;
+        if (level != ((g->irq_level >> p) & 1)) signal_set(&g->irq[p], level);
+        g->irq_level = (g->irq_level & ~(1u << p)) | level << p;
+    }
+}
+
+/* an input may have changed: latch its edge, bring the lines up to date */
+static void sense_inputs(gpio_dev *g)
+{
+    for (int n = 0; n < g->bonded; n++) {
+        uint64_t bit = 1ull << n;
+        int now = gpio_in(g, n), was = (g->last_in & bit) != 0;
+        if (now == was) continue;
+        g->edges[n / 8] |= (now ? IO_INT_EDGE_HIGH : IO_INT_EDGE_LOW) << (4 * (n % 8));
+        g->last_in ^= bit;
+    }
+    update_irq(g);
+}
+
+/* after a reset: what the inputs are now is no edge */
+static void resync_inputs(gpio_dev *g)
+{
+    g->last_in = 0;
+    for (int n = 0; n < g->bonded; n++)
+        if (gpio_in(g, n)) g->last_in |= 1ull << n;
+    update_irq(g);
+}
+
 void gpio_set_external(gpio_dev *g, int n, int level)
 {
     if (n >= 0 && n < GPIO_COUNT) g->ext[n] = level;
+    sense_inputs(g);
 }
 
 void gpio_sio_output(void *gpio, int n, uint32_t word)
 {
     ((gpio_dev *)gpio)->sio_word[n] = word;
+    sense_inputs(gpio);
 }
 
 const char *gpio_pin_problem(gpio_dev *g, int n, int f, int output)
@@ -154,6 +216,17 @@ static int io_read(void *st, bus_access *a, uint32_t *v)
         }
         return BUS_OK;
     }
+    if (off >= IO_INTR0 && off < IO_INTR0 + 4 * IO_INT_REGS) {
+        *v = intr_word(g, (int)(off - IO_INTR0) / 4);
+        return BUS_OK;
+    }
+    for (int p = 0; p < 2; p++) {
+        uint32_t ints = IO_PROC0_INTS0 + (uint32_t)p * (IO_PROC1_INTE0 - IO_PROC0_INTE0);
+        if (off >= ints && off < ints + 4 * IO_INT_REGS) {
+            *v = ints_word(g, p, (int)(off - ints) / 4);
+            return BUS_OK;
+        }
+    }
     if (off >= IO_IRQ_BASE && off < IO_IRQ_BASE + 4 * 0x80 && regtable_find(g->dev_io.regs, off, NULL)) {
         *v = g->io_irq[(off - IO_IRQ_BASE) / 4];
         return BUS_OK;
@@ -171,12 +244,19 @@ static int io_write(void *st, bus_access *a, uint32_t v)
             uint32_t old = g->ctrl[n];
             g->ctrl[n] = bus_alias_apply(old, v, a->alias) & IO_GPIO_CTRL_MASK;
             if ((old ^ g->ctrl[n]) & 0x1F) signal_set(&g->routing_changed, 1);   /* CS1 routing may change */
+            sense_inputs(g);   /* INOVER may change what the core sees */
         }
+        return BUS_OK;
+    }
+    if (off >= IO_INTR0 && off < IO_INTR0 + 4 * IO_INT_REGS) {   /* the edges: write 1 to clear */
+        g->edges[(off - IO_INTR0) / 4] &= ~(bus_wc_bits(v, a->alias) & 0xCCCCCCCCu);
+        update_irq(g);
         return BUS_OK;
     }
     if (off >= IO_IRQ_BASE && off < IO_IRQ_BASE + 4 * 0x80 && regtable_find(g->dev_io.regs, off, NULL)) {
         uint32_t *r = &g->io_irq[(off - IO_IRQ_BASE) / 4];
         *r = bus_alias_apply(*r, v, a->alias);
+        update_irq(g);   /* INTE / INTF */
         return BUS_OK;
     }
     return BUS_HOLE;
@@ -209,7 +289,10 @@ static int pads_write(void *st, bus_access *a, uint32_t v)
     uint32_t mask = a->offset == PADS_VOLTAGE_SELECT ? 1u : 0x1FFu;
     uint32_t old = *r;
     *r = bus_alias_apply(old, v, a->alias) & mask;
-    if (old != *r) signal_set(&g->routing_changed, 1);
+    if (old != *r) {
+        signal_set(&g->routing_changed, 1);
+        sense_inputs(g);   /* IE, ISO and the pulls decide the input */
+    }
     return BUS_OK;
 }
 
@@ -217,6 +300,8 @@ void gpio_reset_bank0(gpio_dev *g)
 {
     for (int n = 0; n < GPIO_COUNT; n++) g->ctrl[n] = 0x1F;
     memset(g->io_irq, 0, sizeof(g->io_irq));
+    memset(g->edges, 0, sizeof(g->edges));
+    resync_inputs(g);
 }
 
 void gpio_reset_pads(gpio_dev *g)
@@ -224,6 +309,7 @@ void gpio_reset_pads(gpio_dev *g)
     for (int n = 0; n < GPIO_COUNT; n++) g->pads[n] = PADS_GPIO_RESET;
     g->pads_voltage = 0;
     g->pads_swclk = g->pads_swd = PADS_SW_RESET;
+    resync_inputs(g);
 }
 
 void gpio_reset_line(void *gpio, int n, uint32_t asserted)

@@ -20,6 +20,7 @@
 #include "device.h"
 #include "pins.h"
 #include "signals.h"
+#include "regs/gpio.h"
 
 #define GPIO_COUNT 48
 
@@ -34,11 +35,16 @@ typedef struct {
     uint32_t ctrl[GPIO_COUNT];
     uint32_t pads[GPIO_COUNT];
     uint32_t pads_voltage, pads_swclk, pads_swd;
-    uint32_t io_irq[0x80];           /* IO_BANK0 interrupt registers (0x200..), kept as written */
+    uint32_t io_irq[0x80];           /* IO_BANK0 registers from 0x200 kept as written (the
+                                      * summaries, INTE/INTF, dormant wake) */
+    uint32_t edges[IO_INT_REGS];     /* latched EDGE_LOW/EDGE_HIGH bits of INTR0-5 */
+    uint64_t last_in;                /* input levels when last sensed (edges) */
+    uint32_t irq_level;              /* bit p: IO_IRQ_BANK0 of processor p is asserted */
     int ext[GPIO_COUNT];             /* level driven from outside: -1 none, 0 or 1 */
     uint32_t sio_word[4];            /* in: SIO's output and enable words (GPIO_SIO_*) */
     sim_probe cs1_selected;          /* in: QMI chip select 1 asserted */
     sim_signal routing_changed;      /* out: FUNCSEL or a pad changed */
+    sim_signal irq[2];               /* out: IO_IRQ_BANK0 of processor 0 / 1 */
     sim_device dev_io, dev_pads, dev_ioqspi, dev_padsqspi;
 } gpio_dev;
 

@@ -404,6 +404,21 @@ static void bus_fault_to_the_handler(void **state)
     proc_free(&r);
 }
 
+/* the user switch as an interrupt (images/gpio_irq.c): IO_BANK0 latches the
+ * falling edge in INTR, PROC0_INTS raises IO_IRQ_BANK0 (NVIC 21), WFI wakes;
+ * clearing the edge lowers it */
+static void gpio_edge_interrupt(void **state)
+{
+    (void)state;
+    proc_result r;
+    sim(&r, "-q", "--console", "uart", "--no-stdin", image("gpio_irq.uf2"), "--press-button-at-ms",
+        "50", "--expect", "done\\r\\n", "--timeout-ms", "500", NULL);
+    expect_exit(&r, 0);
+    OUT_HAS(&r, "button irq at 4");   /* ~50 ms after power-on, as user_button */
+    OUT_HAS(&r, "INTS5 0x00400000, now 0x00000000\r\n");
+    proc_free(&r);
+}
+
 static void psram_init_readback(void **state)
 {
     (void)state;
@@ -882,6 +897,7 @@ int main(int argc, char **argv)
         TEST(boot_uart_hello), TEST(boot_elf_and_second_uf2), TEST(uf2_written_as_the_rom_does),
         TEST(clocks_150mhz),
         TEST(timer_alarm_systick), TEST(exceptions_and_interrupts), TEST(bus_fault_to_the_handler),
+        TEST(gpio_edge_interrupt),
         TEST(psram_init_readback), TEST(psram_absent_on_pico2),
         TEST(psram_read_before_setup), TEST(flash_direct_mode_and_xip), TEST(core1_launch), TEST(dma_copy_and_stream),
         TEST(user_button), TEST(watchdog_and_bootsel_reboot), TEST(trace_mmio_lines),

@@ -13,6 +13,19 @@
 #define IO_STATUS_OETOPAD (1u << 13)
 #define IO_STATUS_INFROMPAD (1u << 17)
 #define IO_IRQ_BASE 0x200u
+/* interrupts (SDK io_bank0.h): 8 GPIOs per register, 4 bits each
+ * (LEVEL_LOW 1, LEVEL_HIGH 2, EDGE_LOW 4, EDGE_HIGH 8; the edges write-1-to-
+ * clear, the levels read-only) */
+#define IO_INTR0 0x230u
+#define IO_PROC0_INTE0 0x248u
+#define IO_PROC0_INTF0 0x260u
+#define IO_PROC0_INTS0 0x278u
+#define IO_PROC1_INTE0 0x290u   /* PROC1's INTE/INTF/INTS follow at the same spacing */
+#define IO_INT_REGS 6
+#define IO_INT_LEVEL_LOW 1u
+#define IO_INT_LEVEL_HIGH 2u
+#define IO_INT_EDGE_LOW 4u
+#define IO_INT_EDGE_HIGH 8u
 /* PADS_BANK0: VOLTAGE_SELECT 0, GPIOn at 4 + 4n, SWCLK 0xC4, SWD 0xC8 */
 #define PADS_VOLTAGE_SELECT 0x00u
 #define PADS_SWCLK 0xC4u
