@@ -171,8 +171,6 @@ void ppb_exception_returned(ppb_dev *d, int core, int exc)
     exception_became_pending(d, core);   /* a line still asserted */
 }
 
-int ppb_exception_active(ppb_dev *d, int core, int exc) { return exc_active(&d->c[core], exc); }
-
 /* a configurable fault whose handler is disabled escalates to HardFault
  * (B3.9.3); whether it can preempt is the core's question */
 int ppb_exception_raise(ppb_dev *d, int core, int exc)

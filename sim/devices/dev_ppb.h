@@ -81,7 +81,5 @@ int ppb_exception_raise(ppb_dev *p, int core, int exc);
 /* a fault's cause bits in CFSR; forced: escalated to HardFault (HFSR.FORCED);
  * bfar: the faulting address, kept when CFSR.BFARVALID is among the bits */
 void ppb_fault_status(ppb_dev *p, int core, uint32_t cfsr, int forced, uint32_t bfar);
-/* 1 if exc is active on core */
-int ppb_exception_active(ppb_dev *p, int core, int exc);
 
 #endif
