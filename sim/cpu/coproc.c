@@ -15,6 +15,8 @@
  */
 #include "coproc.h"
 
+#include "gpioc.h"
+
 #include <stddef.h>
 
 /* ---- decoding (Armv8-M T32 coprocessor encodings) ---- */
@@ -509,6 +511,7 @@ static int dcp_execute(dcp_state *d, uint32_t insn, const core_regs *r)
 int coproc_execute(coproc *cp, uint32_t insn, const core_regs *regs)
 {
     switch (coproc_number(insn)) {
+    case 0: return gpioc_execute(insn, regs);
     case 4: return dcp_execute(&cp->dcp, insn, regs);
     default: return 0;
     }

@@ -23,20 +23,16 @@
  * coproc.c for each choice. Not modelled (coproc_execute returns 0, the
  * core keeps its NOCP fault): the single-precision instructions, square
  * root, RXVD/dclassify, coprocessor 5 (the Non-secure instance seen from
- * Secure code), the GPIO coprocessor (0) and the redundancy coprocessor (7).
+ * Secure code), the redundancy coprocessor (7), and the GPIO coprocessor as
+ * Non-secure code would see it (Secure only here, like our firmware and the
+ * SDK's default build).
  */
 #ifndef SIM_COPROC_H
 #define SIM_COPROC_H
 
 #include <stdint.h>
 
-/* The core's registers as a coprocessor transfer sees them. */
-typedef struct {
-    void *ctx;
-    uint32_t (*read)(void *ctx, int n);             /* r0-r14 */
-    void (*write)(void *ctx, int n, uint32_t v);    /* r0-r14 */
-    void (*write_nzcv)(void *ctx, uint32_t nzcv);   /* MRC to PC: APSR.NZCV = bits 31:28 */
-} core_regs;
+#include "core_regs.h"
 
 /* X/Y flag bits (3.6.2.3: sign, zero, infinity, NaN) */
 enum { DCP_F_SIGN = 1, DCP_F_ZERO = 2, DCP_F_INF = 4, DCP_F_NAN = 8 };

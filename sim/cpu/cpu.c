@@ -9,6 +9,7 @@
 #include "log.h"
 #include "regs/ppb.h"
 #include "regs/qmi.h"
+#include "regs/sio.h"
 
 /* what ended a uc_emu_start, recorded by the hooks */
 enum { EV_NONE = 0, EV_INSN_INVALID, EV_INTR, EV_MEM };
@@ -723,9 +724,25 @@ static uint32_t cop_read(void *core, int n) { return core_reg(core, cop_uc_reg(n
 static void cop_write(void *core, int n, uint32_t v) { core_set_reg(core, cop_uc_reg(n), v); }
 static void cop_write_nzcv(void *core, uint32_t nzcv) { core_set_reg(core, UC_ARM_REG_APSR_NZCV, nzcv); }
 
+/* the GPIO coprocessor's port: the core's own SIO, as its bus accesses see it */
+static uint32_t cop_sio_read(void *core, uint32_t offset)
+{
+    sim_core *c = core;
+    uint32_t v = 0;
+    bus_master_read(c->env.bus, c->id, SIO_BASE + offset, 4, &v);
+    return v;
+}
+
+static void cop_sio_write(void *core, uint32_t offset, uint32_t v)
+{
+    sim_core *c = core;
+    bus_master_write(c->env.bus, c->id, SIO_BASE + offset, 4, v);
+}
+
 /* A coprocessor instruction the engine refused (NOCP): the RP2350's own
  * coprocessors run it when CPACR grants them (as for the FPU: privileged
- * or full access). 1 = executed (one cycle, datasheet 3.6.2.2), 0 = the
+ * or full access). 1 = executed (one cycle, datasheet 3.6.2.2 for the DCP;
+ * taken as the same for the GPIO coprocessor, UNVERIFIED), 0 = the
  * fault stands. */
 static int run_coprocessor(sim_core *c, uint32_t pc)
 {
@@ -734,7 +751,7 @@ static int run_coprocessor(sim_core *c, uint32_t pc)
     if (n < 0 || n > 7) return 0;
     uint32_t access = (*c->env.ppb.cpacr >> (2 * n)) & 3;
     if (access != 1 && access != 3) return 0;
-    core_regs regs = {c, cop_read, cop_write, cop_write_nzcv};
+    core_regs regs = {c, cop_read, cop_write, cop_write_nzcv, cop_sio_read, cop_sio_write};
     if (!coproc_execute(&c->cop, insn, &regs)) return 0;
     core_set_reg(c, UC_ARM_REG_PC, (pc + 4) | 1);
     c->slice_used += 1;

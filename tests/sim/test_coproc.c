@@ -29,13 +29,29 @@ static coproc cp;
 static uint32_t reg_read(void *ctx, int n) { (void)ctx; return r[n]; }
 static void reg_write(void *ctx, int n, uint32_t v) { (void)ctx; r[n] = v; }
 static void nzcv_write(void *ctx, uint32_t v) { (void)ctx; nzcv = v; }
-static const core_regs regs = {NULL, reg_read, reg_write, nzcv_write};
+
+/* the core's SIO as the GPIO coprocessor sees it: reads from a register
+ * file, writes logged in order */
+static uint32_t sio[0x50 / 4];
+static struct { uint32_t offset, value; } sio_log[8];
+static int sio_writes;
+static uint32_t sio_read(void *ctx, uint32_t offset) { (void)ctx; return sio[offset / 4]; }
+static void sio_write(void *ctx, uint32_t offset, uint32_t v)
+{
+    (void)ctx;
+    assert_true(sio_writes < 8);
+    sio_log[sio_writes].offset = offset;
+    sio_log[sio_writes++].value = v;
+}
+static const core_regs regs = {NULL, reg_read, reg_write, nzcv_write, sio_read, sio_write};
 
 static int setup(void **state)
 {
     (void)state;
     memset(r, 0, sizeof(r));
     nzcv = 0;
+    memset(sio, 0, sizeof(sio));
+    sio_writes = 0;
     coproc_reset(&cp);
     return 0;
 }
@@ -599,7 +615,7 @@ static void decoding(void **state)
     assert_int_equal(coproc_number(0xF8D00000u), -1);       /* ldr.w */
     assert_int_equal(coproc_number(0x4770u << 16), -1);
     /* not modelled: the core keeps its fault */
-    assert_int_equal(coproc_execute(&cp, enc_mrc(0, 0, 0, R0, 0, 0, 0, 1), &regs), 0);  /* p0 */
+    assert_int_equal(coproc_execute(&cp, enc_mrc(0, 0, 0, R0, 1, 0, 0, 1), &regs), 0);  /* p0 c1 */
     assert_int_equal(coproc_execute(&cp, enc_cdp(7, 0, 0, 0, 0, 1), &regs), 0);         /* rcp_panic */
     assert_int_equal(coproc_execute(&cp, enc_mrc(0, 5, 0, R0, 0, 0, 1, 1), &regs), 0);  /* p5 */
     assert_int_equal(coproc_execute(&cp, CDP4(2, 1, 0), &regs), 0);                     /* SQR0 */
@@ -607,6 +623,106 @@ static void decoding(void **state)
     assert_int_equal(coproc_execute(&cp, MRC4(R0, 0, 0), &regs), 0);                    /* RXVD */
     assert_int_equal(coproc_execute(&cp, MRC4(R0, 2, 0), &regs), 0);                    /* RDFA */
     assert_int_equal(coproc_execute(&cp, INIT, &regs), 1);
+}
+
+/* ---- the GPIO coprocessor (coprocessor 0): each instruction of the SDK's
+ * hardware/gpio_coproc.h against the SIO access its comment equates it with ---- */
+
+#define GPIO_IN 0x004u
+#define GPIO_HI_IN 0x008u
+#define GPIO_OUT 0x010u
+#define GPIO_HI_OUT 0x014u
+#define GPIO_OUT_SET 0x018u
+#define GPIO_HI_OUT_SET 0x01Cu
+#define GPIO_OUT_CLR 0x020u
+#define GPIO_HI_OUT_CLR 0x024u
+#define GPIO_OUT_XOR 0x028u
+#define GPIO_HI_OUT_XOR 0x02Cu
+#define GPIO_OE 0x030u
+#define GPIO_HI_OE_SET 0x03Cu
+#define GPIO_OE_CLR 0x040u
+#define GPIO_HI_OE_CLR 0x044u
+#define GPIO_OE_XOR 0x048u
+#define GPIO_HI_OE_XOR 0x04Cu
+
+#define MCR0(opc1, rt, crm) enc_mrc(0, 0, opc1, rt, 0, crm, 0, 0)
+#define MRC0(rt, crm) enc_mrc(0, 0, 0, rt, 0, crm, 0, 1)
+#define MCRR0(opc1, rt, rt2, crm) enc_mcrr(0, 0, opc1, rt, rt2, crm, 0)
+#define MRRC0(rt, rt2, crm) enc_mcrr(0, 0, 0, rt, rt2, crm, 1)
+
+/* runs one instruction with r0 = a, r1 = b; expects the SIO writes given
+ * as (offset, value) pairs, n of them */
+static void gpioc(uint32_t insn, uint32_t a, uint32_t b, int n, ...)
+{
+    r[R0] = a;
+    r[R1] = b;
+    sio_writes = 0;
+    if (!coproc_execute(&cp, insn, &regs)) fail_msg("GPIO coprocessor refused %08x", insn);
+    assert_int_equal(sio_writes, n);
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(sio_log[i].offset, va_arg(ap, unsigned));
+        assert_int_equal(sio_log[i].value, va_arg(ap, unsigned));
+    }
+    va_end(ap);
+}
+
+static void gpio_coprocessor_writes(void **state)
+{
+    (void)state;
+    gpioc(MCR0(0, R0, 0), 0x12345678u, 0, 1, GPIO_OUT, 0x12345678u);          /* lo_out_put */
+    gpioc(MCR0(1, R0, 1), 0x00008001u, 0, 1, GPIO_HI_OUT_XOR, 0x00008001u);   /* hi_out_xor */
+    gpioc(MCR0(3, R0, 4), 0x0000000Fu, 0, 1, GPIO_OE_CLR, 0xFu);              /* lo_oe_clr */
+    gpioc(MCRR0(2, R0, R1, 0), 0x1u, 0x8000u, 2, GPIO_OUT_SET, 0x1u,           /* hilo_out_set */
+          GPIO_HI_OUT_SET, 0x8000u);
+    gpioc(MCRR0(0, R0, R1, 4), 0xAu, 0xBu, 2, GPIO_OE, 0xAu, 0x034u, 0xBu);     /* hilo_oe_put */
+    /* single bits: pin in Rt, value in Rt2 */
+    gpioc(MCRR0(4, R0, R1, 0), 33, 1, 2, GPIO_OUT_SET, 0u, GPIO_HI_OUT_SET, 2u); /* bit_out_put */
+    gpioc(MCRR0(4, R0, R1, 0), 3, 0, 2, GPIO_OUT_CLR, 8u, GPIO_HI_OUT_CLR, 0u);
+    gpioc(MCR0(5, R0, 0), 31, 0, 2, GPIO_OUT_XOR, 0x80000000u, GPIO_HI_OUT_XOR, 0u); /* bit_out_xor */
+    gpioc(MCR0(6, R0, 4), 47, 0, 2, 0x038u, 0u, GPIO_HI_OE_SET, 0x8000u);      /* bit_oe_set */
+    gpioc(MCRR0(5, R0, R1, 4), 2, 1, 2, GPIO_OE_XOR, 4u, GPIO_HI_OE_XOR, 0u);   /* bit_oe_xor2 */
+    gpioc(MCRR0(7, R0, R1, 4), 2, 0, 0);                                       /* bit_oe_clr2, false */
+    /* indexed: value in Rt, register index in Rt2 */
+    gpioc(MCRR0(11, R0, R1, 4), 0x30u, 1, 1, GPIO_HI_OE_CLR, 0x30u);           /* index_oe_clr */
+    gpioc(MCRR0(8, R0, R1, 0), 0x55u, 0, 1, GPIO_OUT, 0x55u);                  /* index_out_put */
+}
+
+static void gpio_coprocessor_reads(void **state)
+{
+    (void)state;
+    sio[GPIO_IN / 4] = 0xCAFEF00Du;
+    sio[GPIO_HI_IN / 4] = 0x0000BEEFu;
+    sio[GPIO_OUT / 4] = 0x11u;
+    sio[GPIO_HI_OUT / 4] = 0x22u;
+    sio[GPIO_OE / 4] = 0x33u;
+    assert_int_equal(coproc_execute(&cp, MRC0(R2, 8), &regs), 1);    /* lo_in_get */
+    assert_int_equal(r[R2], 0xCAFEF00Du);
+    assert_int_equal(coproc_execute(&cp, MRC0(R2, 9), &regs), 1);    /* hi_in_get */
+    assert_int_equal(r[R2], 0xBEEFu);
+    assert_int_equal(coproc_execute(&cp, MRC0(R3, 4), &regs), 1);    /* lo_oe_get */
+    assert_int_equal(r[R3], 0x33u);
+    assert_int_equal(coproc_execute(&cp, MRRC0(R0, R1, 0), &regs), 1);   /* hilo_out_get */
+    assert_int_equal(r[R0], 0x11u);
+    assert_int_equal(r[R1], 0x22u);
+    assert_int_equal(coproc_execute(&cp, MRRC0(R0, R1, 8), &regs), 1);   /* hilo_in_get */
+    assert_int_equal(r[R0], 0xCAFEF00Du);
+    assert_int_equal(r[R1], 0xBEEFu);
+    assert_int_equal(sio_writes, 0);
+}
+
+static void gpio_coprocessor_refuses_the_undefined(void **state)
+{
+    (void)state;
+    r[R1] = 2;   /* an index other than 0 or 1 */
+    assert_int_equal(coproc_execute(&cp, MCRR0(8, R0, R1, 0), &regs), 0);
+    assert_int_equal(coproc_execute(&cp, MCR0(0, R0, 8), &regs), 0);        /* IN is read-only */
+    assert_int_equal(coproc_execute(&cp, MCR0(4, R0, 0), &regs), 0);        /* opc1 4 is MCRR only */
+    assert_int_equal(coproc_execute(&cp, MCRR0(12, R0, R1, 0), &regs), 0);
+    assert_int_equal(coproc_execute(&cp, enc_cdp(0, 0, 0, 0, 0, 0), &regs), 0);
+    assert_int_equal(coproc_execute(&cp, enc_mrc(1, 0, 0, R0, 0, 0, 0, 1), &regs), 0);  /* MRC2 */
+    assert_int_equal(sio_writes, 0);
 }
 
 int main(void)
@@ -626,6 +742,9 @@ int main(void)
         cmocka_unit_test_setup(save_and_restore_mid_sequence, setup),
         cmocka_unit_test_setup(save_and_restore_a_negative_exponent, setup),
         cmocka_unit_test_setup(decoding, setup),
+        cmocka_unit_test_setup(gpio_coprocessor_writes, setup),
+        cmocka_unit_test_setup(gpio_coprocessor_reads, setup),
+        cmocka_unit_test_setup(gpio_coprocessor_refuses_the_undefined, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

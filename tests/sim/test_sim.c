@@ -416,6 +416,8 @@ static void gpio_edge_interrupt(void **state)
     expect_exit(&r, 0);
     OUT_HAS(&r, "button irq at 4");   /* ~50 ms after power-on, as user_button */
     OUT_HAS(&r, "INTS5 0x00400000, now 0x00000000\r\n");
+    /* the GPIO coprocessor reads the pulled-up switch and drives GPIO25 */
+    OUT_HAS(&r, "gpioc: GPIO45 1, OE 0x02000000, OUT 0x02000000 then 0x00000000\r\n");
     proc_free(&r);
 }
 

@@ -1,6 +1,8 @@
 /* gpio_irq.c - test image: the user switch (GPIO45, to ground, pull-up)
  * as an interrupt: IO_BANK0 PROC0_INTE5 EDGE_LOW for GPIO45 into NVIC IRQ 21
- * (IO_IRQ_BANK0); the core sleeps in WFI until the press. */
+ * (IO_IRQ_BANK0); the core sleeps in WFI until the press. First the
+ * GPIO coprocessor (CP0) reads the switch and drives GPIO25 as the SDK's
+ * gpio_get / gpio_set_dir / gpio_put do (hardware/gpio_coproc.h). */
 #include "hw.h"
 
 #define NVIC_ISER0 0xE000E100u
@@ -12,6 +14,38 @@
 
 static void (*vectors[16 + 52])(void) __attribute__((aligned(512)));
 static volatile uint32_t pressed_ms, ints_seen, irqs;
+
+/* the SDK's gpioc_hilo_in_get, gpioc_bit_oe_set, gpioc_bit_out_put */
+static uint64_t gpioc_hilo_in_get(void)
+{
+    uint32_t lo, hi;
+    __asm volatile("mrrc p0, #0, %0, %1, c8" : "=r"(lo), "=r"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+static void gpioc_bit_oe_set(uint32_t pin) { __asm volatile("mcr p0, #6, %0, c0, c4" : : "r"(pin)); }
+static void gpioc_bit_out_put(uint32_t pin, uint32_t v)
+{
+    __asm volatile("mcrr p0, #4, %0, %1, c0" : : "r"(pin), "r"(v));
+}
+
+static void gpio_coprocessor(void)
+{
+    REG(PPB_CPACR) |= 3u;   /* CP0 */
+    __asm volatile("dsb; isb");
+    print("gpioc: GPIO45 ");
+    print_dec((uint32_t)(gpioc_hilo_in_get() >> 45) & 1u);
+    REG(GPIO_CTRL(25)) = 5;   /* SIO */
+    gpioc_bit_oe_set(25);
+    gpioc_bit_out_put(25, 1);
+    print(", OE ");
+    print_hex(REG(SIO_BASE + 0x30u));
+    print(", OUT ");
+    print_hex(REG(SIO_BASE + 0x10u));
+    gpioc_bit_out_put(25, 0);
+    print(" then ");
+    print_hex(REG(SIO_BASE + 0x10u));
+    print("\r\n");
+}
 
 static void io_irq_bank0(void)
 {
@@ -29,6 +63,7 @@ int main(void)
     REG(PADS_GPIO(45)) = (REG(PADS_GPIO(45)) & ~(1u << 2)) | (1u << 3) | (1u << 6);   /* PUE, IE */
     REG(GPIO_CTRL(45)) = 5;                        /* SIO */
     REG(PADS_GPIO(45) + ALIAS_CLR) = 1u << 8;      /* ISO off */
+    gpio_coprocessor();
     REG(IO_INTR5) = 0xFFFFFFFFu;                   /* no edge from the set-up */
     vectors[16 + 21] = io_irq_bank0;
     REG(SCB_VTOR) = (uint32_t)vectors;
