@@ -185,6 +185,8 @@ static int wire_cores(machine *m, int precise_pc, int strict_access)
     };
     for (int i = 0; i < 2; i++) {
         env.ppb.cpacr = &m->ppb.c[i].cpacr;
+        env.ppb.fpccr = &m->ppb.c[i].fpccr;
+        env.ppb.fpcar = &m->ppb.c[i].fpcar;
         env.nvic.vtor = &m->ppb.c[i].vtor;
         if (!core_init(&m->core[i], i, &env) || !core_map_fixed(&m->core[i])) return 0;
         if (precise_pc) core_set_precise(&m->core[i], 1);

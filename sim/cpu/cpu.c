@@ -64,6 +64,14 @@ static inline int fpu_granted(uint32_t cpacr)
     return cp10 == 1 || cp10 == 3;
 }
 
+/* the core acts before an FP instruction runs: CPACR does not grant the
+ * FPU (NOCP), or a lazily reserved FP frame waits for the state (B3.22) */
+static int fp_needs_the_core(const sim_core *c)
+{
+    const core_ppb_port *ppb = &c->env.ppb;
+    return !fpu_granted(*ppb->cpacr) || (ppb->fpccr && (*ppb->fpccr & FPCCR_LSPACT));
+}
+
 /* ---- time ---- */
 
 /* The previous block ended with a branch taken (or the run jumped): what
@@ -159,12 +167,10 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         /* precise mode: the instruction hook stops (the PC is only right there) */
     }
     timing_block *b = (timing_block *)timing_lookup(env->tcache, (uint32_t)addr, size, fetch_code, c);
-    if (b->flags & TB_HAS_FP && !fpu_granted(*env->ppb.cpacr)) {
-        svc_stop(env->svc, STOP_FAULT, SIM_EXIT_FAULT,
-                 "HardFault: PC=0x%08x UsageFault NOCP: floating-point instruction on core %d "
-                 "while CPACR.CP10 does not grant access (CPACR=0x%08x; each core must enable "
-                 "CP10/CP11 before using the FPU)",
-                 (uint32_t)addr + b->fp_offset, c->id, *env->ppb.cpacr);
+    if ((b->flags & TB_HAS_FP) && !c->fp_stop_pc && fp_needs_the_core(c)) {
+        /* not executed now: run_once acts at the FP instruction */
+        c->fp_block = (uint32_t)addr;
+        c->fp_stop_pc = (uint32_t)addr + b->fp_offset;
         uc_emu_stop(uc);
         return;
     }
@@ -477,6 +483,7 @@ void core_reset(sim_core *c)
     c->halted_forever = 0;
     c->in_fault = 0;
     c->bus_fault_pending = 0;
+    c->fp_stop_pc = 0;
     coproc_reset(&c->cop);
     memset(&c->flow, 0, sizeof(c->flow));
     c->cur_func = -1;
@@ -666,6 +673,24 @@ static uint16_t read16(sim_core *c, uint32_t addr)
     return v;
 }
 
+/* at the FP instruction: the NOCP UsageFault (B3.15), or the lazy FP
+ * state filled in; 1 = go on, 0 = slice over, -1 = machine stopped */
+static int fp_instruction_reached(sim_core *c)
+{
+    c->fp_stop_pc = 0;
+    if (fpu_granted(*c->env.ppb.cpacr)) {
+        if (core_fill_lazy_fp_state(c)) return 1;
+        return -1;
+    }
+    char report[300];
+    snprintf(report, sizeof(report),
+             "HardFault: PC=0x%08x UsageFault NOCP: floating-point instruction on core %d while "
+             "CPACR.CP10 does not grant access (CPACR=0x%08x; each core must enable CP10/CP11 "
+             "before using the FPU)", core_pc(c), c->id, *c->env.ppb.cpacr);
+    if (core_fault(c, EXC_USAGEFAULT, CFSR_NOCP, core_pc(c), report)) return 1;
+    return *c->env.stopped != STOP_NONE ? -1 : 0;
+}
+
 /* did the engine stop right after a WFI (it halts without telling us)? */
 static int after_wfi(sim_core *c)
 {
@@ -780,7 +805,20 @@ static int run_once(sim_core *c)
         return core_fault(c, EXC_USAGEFAULT, CFSR_INVSTATE, core_pc(c), report) ? 1 : 0;
     }
     uint32_t pc = core_pc(c);
-    uc_err err = uc_emu_start(c->uc, pc | 1, 0xFFFFFFFFull, 0, 0);
+    if (c->fp_stop_pc && pc == c->fp_stop_pc) return fp_instruction_reached(c);
+    /* the instructions before that FP instruction run first: the engine
+     * stops at an 'until' address only in blocks it translates after being
+     * told, so the cached ones over it go, before and after */
+    int to_fp = c->fp_stop_pc != 0;
+    if (to_fp) uc_ctl_remove_cache(c->uc, c->fp_block, c->fp_stop_pc + 4);
+    uc_err err = uc_emu_start(c->uc, pc | 1, to_fp ? c->fp_stop_pc : 0xFFFFFFFFull, 0, 0);
+    if (to_fp) {
+        uc_ctl_remove_cache(c->uc, c->fp_block, c->fp_stop_pc + 4);
+        if (e->kind == EV_NONE && err == UC_ERR_OK && !c->bus_fault_pending && !c->stop_requested &&
+            *env->stopped == STOP_NONE && core_pc(c) == c->fp_stop_pc)
+            return fp_instruction_reached(c);
+        c->fp_stop_pc = 0;   /* cut short: found again by the block hook */
+    }
     if (c->rom_undo_size) undo_rom_write(c);
     if (*env->stopped != STOP_NONE) return -1;
     int wfx = 0;

@@ -61,9 +61,12 @@ typedef struct {
 
 /* The core's System Control Space registers it consults while executing,
  * kept by the PPB model: read in place (the FPU check is on every block
- * with a floating-point instruction). */
+ * with a floating-point instruction). FPCCR and FPCAR are also written by
+ * the core, as the hardware does when it reserves and fills a lazy FP
+ * frame (cpu_exception.c). */
 typedef struct {
     const uint32_t *cpacr;         /* this core's CPACR (coprocessor access) */
+    uint32_t *fpccr, *fpcar;       /* its FP context control and address */
 } core_ppb_port;
 
 /* The core's NVIC (kept by the PPB model): which exception to take, and
@@ -154,6 +157,11 @@ struct sim_core {
     sim_signal locked_up;   /* output: the core locked up (fault_report says why) */
     int strict_access;      /* a bad access stops the run instead of raising BusFault */
     int bus_fault_pending;  /* a bad access met in the middle of a run (core_bus_fault) */
+    /* an FP instruction that needs the core first (CPACR does not grant
+     * it: NOCP; or a lazily reserved FP frame is to be filled), found by
+     * the block hook: the instructions before it in the block starting at
+     * fp_block run first, then the core acts at fp_stop_pc */
+    uint32_t fp_stop_pc, fp_block;
     uint32_t bus_fault_pc, bus_fault_addr;
     /* a store into the read-only boot ROM: the engine performs it after the
      * protection hook, so the bytes it overwrote are put back at the next
@@ -189,6 +197,11 @@ int core_supervisor_call(sim_core *c);
 /* A branch to an EXC_RETURN value in handler mode: unstacks and returns,
  * then tail-chains to whatever is pending. */
 int core_exception_return(sim_core *c, uint32_t exc_return);
+
+/* B3.22: the handler's first FP instruction while FPCCR.LSPACT is set:
+ * the FP state goes to the frame space FPCAR names, LSPACT clears.
+ * 1 = done, 0 = the space could not be written (the run stopped). */
+int core_fill_lazy_fp_state(sim_core *c);
 /* A synchronous fault at return_pc (the faulting instruction): taken by the
  * firmware's handler as on silicon (exc = EXC_USAGEFAULT/EXC_HARDFAULT,
  * cfsr = its CFSR cause bits). report is what the simulator says if it ends

@@ -4,8 +4,9 @@
  * keeps no NVIC: the PPB model decides which exception is taken (NVIC
  * priorities and masks), this file does what the hardware does around it:
  * push the frame on the stack the interrupted code used (the extended frame
- * with S0-S15 and FPSCR when CONTROL.FPCA says the FPU is in use: written at
- * once rather than lazily, which leaves the same memory for the handler),
+ * when CONTROL.FPCA says the FPU is in use: S0-S15 and FPSCR written at once,
+ * or with FPCCR.LSPEN only reserved, FPCAR pointing at the space and
+ * FPCCR.LSPACT set, and filled when the handler first uses the FPU, B3.22),
  * enter handler mode on MSP with EXC_RETURN in LR, and undo it on return.
  * The engine reports a return as its EXCEPTION_EXIT event (a branch to
  * 0xFFFFFFxx in handler mode) and an SVC as its SWI event. */
@@ -24,6 +25,7 @@
 #define EXC_RETURN_MODE (1u << 3)     /* 1: return to Thread mode */
 #define EXC_RETURN_SPSEL (1u << 2)    /* 1: the frame is on PSP */
 #define EXC_RETURN_ES (1u << 0)       /* Secure exception */
+#define CONTROL_NPRIV (1u << 0)
 #define CONTROL_SPSEL (1u << 1)
 #define CONTROL_FPCA (1u << 2)
 #define XPSR_T (1u << 24)
@@ -36,6 +38,9 @@
  * same, UNVERIFIED) */
 #define ENTRY_CYCLES 12
 #define RETURN_CYCLES 12
+/* the FP state's 17 words: one cycle each, whether stacked at entry or
+ * when a lazily reserved frame is filled (UNVERIFIED) */
+#define FP_STATE_CYCLES 17
 
 static const int frame_regs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
                                  UC_ARM_REG_R12, UC_ARM_REG_LR};
@@ -64,6 +69,33 @@ static void fp_state(sim_core *c, uint32_t *w, int write)
 
 static void charge(sim_core *c, uint32_t cycles) { c->slice_used += cycles; }
 
+/* B3.22: the FP frame is only reserved when FPCCR.LSPEN is set */
+static int lazy_fp(const sim_core *c)
+{
+    return c->env.ppb.fpccr && (*c->env.ppb.fpccr & FPCCR_LSPEN);
+}
+
+/* reserve the FP part of the frame at fp_area: FPCAR points at it, LSPACT
+ * says it is still to be filled, THREAD/USER/HFRDY record the context
+ * (the other fault-ready bits are left clear: not modelled) */
+static void reserve_fp_state(sim_core *c, uint32_t fp_area, int thread)
+{
+    uint32_t control = core_reg(c, UC_ARM_REG_CONTROL);
+    *c->env.ppb.fpcar = fp_area;
+    *c->env.ppb.fpccr = (*c->env.ppb.fpccr & ~(FPCCR_THREAD | FPCCR_USER | FPCCR_HFRDY)) |
+                        FPCCR_LSPACT | FPCCR_HFRDY | (thread ? FPCCR_THREAD : 0) |
+                        (thread && (control & CONTROL_NPRIV) ? FPCCR_USER : 0);
+}
+
+int core_fill_lazy_fp_state(sim_core *c)
+{
+    uint32_t w[FP_FRAME_WORDS];
+    fp_state(c, w, 0);
+    *c->env.ppb.fpccr &= ~FPCCR_LSPACT;
+    charge(c, FP_STATE_CYCLES);
+    return stack_rw(c, *c->env.ppb.fpcar, w, FP_FRAME_WORDS, 1);
+}
+
 /* B3.17: stack the context, enter handler mode, branch to the vector */
 static int enter(sim_core *c, int exc, uint32_t return_address)
 {
@@ -73,6 +105,7 @@ static int enter(sim_core *c, int exc, uint32_t return_address)
     int thread = (core_reg(c, UC_ARM_REG_IPSR) & 0x1FF) == 0;
     int on_psp = thread && (control & CONTROL_SPSEL);
     int fp = (control & CONTROL_FPCA) != 0;
+    int lazy = fp && lazy_fp(c);
     int sp_reg = on_psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP;
     uint32_t sp = core_reg(c, sp_reg);
 
@@ -83,8 +116,9 @@ static int enter(sim_core *c, int exc, uint32_t return_address)
     for (int i = 0; i < 6; i++) frame[i] = core_reg(c, frame_regs[i]);
     frame[6] = return_address;
     frame[7] = (xpsr & ~XPSR_FRAME_ALIGN) | (align ? XPSR_FRAME_ALIGN : 0);
-    if (fp) fp_state(c, frame + BASIC_FRAME_WORDS, 0);
-    if (!stack_rw(c, frame_sp, frame, words, 1)) return -1;
+    if (fp && !lazy) fp_state(c, frame + BASIC_FRAME_WORDS, 0);
+    if (!stack_rw(c, frame_sp, frame, lazy ? BASIC_FRAME_WORDS : words, 1)) return -1;
+    if (lazy) reserve_fp_state(c, frame_sp + BASIC_FRAME_WORDS * 4, thread);
 
     uint32_t vector;
     if (!stack_rw(c, *nvic->vtor + 4u * (uint32_t)exc, &vector, 1, 0)) return -1;
@@ -104,7 +138,7 @@ static int enter(sim_core *c, int exc, uint32_t return_address)
                                        (on_psp ? EXC_RETURN_SPSEL : 0) | EXC_RETURN_ES);
     core_set_reg(c, UC_ARM_REG_PC, vector);
     nvic->entered(nvic->ctx, c->id, exc);
-    charge(c, ENTRY_CYCLES);
+    charge(c, ENTRY_CYCLES + (fp && !lazy ? FP_STATE_CYCLES : 0));
     return 1;
 }
 
@@ -209,18 +243,18 @@ int core_exception_return(sim_core *c, uint32_t exc_return)
     uint32_t xpsr = frame[7];
     core_set_reg(c, sp_reg, sp + (uint32_t)words * 4 + ((xpsr & XPSR_FRAME_ALIGN) ? 4 : 0));
     for (int i = 0; i < 6; i++) core_set_reg(c, frame_regs[i], frame[i]);
-    if (fp) fp_state(c, frame + BASIC_FRAME_WORDS, 1);
+    if (fp && c->env.ppb.fpccr && (*c->env.ppb.fpccr & FPCCR_LSPACT))
+        *c->env.ppb.fpccr &= ~FPCCR_LSPACT;   /* never filled: the registers still hold it */
+    else if (fp)
+        fp_state(c, frame + BASIC_FRAME_WORDS, 1);
+    if (exc != EXC_NMI) core_set_reg(c, UC_ARM_REG_FAULTMASK, 0);   /* B3.20 DeActivate() */
     core_set_reg(c, UC_ARM_REG_XPSR, xpsr & ~XPSR_FRAME_ALIGN);
     core_set_reg(c, UC_ARM_REG_XPSR_NZCVQG, xpsr);   /* the XPSR write leaves GE out */
     uint32_t control = core_reg(c, UC_ARM_REG_CONTROL) & ~(CONTROL_SPSEL | CONTROL_FPCA);
     core_set_reg(c, UC_ARM_REG_CONTROL, control | (on_psp ? CONTROL_SPSEL : 0) | (fp ? CONTROL_FPCA : 0));
+    /* a stacked T of 0 returns to ARM state: the next instruction raises
+     * INVSTATE (checked before each run, cpu.c) */
     core_set_reg(c, UC_ARM_REG_PC, frame[6] | ((xpsr & XPSR_T) ? 1 : 0));
     charge(c, RETURN_CYCLES);
-    if (!(xpsr & XPSR_T)) {
-        svc_stop(c->env.svc, STOP_FAULT, SIM_EXIT_FAULT,
-                 "HardFault: PC=0x%08x UsageFault INVSTATE: the stacked xPSR of exception %d "
-                 "has T clear (core %d)", frame[6], exc, c->id);
-        return -1;
-    }
     return core_take_exception(c) < 0 ? -1 : 1;   /* tail-chaining */
 }

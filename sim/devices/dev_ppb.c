@@ -443,7 +443,7 @@ static int ppb_write(void *st, bus_access *a, uint32_t v)
     case SCB_CPACR: p->cpacr = v & 0x00F0FFFF; return BUS_OK;
     case SCB_NSACR: p->nsacr = v & 0xCFF; return BUS_OK;
     case DEMCR: cyccnt_rebase(d, p); p->demcr = v & 0x011F0FF1; return BUS_OK;
-    case FPCCR: p->fpccr = v; return BUS_OK;
+    case FPCCR: p->fpccr = v & FPCCR_WRITABLE; return BUS_OK;
     case FPCAR: p->fpcar = v & ~7u; return BUS_OK;
     case FPDSCR: p->fpdscr = v & 0x07C00000; return BUS_OK;
     case SCB_CFSR: p->cfsr &= ~v; return BUS_OK;   /* write 1 to clear */
@@ -509,7 +509,7 @@ void ppb_reset_core(ppb_dev *d, int core)
     ppb_core *p = &d->c[core];
     memset(p, 0, sizeof(*p));
     p->ccr = 0x201;
-    p->fpccr = 0x20000472u;
+    p->fpccr = FPCCR_RESET;
     p->eppb[2] = 2;
 }
 

@@ -55,6 +55,21 @@
 #define DEMCR_TRCENA (1u << 24)
 #define FPCCR 0xEF34u
 #define FPCAR 0xEF38u
+/* FPCCR fields (SDK m33.h:6031-6194, M33_FPCCR_*) and its reset value: the
+ * Armv8-M ARM's for Secure state, ASPEN, LSPEN and S set (as Unicorn's own
+ * QEMU core resets it, target/arm/cpu.c:245-247). The SDK header's
+ * M33_FPCCR_RESET 0x20000472 (ASPEN and LSPEN clear, the fault-ready bits
+ * set) reads like a snapshot, not a reset value; the engine sets
+ * CONTROL.FPCA on every FP instruction as ASPEN=1 says either way. */
+#define FPCCR_WRITABLE 0xFC0007FFu
+#define FPCCR_ASPEN (1u << 31)
+#define FPCCR_LSPEN (1u << 30)
+#define FPCCR_HFRDY (1u << 4)
+#define FPCCR_THREAD (1u << 3)
+#define FPCCR_S (1u << 2)
+#define FPCCR_USER (1u << 1)
+#define FPCCR_LSPACT (1u << 0)
+#define FPCCR_RESET (FPCCR_ASPEN | FPCCR_LSPEN | FPCCR_S)
 #define FPDSCR 0xEF3Cu
 #define AIRCR_VECTKEY 0x05FAu
 #define AIRCR_SYSRESETREQ (1u << 2)

@@ -83,12 +83,33 @@ static void __attribute__((naked)) hardfault_handler(void)
                    "pop {r0, pc}\n");
 }
 
-/* uses the FPU inside a handler: s0 of the interrupted code must survive */
+/* uses the FPU inside a handler: s0 of the interrupted code must survive.
+ * FPCCR.LSPEN is set from reset, so the FP part of the frame is only
+ * reserved at entry and filled at the handler's first FP instruction: what
+ * FPCCR, FPCAR and the space say before and after is recorded. */
+#define FPCCR 0xE000EF34u
+#define FPCAR 0xE000EF38u
+#define FPCCR_LSPACT 1u
 static volatile float handler_result;
+static volatile uint32_t fpccr_before, fpccr_after, fpcar_seen, fp_area_s0;
 static void irq_fpu(void)
 {
+    fpccr_before = REG(FPCCR);
     volatile float x = 3.0f;
     handler_result = x * 7.0f;
+    fpccr_after = REG(FPCCR);
+    fpcar_seen = REG(FPCAR);
+    fp_area_s0 = REG(fpcar_seen);
+}
+
+/* no FP instruction: the space stays as it was (here: what irq_fpu left) */
+static volatile uint32_t nofp_fpccr, nofp_fpcar, nofp_area_s0;
+static void irq_no_fpu(void)
+{
+    nofp_fpccr = REG(FPCCR);
+    nofp_fpcar = REG(FPCAR);
+    nofp_area_s0 = REG(nofp_fpcar);
+    __asm volatile("cpsid f");   /* FAULTMASK: cleared again by the return */
 }
 
 static uint32_t svc_add(uint32_t v)
@@ -119,6 +140,7 @@ int main(void)
     vectors[16 + 2] = irq_high;
     vectors[16 + 3] = irq_fpu;
     vectors[16 + 4] = irq_udf;
+    vectors[16 + 5] = irq_no_fpu;
     REG(SCB_VTOR) = (uint32_t)vectors;
 
     /* an alarm interrupt wakes WFI */
@@ -163,6 +185,25 @@ int main(void)
     REG(NVIC_ISPR0) = 1u << 3;
     __asm volatile("dsb; isb" : "+t"(s0));
     print(s0 == 1.5f && handler_result == 21.0f ? "fp kept\r\n" : "fp lost\r\n");
+    print("lazy fp: LSPACT ");
+    print_dec(fpccr_before & FPCCR_LSPACT);
+    print(" then ");
+    print_dec(fpccr_after & FPCCR_LSPACT);
+    print(fp_area_s0 == 0x3FC00000u ? ", s0 filled in" : ", s0 not filled in");
+    /* the same frame again (same stack depth), the handler without FP:
+     * reserved, never filled, s0 = 2.5 stays in the register */
+    s0 = 2.5f;
+    __asm volatile("" : "+t"(s0));
+    REG(NVIC_ISER0) = 1u << 5;
+    REG(NVIC_ISPR0) = 1u << 5;
+    __asm volatile("dsb; isb" : "+t"(s0));
+    print((nofp_fpccr & FPCCR_LSPACT) ? "; no FP: LSPACT 1" : "; no FP: LSPACT 0");
+    print(nofp_fpcar == fpcar_seen ? ", same space" : ", another space");
+    print(nofp_area_s0 == 0x3FC00000u ? ", not filled" : ", filled");
+    print(s0 == 2.5f && (REG(FPCCR) & FPCCR_LSPACT) == 0 ? ", s0 kept\r\n" : ", s0 lost\r\n");
+    uint32_t faultmask;
+    __asm volatile("mrs %0, faultmask" : "=r"(faultmask));
+    print(faultmask ? "faultmask kept after return\r\n" : "faultmask cleared by return\r\n");
 
     /* SysTick: 1 ms at 150 MHz, three ticks */
     REG(SYST_RVR) = 150000 - 1;
