@@ -812,6 +812,7 @@ static int run_once(sim_core *c)
     int to_fp = c->fp_stop_pc != 0;
     if (to_fp) uc_ctl_remove_cache(c->uc, c->fp_block, c->fp_stop_pc + 4);
     uc_err err = uc_emu_start(c->uc, pc | 1, to_fp ? c->fp_stop_pc : 0xFFFFFFFFull, 0, 0);
+    if (c->rom_undo_size) undo_rom_write(c);
     if (to_fp) {
         uc_ctl_remove_cache(c->uc, c->fp_block, c->fp_stop_pc + 4);
         if (e->kind == EV_NONE && err == UC_ERR_OK && !c->bus_fault_pending && !c->stop_requested &&
@@ -819,7 +820,6 @@ static int run_once(sim_core *c)
             return fp_instruction_reached(c);
         c->fp_stop_pc = 0;   /* cut short: found again by the block hook */
     }
-    if (c->rom_undo_size) undo_rom_write(c);
     if (*env->stopped != STOP_NONE) return -1;
     int wfx = 0;
     if (c->bus_fault_pending) {
