@@ -11,7 +11,8 @@
  * the normal range flushed to zero (both as in the SDK's silicon vectors,
  * test/pico_float_test/m33.c), a NaN operand returned quiet with its
  * payload, invalid operations giving the default NaN 0xfff8000000000000
- * (m33.c: sqrt of a negative).
+ * (m33.c: sqrt of a negative). The conversions to and from single
+ * precision (NRDF/RDFG, RDDG) follow the same rules at a float's 24 bits.
  */
 #include "coproc.h"
 
@@ -52,6 +53,12 @@ enum {
 #define BIAS 1023
 #define ONE_Q62 (1ull << 62)
 #define ROUND_LSB (1ull << 10)              /* a double's last bit in a Q62 mantissa */
+#define ROUND_LSB_SINGLE (1ull << 39)       /* a float's last bit in a Q62 mantissa */
+#define SINGLE_FRAC_MASK 0x7FFFFFu
+#define SINGLE_EXP_MAX 0xFF
+#define SINGLE_BIAS 127
+#define SINGLE_INF 0x7F800000u
+#define SINGLE_QUIET_BIT 0x400000u
 #define QUIET_BIT (1ull << 51)
 #define DEFAULT_NAN 0xFFF8000000000000ull   /* m33.c: dsqrt_fast of a negative */
 #define CONV_K ((1ull << 52) + (1ull << 32))  /* 2^52 + 2^32 of WXUC/WXIC/WXDC (table 109) */
@@ -95,9 +102,11 @@ static uint64_t shift_right_jam(uint64_t m, unsigned n)
 
 static int leading_zeros64(uint64_t m) { return m ? __builtin_clzll(m) : 64; }
 
-/* NRDD: normalise X to 01.xxx at bit 62 and round to nearest even at a
- * double's last bit, bits 9..0 being round and sticky. */
-static void normalise_round_double(dcp_state *d)
+/* NRDD / NRDF: normalise X to 01.xxx at bit 62 and round to nearest even
+ * at lsb (a double's last bit, bit 10, or a float's, bit 39), the bits
+ * below it being round and sticky. The rounding knows no exponent limit:
+ * the read flushes what lands below the normal range. */
+static void normalise_round(dcp_state *d, uint64_t lsb)
 {
     if (d->xm == 0) return;                  /* an exact zero: the read gives its sign */
     int lz = leading_zeros64(d->xm);
@@ -108,9 +117,9 @@ static void normalise_round_double(dcp_state *d)
         d->xm <<= lz - 1;
         d->xe -= lz - 1;
     }
-    uint64_t rest = d->xm & (ROUND_LSB - 1);
-    d->xm &= ~(ROUND_LSB - 1);
-    if (rest > ROUND_LSB / 2 || (rest == ROUND_LSB / 2 && (d->xm & ROUND_LSB))) d->xm += ROUND_LSB;
+    uint64_t rest = d->xm & (lsb - 1);
+    d->xm &= ~(lsb - 1);
+    if (rest > lsb / 2 || (rest == lsb / 2 && (d->xm & lsb))) d->xm += lsb;
     if (d->xm >> 63) {                       /* rounded up to 2.0 */
         d->xm >>= 1;
         d->xe += 1;
@@ -136,6 +145,60 @@ static uint64_t pack(int neg, uint64_t m, int32_t e)
     if (e >= EXP_MAX) return signed_inf(neg);
     if (e <= 0 || m == 0) return signed_zero(neg);
     return signed_zero(neg) | (uint64_t)e << FRAC_BITS | ((m >> 10) & FRAC_MASK);
+}
+
+/* NRDF (pico_double's __aeabi_d2f: WXUP, NRDF, RDFG): X rounded to a
+ * float's 24 bits. A NaN's mantissa is left alone: RDFG keeps the top 23
+ * bits of its payload, cut rather than rounded (IEEE 754's conversion, and
+ * the M33 FPU's VCVT; rounding could carry out of the payload). */
+static void normalise_round_single(dcp_state *d)
+{
+    set_engaged(d);
+    if (d->xf & DCP_F_NAN) return;
+    normalise_round(d, ROUND_LSB_SINGLE);
+}
+
+static uint32_t single_sign(int neg) { return (uint32_t)(neg != 0) << 31; }
+
+/* a normalised, rounded X as a float, by the rules of pack: overflow to
+ * infinity, below FLT_MIN (a biased exponent under 1 after the 24-bit
+ * rounding) to zero. The flush to zero is the DCP's for single-precision
+ * results too: the SDK's float vectors (test/pico_float_test/m33.c:67,114,
+ * in a block compiled out since pico_float uses the FPU) have fmul
+ * 0x2e3ba1b3 * 0x0fa7a191 = +0 and 0x290fc5cc * 0x8d7fcbed = -0 where IEEE
+ * gives the denormals 0x0007adce and 0x80000012. */
+static uint32_t pack_single(int neg, uint64_t m, int32_t e)
+{
+    int32_t es = e - (BIAS - SINGLE_BIAS);
+    if (es >= SINGLE_EXP_MAX) return single_sign(neg) | SINGLE_INF;
+    if (es <= 0 || m == 0) return single_sign(neg);
+    return single_sign(neg) | (uint32_t)es << 23 | ((uint32_t)(m >> 39) & SINGLE_FRAC_MASK);
+}
+
+/* RDFG: X as a float by its flags: a NaN quiet with its sign and the top of
+ * its payload, infinity, a zero (a denormal operand read as one) with its
+ * sign, else the rounded value */
+static uint32_t read_single_result(const dcp_state *d)
+{
+    int neg = (d->xf & DCP_F_SIGN) != 0;
+    if (d->xf & DCP_F_NAN) {
+        uint32_t payload = (uint32_t)(d->xm >> 39) & SINGLE_FRAC_MASK;
+        return single_sign(neg) | SINGLE_INF | SINGLE_QUIET_BIT | payload;
+    }
+    if (d->xf & DCP_F_INF) return single_sign(neg) | SINGLE_INF;
+    if (d->xf & DCP_F_ZERO) return single_sign(neg);
+    return pack_single(neg, d->xm, d->xe);
+}
+
+/* RDDG (dcp_float2double_m: WXYU, NRDD, RDDG): X as a double by its flags,
+ * the same way; a float's NaN payload lands in the top of the double's */
+static uint64_t read_double_result(const dcp_state *d)
+{
+    int neg = (d->xf & DCP_F_SIGN) != 0;
+    if (d->xf & DCP_F_NAN) return quiet_nan(d->xf, d->xm);
+    if (d->xf & DCP_F_INF) return signed_inf(neg);
+    if (d->xf & DCP_F_ZERO) return signed_zero(neg);
+    return pack(neg, d->xm, d->xe);
 }
 
 /* ---- add, subtract, compare ---- */
@@ -297,6 +360,105 @@ static uint64_t read_div_result(const dcp_state *d)
     return pack(s, d->xm, d->xe);
 }
 
+/* ---- square root: the CPU refines a reciprocal square root ---- */
+
+/* SQR0: X = the operand made ready for dcp_dsqrt_m / dcp_dsqrt_fast_m.
+ * The exponent is halved (the result's, biased) and the mantissa doubled
+ * when the unbiased exponent is odd, so xm holds d in [1, 4) as Q62 (bit 63
+ * set for d >= 2) and the operand is d * 4^(xe - 1023). The datasheet does
+ * not give the format; this one is what the sequence needs: it reads
+ * "RXMS ra,re,6" as d in Q56 and compares it with the square of its Q28
+ * root, and its Newton steps on "RXMQ rc,rd" hold only for rd = d in Q30
+ * and rc = r ~ 1/sqrt(d) in Q31 (then rc*rc*rd = 2^92 * d*r*r, and
+ * 8 * that / 2^64 - 2^31 = 2^31 * (d*r*r - 1), the Newton step's error
+ * term), which forces d >= 1 (rc must stay under 2^31 for the signed
+ * smmlsr/smmulr). Specials keep their mantissa (a NaN's payload) and go
+ * by the flags in RDDQ. */
+static void sqrt_prepare(dcp_state *d)
+{
+    set_engaged(d);
+    if (d->xf & (DCP_F_ZERO | DCP_F_INF | DCP_F_NAN)) return;
+    int32_t e = d->xe - BIAS;
+    d->xm <<= e & 1;
+    d->xe = (e >> 1) + BIAS;                 /* arithmetic: floor(e / 2) */
+}
+
+/* RXMQ: lo = an approximation of 1/sqrt(d) in Q31, hi = d in Q30 (xm's top
+ * word). Like RYMR's reciprocal, the hardware takes it from a small table
+ * whose contents are not published; here it is 1/sqrt(d) rounded down to
+ * 16 bits (so under 2^31 even for d = 1), good to 2^-15: the sequence's
+ * two Newton steps then reach the 32-bit limit of its own arithmetic.
+ * r = k * 2^15 with k the largest under 2^16 such that k^2 * hi < 2^62,
+ * i.e. r^2 * d < 2^62, r < 2^31 / sqrt(d). */
+static uint64_t reciprocal_sqrt_read(uint64_t xm)
+{
+    uint32_t d_q30 = (uint32_t)(xm >> 32);
+    uint64_t k = 0;
+    for (uint64_t bit = 1u << 15; bit; bit >>= 1)
+        if ((k | bit) * (k | bit) * d_q30 < (1ull << 62)) k |= bit;   /* < 2^64: no overflow */
+    return (uint64_t)d_q30 << 32 | k << 15;
+}
+
+/* WXDQ: the root the sequence computed, sqrt(d) in Q60 ("add rb,rb,ra,asr
+ * #28; mov ra,ra,lsl #4": the Q28 root plus its Newton correction, 32
+ * more bits below); the halved exponent stays, +2 for Q60. A NaN keeps
+ * its payload. */
+static void write_root(dcp_state *d, uint64_t v)
+{
+    if (!(d->xf & (DCP_F_NAN | DCP_F_INF | DCP_F_ZERO))) {
+        d->xm = v;
+        d->xe += 2;
+    }
+    set_engaged(d);
+}
+
+/* RDDQ: sqrt(+-0) = +-0 (a denormal read as zero gives its signed zero),
+ * a NaN comes back quiet, any other negative gives the default NaN (m33.c:
+ * dsqrt_fast of 0xfc6998b66a2a51de and 0x85d55765699fc337) */
+static uint64_t read_sqrt_result(const dcp_state *d)
+{
+    int neg = (d->xf & DCP_F_SIGN) != 0;
+    if (d->xf & DCP_F_NAN) return quiet_nan(d->xf, d->xm);
+    if (d->xf & DCP_F_ZERO) return signed_zero(neg);
+    if (neg) return DEFAULT_NAN;
+    if (d->xf & DCP_F_INF) return signed_inf(0);
+    return pack(0, d->xm, d->xe);
+}
+
+/* ---- classification ---- */
+
+/* WXYU: X from Rt, Y from Rt2, each a single-precision value unpacked to
+ * the same form as a double (01.fraction from bit 62, the exponent
+ * rebiased to 1023), denormals read as zero as for doubles */
+static void unpack_single(uint32_t v, uint64_t *m, int32_t *e, uint8_t *f)
+{
+    uint32_t exp = (v >> 23) & 0xFF, frac = v & 0x7FFFFF;
+    *m = ONE_Q62 | (uint64_t)frac << 39;
+    *e = (int32_t)exp - 127 + BIAS;
+    *f = (uint8_t)((v >> 31) ? DCP_F_SIGN : 0);
+    if (exp == 0) *f |= DCP_F_ZERO;
+    else if (exp == 0xFF) {
+        *f |= frac ? DCP_F_NAN : DCP_F_INF;
+        *e = EXP_MAX;
+    }
+}
+
+/* RXVD: X's flags in bits 31:28, in the order 3.6.2.3 lists them (sign,
+ * zero, infinity, NaN), so that dcp_dclassify_m's "RXVD apsr_nzcv" gives
+ * N = negative, Z = zero (a denormal included: the DCP flushes it),
+ * C = infinite, V = NaN; none set = a positive normal number. The
+ * datasheet's own bit assignment could not be checked here and no SDK
+ * code reads the flags back (dclassify is exported, not called). */
+static uint32_t classify_flags(const dcp_state *d)
+{
+    uint32_t v = 0;
+    if (d->xf & DCP_F_SIGN) v |= 1u << 31;
+    if (d->xf & DCP_F_ZERO) v |= 1u << 30;
+    if (d->xf & DCP_F_INF) v |= 1u << 29;
+    if (d->xf & DCP_F_NAN) v |= 1u << 28;
+    return v;
+}
+
 /* ---- conversions ---- */
 
 /* WXUC / WXIC (table 109): X = the integer + 2^52 + 2^32, Y = 2^52 + 2^32;
@@ -413,7 +575,13 @@ static int dcp_mcrr(dcp_state *d, unsigned opc1, unsigned crm, uint32_t lo, uint
     case 0x60: write_int(d, lo, 0); return 1;                         /* WXUC */
     case 0x70: write_int(d, lo, 1); return 1;                         /* WXIC */
     case 0x80: write_double_for_int(d, v); return 1;                  /* WXDC */
-    default: return 0;  /* WXYU, WXDQ, WXFC, WXFM, WXFD, WXFQ: single precision, sqrt */
+    case 0x12:                                                        /* WXYU */
+        unpack_single(lo, &d->xm, &d->xe, &d->xf);
+        unpack_single(hi, &d->ym, &d->ye, &d->yf);
+        set_engaged(d);
+        return 1;
+    case 0x50: write_root(d, v); return 1;                            /* WXDQ */
+    default: return 0;  /* WXFC, WXFM, WXFD, WXFQ: single precision */
     }
 }
 
@@ -430,7 +598,8 @@ static int dcp_mrrc(dcp_state *d, unsigned opc1, unsigned crm, uint64_t *v, int 
     case 5: *v = mantissa_shifted(d->ym, opc1); return 1;             /* RYMS */
     case 1:
         if (opc1 == 2) { *v = reciprocal_read(d->ym); return 1; }     /* RYMR */
-        return 0;                                                     /* RXYH, RXMQ */
+        if (opc1 == 4) { *v = reciprocal_sqrt_read(d->xm); return 1; } /* RXMQ */
+        return 0;                                                     /* RXYH */
     case 0:
         *final = 1;
         switch (opc1) {
@@ -438,7 +607,9 @@ static int dcp_mrrc(dcp_state *d, unsigned opc1, unsigned crm, uint64_t *v, int 
         case 3: *v = read_add_result(d, 1); return 1;                 /* RDDS */
         case 5: *v = read_mul_result(d); return 1;                    /* RDDM */
         case 7: *v = read_div_result(d); return 1;                    /* RDDD */
-        default: return 0;                                            /* RDDQ, RDDG */
+        case 9: *v = read_sqrt_result(d); return 1;                   /* RDDQ */
+        case 11: *v = read_double_result(d); return 1;                /* RDDG */
+        default: return 0;
         }
     default: return 0;
     }
@@ -449,10 +620,12 @@ static int dcp_mrc(dcp_state *d, unsigned opc1, unsigned crn, unsigned crm, unsi
                    uint32_t *v)
 {
     if (opc1 != 0 || crn != 0) return 0;
+    if (crm == 0 && opc2 == 0) { *v = classify_flags(d); return 1; }  /* RXVD */
     if (crm == 0 && opc2 == 1) { *v = compare_flags(d); return 1; }   /* RCMP */
     if (crm == 3 && opc2 == 0) { *v = read_int(d); return 1; }        /* RDIC */
     if (crm == 3 && opc2 == 1) { *v = read_uint(d); return 1; }       /* RDUC */
-    return 0;                            /* RXVD, RDFA..RDFG: dclassify, single precision */
+    if (crm == 2 && opc2 == 5) { *v = read_single_result(d); return 1; }   /* RDFG */
+    return 0;                            /* RDFA..RDFQ: single precision */
 }
 
 /* CDP p4,#opc1,c0,c0,CRm,#opc2 */
@@ -465,10 +638,12 @@ static int dcp_cdp(dcp_state *d, unsigned opc1, unsigned crd, unsigned crn, unsi
     case 0x010: add0(d); return 1;                                    /* ADD0 */
     case 0x110: add1(d, 0); return 1;                                 /* ADD1 */
     case 0x111: add1(d, 1); return 1;                                 /* SUB1 */
-    case 0x801: normalise_round_double(d); set_engaged(d); return 1;  /* NRDD */
+    case 0x210: sqrt_prepare(d); return 1;                            /* SQR0 */
+    case 0x801: normalise_round(d, ROUND_LSB); set_engaged(d); return 1;   /* NRDD */
+    case 0x821: normalise_round_single(d); return 1;                  /* NRDF */
     case 0x802: to_integer(d, 1); return 1;                           /* NTDC */
     case 0x803: to_integer(d, 0); return 1;                           /* NRDC */
-    default: return 0;                                    /* SQR0, NORM, NRDF */
+    default: return 0;                                    /* NORM */
     }
 }
 

@@ -20,12 +20,17 @@
  * document (the fixed-point formats the CPU side of the multiply, divide
  * and conversion sequences relies on, the layout of the saved status word)
  * is the one that makes the SDK's sequences give IEEE results; see
- * coproc.c for each choice. Not modelled (coproc_execute returns 0, the
- * core keeps its NOCP fault): the single-precision instructions, square
- * root, RXVD/dclassify, coprocessor 5 (the Non-secure instance seen from
- * Secure code), the redundancy coprocessor (7), and the GPIO coprocessor as
- * Non-secure code would see it (Secure only here, like our firmware and the
- * SDK's default build).
+ * coproc.c for each choice. Square root (SQR0, RXMQ, WXDQ, RDDQ: sqrt and
+ * sqrt_fast), classification (RXVD: dclassify, fclassify), WXYU (X and Y
+ * from single precision) and the conversions between double and float
+ * (NRDF and RDFG: pico_double's __aeabi_d2f, "WXUP; NRDF; RDFG"; RDDG:
+ * dcp_float2double_m, "WXYU; NRDD; RDDG") are modelled. Not modelled
+ * (coproc_execute returns 0, the core keeps its NOCP fault): the other
+ * single-precision instructions (RXYH, WXFC/WXFM/WXFD/WXFQ, NORM, RDFA/
+ * RDFS/RDFM/RDFD/RDFQ: the pico_float_pico_dcp build), coprocessor 5
+ * (the Non-secure instance seen from Secure code), the redundancy
+ * coprocessor (7), and the GPIO coprocessor as Non-secure code would see
+ * it (Secure only here, like our firmware and the SDK's default build).
  */
 #ifndef SIM_COPROC_H
 #define SIM_COPROC_H

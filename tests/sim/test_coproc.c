@@ -7,7 +7,9 @@
  * host's IEEE doubles, denormals aside: the DCP reads denormal operands as
  * zero and flushes results below the normal range to zero (silicon vectors
  * in the SDK's test/pico_float_test/m33.c, a few of which are checked
- * here). */
+ * here). The conversions between double and float (__aeabi_d2f's WXUP,
+ * NRDF, RDFG; float2double's WXYU, NRDD, RDDG) are compared with the
+ * host's casts under the same rules. */
 #include <float.h>
 #include <math.h>
 #include <setjmp.h>
@@ -98,9 +100,11 @@ static uint32_t enc_mrrc_(int t, int opc1, int rl, int rh, int crm)
 #define ADD0 CDP4(0, 1, 0)
 #define ADD1 CDP4(1, 1, 0)
 #define SUB1 CDP4(1, 1, 1)
+#define SQR0 CDP4(2, 1, 0)
 #define NRDD CDP4(8, 0, 1)
 #define NTDC CDP4(8, 0, 2)
 #define NRDC CDP4(8, 0, 3)
+#define NRDF CDP4(8, 2, 1)
 #define WXMD(l, h) MCRR4(0, l, h, 0)
 #define WYMD(l, h) MCRR4(0, l, h, 1)
 #define WEFD(l, h) MCRR4(0, l, h, 2)
@@ -112,10 +116,14 @@ static uint32_t enc_mrrc_(int t, int opc1, int rl, int rh, int crm)
 #define WXUC(l, h) MCRR4(6, l, h, 0)
 #define WXIC(l, h) MCRR4(7, l, h, 0)
 #define WXDC(l, h) MCRR4(8, l, h, 0)
+#define WXYU(l, h) MCRR4(1, l, h, 2)
+#define WXDQ(l, h) MCRR4(5, l, h, 0)
+#define RXVD(t) MRC4(t, 0, 0)
 #define RCMP(t) MRC4(t, 0, 1)
 #define PCMP(t) MRC4P(t, 0, 1)
 #define RDIC(t) MRC4(t, 3, 0)
 #define RDUC(t) MRC4(t, 3, 1)
+#define RDFG(t) MRC4(t, 2, 5)
 #define PXMD(l, h) MRRC4P(0, l, h, 8)
 #define PYMD(l, h) MRRC4P(0, l, h, 9)
 #define REFD(l, h) MRRC4(0, l, h, 10)
@@ -126,6 +134,9 @@ static uint32_t enc_mrrc_(int t, int opc1, int rl, int rh, int crm)
 #define RDDS(l, h) MRRC4(3, l, h, 0)
 #define RDDM(l, h) MRRC4(5, l, h, 0)
 #define RDDD(l, h) MRRC4(7, l, h, 0)
+#define RXMQ(l, h) MRRC4(4, l, h, 1)
+#define RDDQ(l, h) MRRC4(9, l, h, 0)
+#define RDDG(l, h) MRRC4(11, l, h, 0)
 
 enum { R0, R1, R2, R3, R4, R12 = 12, R14 = 14, PC = 15 };
 
@@ -154,6 +165,12 @@ static void smmlar(int d, int n, int m, int a)
 {
     uint64_t p = (uint64_t)((int64_t)(int32_t)r[n] * (int32_t)r[m]);
     r[d] = (uint32_t)((((uint64_t)r[a] << 32) + p + 0x80000000u) >> 32);
+}
+
+static void smmlsr(int d, int n, int m, int a)
+{
+    uint64_t p = (uint64_t)((int64_t)(int32_t)r[n] * (int32_t)r[m]);
+    r[d] = (uint32_t)((((uint64_t)r[a] << 32) - p + 0x80000000u) >> 32);
 }
 
 static void smmulr(int d, int n, int m)
@@ -268,6 +285,101 @@ static uint32_t dcp_d2i(uint64_t x, int is_signed, int round)
     X(WXDC(R0, R1)); X(ADD0); X(ADD1); X(round ? NRDC : NTDC);
     X(is_signed ? RDIC(R0) : RDUC(R0));
     return r[R0];
+}
+
+/* dcp_dsqrt_m / dcp_dsqrt_fast_m r0,r1, r0,r1, r0,r1,r2,r3,r12
+ * (double_aeabi_dcp.S:128,134) */
+static uint64_t dcp_dsqrt_seq(uint64_t x, int correctly_rounded)
+{
+    enum { ra = R0, rb = R1, rc = R2, rd = R3, re = R12 };
+    set_pair(R0, x);
+    X(WXUP(R0, R1)); X(SQR0);
+    X(RXMQ(rc, rd));
+    umull(ra, rb, rc, rc);
+    umull(ra, rb, rb, rd);
+    r[rb] <<= 3;
+    r[rb] -= 0x80000000u;
+    smmlsr(rc, rc, rb, rc);
+    umull(ra, rb, rc, rc);
+    umull(ra, rb, rb, rd);
+    uint32_t carry = (r[ra] >> 27) & 1;                          /* movs ra,ra,lsr #28 */
+    r[ra] >>= 28;
+    r[rb] = r[ra] + (r[rb] << 4) + carry;                        /* adc */
+    smmulr(ra, rb, rc);
+    r[rc] -= (uint32_t)((int32_t)r[ra] >> 1);
+    umull(ra, rb, rc, rd);
+    r[rb] >>= 1;
+    umull(rd, ra, rb, rb);
+    X(RXMS(ra, re, 6));
+    if (!correctly_rounded) {
+        r[ra] -= r[rd];
+        smmulr(ra, ra, rc);
+        r[rb] += (uint32_t)((int32_t)r[ra] >> 28);
+        r[ra] <<= 4;
+        X(WXDQ(ra, rb));
+    } else {
+        r[rd] = r[ra] - r[rd];
+        smmulr(rd, rd, rc);
+        r[rb] += (uint32_t)((int32_t)r[rd] >> 28);
+        r[rd] <<= 4;
+        r[rd] &= ~255u;
+        r[rd] |= 128;
+        umull(re, rc, rd, rd);
+        r[re] = r[rb] * r[rb];
+        umlal(rc, re, rb, rd);
+        umlal(rc, re, rb, rd);
+        r[re] -= r[ra];
+        r[rd] |= r[re] >> 24;
+        r[rd] -= 11;
+        X(WXDQ(rd, rb));
+    }
+    X(NRDD); X(RDDQ(R0, R1));
+    return get_pair(R0);
+}
+
+static uint64_t dcp_dsqrt(uint64_t x) { return dcp_dsqrt_seq(x, 1); }
+static uint64_t dcp_dsqrt_fast(uint64_t x) { return dcp_dsqrt_seq(x, 0); }
+
+/* dcp_dclassify_m apsr_nzcv,r0,r1 (double_aeabi_dcp.S:139) */
+static uint32_t dcp_dclassify(uint64_t x)
+{
+    set_pair(R0, x);
+    nzcv = 0;
+    X(WXUP(R0, R1)); X(RXVD(PC));
+    return nzcv;
+}
+
+/* dcp_fclassify_m apsr_nzcv,r0 and dcp_fcmp_m apsr_nzcv,r0,r1 (single
+ * precision through WXYU) */
+static uint32_t dcp_fclassify(uint32_t x)
+{
+    r[R0] = x;
+    nzcv = 0;
+    X(WXYU(R0, R0)); X(RXVD(PC));
+    return nzcv;
+}
+
+static uint32_t dcp_fcmp(uint32_t x, uint32_t y)
+{
+    r[R0] = x; r[R1] = y;
+    X(WXYU(R0, R1)); X(ADD0); X(RCMP(PC));
+    return nzcv;
+}
+
+/* dcp_double2float_m r0,r0,r1 (double_aeabi_dcp.S:144-147, __aeabi_d2f)
+ * and dcp_float2double_m r0,r1,r0 (dcp_canned.inc.S:314-324) */
+static uint32_t dcp_d2f(uint64_t x)
+{
+    set_pair(R0, x);
+    X(WXUP(R0, R1)); X(NRDF); X(RDFG(R0));
+    return r[R0];
+}
+
+static uint64_t dcp_f2d(uint32_t x)
+{
+    r[R0] = x;
+    X(WXYU(R0, R0)); X(NRDD); X(RDDG(R0, R1));
+    return get_pair(R0);
 }
 
 /* dcp_dcmp_m apsr_nzcv,...: the flags of x against y */
@@ -531,6 +643,296 @@ static void compare_flags(void **state)
     }
 }
 
+/* sqrt as IEEE gives it, with the DCP's flush of denormal operands: a
+ * NaN comes back quiet, a negative (not -0) gives the default NaN */
+static uint64_t expected_sqrt(uint64_t x)
+{
+    const uint64_t dnan = 0xFFF8000000000000ull;
+    uint64_t f = flush(x);
+    if (isnan(dbl(f))) return f | (1ull << 51);
+    if ((f >> 63) && (f << 1)) return dnan;
+    return bits(sqrt(dbl(f)));
+}
+
+static void expect_sqrt(uint64_t x)
+{
+    uint64_t got = dcp_dsqrt(x), want = expected_sqrt(x);
+    if (got != want)
+        fail_msg("dsqrt(%016llx) = %016llx, want %016llx", (unsigned long long)x,
+                 (unsigned long long)got, (unsigned long long)want);
+}
+
+/* x whose square root lies within an ulp's fraction of a rounding
+ * boundary: m + 1/2 (a midpoint between two doubles of 53 bits) squared,
+ * rounded to a double */
+static uint64_t square_of_a_midpoint(void)
+{
+    uint64_t m = (next_random() >> 11) | (1ull << 52);
+    long double mid = (long double)m + 0.5L;                    /* 54 bits: exact in x87/quad */
+    double sq = (double)(mid * mid);                            /* ~2^105, rounded */
+    return bits(ldexp(sq, -104 + 2 * (int)(next_random() % 600) - 600));
+}
+
+static void dsqrt_matches_ieee(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N_INTERESTING; i++) expect_sqrt(interesting[i]);
+    static const uint64_t more[] = {
+        0x7FF8000000001234ull, 0xFFF0000000000042ull, 0x7FF0000000000001ull,
+        0xBFF0000000000000ull, 0x8000000000000001ull, 0x4010000000000000ull,
+        0x3FE0000000000000ull, 0x0000000000000001ull, 0x7FEFFFFFFFFFFFFFull,
+        0x4000000000000001ull, 0x3FFFFFFFFFFFFFFFull, 0x3FF0000000000001ull,
+    };
+    for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++) expect_sqrt(more[i]);
+    for (int k = 0; k < 100000; k++) {
+        uint64_t x = next_random() & ~(1ull << 63);            /* any positive encoding */
+        expect_sqrt(x);
+        expect_sqrt(random_double(1000));
+        expect_sqrt(square_of_a_midpoint());
+    }
+    /* exact squares: the root is exact, no rounding */
+    for (int k = 0; k < 20000; k++) {
+        double root = ldexp((double)(next_random() >> 38), (int)(next_random() % 200) - 100);
+        expect_sqrt(bits(root * root));
+    }
+}
+
+/* sqrt_fast: not correctly rounded; the SDK's silicon results
+ * (test/pico_float_test/m33.c, the dsqrt_fast checkd lines) exactly, and
+ * within an ulp of the correct root otherwise */
+static void dsqrt_fast_silicon_vectors(void **state)
+{
+    (void)state;
+    static const struct { uint64_t x, want; } v[] = {
+        {0x56d82e2279837d7bull, 0x4b63ab5aaabcb779ull}, {0xfc6998b66a2a51deull, 0xfff8000000000000ull},
+        {0x2c0cc3149408dcc9ull, 0x35fe567d3c418723ull}, {0x1f71e22e323600e6ull, 0x2fb0ea62598ef070ull},
+        {0x71a6cf9286fdea03ull, 0x58cb047c625fe761ull}, {0x307b55796f027243ull, 0x3834e9a8788bda68ull},
+        {0x10518d57b7b32094ull, 0x2820c212d75b45adull}, {0x85d55765699fc337ull, 0xfff8000000000000ull},
+        {0x030a70b7171e4c51ull, 0x217d166dff1d7836ull}, {0x5284145a8007521full, 0x493959345ef6a420ull},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        uint64_t got = dcp_dsqrt_fast(v[i].x);
+        if (got != v[i].want)
+            fail_msg("vector %zu: dsqrt_fast(%016llx) = %016llx, silicon %016llx", i,
+                     (unsigned long long)v[i].x, (unsigned long long)got,
+                     (unsigned long long)v[i].want);
+    }
+    for (int k = 0; k < 100000; k++) {
+        uint64_t x = k & 1 ? random_double(1000) : square_of_a_midpoint();
+        uint64_t got = dcp_dsqrt_fast(x), want = expected_sqrt(x);
+        uint64_t diff = got > want ? got - want : want - got;
+        if (diff > 1)
+            fail_msg("dsqrt_fast(%016llx) = %016llx, correct %016llx", (unsigned long long)x,
+                     (unsigned long long)got, (unsigned long long)want);
+    }
+    const uint64_t dnan = 0xFFF8000000000000ull;
+    assert_int_equal(dcp_dsqrt_fast(bits(4.0)), bits(2.0));
+    assert_int_equal(dcp_dsqrt_fast(1ull << 63), 1ull << 63);
+    assert_int_equal(dcp_dsqrt_fast(bits(INFINITY)), bits(INFINITY));
+    assert_int_equal(dcp_dsqrt_fast(bits(-INFINITY)), dnan);
+    assert_int_equal(dcp_dsqrt_fast(0x7FF0000000000001ull), 0x7FF8000000000001ull);
+    assert_int_equal(dcp_dsqrt_fast(0x000FFFFFFFFFFFFFull), 0);
+}
+
+/* dclassify's flags against fpclassify: N = negative, Z = zero (a denormal
+ * included: the DCP reads it as zero), C = infinite, V = NaN */
+static void expect_class(uint32_t f, double v, int cls)
+{
+    const uint32_t N = 1u << 31, Z = 1u << 30, C = 1u << 29, V = 1u << 28;
+    uint32_t want = signbit(v) ? N : 0;
+    if (cls == FP_ZERO || cls == FP_SUBNORMAL) want |= Z;
+    else if (cls == FP_INFINITE) want |= C;
+    else if (cls == FP_NAN) want |= V;
+    if (f != want) fail_msg("classify(%a): flags %08x, want %08x", v, f, want);
+}
+
+static void dclassify_matches_fpclassify(void **state)
+{
+    (void)state;
+    static const double v[] = {0.0, -0.0, 1.0, -1.0, DBL_MIN, -DBL_MIN, DBL_MAX, -DBL_MAX,
+                               DBL_MIN / 4, -DBL_MIN / 3, 5e-324, INFINITY, -INFINITY, NAN, -NAN};
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) expect_class(dcp_dclassify(bits(v[i])), v[i], fpclassify(v[i]));
+    assert_int_equal(dcp_dclassify(0xFFF0000000000001ull), 0x90000000u);   /* -sNaN: N, V */
+    for (int k = 0; k < 20000; k++) {
+        uint64_t x = next_random();
+        expect_class(dcp_dclassify(x), dbl(x), fpclassify(dbl(x)));
+    }
+    /* a sequence ends disengaged */
+    X(PCMP(PC));
+    assert_int_equal(nzcv & 0x80000000u, 0);
+}
+
+/* WXYU: the single-precision forms of classify and compare */
+static void wxyu_single_precision(void **state)
+{
+    (void)state;
+    static const float v[] = {0.0f, -0.0f, 1.0f, -1.0f, 1.5f, FLT_MIN, -FLT_MAX, FLT_MIN / 8,
+                              INFINITY, -INFINITY, NAN};
+    const uint32_t Z = 1u << 30, C = 1u << 29, V = 1u << 28;
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        uint32_t a;
+        memcpy(&a, &v[i], 4);
+        expect_class(dcp_fclassify(a), v[i], fpclassify(v[i]));   /* float's class */
+        for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++) {
+            uint32_t b;
+            memcpy(&b, &v[j], 4);
+            float x = v[i], y = v[j];
+            if (fpclassify(x) == FP_SUBNORMAL) x = copysignf(0.0f, x);
+            if (fpclassify(y) == FP_SUBNORMAL) y = copysignf(0.0f, y);
+            uint32_t f = dcp_fcmp(a, b);
+            if (((f & C) != 0) != (x >= y) || ((f & Z) != 0) != (x == y) ||
+                ((f & V) != 0) != (isnan(x) || isnan(y)))
+                fail_msg("fcmp(%a, %a): flags %08x", (double)v[i], (double)v[j], f);
+        }
+    }
+}
+
+/* ---- double <-> float (__aeabi_d2f: WXUP, NRDF, RDFG) ---- */
+
+static uint32_t fbits(float v) { uint32_t b; memcpy(&b, &v, 4); return b; }
+static float flt(uint32_t b) { float v; memcpy(&v, &b, 4); return v; }
+
+/* IEEE's double -> float with the DCP's rules: a denormal operand reads
+ * as zero; the rounding to 24 bits knows no lower exponent limit and what
+ * lands below FLT_MIN is flushed to zero (the host instead rounds there at
+ * the denormals' precision, so tiny values are redone scaled by 2^64); a
+ * NaN comes back quiet with the top 23 bits of its payload. */
+static uint32_t expected_d2f(uint64_t x)
+{
+    uint32_t sign = (uint32_t)(x >> 63) << 31;
+    double a = dbl(x);
+    if (is_denormal(x)) return sign;
+    if (isnan(a)) return sign | 0x7FC00000u | (uint32_t)((x >> 29) & 0x7FFFFF);
+    if (fabs(a) >= 0x1p-100) return fbits((float)a);
+    float scaled = (float)(a * 0x1p64);                   /* exact scaling, 24-bit rounding */
+    if (fabsf(scaled) < 0x1p-62f) return sign;            /* below FLT_MIN once scaled back */
+    return fbits(scaled * 0x1p-64f);
+}
+
+static void expect_d2f(uint64_t x)
+{
+    uint32_t got = dcp_d2f(x), want = expected_d2f(x);
+    if (got != want)
+        fail_msg("d2f(%016llx) = %08x, want %08x", (unsigned long long)x, got, want);
+}
+
+/* a double near the float range, its low 29 bits (what the rounding drops)
+ * often a tie or one off it */
+static uint64_t random_double_for_d2f(void)
+{
+    uint64_t v = next_random();
+    switch (v >> 61) {
+    case 0: return v;                                               /* anything: NaNs, huge, tiny */
+    case 1: v = (v & ~(0x1FFFFFFFull)) | 0x10000000ull; break;      /* a tie */
+    case 2:                                                         /* one off a tie */
+        v = (v & ~(0x1FFFFFFFull)) | (next_random() & 1 ? 0x10000001ull : 0x0FFFFFFFull);
+        break;
+    default: break;
+    }
+    int64_t e = 1023 - 160 + (int64_t)(next_random() % 300);      /* 2^-160 .. 2^139 */
+    return (v & ~(0x7FFull << 52)) | (uint64_t)e << 52;
+}
+
+static void d2f_matches_ieee(void **state)
+{
+    (void)state;
+    static const uint64_t edge[] = {
+        0x0000000000000000ull, 0x8000000000000000ull, 0x3FF0000000000000ull,
+        0xBFF0000000000000ull, 0x3FB999999999999Aull, 0x400921FB54442D18ull,
+        0x3FF0000010000000ull, 0x3FF0000030000000ull, 0x3FF0000010000001ull,
+        0x3FF000000FFFFFFFull, 0x3FFFFFFFF0000000ull, 0xBFEFFFFFF0000000ull,
+        /* the top: FLT_MAX, just under and at its half ulp, 2^128, DBL_MAX */
+        0x47EFFFFFE0000000ull, 0xC7EFFFFFE0000000ull, 0x47EFFFFFEFFFFFFFull,
+        0x47EFFFFFF0000000ull, 0xC7EFFFFFF0000000ull, 0x47EFFFFFF0000001ull,
+        0x47F0000000000000ull, 0x7FEFFFFFFFFFFFFFull, 0xFFEFFFFFFFFFFFFFull,
+        0x7FF0000000000000ull, 0xFFF0000000000000ull,
+        /* NaNs: quiet, signalling, payloads the conversion cuts */
+        0x7FF8000000000000ull, 0xFFF8000000000000ull, 0x7FF0000000000001ull,
+        0xFFF0000020000000ull, 0x7FF7FFFFFFFFFFFFull, 0x7FF0000010000000ull,
+        0x7FFFFFFFF0000000ull, 0xFFFFFFFFFFFFFFFFull, 0x7FF4000000000000ull,
+        /* the bottom: FLT_MIN, under it, float denormals, tiny, denormal doubles */
+        0x3810000000000000ull, 0xB810000000000000ull, 0x3810000000000001ull,
+        0x380FFFFFF0000000ull, 0x380FFFFFF0000001ull, 0x380FFFFFFFFFFFFFull,
+        0x3800000000000000ull, 0xB7F0000000000000ull, 0x36A0000000000000ull,
+        0x3690000000000000ull, 0x0010000000000000ull, 0x8010000000000000ull,
+        0x0000000000000001ull, 0x800FFFFFFFFFFFFFull, 0x01A56E1FC2F8F359ull,
+    };
+    for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) expect_d2f(edge[i]);
+    for (int k = 0; k < 100000; k++) expect_d2f(random_double_for_d2f());
+    /* every float, as a double, comes back as itself (denormals aside) */
+    for (int k = 0; k < 20000; k++) {
+        uint32_t f = (uint32_t)next_random();
+        if (((f >> 23) & 0xFF) == 0 || isnan(flt(f))) continue;
+        assert_int_equal(dcp_d2f(bits((double)flt(f))), f);
+    }
+}
+
+/* the conversion's edges spelt out: overflow, the flush, NaNs, signs */
+static void d2f_edges(void **state)
+{
+    (void)state;
+    assert_int_equal(dcp_d2f(0x47EFFFFFE0000000ull), fbits(FLT_MAX));
+    assert_int_equal(dcp_d2f(0x47EFFFFFEFFFFFFFull), fbits(FLT_MAX));    /* under half an ulp */
+    assert_int_equal(dcp_d2f(0x47EFFFFFF0000000ull), 0x7F800000u);      /* the tie: to even, inf */
+    assert_int_equal(dcp_d2f(bits(-1e300)), 0xFF800000u);
+    assert_int_equal(dcp_d2f(bits(-INFINITY)), 0xFF800000u);
+    assert_int_equal(dcp_d2f(0x3FFFFFFFF0000000ull), fbits(2.0f));      /* carry out of the mantissa */
+    assert_int_equal(dcp_d2f(0x3FF0000010000000ull), fbits(1.0f));      /* tie to even, down */
+    assert_int_equal(dcp_d2f(0x3FF0000030000000ull), 0x3F800002u);      /* tie to even, up */
+    assert_int_equal(dcp_d2f(1ull << 63), 0x80000000u);
+    assert_int_equal(dcp_d2f(bits(FLT_MIN)), 0x00800000u);
+    assert_int_equal(dcp_d2f(bits(FLT_MIN / 2)), 0);                     /* a float denormal: flushed */
+    assert_int_equal(dcp_d2f(bits(-FLT_MIN / 2)), 0x80000000u);
+    assert_int_equal(dcp_d2f(bits(-1e-300)), 0x80000000u);
+    assert_int_equal(dcp_d2f(0x800FFFFFFFFFFFFFull), 0x80000000u);      /* a denormal operand */
+    /* just under FLT_MIN: 24-bit rounding, then the flush. FLT_MIN - 2^-151
+     * ties to FLT_MIN; FLT_MIN - 2^-150 is exact at 24 bits, below FLT_MIN,
+     * so flushed (the host's denormal rounding would give FLT_MIN) */
+    assert_int_equal(dcp_d2f(0x380FFFFFF0000000ull), 0x00800000u);
+    assert_int_equal(dcp_d2f(0x380FFFFFE0000000ull), 0);
+    /* NaNs: quiet, sign and the top 23 bits of the payload kept, not rounded */
+    assert_int_equal(dcp_d2f(0x7FF0000000000001ull), 0x7FC00000u);
+    assert_int_equal(dcp_d2f(0xFFF0000020000000ull), 0xFFC00001u);
+    assert_int_equal(dcp_d2f(0x7FFFFFFFF0000000ull), 0x7FFFFFFFu);
+    assert_int_equal(dcp_d2f(0x7FF7FFFFFFFFFFFFull), 0x7FFFFFFFu);
+    /* a sequence ends disengaged */
+    X(PCMP(PC));
+    assert_int_equal(nzcv & 0x80000000u, 0);
+}
+
+/* float2double (WXYU, NRDD, RDDG): exact, a denormal float reads as zero,
+ * a NaN comes back quiet with its payload */
+static uint64_t expected_f2d(uint32_t f)
+{
+    uint64_t sign = (uint64_t)(f >> 31) << 63;
+    if (((f >> 23) & 0xFF) == 0) return sign;
+    if (isnan(flt(f))) return sign | 0x7FF8000000000000ull | (uint64_t)(f & 0x7FFFFF) << 29;
+    return bits((double)flt(f));
+}
+
+static void f2d_exact(void **state)
+{
+    (void)state;
+    static const uint32_t edge[] = {
+        0x00000000u, 0x80000000u, 0x3F800000u, 0xBF800000u, 0x7F7FFFFFu, 0xFF7FFFFFu,
+        0x00800000u, 0x80800000u, 0x007FFFFFu, 0x80000001u, 0x7F800000u, 0xFF800000u,
+        0x7FC00000u, 0xFFC00001u, 0x7F800001u, 0x7FBFFFFFu, 0x3EAAAAABu,
+    };
+    for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++)
+        assert_int_equal(dcp_f2d(edge[i]), expected_f2d(edge[i]));
+    for (int k = 0; k < 100000; k++) {
+        uint32_t f = (uint32_t)next_random();
+        uint64_t got = dcp_f2d(f), want = expected_f2d(f);
+        if (got != want)
+            fail_msg("f2d(%08x) = %016llx, want %016llx", f, (unsigned long long)got,
+                     (unsigned long long)want);
+    }
+    assert_int_equal(dcp_f2d(0x7F800001u), 0x7FF8000020000000ull);
+    assert_int_equal(dcp_f2d(0x807FFFFFu), 1ull << 63);
+    X(PCMP(PC));
+    assert_int_equal(nzcv & 0x80000000u, 0);
+}
+
 /* the runtime init's probe ("mrc p4,#0,r0,c0,c0,#1", runtime_init.c:127)
  * clears the engaged flag; the wrappers' entry test (PCMP to APSR, N set
  * while engaged) does not */
@@ -610,6 +1012,21 @@ static void decoding(void **state)
     assert_int_equal(PXMD(R0, R1), 0xFC510408u);
     assert_int_equal(REFD(R0, R1), 0xEC51040Au);
     assert_int_equal(WEFD(12, 14), 0xEC4EC402u);
+    /* the square root and classify words, from arm-none-eabi-as on the
+     * SDK's macros (dcp_instr.inc.S) */
+    assert_int_equal(SQR0, 0xEE200401u);
+    assert_int_equal(RXMQ(R2, R3), 0xEC532441u);
+    assert_int_equal(WXDQ(R0, R1), 0xEC410450u);
+    assert_int_equal(RDDQ(R0, R1), 0xEC510490u);
+    assert_int_equal(RXMS(R0, R12, 6), 0xEC5C0464u);
+    assert_int_equal(WXYU(R0, R1), 0xEC410412u);
+    assert_int_equal(RXVD(PC), 0xEE10F410u);
+    /* the conversions' words, the same way */
+    assert_int_equal(NRDF, 0xEE800422u);
+    assert_int_equal(RDFG(R0), 0xEE1004B2u);
+    assert_int_equal(RDDG(R0, R1), 0xEC5104B0u);
+    assert_int_equal(MRRC4(1, R0, R1, 1), 0xEC510411u);     /* RXYH */
+    assert_int_equal(CDP4(8, 2, 0), 0xEE800402u);            /* NORM */
     assert_int_equal(coproc_number(0xEE100430u), 4);
     assert_int_equal(coproc_number(0xEC410A10u), 10);       /* vmov: the FPU's */
     assert_int_equal(coproc_number(0xF8D00000u), -1);       /* ldr.w */
@@ -618,9 +1035,9 @@ static void decoding(void **state)
     assert_int_equal(coproc_execute(&cp, enc_mrc(0, 0, 0, R0, 1, 0, 0, 1), &regs), 0);  /* p0 c1 */
     assert_int_equal(coproc_execute(&cp, enc_cdp(7, 0, 0, 0, 0, 1), &regs), 0);         /* rcp_panic */
     assert_int_equal(coproc_execute(&cp, enc_mrc(0, 5, 0, R0, 0, 0, 1, 1), &regs), 0);  /* p5 */
-    assert_int_equal(coproc_execute(&cp, CDP4(2, 1, 0), &regs), 0);                     /* SQR0 */
-    assert_int_equal(coproc_execute(&cp, MCRR4(1, R0, R1, 2), &regs), 0);               /* WXYU */
-    assert_int_equal(coproc_execute(&cp, MRC4(R0, 0, 0), &regs), 0);                    /* RXVD */
+    assert_int_equal(coproc_execute(&cp, MCRR4(9, R0, R1, 2), &regs), 0);               /* WXFC */
+    assert_int_equal(coproc_execute(&cp, MRRC4(1, R0, R1, 1), &regs), 0);               /* RXYH */
+    assert_int_equal(coproc_execute(&cp, CDP4(8, 2, 0), &regs), 0);                     /* NORM */
     assert_int_equal(coproc_execute(&cp, MRC4(R0, 2, 0), &regs), 0);                    /* RDFA */
     assert_int_equal(coproc_execute(&cp, INIT, &regs), 1);
 }
@@ -738,6 +1155,13 @@ int main(void)
         cmocka_unit_test_setup(int_to_double, setup),
         cmocka_unit_test_setup(double_to_int, setup),
         cmocka_unit_test_setup(compare_flags, setup),
+        cmocka_unit_test_setup(dsqrt_matches_ieee, setup),
+        cmocka_unit_test_setup(dsqrt_fast_silicon_vectors, setup),
+        cmocka_unit_test_setup(dclassify_matches_fpclassify, setup),
+        cmocka_unit_test_setup(wxyu_single_precision, setup),
+        cmocka_unit_test_setup(d2f_matches_ieee, setup),
+        cmocka_unit_test_setup(d2f_edges, setup),
+        cmocka_unit_test_setup(f2d_exact, setup),
         cmocka_unit_test_setup(engaged_flag_and_the_probe, setup),
         cmocka_unit_test_setup(save_and_restore_mid_sequence, setup),
         cmocka_unit_test_setup(save_and_restore_a_negative_exponent, setup),
