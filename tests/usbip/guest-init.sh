@@ -81,6 +81,7 @@ send() {
     sent=$(wc -c < /tmp/rx)
     printf '%s\r' "$1" >&3
 }
+
 # expect PATTERN SECONDS: until a line that arrived after the last send
 # matches PATTERN (grep -E)
 expect() {
