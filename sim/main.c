@@ -11,6 +11,7 @@
 #include "console.h"
 #include "log.h"
 #include "sim.h"
+#include "usbip.h"
 
 #ifdef __SANITIZE_ADDRESS__
 /* LeakSanitizer's hook, for the sanitizer build: Debian's Unicorn 2.0.1
@@ -49,6 +50,27 @@ static int profile_setup(machine *m, const sim_options *o)
     return prof_init(&m->prof, NULL, err, sizeof(err));
 }
 
+/* --usbip: the USB/IP server takes the board's USB port */
+static int export_usb_port(machine *m, const sim_options *o)
+{
+    char err[400];
+    m->usbip = usbip_open(o->usbip_host, o->usbip_port, &m->hc, err, sizeof(err));
+    if (!m->usbip) {
+        sim_error("%s", err);
+        return 0;
+    }
+    const char *where = usbip_where(m->usbip);
+    char host[256] = "";
+    int port = 0;
+    usbip_parse_address(where, host, sizeof(host), &port);
+    char tcp_port[32] = "";
+    if (port != USBIP_DEFAULT_PORT) snprintf(tcp_port, sizeof(tcp_port), "--tcp-port %d ", port);
+    sim_note("USB/IP: the board's USB port is exported at %s as bus id %s; attach it with "
+             "'usbip %sattach -r %s -b %s' (Ctrl-C ends the simulator)", where, USBIP_BUSID,
+             tcp_port, host, USBIP_BUSID);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     sim_options o;
@@ -78,7 +100,9 @@ int main(int argc, char **argv)
     }
     static machine m;
     console con;
-    console_init(&con, o.console_mode, !o.no_stdin, uart_log);
+    /* --usbip: the USB console is the remote host's; stdin feeds only UART0 */
+    int usb_exported = o.usbip && o.console_mode == CONSOLE_USB;
+    console_init(&con, o.console_mode, !o.no_stdin && !usb_exported, uart_log);
     machine_config cfg = {o.psram_mb, o.has_psram_eid, o.psram_eid, o.trace_mmio != NULL,
                           o.strict_access};
     if (!machine_init(&m, o.board, &cfg)) {
@@ -94,12 +118,17 @@ int main(int argc, char **argv)
         machine_free(&m);
         return SIM_EXIT_USAGE;
     }
+    if (o.usbip && !export_usb_port(&m, &o)) {
+        machine_free(&m);
+        return SIM_EXIT_USAGE;
+    }
     int code = SIM_EXIT_USAGE;
     if (sim_load_images(&m, &o)) {
         console_enter_raw(&con);
         code = sim_run(&m, &o);
         console_restore_tty();
     }
+    usbip_close(m.usbip);
     machine_free(&m);
     console_free(&con);
     options_free(&o);

@@ -35,9 +35,11 @@
 #include "dev_xip.h"
 #include "qspi_flash.h"
 #include "qspi_psram.h"
+#include "usb_hc.h"
 #include "usb_host.h"
 
 typedef struct console console;
+typedef struct usbip_server usbip_server;
 
 /* what the command line may change about the board */
 typedef struct {
@@ -113,7 +115,9 @@ struct machine {
     stub_dev stubs;
     qspi_flash flashchip;
     qspi_psram psramchip;
-    usb_host host;
+    usb_host host;                  /* on the USB cable, unless --usbip: */
+    usb_hc hc;                      /* the host controller USB/IP requests drive */
+    usbip_server *usbip;            /* --usbip: the server (host/usbip.c); NULL: the built-in host */
     bootrom_dev bootrom;            /* the boot ROM's behaviour */
     qspi_flash flash_scratch;       /* copies the QMI's fast-path checks play on */
     qspi_psram psram_scratch;

@@ -11,6 +11,7 @@
 #include "loader.h"
 #include "log.h"
 #include "simtime.h"
+#include "usbip.h"
 
 
 /* ---- loading ---- */
@@ -166,12 +167,14 @@ typedef struct {
     double wall_start;
     int pressed, released, disconnected;
     uint64_t next_stdin_ps;
+    uint64_t next_usbip_ps;         /* --usbip: the sockets are serviced every 1 ms */
 } run_state;
 
 static void timeout_stop(machine *m, sim_options *o, const char *what)
 {
     const char *wait = script_waiting_for(&o->script);
-    const char *usb = o->console_mode == CONSOLE_USB ? usb_host_status(&m->host) : NULL;
+    const char *usb = m->usbip ? usb_hc_status(&m->hc)
+                      : o->console_mode == CONSOLE_USB ? usb_host_status(&m->host) : NULL;
     machine_stop(m, STOP_TIMEOUT, SIM_EXIT_TIMEOUT, "timeout: %s%s%s%s%s", what,
                  wait ? "; still waiting for " : "", wait ? wait : "", usb ? "; USB: " : "",
                  usb ? usb : "");
@@ -193,7 +196,15 @@ static uint64_t events(run_state *r)
     if (o->console_mode == CONSOLE_UART)
         while (console_pending(m->con) && uart_rx_offer(&m->uart[0], console_peek(m->con)[0]))
             console_consume(m->con, 1);
-    if (now >= usb_host_next_event(&m->host)) usb_host_tick(&m->host);
+    if (m->usbip) {
+        if (now >= usb_hc_next_event(&m->hc)) usb_hc_tick(&m->hc);
+        if (now >= r->next_usbip_ps) {
+            usbip_poll(m->usbip, now);
+            r->next_usbip_ps = now + PS_PER_MS;
+        }
+    } else if (now >= usb_host_next_event(&m->host)) {
+        usb_host_tick(&m->host);
+    }
     if (o->disconnect_at_ms >= 0 && !r->disconnected && now >= (uint64_t)o->disconnect_at_ms * PS_PER_MS) {
         r->disconnected = 1;
         usb_host_disconnect(&m->host);
@@ -226,13 +237,14 @@ static uint64_t events(run_state *r)
     }
 
     /* the next time something is due */
-    uint64_t next = usb_host_next_event(&m->host);
-    uint64_t cand[5] = {machine_next_device_event(m, now), r->next_stdin_ps, 0, 0, 0};
+    uint64_t next = m->usbip ? usb_hc_next_event(&m->hc) : usb_host_next_event(&m->host);
+    uint64_t cand[6] = {machine_next_device_event(m, now), r->next_stdin_ps, 0, 0, 0,
+                        m->usbip ? r->next_usbip_ps : 0};
     if (o->timeout_ms >= 0) cand[2] = (uint64_t)o->timeout_ms * PS_PER_MS;
     if (o->disconnect_at_ms >= 0 && !r->disconnected) cand[3] = (uint64_t)o->disconnect_at_ms * PS_PER_MS;
     if (o->press_button_at_ms >= 0 && !r->released)
         cand[4] = (uint64_t)o->press_button_at_ms * PS_PER_MS + (r->pressed ? (uint64_t)o->press_button_ms * PS_PER_MS : 0);
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         if (cand[i] > now && cand[i] < next) next = cand[i];
     if (o->console_mode == CONSOLE_UART && console_pending(m->con) && m->uart[0].rx_next_ps > now &&
         m->uart[0].rx_next_ps < next)
@@ -301,7 +313,7 @@ static void print_stats(machine *m, double wall)
 
 int sim_run(machine *m, sim_options *o)
 {
-    run_state r = {m, o, wall_now(), 0, 0, 0, 0};
+    run_state r = {m, o, wall_now(), 0, 0, 0, 0, 0};
     machine_connect_terminals(m);
     if (!machine_reset(m, 1) && m->stop == STOP_NONE) return SIM_EXIT_FAULT;
     uint32_t iter = 0;

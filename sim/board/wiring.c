@@ -529,11 +529,13 @@ static void wire_usb(machine *m)
 }
 
 /* the host at the far end of the USB cable (its terminal:
- * machine_connect_terminals) */
+ * machine_connect_terminals); with --usbip the host controller a USB/IP
+ * importer drives is there instead (sim.c ticks one or the other) */
 static void wire_usb_host(machine *m)
 {
     usb_host_init(&m->host, &m->svc, usb_dev_cable(&m->usb));
     probe_connect(&m->host.stopped, run_stopped, m, 0);
+    usb_hc_init(&m->hc, &m->svc, usb_dev_cable(&m->usb));
 }
 
 

@@ -16,7 +16,7 @@
 #define FRAME_BUDGET 1216             /* full-speed bulk bytes per frame (19 x 64) */
 
 enum { H_DETACHED = 0, H_DEBOUNCE, H_RESET, H_RECOVERY, H_ENUM, H_CONFIGURED, H_GONE, H_FAILED };
-enum { X_SETUP = 0, X_DATA_IN, X_DATA_OUT, X_STATUS_IN, X_STATUS_OUT, X_DONE };
+
 /* enumeration steps, in Linux's order */
 enum {
     S_DEV64 = 0, S_RESET2, S_SET_ADDRESS, S_DEV18, S_QUALIFIER, S_CFG9, S_CFG_ALL, S_STR0, S_STR1,
@@ -88,154 +88,25 @@ uint64_t usb_host_next_event(usb_host *h) { return h->next_tick_ps; }
 
 void usb_host_stall(usb_host *h, uint32_t ms) { h->stall_until_ps = now(h) + ms * PS_PER_MS; }
 
-/* ---- control transfers ---- */
+/* ---- control transfers (usb_xfer.c runs them) ---- */
 
 static void start_xfer(usb_host *h, const char *name, uint8_t type, uint8_t req, uint16_t value,
                        uint16_t index, uint16_t length, const uint8_t *out, int allow_stall)
 {
-    usb_ctrl_xfer *x = &h->x;
-    memset(x, 0, sizeof(*x));
-    x->setup[0] = type;
-    x->setup[1] = req;
-    x->setup[2] = (uint8_t)value;
-    x->setup[3] = (uint8_t)(value >> 8);
-    x->setup[4] = (uint8_t)index;
-    x->setup[5] = (uint8_t)(index >> 8);
-    x->setup[6] = (uint8_t)length;
-    x->setup[7] = (uint8_t)(length >> 8);
-    x->wlength = length;
-    x->maxpacket = h->mps0;
-    x->allow_stall = allow_stall;
-    x->started_ps = now(h);
-    if (out && length) memcpy(x->data, out, length);
-    snprintf(x->name, sizeof(x->name), "%s", name);
+    const uint8_t setup[8] = {type, req, (uint8_t)value, (uint8_t)(value >> 8), (uint8_t)index,
+                              (uint8_t)(index >> 8), (uint8_t)length, (uint8_t)(length >> 8)};
+    usb_ctrl_start(&h->x, name, setup, h->mps0, out, allow_stall, now(h));
     h->have_xfer = 1;
 }
 
-static const char *stage_name(int stage)
-{
-    static const char *n[] = {"SETUP", "data stage (IN)", "data stage (OUT)", "status stage (IN)",
-                              "status stage (OUT)", "done"};
-    return n[stage];
-}
-
-/* one step of the control transfer; returns 1 if it moved on, 0 to wait */
+/* one step of the control transfer; returns 1 if it moved on, 0 to wait
+ * (or the device broke the protocol: the run stops) */
 static int xfer_step(usb_host *h)
 {
-    usb_ctrl_xfer *x = &h->x;
-    uint8_t buf[1024];
-    int n = 0, pid = 0;
-    usb_resp r;
-    switch (x->stage) {
-    case X_SETUP:
-        r = h->cable.setup(h->cable.dev, h->addr, x->setup);
-        if (r == USB_NO_RESPONSE) {
-            violation(h, "%s: no device answers the SETUP token at address %d (device address "
-                      "register holds %d)", x->name, h->addr, h->cable.address(h->cable.dev));
-            return 0;
-        }
-        x->toggle = 1;
-        if (x->wlength && (x->setup[0] & 0x80)) x->stage = X_DATA_IN;
-        else if (x->wlength) x->stage = X_DATA_OUT;
-        else x->stage = X_STATUS_IN;
-        return 1;
-    case X_DATA_IN:
-        r = h->cable.in(h->cable.dev, h->addr, 0, buf, &n, &pid);
-        if (r == USB_NAK) { x->naks++; return 0; }
-        if (r == USB_NO_RESPONSE) {
-            violation(h, "%s: no response to the IN token of the data stage at address %d",
-                      x->name, h->addr);
-            return 0;
-        }
-        if (r == USB_STALL) {
-            if (x->allow_stall) { x->stalled = 1; x->stage = X_DONE; return 1; }
-            violation(h, "%s: the device STALLed the data stage of a standard request it must "
-                      "support", x->name);
-            return 0;
-        }
-        if (pid != x->toggle) {
-            violation(h, "%s: EP0 IN data packet %d is DATA%d, expected DATA%d (the data stage "
-                      "starts with DATA1 and alternates)", x->name, x->len / x->maxpacket + 1,
-                      pid, x->toggle);
-            return 0;
-        }
-        if (n > x->maxpacket) {
-            violation(h, "%s: EP0 IN packet of %d bytes exceeds the endpoint's max packet size %d",
-                      x->name, n, x->maxpacket);
-            return 0;
-        }
-        if (x->len + n > x->wlength) {
-            violation(h, "%s: the device returned %d bytes, more than wLength %d", x->name,
-                      x->len + n, x->wlength);
-            return 0;
-        }
-        memcpy(x->data + x->len, buf, (size_t)n);
-        x->len += n;
-        x->toggle ^= 1;
-        if (n < x->maxpacket || x->len == x->wlength) x->stage = X_STATUS_OUT;
-        return 1;
-    case X_DATA_OUT: {
-        int chunk = x->wlength - x->len < x->maxpacket ? x->wlength - x->len : x->maxpacket;
-        r = h->cable.out(h->cable.dev, h->addr, 0, x->data + x->len, chunk, x->toggle);
-        if (r == USB_NAK) { x->naks++; return 0; }
-        if (r == USB_NO_RESPONSE) {
-            violation(h, "%s: no response to an OUT token of the data stage", x->name);
-            return 0;
-        }
-        if (r == USB_STALL) {
-            if (x->allow_stall) { x->stalled = 1; x->stage = X_DONE; return 1; }
-            violation(h, "%s: the device STALLed the data stage", x->name);
-            return 0;
-        }
-        x->len += chunk;
-        x->toggle ^= 1;
-        if (x->len >= x->wlength) x->stage = X_STATUS_IN;
-        return 1;
-    }
-    case X_STATUS_OUT:
-        r = h->cable.out(h->cable.dev, h->addr, 0, NULL, 0, 1);
-        if (r == USB_NAK) { x->naks++; return 0; }
-        if (r == USB_NO_RESPONSE) {
-            violation(h, "%s: no response to the status stage OUT token", x->name);
-            return 0;
-        }
-        if (r == USB_STALL) {
-            violation(h, "%s: the device STALLed the status stage after sending its data",
-                      x->name);
-            return 0;
-        }
-        x->stage = X_DONE;
-        return 1;
-    case X_STATUS_IN:
-        r = h->cable.in(h->cable.dev, h->addr, 0, buf, &n, &pid);
-        if (r == USB_NAK) { x->naks++; return 0; }
-        if (r == USB_NO_RESPONSE) {
-            if (x->setup[1] == 5 && h->addr == 0)
-                violation(h, "%s: no response to the status stage at address 0: the device "
-                          "switched to its new address before the status stage completed "
-                          "(write ADDR_ENDP only after the status IN has been sent)", x->name);
-            else
-                violation(h, "%s: no response to the status stage IN token", x->name);
-            return 0;
-        }
-        if (r == USB_STALL) {
-            if (x->allow_stall) { x->stalled = 1; x->stage = X_DONE; return 1; }
-            violation(h, "%s: the device STALLed the request", x->name);
-            return 0;
-        }
-        if (n != 0) {
-            violation(h, "%s: the status stage must be a zero-length packet, got %d bytes",
-                      x->name, n);
-            return 0;
-        }
-        if (pid != 1) {
-            violation(h, "%s: the status stage must be DATA1, got DATA0", x->name);
-            return 0;
-        }
-        x->stage = X_DONE;
-        return 1;
-    default: return 0;
-    }
+    char why[600];
+    int r = usb_ctrl_step(&h->x, &h->cable, h->addr, why, sizeof(why));
+    if (r == XFER_FAILED) violation(h, "%s", why);
+    return r == XFER_MOVED;
 }
 
 /* ---- descriptor checks ---- */
@@ -696,7 +567,7 @@ static int run_xfer(usb_host *h)
         h->state = H_FAILED;
         svc_stop(h->svc, STOP_TIMEOUT, SIM_EXIT_TIMEOUT,
                      "USB host: %s timed out after %d ms at address %d: the device NAKed the %s "
-                     "%u times%s", h->x.name, USB_CTRL_TIMEOUT_MS, h->addr, stage_name(h->x.stage),
+                     "%u times%s", h->x.name, USB_CTRL_TIMEOUT_MS, h->addr, usb_ctrl_stage_name(h->x.stage),
                      h->x.naks, h->x.stage == X_DATA_IN && h->x.len == 0
                                     ? " (the firmware never answered the SETUP request)" : "");
     }
@@ -1066,7 +937,7 @@ void usb_host_tick(usb_host *h)
         enumerate(h);
         if (h->have_xfer && h->x.stage != X_DONE)
             snprintf(h->status, sizeof(h->status), "%s at address %d: waiting for the %s for %llu ms "
-                     "(NAKed %u times)", h->x.name, h->addr, stage_name(h->x.stage),
+                     "(NAKed %u times)", h->x.name, h->addr, usb_ctrl_stage_name(h->x.stage),
                      (unsigned long long)((t - h->x.started_ps) / PS_PER_MS), h->x.naks);
         return;
     case H_CONFIGURED: {

@@ -35,26 +35,12 @@
 #include "signals.h"
 #include "terminal.h"
 #include "usb_cable.h"
+#include "usb_xfer.h"
 
 #define USB_HOST_ADDRESS 7          /* the address the host assigns */
 #define USB_CTRL_TIMEOUT_MS 5000    /* like Linux's USB_CTRL_GET_TIMEOUT */
 #define USB_HOST_READ_REQUEST 128   /* cdc-acm reads 2 x wMaxPacketSize (at most 64) */
 #define USB_HOST_MAX_REQUESTS 8     /* control requests queued while configured */
-
-typedef struct {
-    uint8_t setup[8];
-    int stage;
-    uint8_t data[1024];
-    int len;                        /* bytes moved in the data stage */
-    int wlength;
-    int toggle;                     /* expected PID of the next data packet */
-    int maxpacket;
-    uint64_t started_ps;
-    uint32_t naks;
-    int allow_stall;                /* a STALL is an acceptable answer */
-    int stalled;
-    char name[64];
-} usb_ctrl_xfer;
 
 typedef struct {
     int state;

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "console.h"
 #include "log.h"
+#include "usbip.h"
 
 static const char help_text[] =
     "Usage: picollama-sim [OPTIONS] IMAGE...\n"
@@ -42,6 +44,18 @@ static const char help_text[] =
     "  --uart-log FILE       also write every byte UART0 transmits to FILE\n"
     "  --no-dtr              the host opens the CDC port without asserting DTR\n"
     "  --no-stdin            do not read stdin (only --send steps give input)\n"
+    "  --usbip [ADDR:]PORT   export the board's USB port over USB/IP instead of\n"
+    "                        bridging it to the terminal: a USB/IP server on ADDR\n"
+    "                        (default 127.0.0.1: this machine only) and PORT\n"
+    "                        (default 3240, 0 = any free one) lists it as bus id\n"
+    "                        1-1, and one importer at a time drives it, e.g. Linux:\n"
+    "                          sudo modprobe vhci-hcd\n"
+    "                          sudo usbip attach -r 127.0.0.1 -b 1-1\n"
+    "                          picocom /dev/ttyACM0\n"
+    "                        (a second importer is refused). The simulator then\n"
+    "                        keeps modelled time from running ahead of real time.\n"
+    "                        The host steps below and --expect/--send on the USB\n"
+    "                        console cannot be used with it (--console uart can)\n"
     "  When stdin is a terminal it is switched to raw mode like a serial terminal\n"
     "  program: keys go to the device as typed (Enter sends CR, Ctrl-C is byte\n"
     "  0x03 for the firmware); Ctrl-] ends the session (exit 0).\n"
@@ -174,6 +188,53 @@ static int takes_value(const char *a)
     return 0;
 }
 
+/* whether the word after --usbip is its [ADDR:]PORT (a number, or with a
+ * colon) rather than an image */
+static int usbip_address_follows(const char *next)
+{
+    if (!next || !*next || next[0] == '-' || access(next, F_OK) == 0) return 0;
+    return strchr(next, ':') || strspn(next, "0123456789") == strlen(next);
+}
+
+static int parse_usbip(sim_options *o, const char *spec)
+{
+    o->usbip = 1;
+    snprintf(o->usbip_host, sizeof(o->usbip_host), "%s", USBIP_DEFAULT_ADDRESS);
+    o->usbip_port = USBIP_DEFAULT_PORT;
+    const char *err = spec ? usbip_parse_address(spec, o->usbip_host, sizeof(o->usbip_host),
+                                                 &o->usbip_port) : NULL;
+    if (err) sim_error("%s", err);
+    return err ? -1 : 0;
+}
+
+/* --usbip replaces the built-in USB host: its steps, and a script on the
+ * USB console, cannot run */
+static int check_usbip(const sim_options *o)
+{
+    for (int i = 0; i < o->script.count; i++) {
+        const script_step *st = &o->script.steps[i];
+        int kind = st->kind;
+        if (kind == STEP_HOST_STALL || kind == STEP_CLOSE_PORT || kind == STEP_OPEN_PORT ||
+            kind == STEP_CLEAR_HALT || kind == STEP_SUSPEND || kind == STEP_BUS_RESET) {
+            sim_error("--usbip: the remote host drives the USB port; the built-in host's steps "
+                      "(--host-stall-ms, --close-port, --open-port, --clear-halt, --suspend-ms, "
+                      "--bus-reset) cannot be used with it");
+            return -1;
+        }
+        if ((kind == STEP_EXPECT || kind == STEP_SEND) && o->console_mode == CONSOLE_USB) {
+            sim_error("--usbip: the USB console goes to the remote host, so --expect and --send "
+                      "have nothing to act on (use them with --console uart)");
+            return -1;
+        }
+    }
+    if (o->disconnect_at_ms >= 0 || o->no_dtr) {
+        sim_error("--usbip: %s acts on the built-in USB host, which --usbip replaces",
+                  o->no_dtr ? "--no-dtr" : "--disconnect-at-ms");
+        return -1;
+    }
+    return 0;
+}
+
 static int bad(const char *opt, const char *val)
 {
     sim_error("bad value '%s' for %s (see --help)", val, opt);
@@ -207,6 +268,12 @@ int options_parse(sim_options *o, int argc, char **argv)
         if (!strcmp(a, "--profile")) { o->profile = 1; continue; }
         if (!strcmp(a, "--no-dtr")) { o->no_dtr = 1; continue; }
         if (!strcmp(a, "--no-stdin")) { o->no_stdin = 1; continue; }
+        if (!strcmp(a, "--usbip") || !strncmp(a, "--usbip=", 8)) {
+            const char *spec = a[7] == '=' ? a + 8 : NULL;
+            if (!spec && usbip_address_follows(i + 1 < argc ? argv[i + 1] : NULL)) spec = argv[++i];
+            if (parse_usbip(o, spec) != 0) return -1;
+            continue;
+        }
         int step_value, step = script_step_of(a, &step_value);
         int needs_value = step >= 0 ? step_value : takes_value(a);
         if (step >= 0 || needs_value) {
@@ -282,6 +349,7 @@ int options_parse(sim_options *o, int argc, char **argv)
         sim_error("--psram-eid/--psram-mb: board %s has no PSRAM", o->board->name);
         return -1;
     }
+    if (o->usbip && check_usbip(o) != 0) return -1;
     int expects = 0;
     for (int i = 0; i < o->script.count; i++) expects |= o->script.steps[i].kind == STEP_EXPECT;
     if (expects && o->timeout_ms < 0 && o->wall_timeout_s <= 0) o->wall_timeout_s = 3600;

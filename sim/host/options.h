@@ -36,6 +36,9 @@ struct sim_options {
     int has_psram_eid;                    /* 0: the PSRAM answers its own EID */
     uint8_t psram_eid;                    /* Read ID's EID byte (--psram-eid) */
     uint32_t psram_mb;                    /* PSRAM size; 0 = the board's */
+    int usbip;                            /* --usbip: the USB port is exported over USB/IP */
+    char usbip_host[256];                 /* ... listening on this address */
+    int usbip_port;                       /* ... and port */
 };
 typedef struct sim_options sim_options;
 

@@ -7,13 +7,15 @@
 #  2. a device model (devices/, chips/) includes only its own header, its
 #     register headers (regs/) and the board's interfaces listed below
 #     (header-only contracts between the board and its models), never
-#     another device's header, the bus or the machine. One model is built
-#     of two files: the XIP block (dev_xip) holds the XIP cache (xip_cache).
+#     another device's header, the bus or the machine. A few models are
+#     built of two files: the XIP block (dev_xip) holds the XIP cache
+#     (xip_cache); both USB hosts (usb_host, usb_hc) run their control
+#     transfers with the same engine (usb_xfer).
 # Exit 1, naming the modules of a cycle or each offending include.
 set -eu
 sim=$1
 interfaces="device.h services.h signals.h simtime.h log.h terminal.h qspi.h usb_cable.h pins.h xip_qmi.h"
-parts="dev_xip.h:xip_cache.h"
+parts="dev_xip.h:xip_cache.h usb_host.h:usb_xfer.h usb_hc.h:usb_xfer.h"
 status=0
 
 # "module included-module" for every #include "..." of a file in the tree
