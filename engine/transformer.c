@@ -228,12 +228,48 @@ static void rmsnorm(float *o, const float *x, const float *weight, int32_t size)
     for (int32_t j = 0; j < size; j++) o[j] = weight[j] * (ss * x[j]);
 }
 
+/* The fast precisions' RMSNorm: the sum of squares in four running sums,
+ * four values per step in both loops, so the FPU overlaps them instead of
+ * waiting on one chain (o may be x). */
+static void rmsnorm_fast(float *o, const float *x, const float *weight, int32_t size)
+{
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    int32_t j = 0;
+    for (; j + 4 <= size; j += 4) {
+        s0 += x[j] * x[j];
+        s1 += x[j + 1] * x[j + 1];
+        s2 += x[j + 2] * x[j + 2];
+        s3 += x[j + 3] * x[j + 3];
+    }
+    for (; j < size; j++) s0 += x[j] * x[j];
+    float ss = (s0 + s1) + (s2 + s3);
+    ss /= size;
+    ss += 1e-5f;
+    ss = 1.0f / pl_sqrtf(ss);
+    for (j = 0; j + 4 <= size; j += 4) {
+        float a = weight[j] * (ss * x[j]), b = weight[j + 1] * (ss * x[j + 1]);
+        float c = weight[j + 2] * (ss * x[j + 2]), d = weight[j + 3] * (ss * x[j + 3]);
+        o[j] = a;
+        o[j + 1] = b;
+        o[j + 2] = c;
+        o[j + 3] = d;
+    }
+    for (; j < size; j++) o[j] = weight[j] * (ss * x[j]);
+}
+
+static void rmsnorm_of(const pl_transformer *t, float *o, const float *x, const float *weight)
+{
+    if (t->opt.fast_math) rmsnorm_fast(o, x, weight, t->cfg.dim);
+    else rmsnorm(o, x, weight, t->cfg.dim);
+}
+
 static void rope_prepare(pl_transformer *t, int32_t pos)
 {
     int32_t pairs = pl_head_size(&t->cfg) / 2;
     for (int32_t j = 0; j < pairs; j++) {
         float val = pos * t->s.rope_freq[j];
-        pl_sincosf(val, &t->s.rope_sin[j], &t->s.rope_cos[j]);
+        if (t->opt.fast_math) pl_sincosf_fast(val, &t->s.rope_sin[j], &t->s.rope_cos[j]);
+        else pl_sincosf(val, &t->s.rope_sin[j], &t->s.rope_cos[j]); /* run.c's sinf/cosf */
     }
 }
 
@@ -242,6 +278,13 @@ static void rotate_pair(float *vec, int32_t i, float fcr, float fci)
     float v0 = vec[i], v1 = vec[i + 1];
     vec[i] = v0 * fcr - v1 * fci;
     vec[i + 1] = v0 * fci + v1 * fcr;
+}
+
+/* RoPE of one head's head_size values. */
+static void rope_head(const pl_transformer *t, float *v)
+{
+    int32_t pairs = pl_head_size(&t->cfg) / 2;
+    for (int32_t j = 0; j < pairs; j++) rotate_pair(v, 2 * j, t->s.rope_cos[j], t->s.rope_sin[j]);
 }
 
 /* RoPE: rotates each pair of q (all heads) and k (kv heads) by its angle. */
@@ -360,35 +403,119 @@ static void attention_head_compact(pl_transformer *t, int32_t layer, int32_t h, 
 typedef struct {
     pl_transformer *t;
     int32_t layer, pos;
+    const pl_tensor *wo; /* compact: its input is quantized by the parts (NULL: not) */
+    int32_t parts;       /* how many parts ran (set by part 0) */
 } attention_task;
+
+/* The heads part `part` of `parts` attends with: with the compact cache
+ * whole kv heads [*kv_begin, *kv_end) and their query heads, else query
+ * heads. */
+static void attention_share(const pl_config *c, int compact, int32_t part, int32_t parts,
+                            int32_t *kv_begin, int32_t *kv_end, int32_t *begin, int32_t *end)
+{
+    if (!compact) {
+        share(c->n_heads, 1, part, parts, begin, end);
+        return;
+    }
+    int32_t per_kv = c->n_heads / c->n_kv_heads;
+    share(c->n_kv_heads, 1, part, parts, kv_begin, kv_end);
+    *begin = *kv_begin * per_kv;
+    *end = *kv_end * per_kv;
+}
+
+/* Groups of wo's input inside dims [lo, hi): [*g_begin, *g_end). */
+static void groups_within(int32_t group, int32_t lo, int32_t hi, int32_t *g_begin, int32_t *g_end)
+{
+    *g_begin = (lo + group - 1) / group;
+    *g_end = hi / group > *g_begin ? hi / group : *g_begin;
+}
+
+/* Compact cache: a part does all the work of its kv heads, so that core 0
+ * has little of it left to do alone: RoPE of their queries, their keys and
+ * values into the cache, the queries quantized (15 bits per head),
+ * attention, then the groups of wo's input that lie in its heads' outputs
+ * quantized. Every step is per head or per group, and the position's KV
+ * scales come from the whole (rotated) key and value in every part alike:
+ * the same bits whichever part does what. */
+static void attention_part_compact(attention_task *a, int32_t part, int32_t parts)
+{
+    pl_transformer *t = a->t;
+    pl_run_state *s = &t->s;
+    const pl_config *c = &t->cfg;
+    int32_t hs = pl_head_size(c), kv_begin, kv_end, begin, end;
+    attention_share(c, 1, part, parts, &kv_begin, &kv_end, &begin, &end);
+    if (kv_begin < kv_end)
+        pl_kv_store_part(&s->kv, a->layer, a->pos, s->k_new, s->v_new, kv_begin * hs, kv_end * hs);
+    for (int32_t h = begin; h < end; h++) {
+        rope_head(t, s->q + (size_t)h * hs);
+        pl_qvec q = {s->q16, s->q16_scale, c->dim, hs, NULL, PL_PAIRS_Q8};
+        pl_quantize_groups(&q, s->q, h, h + 1);
+        attention_head_compact(t, a->layer, h, a->pos + 1, part);
+    }
+    if (a->wo) {
+        int32_t g_begin, g_end;
+        groups_within(a->wo->group, begin * hs, end * hs, &g_begin, &g_end);
+        pl_quantize_groups(&s->xq, s->xb, g_begin, g_end);
+    }
+}
 
 static void attention_part(void *arg, int32_t part, int32_t parts)
 {
-    const attention_task *a = arg;
+    attention_task *a = arg;
     pl_transformer *t = a->t;
-    int32_t begin, end;
-    share(t->cfg.n_heads, 1, part, parts, &begin, &end);
-    for (int32_t h = begin; h < end; h++) {
-        if (t->opt.kv == PL_KV_COMPACT) {
-            attention_head_compact(t, a->layer, h, a->pos + 1, part);
-        } else {
-            float *att = t->s.att + (size_t)part * (size_t)t->cfg.seq_len;
-            attention_head_f32(t, a->layer, h, a->pos + 1, att);
-        }
+    if (part == 0) a->parts = parts;
+    if (t->opt.kv == PL_KV_COMPACT) {
+        attention_part_compact(a, part, parts);
+        return;
     }
+    int32_t begin, end;
+    attention_share(&t->cfg, 0, part, parts, NULL, NULL, &begin, &end);
+    float *att = t->s.att + (size_t)part * (size_t)t->cfg.seq_len;
+    for (int32_t h = begin; h < end; h++) attention_head_f32(t, a->layer, h, a->pos + 1, att);
 }
 
-static void attention(pl_transformer *t, int32_t layer, int32_t pos)
+/* Whether the parts can quantize wo's input as they finish their heads:
+ * an int8 wo with Q8 pairs made group by group. */
+static int parts_quantize_wo_input(const pl_transformer *t, const pl_tensor *wo)
 {
-    if (t->opt.kv == PL_KV_COMPACT) { /* the query once, 15-bit per head, for every part */
-        pl_qvec q = {t->s.q16, t->s.q16_scale, 0, 0, NULL, PL_PAIRS_Q8};
-        pl_quantize_activations(&q, t->s.q, t->cfg.dim, pl_head_size(&t->cfg));
+    return t->opt.kv == PL_KV_COMPACT && !t->stream && wo->dtype == PL_DTYPE_Q8 &&
+           wo->group % 4 == 0;
+}
+
+/* Attention of position pos in layer l; with the compact cache also RoPE
+ * and the KV store. Returns whether t->s.xq now holds xb quantized for wo. */
+static int attention(pl_transformer *t, int32_t layer, int32_t pos, const pl_tensor *wo)
+{
+    attention_task a = {t, layer, pos, NULL, 1};
+    if (parts_quantize_wo_input(t, wo)) {
+        a.wo = wo;
+        t->s.xq.order = PL_PAIRS_Q8;
+        t->s.xq.n = wo->cols;
+        t->s.xq.group = wo->group;
     }
-    attention_task a = {t, layer, pos};
     run_parts(t, attention_part, &a);
+    if (!a.wo) return 0;
+    /* groups that straddle two parts' heads: here */
+    const pl_config *c = &t->cfg;
+    int32_t hs = pl_head_size(c), prev_end = 0;
+    for (int32_t part = 0; part < a.parts; part++) {
+        int32_t kvb, kve, b, e, g_begin, g_end;
+        attention_share(c, 1, part, a.parts, &kvb, &kve, &b, &e);
+        groups_within(wo->group, b * hs, e * hs, &g_begin, &g_end);
+        if (g_begin > prev_end) pl_quantize_groups(&t->s.xq, t->s.xb, prev_end, g_begin);
+        prev_end = g_end > prev_end ? g_end : prev_end;
+    }
+    int32_t groups = wo->cols / wo->group;
+    if (prev_end < groups) pl_quantize_groups(&t->s.xq, t->s.xb, prev_end, groups);
+    return 1;
 }
 
 /* ---- matrix products, in parts ------------------------------------------ */
+
+static void add_into(float *x, const float *y, int32_t n)
+{
+    for (int32_t i = 0; i < n; i++) x[i] += y[i];
+}
 
 typedef struct {
     const pl_transformer *t;
@@ -399,6 +526,7 @@ typedef struct {
     const pl_tensor *const *ws;
     const uint8_t *run; /* which of the matrices this pass computes */
     int swiglu;         /* then outs[0] = swiglu(outs[0], outs[1]) over the rows done */
+    float *residual;    /* not NULL: then residual += outs[0] over the rows done */
 } matmul_task;
 
 /* x * sigmoid(x) * gate with pl_expf_fast: the exponent clamped to
@@ -443,6 +571,8 @@ static void matmul_part(void *arg, int32_t part, int32_t parts)
         pl_matmul_rows(m->outs[i], m->x, m->xq, m->ws[i], begin, end);
     }
     if (m->swiglu) swiglu(m->t, m->outs[0] + begin, m->outs[1] + begin, end - begin);
+    if (m->residual)
+        for (int32_t i = begin; i < end; i++) m->residual[i] += m->outs[0][i];
 }
 
 /* t->s.xq = x quantized for w (its group; SIMD pairs in its order). */
@@ -551,7 +681,7 @@ static void matmul_streamed(pl_transformer *t, const float *x, float *out, const
         prefetch_after(t, w, end);
         float *tile_out = out + begin;
         const pl_tensor *tw = &tile;
-        matmul_task m = {t, x, &t->s.xq, 1, &tile_out, &tw, &run, 0};
+        matmul_task m = {t, x, &t->s.xq, 1, &tile_out, &tw, &run, 0, NULL};
         run_parts(t, matmul_part, &m);
     }
 }
@@ -563,7 +693,8 @@ static void matmul_streamed(pl_transformer *t, const float *x, float *out, const
  * each part also applies SwiGLU to its rows once both are done. With t->stream, quantized
  * matrices go tile by tile instead, and SwiGLU follows them. */
 static void matmul_shared(pl_transformer *t, const float *x, int32_t count, float *const *outs,
-                          const pl_tensor *const *ws, int with_swiglu)
+                          const pl_tensor *const *ws, int with_swiglu, int quantized,
+                          float *residual)
 {
     enum { MAX_SHARED = 3 };
     if (t->yield) t->yield(t->yield_ctx);
@@ -573,16 +704,17 @@ static void matmul_shared(pl_transformer *t, const float *x, int32_t count, floa
         for (int32_t i = 0; i < count; i++) {
             if (ws[i]->dtype == PL_DTYPE_F32) {
                 const uint8_t run = 1;
-                matmul_task m = {t, x, &t->s.xq, 1, &outs[i], &ws[i], &run, 0};
+                matmul_task m = {t, x, &t->s.xq, 1, &outs[i], &ws[i], &run, 0, NULL};
                 run_parts(t, matmul_part, &m);
                 continue;
             }
             if (!last || ws[i]->group != last->group || ws[i]->dtype != last->dtype)
-                quantize_input(t, x, ws[i]);
+                quantize_input(t, x, ws[i]); /* (quantized is never set with a stream) */
             last = ws[i];
             matmul_streamed(t, x, outs[i], ws[i]);
         }
         if (with_swiglu) swiglu(t, outs[0], outs[1], ws[0]->rows);
+        if (residual) add_into(residual, outs[0], ws[0]->rows);
         return;
     }
     uint8_t done[MAX_SHARED] = {0}, run[MAX_SHARED];
@@ -597,26 +729,31 @@ static void matmul_shared(pl_transformer *t, const float *x, int32_t count, floa
             done[i] |= run[i];
             left -= run[i];
         }
-        if (first) quantize_input(t, x, first);
-        matmul_task m = {t, x, &t->s.xq, count, outs, ws, run, with_swiglu && left == 0 && passes == 0};
+        if (first && !(quantized && passes == 0)) quantize_input(t, x, first);
+        int all = left == 0 && passes == 0;
+        matmul_task m = {t, x, &t->s.xq, count, outs, ws, run, with_swiglu && all,
+                         all && count == 1 ? residual : NULL};
         run_parts(t, matmul_part, &m);
+        if (residual && count == 1 && !all) add_into(residual, outs[0], ws[0]->rows);
     }
     if (with_swiglu && passes > 1) swiglu(t, outs[0], outs[1], ws[0]->rows);
 }
 
 static void matmul(pl_transformer *t, float *out, const float *x, const pl_tensor *w)
 {
-    matmul_shared(t, x, 1, &out, &w, 0);
+    matmul_shared(t, x, 1, &out, &w, 0, 0, NULL);
 }
 
-static void add_into(float *x, const float *y, int32_t n)
+/* x += w in, the addition done by each part for its rows; with quantized,
+ * t->s.xq already holds in quantized for w. */
+static void matmul_residual(pl_transformer *t, float *x, float *out, const float *in,
+                            const pl_tensor *w, int quantized)
 {
-    for (int32_t i = 0; i < n; i++) x[i] += y[i];
+    matmul_shared(t, in, 1, &out, &w, 0, quantized, x);
 }
 
 static void layer_forward(pl_transformer *t, int32_t l, int32_t pos)
 {
-    const pl_config *c = &t->cfg;
     const pl_layer_weights *L = &t->w.layers[l];
     pl_run_state *s = &t->s;
     float *k = s->k_new, *v = s->v_new;
@@ -625,22 +762,23 @@ static void layer_forward(pl_transformer *t, int32_t l, int32_t pos)
         v = pl_kv_value_f32(&s->kv, l, pos);
     }
 
-    rmsnorm(s->xb, s->x, L->rms_att, c->dim);
+    rmsnorm_of(t, s->xb, s->x, L->rms_att);
     float *const qkv_out[3] = {s->q, k, v};
     const pl_tensor *const qkv[3] = {&L->wq, &L->wk, &L->wv};
-    matmul_shared(t, s->xb, 3, qkv_out, qkv, 0);
-    rope_apply(t, s->q, k);
-    if (t->opt.kv == PL_KV_COMPACT) pl_kv_store(&s->kv, l, pos, k, v);
-    attention(t, l, pos);
-    matmul(t, s->xb2, s->xb, &L->wo);
-    add_into(s->x, s->xb2, c->dim);
+    matmul_shared(t, s->xb, 3, qkv_out, qkv, 0, 0, NULL);
+    if (t->opt.kv == PL_KV_F32) {
+        rope_apply(t, s->q, k);
+    } else { /* the keys here (every part needs them all for the scale), queries in the parts */
+        for (int32_t h = 0; h < t->cfg.n_kv_heads; h++) rope_head(t, k + (size_t)h * pl_head_size(&t->cfg));
+    }
+    int quantized = attention(t, l, pos, &L->wo);
+    matmul_residual(t, s->x, s->xb2, s->xb, &L->wo, quantized);
 
-    rmsnorm(s->xb, s->x, L->rms_ffn, c->dim);
+    rmsnorm_of(t, s->xb, s->x, L->rms_ffn);
     float *const ffn_out[2] = {s->hb, s->hb2};
     const pl_tensor *const ffn_in[2] = {&L->w1, &L->w3};
-    matmul_shared(t, s->xb, 2, ffn_out, ffn_in, 1);
-    matmul(t, s->xb, s->hb, &L->w2);
-    add_into(s->x, s->xb, c->dim);
+    matmul_shared(t, s->xb, 2, ffn_out, ffn_in, 1, 0, NULL);
+    matmul_residual(t, s->x, s->xb, s->hb, &L->w2, 0);
 }
 
 float *pl_forward(pl_transformer *t, int32_t token, int32_t pos)
@@ -650,7 +788,7 @@ float *pl_forward(pl_transformer *t, int32_t token, int32_t pos)
     pl_tensor_row(&t->w.embedding, token, t->s.x);
     rope_prepare(t, pos);
     for (int32_t l = 0; l < c->n_layers; l++) layer_forward(t, l, pos);
-    rmsnorm(t->s.x, t->s.x, t->w.rms_final, c->dim);
+    rmsnorm_of(t, t->s.x, t->s.x, t->w.rms_final);
     matmul(t, t->s.logits, t->s.x, &t->w.classifier);
     return t->s.logits;
 }

@@ -13,6 +13,7 @@
 
 #include "kv_cache.h"
 #include "model.h"
+#include "parallel.h"
 #include "quant.h"
 
 typedef struct {
@@ -63,13 +64,8 @@ typedef void (*pl_matmul_observer)(void *ctx, const pl_tensor *const *ws, int32_
  * interrupts services its USB link there. */
 typedef void (*pl_yield_fn)(void *ctx);
 
-/* Work split into parts that may run at once (one per core): fn must be
- * called for part = 0 .. parts-1, and the call returns when all are done.
- * Results do not depend on the split: a part computes whole matrix rows and
- * whole attention heads. */
-typedef void (*pl_task_fn)(void *arg, int32_t part, int32_t parts);
-/* Runs fn in at most max_parts parts (the options' parts). */
-typedef void (*pl_parallel_fn)(void *ctx, pl_task_fn fn, void *arg, int32_t max_parts);
+/* Work split into parts that may run at once (one per core): parallel.h.
+ * max_parts is the options' parts. */
 
 typedef struct pl_transformer pl_transformer;
 
