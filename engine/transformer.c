@@ -72,6 +72,7 @@ static void layout_arena(arena_cursor *a, int with_kv, const pl_config *c, const
     s.q16_scale = compact ? take_floats(a, heads) : NULL;
     s.mix = compact ? arena_take(a, parts * seq * sizeof(uint32_t)) : NULL;
     s.acc = compact ? arena_take(a, parts * half_head * 2 * sizeof(int32_t)) : NULL;
+    s.kept = compact ? arena_take(a, (uint64_t)c->n_layers * heads * sizeof(int32_t)) : NULL;
     s.rope_freq = take_floats(a, half_head);
     s.rope_cos = take_floats(a, half_head);
     s.rope_sin = take_floats(a, half_head);
@@ -349,9 +350,9 @@ static void attention_head_f32(pl_transformer *t, int32_t layer, int32_t h, int3
  * of the positions within ATTENTION_CUTOFF of the best score only, times
  * their value scales; then an integer weighted sum of the values of those
  * positions with 15-bit weights (one scale for the head), normalised at
- * the end. */
-static void attention_head_compact(pl_transformer *t, int32_t layer, int32_t h, int32_t n,
-                                   int32_t part)
+ * the end. Returns how many positions took part. */
+static int32_t attention_head_compact(pl_transformer *t, int32_t layer, int32_t h, int32_t n,
+                                      int32_t part)
 {
     const pl_config *c = &t->cfg;
     pl_run_state *s = &t->s;
@@ -398,36 +399,48 @@ static void attention_head_compact(pl_transformer *t, int32_t layer, int32_t h, 
         }
         for (int32_t i = 0; i < hs; i++) xb[i] += (float)acc[i] * scale;
     }
+    return count;
 }
 
 typedef struct {
     pl_transformer *t;
     int32_t layer, pos;
-    const pl_tensor *wo; /* compact: its input is quantized by the parts (NULL: not) */
-    int32_t parts;       /* how many parts ran (set by part 0) */
+    const pl_tensor *wo;  /* compact: its input is quantized by the parts (NULL: not) */
+    int32_t parts;        /* how many parts ran (set by part 0) */
+    uint32_t part0_heads; /* compact, two parts: the kv heads part 0 takes (bit per head) */
 } attention_task;
 
-/* The heads part `part` of `parts` attends with: with the compact cache
- * whole kv heads [*kv_begin, *kv_end) and their query heads, else query
- * heads. */
-static void attention_share(const pl_config *c, int compact, int32_t part, int32_t parts,
-                            int32_t *kv_begin, int32_t *kv_end, int32_t *begin, int32_t *end)
+/* Query heads of part `part` of `parts` (the float cache). */
+static void attention_share(const pl_config *c, int32_t part, int32_t parts, int32_t *begin,
+                            int32_t *end)
 {
-    if (!compact) {
-        share(c->n_heads, 1, part, parts, begin, end);
-        return;
-    }
-    int32_t per_kv = c->n_heads / c->n_kv_heads;
-    share(c->n_kv_heads, 1, part, parts, kv_begin, kv_end);
-    *begin = *kv_begin * per_kv;
-    *end = *kv_end * per_kv;
+    share(c->n_heads, 1, part, parts, begin, end);
 }
 
-/* Groups of wo's input inside dims [lo, hi): [*g_begin, *g_end). */
-static void groups_within(int32_t group, int32_t lo, int32_t hi, int32_t *g_begin, int32_t *g_end)
+/* The part that attends with kv head kvh (compact cache: a part takes whole
+ * kv heads and their query heads): with two parts as part0_heads says,
+ * else an even split. */
+static int32_t kv_head_part(const attention_task *a, int32_t kvh, int32_t parts)
 {
-    *g_begin = (lo + group - 1) / group;
-    *g_end = hi / group > *g_begin ? hi / group : *g_begin;
+    if (parts == 1) return 0;
+    if (parts == 2 && a->part0_heads) return (a->part0_heads >> kvh) & 1 ? 0 : 1;
+    int32_t n = a->t->cfg.n_kv_heads;
+    for (int32_t p = 0; p < parts; p++)
+        if (kvh < share_start(n, 1, p + 1, parts)) return p;
+    return parts - 1;
+}
+
+/* The part whose heads produce all of group g of wo's input, or -1 when
+ * two parts share it. */
+static int32_t group_part(const attention_task *a, int32_t g, int32_t parts)
+{
+    const pl_config *c = &a->t->cfg;
+    int32_t per_kv_dims = pl_head_size(c) * (c->n_heads / c->n_kv_heads), group = a->wo->group;
+    int32_t first = g * group / per_kv_dims, last = ((g + 1) * group - 1) / per_kv_dims;
+    int32_t p = kv_head_part(a, first, parts);
+    for (int32_t kvh = first + 1; kvh <= last; kvh++)
+        if (kv_head_part(a, kvh, parts) != p) return -1;
+    return p;
 }
 
 /* Compact cache: a part does all the work of its kv heads, so that core 0
@@ -442,21 +455,25 @@ static void attention_part_compact(attention_task *a, int32_t part, int32_t part
     pl_transformer *t = a->t;
     pl_run_state *s = &t->s;
     const pl_config *c = &t->cfg;
-    int32_t hs = pl_head_size(c), kv_begin, kv_end, begin, end;
-    attention_share(c, 1, part, parts, &kv_begin, &kv_end, &begin, &end);
-    if (kv_begin < kv_end)
-        pl_kv_store_part(&s->kv, a->layer, a->pos, s->k_new, s->v_new, kv_begin * hs, kv_end * hs);
-    for (int32_t h = begin; h < end; h++) {
-        rope_head(t, s->q + (size_t)h * hs);
-        pl_qvec q = {s->q16, s->q16_scale, c->dim, hs, NULL, PL_PAIRS_Q8};
-        pl_quantize_groups(&q, s->q, h, h + 1);
-        attention_head_compact(t, a->layer, h, a->pos + 1, part);
+    int32_t hs = pl_head_size(c), per_kv = c->n_heads / c->n_kv_heads;
+    for (int32_t kvh = 0, run = 0; kvh < c->n_kv_heads; kvh++) {
+        if (kv_head_part(a, kvh, parts) != part) continue;
+        /* a run of this part's kv heads into the cache at once (one scale computation) */
+        if (kvh >= run) {
+            for (run = kvh + 1; run < c->n_kv_heads && kv_head_part(a, run, parts) == part; run++) {
+            }
+            pl_kv_store_part(&s->kv, a->layer, a->pos, s->k_new, s->v_new, kvh * hs, run * hs);
+        }
+        for (int32_t h = kvh * per_kv; h < (kvh + 1) * per_kv; h++) {
+            rope_head(t, s->q + (size_t)h * hs);
+            pl_qvec q = {s->q16, s->q16_scale, c->dim, hs, NULL, PL_PAIRS_Q8};
+            pl_quantize_groups(&q, s->q, h, h + 1);
+            s->kept[a->layer * c->n_heads + h] = attention_head_compact(t, a->layer, h, a->pos + 1, part);
+        }
     }
-    if (a->wo) {
-        int32_t g_begin, g_end;
-        groups_within(a->wo->group, begin * hs, end * hs, &g_begin, &g_end);
-        pl_quantize_groups(&s->xq, s->xb, g_begin, g_end);
-    }
+    if (a->wo)
+        for (int32_t g = 0; g < a->wo->cols / a->wo->group; g++)
+            if (group_part(a, g, parts) == part) pl_quantize_groups(&s->xq, s->xb, g, g + 1);
 }
 
 static void attention_part(void *arg, int32_t part, int32_t parts)
@@ -469,9 +486,80 @@ static void attention_part(void *arg, int32_t part, int32_t parts)
         return;
     }
     int32_t begin, end;
-    attention_share(&t->cfg, 0, part, parts, NULL, NULL, &begin, &end);
+    attention_share(&t->cfg, part, parts, &begin, &end);
     float *att = t->s.att + (size_t)part * (size_t)t->cfg.seq_len;
     for (int32_t h = begin; h < end; h++) attention_head_f32(t, a->layer, h, a->pos + 1, att);
+}
+
+/* Modelled cost of a head's attention (device cycles, roughly): every
+ * position is scored and scanned, those kept get an exponential and a
+ * weighted sum; a group of wo's input whose heads two parts share is
+ * quantized on core 0 alone after them. */
+#define COST_PER_POSITION 30
+#define COST_PER_KEPT 52
+#define COST_SHARED_GROUP(group) (8 * (group) + 160)
+
+/* How many groups of wo's input (groups_kv[g]: the bits of their kv heads)
+ * part 0 shares with part 1 when it takes the kv heads of mask m. */
+static int32_t shared_groups(const uint32_t *groups_kv, int32_t groups, uint32_t m)
+{
+    int32_t shared = 0;
+    for (int32_t g = 0; g < groups; g++)
+        shared += (m & groups_kv[g]) != 0 && (m & groups_kv[g]) != groups_kv[g];
+    return shared;
+}
+
+/* Which kv heads part 0 of two should take so that both parts' attention
+ * costs about the same, from how many positions each head kept at the
+ * previous position (a head's cost moves slowly from one position to the
+ * next; which part attends with which head changes no result): the least
+ * of the imbalance plus twice the serial work it leaves (elapsed time =
+ * half the imbalance + the serial work), every split tried, the even
+ * split first (kept on ties). 0: the even split (the first
+ * position, or too many kv heads to try every way). */
+static uint32_t balanced_part0_heads(const pl_transformer *t, int32_t layer, int32_t n,
+                                     const pl_tensor *wo)
+{
+    const pl_config *c = &t->cfg;
+    int32_t kv_heads = c->n_kv_heads, per_kv = c->n_heads / kv_heads;
+    if (!t->parallel || t->opt.parts < 2 || kv_heads < 2 || kv_heads > 8 || n < 2) return 0;
+    int32_t cost[8], total = 0, hs = pl_head_size(c);
+    for (int32_t kvh = 0; kvh < kv_heads; kvh++) {
+        cost[kvh] = 0;
+        for (int32_t h = kvh * per_kv; h < (kvh + 1) * per_kv; h++)
+            cost[kvh] += COST_PER_POSITION * n + COST_PER_KEPT * t->s.kept[layer * c->n_heads + h];
+        total += cost[kvh];
+    }
+    /* the kv heads of each group of wo's input (when the parts quantize it) */
+    uint32_t groups_kv[8];
+    int32_t groups = 0, shared_cost = 0;
+    if (wo && wo->cols / wo->group <= 8) {
+        groups = wo->cols / wo->group;
+        shared_cost = 2 * COST_SHARED_GROUP(wo->group);
+        for (int32_t g = 0; g < groups; g++) {
+            int32_t first = g * wo->group / (hs * per_kv);
+            int32_t last = ((g + 1) * wo->group - 1) / (hs * per_kv);
+            groups_kv[g] = ((2u << last) - 1) & ~((1u << first) - 1);
+        }
+    }
+    uint32_t full = (1u << kv_heads) - 1, even = (1u << (uint32_t)share_start(kv_heads, 1, 1, 2)) - 1;
+    uint32_t best = even;
+    int32_t best_score = INT32_MAX;
+    /* part 0 keeps kv head 0 (a split and its mirror image cost the same):
+     * the odd masks, the even split first */
+    for (uint32_t k = 0; k <= full / 2; k++) {
+        uint32_t m = k == 0 ? even : (2 * k - 1) | 1u;
+        if (k > 0 && (m == even || m == full)) continue;
+        int32_t part0 = 0;
+        for (uint32_t bits = m; bits; bits &= bits - 1) part0 += cost[__builtin_ctz(bits)];
+        int32_t gap = 2 * part0 - total;
+        int32_t score = (gap < 0 ? -gap : gap) + shared_cost * shared_groups(groups_kv, groups, m);
+        if (score < best_score) {
+            best_score = score;
+            best = m;
+        }
+    }
+    return best;
 }
 
 /* Whether the parts can quantize wo's input as they finish their heads:
@@ -482,12 +570,16 @@ static int parts_quantize_wo_input(const pl_transformer *t, const pl_tensor *wo)
            wo->group % 4 == 0;
 }
 
-/* Attention of position pos in layer l; with the compact cache also RoPE
- * and the KV store. Returns whether t->s.xq now holds xb quantized for wo. */
+/* Attention of position pos in layer l; with the compact cache also the
+ * queries' RoPE and the KV store. Returns whether t->s.xq now holds xb
+ * quantized for wo. */
 static int attention(pl_transformer *t, int32_t layer, int32_t pos, const pl_tensor *wo)
 {
-    attention_task a = {t, layer, pos, NULL, 1};
-    if (parts_quantize_wo_input(t, wo)) {
+    attention_task a = {t, layer, pos, NULL, 1, 0};
+    int parts_quantize = parts_quantize_wo_input(t, wo);
+    if (t->opt.kv == PL_KV_COMPACT)
+        a.part0_heads = balanced_part0_heads(t, layer, pos + 1, parts_quantize ? wo : NULL);
+    if (parts_quantize) {
         a.wo = wo;
         t->s.xq.order = PL_PAIRS_Q8;
         t->s.xq.n = wo->cols;
@@ -495,18 +587,8 @@ static int attention(pl_transformer *t, int32_t layer, int32_t pos, const pl_ten
     }
     run_parts(t, attention_part, &a);
     if (!a.wo) return 0;
-    /* groups that straddle two parts' heads: here */
-    const pl_config *c = &t->cfg;
-    int32_t hs = pl_head_size(c), prev_end = 0;
-    for (int32_t part = 0; part < a.parts; part++) {
-        int32_t kvb, kve, b, e, g_begin, g_end;
-        attention_share(c, 1, part, a.parts, &kvb, &kve, &b, &e);
-        groups_within(wo->group, b * hs, e * hs, &g_begin, &g_end);
-        if (g_begin > prev_end) pl_quantize_groups(&t->s.xq, t->s.xb, prev_end, g_begin);
-        prev_end = g_end > prev_end ? g_end : prev_end;
-    }
-    int32_t groups = wo->cols / wo->group;
-    if (prev_end < groups) pl_quantize_groups(&t->s.xq, t->s.xb, prev_end, groups);
+    for (int32_t g = 0; g < wo->cols / wo->group; g++) /* groups two parts' heads share: here */
+        if (group_part(&a, g, a.parts) < 0) pl_quantize_groups(&t->s.xq, t->s.xb, g, g + 1);
     return 1;
 }
 

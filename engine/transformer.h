@@ -47,6 +47,7 @@ typedef struct {
     float *q16_scale;  /* (n_heads) */
     uint32_t *mix;     /* (parts, seq_len) kernels/attention.h entries */
     int32_t *acc;      /* (parts, head_size) */
+    int32_t *kept;     /* (n_layers, n_heads) positions in each head's last weighted sum */
     float *rope_freq; /* (head_size / 2) rotation frequency of each pair */
     float *rope_cos;  /* (head_size / 2) for the current position */
     float *rope_sin;  /* (head_size / 2) */
