@@ -20,6 +20,12 @@ pl_status pl_generate(pl_transformer *t, const pl_tokenizer *tok, pl_sampler *sa
     memset(result, 0, sizeof(*result));
     if (!prompt) prompt = "";
     sampler->fast_math = t->opt.fast_math; /* one model, one exp: same text everywhere */
+    /* the fast softmax on every core; not with streamed weights, where the
+     * next tile streams in meanwhile (the softmax of a 32000-token
+     * vocabulary is not what bounds those models) */
+    sampler->parallel = t->stream ? NULL : t->parallel;
+    sampler->parallel_ctx = t->parallel_ctx;
+    sampler->parts = t->opt.parts;
     int32_t n_prompt = 0;
     pl_status st = pl_encode(tok, prompt, 1, 0, token_buf, token_cap, &n_prompt);
     if (st != PL_OK) return st;

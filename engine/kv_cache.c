@@ -115,12 +115,14 @@ float *pl_kv_value_f32(const pl_kv_cache *kv, int32_t layer, int32_t pos)
     return (float *)s->values + row * (size_t)kv->kv_dim;
 }
 
-/* Symmetric quantization of n values to [-limit, limit]; returns the scale. */
-static float quantize_row(const float *x, int32_t n, int32_t limit, int16_t *q16, int8_t *q8)
+/* Symmetric quantization of values [begin, end) of a row of n to [-limit,
+ * limit] with the row's scale, which it returns. */
+static float quantize_row(const float *x, int32_t n, int32_t begin, int32_t end, int32_t limit,
+                          int16_t *q16, int8_t *q8)
 {
     float m = pl_max_abs(x, n);
     float inv = m == 0.0f ? 0.0f : (float)limit / m;
-    for (int32_t i = 0; i < n; i++) {
+    for (int32_t i = begin; i < end; i++) {
         int32_t v = pl_round(x[i] * inv);
         v = v > limit ? limit : (v < -limit ? -limit : v);
         if (q16) q16[i] = (int16_t)v;
@@ -129,13 +131,20 @@ static float quantize_row(const float *x, int32_t n, int32_t limit, int16_t *q16
     return m / (float)limit;
 }
 
-void pl_kv_store(pl_kv_cache *kv, int32_t layer, int32_t pos, const float *key,
-                 const float *value)
+void pl_kv_store_part(pl_kv_cache *kv, int32_t layer, int32_t pos, const float *key,
+                      const float *value, int32_t begin, int32_t end)
 {
     const pl_kv_segment *s;
     size_t row = row_of(kv, layer, pos, &s);
     size_t at = row * (size_t)kv->kv_dim;
-    s->key_scale[row] = quantize_row(key, kv->kv_dim, kv->key_max, (int16_t *)s->keys + at, NULL);
-    s->value_scale[row] =
-        quantize_row(value, kv->kv_dim, PL_Q8_MAX, NULL, (int8_t *)s->values + at);
+    s->key_scale[row] = quantize_row(key, kv->kv_dim, begin, end, kv->key_max,
+                                     (int16_t *)s->keys + at, NULL);
+    s->value_scale[row] = quantize_row(value, kv->kv_dim, begin, end, PL_Q8_MAX, NULL,
+                                       (int8_t *)s->values + at);
+}
+
+void pl_kv_store(pl_kv_cache *kv, int32_t layer, int32_t pos, const float *key,
+                 const float *value)
+{
+    pl_kv_store_part(kv, layer, pos, key, value, 0, kv->kv_dim);
 }

@@ -58,6 +58,12 @@ float *pl_kv_value_f32(const pl_kv_cache *kv, int32_t layer, int32_t pos);
 /* Quantizes and stores the key and value of (layer, pos) (compact only). */
 void pl_kv_store(pl_kv_cache *kv, int32_t layer, int32_t pos, const float *key,
                  const float *value);
+/* The same for the values [begin, end) of the key and value alone (a
+ * core's heads): the scales still come from the whole key and value, so
+ * the cache holds the same bits whoever stores which part (cores storing
+ * parts at once write the same scales). */
+void pl_kv_store_part(pl_kv_cache *kv, int32_t layer, int32_t pos, const float *key,
+                      const float *value, int32_t begin, int32_t end);
 
 /* Index of the first row of a layer in a segment: position seg->first + i
  * of that layer is row pl_kv_layer_offset(seg, layer) + i. */

@@ -400,12 +400,7 @@ float pl_max(const float *x, int size)
     return __builtin_fmaxf(m0, m1);
 }
 
-/* e^x for x <= 0, x clamped at -86 (e^-86 = 4e-38: below anything a sum
- * of at least one 1.0 notices) with one VMAXNM instead of branches. */
-static inline float exp_nonpositive(float x)
-{
-    return pl_expf_fast_in_range(__builtin_fmaxf(x, -86.0f));
-}
+static inline float exp_nonpositive(float x) { return pl_expf_fast_nonpositive(x); }
 
 void pl_softmax_fast(float *x, int size)
 {
@@ -427,3 +422,40 @@ void pl_softmax_fast(float *x, int size)
     for (i = 0; i < size; i++) x[i] *= inv;
 }
 
+
+/* ---- sincos in float (the fast precisions) ------------------------------ */
+
+/* pi/2 in three parts: the first two with few enough significant bits that
+ * their products with a quadrant count below 2^13 are exact. */
+#define HALF_PI_1 0x1.92p+0f /* 8 significant bits */
+#define HALF_PI_2 0x1.fbp-12f /* 8 significant bits */
+#define HALF_PI_3 0x1.5110b4611a626p-22f
+
+void pl_sincosf_fast(float x, float *sin_out, float *cos_out)
+{
+    if (!(__builtin_fabsf(x) <= 8192.0f)) {
+        pl_sincosf(x, sin_out, cos_out);
+        return;
+    }
+    /* x = k pi/2 + r, |r| <= pi/4 (plus a rounding's worth) */
+    float k = (x * 0x1.45f306p-1f + 0x1.8p23f) - 0x1.8p23f;
+    float r = ((x - k * HALF_PI_1) - k * HALF_PI_2) - k * HALF_PI_3;
+    float r2 = r * r;
+    /* Taylor series: the first omitted terms are below 2e-9 at pi/4 */
+    float sp = 0x1.71de3ap-19f;             /* 1/9! */
+    sp = sp * r2 - 0x1.a01a02p-13f;         /* 1/7! */
+    sp = sp * r2 + 0x1.111112p-7f;          /* 1/5! */
+    sp = sp * r2 - 0x1.555556p-3f;          /* 1/3! */
+    float sn = r + (r * r2) * sp;
+    float cp = 0x1.a01a02p-16f;             /* 1/8! */
+    cp = cp * r2 - 0x1.6c16c2p-10f;         /* 1/6! */
+    cp = cp * r2 + 0x1.555556p-5f;          /* 1/4! */
+    cp = cp * r2 - 0.5f;
+    float cs = 1.0f + r2 * cp;
+    switch ((int32_t)k & 3) {
+    case 0: *sin_out = sn; *cos_out = cs; break;
+    case 1: *sin_out = cs; *cos_out = -sn; break;
+    case 2: *sin_out = -sn; *cos_out = -cs; break;
+    default: *sin_out = -cs; *cos_out = sn; break;
+    }
+}

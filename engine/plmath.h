@@ -25,6 +25,11 @@ int pl_expf_float_path(float x, float *out);
 /* sin and cos of x, bit-identical to glibc sinf/cosf for every float input. */
 void pl_sincosf(float x, float *sin_out, float *cos_out);
 
+/* sin and cos of x for the fast precisions (RoPE angles): float arithmetic
+ * only (no double: the M33's FPU is single precision), error within two
+ * ulp of the true values for |x| <= 8192; beyond that pl_sincosf. */
+void pl_sincosf_fast(float x, float *sin_out, float *cos_out);
+
 /* x^y for x > 0 finite and y finite (all the engine needs: RoPE frequencies);
  * bit-identical to glibc powf on that domain. Returns NaN outside it. */
 float pl_powf(float x, float y);
@@ -71,6 +76,13 @@ static inline float pl_expf_fast_in_range(float x)
     union { float f; uint32_t u; } v = {p};
     v.u += (uint32_t)(int32_t)fn << 23;
     return v.f;
+}
+
+/* pl_expf_fast for x <= 0: x clamped at -86 (e^-86 = 4e-38, below anything
+ * a sum of at least one 1.0 notices) with one VMAXNM instead of branches. */
+static inline float pl_expf_fast_nonpositive(float x)
+{
+    return pl_expf_fast_in_range(__builtin_fmaxf(x, -86.0f));
 }
 
 /* In-place softmax of x[0..size), as llama2.c computes it (max-subtracted

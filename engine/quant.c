@@ -134,15 +134,47 @@ static void q4_pairs(int16_t *pairs, const int16_t *q, int32_t n)
         for (int k = 0; k < 8; k++) pairs[i + k] = q[i + order[k]];
 }
 
-void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group)
+/* Stores of two int16 codes at once (the buffers are word aligned: the
+ * callers check). */
+typedef uint32_t __attribute__((may_alias)) code_pair;
+
+/* Codes (and Q8 pairs, pairs not NULL) of group g, four at a time: the FPU
+ * overlaps the four conversions. */
+static void quantize_group_q8_now(const float *xg, int16_t *qg, int16_t *pg, int32_t group,
+                                  float inv)
 {
-    out->n = n;
-    out->group = group;
-    /* Q8 pairs of groups of a multiple of four are written as the codes
-     * are made, four at a time (which also lets the FPU overlap their
-     * conversions); other Q8 pairs in a pass at the end */
-    int q8_now = out->pairs && out->order == PL_PAIRS_Q8 && group % 4 == 0;
-    for (int32_t g = 0; g < n / group; g++) {
+    int aligned = (((uintptr_t)qg | (uintptr_t)pg) & 3) == 0;
+    for (int32_t i = 0; i < group; i += 4) {
+        int32_t r[4];
+        round4(xg + i, inv, r);
+        int32_t a = saturate_activation(r[0]), b = saturate_activation(r[1]);
+        int32_t c = saturate_activation(r[2]), d = saturate_activation(r[3]);
+        uint32_t words[4] = {pack2(a, b), pack2(c, d), pack2(a, c), pack2(b, d)};
+        if (aligned) {
+            code_pair *q = (code_pair *)(void *)(qg + i), *p = (code_pair *)(void *)(pg + i);
+            q[0] = words[0];
+            q[1] = words[1];
+            p[0] = words[2];
+            p[1] = words[3];
+        } else {
+            memcpy(qg + i, words, 8);
+            memcpy(pg + i, words + 2, 8);
+        }
+    }
+}
+
+/* Q8 pairs of groups of a multiple of four are written as the codes are
+ * made; other pairs in a pass at the end (pl_quantize_activations). */
+static int q8_pairs_now(const pl_qvec *out)
+{
+    return out->pairs && out->order == PL_PAIRS_Q8 && out->group % 4 == 0;
+}
+
+static void quantize_groups(pl_qvec *out, const float *x, int32_t g_begin, int32_t g_end)
+{
+    int32_t group = out->group;
+    int now = q8_pairs_now(out);
+    for (int32_t g = g_begin; g < g_end; g++) {
         const float *xg = x + (size_t)g * group;
         int16_t *qg = out->q + (size_t)g * group;
         float wmax = pl_max_abs(xg, group);
@@ -150,23 +182,28 @@ void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t gr
         /* multiply by the inverse: one division per group, not per value;
          * a group below 1e-30 is all zeros (its inverse could overflow) */
         float inv = wmax < 1e-30f ? 0.0f : PL_ACT_MAX / wmax;
-        if (!q8_now) {
-            for (int32_t i = 0; i < group; i++)
-                qg[i] = (int16_t)saturate_activation(pl_round(xg[i] * inv));
+        if (now) {
+            quantize_group_q8_now(xg, qg, out->pairs + (size_t)g * group, group, inv);
             continue;
         }
-        int16_t *pg = out->pairs + (size_t)g * group;
-        for (int32_t i = 0; i < group; i += 4) {
-            int32_t r[4];
-            round4(xg + i, inv, r);
-            int32_t a = saturate_activation(r[0]), b = saturate_activation(r[1]);
-            int32_t c = saturate_activation(r[2]), d = saturate_activation(r[3]);
-            uint32_t words[4] = {pack2(a, b), pack2(c, d), pack2(a, c), pack2(b, d)};
-            memcpy(qg + i, words, 8);
-            memcpy(pg + i, words + 2, 8);
-        }
+        for (int32_t i = 0; i < group; i++)
+            qg[i] = (int16_t)saturate_activation(pl_round(xg[i] * inv));
     }
-    if (!out->pairs || q8_now) return;
+}
+
+int pl_quantize_groups(pl_qvec *out, const float *x, int32_t g_begin, int32_t g_end)
+{
+    if (out->pairs && !q8_pairs_now(out)) return 0;
+    quantize_groups(out, x, g_begin, g_end);
+    return 1;
+}
+
+void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group)
+{
+    out->n = n;
+    out->group = group;
+    quantize_groups(out, x, 0, n / group);
+    if (!out->pairs || q8_pairs_now(out)) return;
     if (out->order == PL_PAIRS_Q8) q8_pairs(out, n);
     else if (group % 8 == 0) q4_pairs(out->pairs, out->q, n);
 }

@@ -79,6 +79,14 @@ float pl_max_abs(const float *x, int32_t n);
  * out->pairs too when it is not NULL. */
 void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group);
 
+/* Quantizes groups [g_begin, g_end) of x (out->group long, out->n and
+ * out->group already set), with their pairs when out->pairs is not NULL:
+ * exactly what pl_quantize_activations makes of those groups, so parts of
+ * a vector can be quantized by different cores. Returns 0 (and does
+ * nothing) for pairs it cannot make group by group: Q8 order needs groups
+ * of a multiple of four. */
+int pl_quantize_groups(pl_qvec *out, const float *x, int32_t g_begin, int32_t g_end);
+
 /* Bytes of quantized data and scales for a rows x cols tensor. */
 size_t pl_q8_data_bytes(int32_t rows, int32_t cols);
 size_t pl_q4_data_bytes(int32_t rows, int32_t cols);

@@ -2,6 +2,7 @@
 #include "sampler.h"
 
 #include <float.h>
+#include <string.h>
 
 #include "plmath.h"
 
@@ -14,6 +15,9 @@ void pl_sampler_init(pl_sampler *s, int32_t vocab_size, float temperature, float
     s->rng_state = seed;
     s->probindex = probindex;
     s->fast_math = 0;
+    s->parallel = NULL;
+    s->parallel_ctx = NULL;
+    s->parts = 1;
 }
 
 uint32_t pl_random_u32(uint64_t *state)
@@ -77,18 +81,37 @@ static void sift_down(pl_prob_index *v, int32_t root, int32_t n)
     }
 }
 
-int32_t pl_sample_topp(const float *p, int32_t n, float topp, pl_prob_index *probindex, float coin)
+/* Values below this cannot be in the nucleus. */
+static float topp_cutoff(float topp, int32_t n) { return (1.0f - topp) / (n - 1); }
+
+/* Appends the candidates among p[begin, end) to out; returns their number. */
+static int32_t collect_candidates(const float *p, int32_t begin, int32_t end, float cutoff,
+                                  pl_prob_index *out)
 {
-    /* values below (1 - topp) / (n - 1) cannot be in the nucleus */
     int32_t n0 = 0;
-    const float cutoff = (1.0f - topp) / (n - 1);
-    for (int32_t i = 0; i < n; i++) {
+    for (int32_t i = begin; i < end; i++) {
         if (p[i] >= cutoff) {
-            probindex[n0].index = i;
-            probindex[n0].prob = p[i];
+            out[n0].index = i;
+            out[n0].prob = p[i];
             n0++;
         }
     }
+    return n0;
+}
+
+/* Top-p over the n0 candidates already in probindex (index order). */
+static int32_t topp_of_candidates(const float *p, int32_t n, float topp, pl_prob_index *probindex,
+                                  int32_t n0, float coin);
+
+int32_t pl_sample_topp(const float *p, int32_t n, float topp, pl_prob_index *probindex, float coin)
+{
+    int32_t n0 = collect_candidates(p, 0, n, topp_cutoff(topp, n), probindex);
+    return topp_of_candidates(p, n, topp, probindex, n0, coin);
+}
+
+static int32_t topp_of_candidates(const float *p, int32_t n, float topp, pl_prob_index *probindex,
+                                  int32_t n0, float coin)
+{
     /* a tiny topp over a flat distribution leaves no candidate at all
      * (run.c then reads before its array); take the most likely token */
     if (n0 == 0) return pl_sample_argmax(p, n);
@@ -135,14 +158,108 @@ static int temperature_overflows(const pl_sampler *s, const float *logits)
     return !(scaled <= FLT_MAX);
 }
 
+/* ---- the fast precisions' softmax, in fixed chunks ---------------------- */
+
+typedef struct {
+    float *x;
+    int32_t n;
+    int phase; /* 0: maxima, 1: exponentials and sums, 2: normalised, candidates */
+    float inv_t, max_scaled, inv_sum, cutoff;
+    pl_prob_index *candidates; /* NULL: none wanted */
+    float max[PL_SAMPLER_CHUNKS], sum[PL_SAMPLER_CHUNKS];
+    int32_t count[PL_SAMPLER_CHUNKS];
+} softmax_job;
+
+/* Chunk c of n values: [begin, end) (32-bit arithmetic: no 64-bit division on
+ * the device). */
+static int32_t chunk_start(int32_t n, int32_t c)
+{
+    return n / PL_SAMPLER_CHUNKS * c + n % PL_SAMPLER_CHUNKS * c / PL_SAMPLER_CHUNKS;
+}
+
+static void softmax_chunk(softmax_job *j, int32_t c)
+{
+    int32_t begin = chunk_start(j->n, c), end = chunk_start(j->n, c + 1);
+    float *x = j->x;
+    if (j->phase == 0) {
+        j->max[c] = begin < end ? pl_max(x + begin, end - begin) : -__builtin_inff();
+    } else if (j->phase == 1) {
+        /* x / T - max / T: as scaling every logit first would give (the
+         * largest scaled logit is the largest logit scaled: rounding is
+         * monotonic); two sums, so the FPU overlaps two polynomials */
+        float inv = j->inv_t, m = j->max_scaled, s0 = 0.0f, s1 = 0.0f;
+        int32_t i = begin;
+        for (; i + 2 <= end; i += 2) {
+            float e0 = pl_expf_fast_nonpositive(x[i] * inv - m);
+            float e1 = pl_expf_fast_nonpositive(x[i + 1] * inv - m);
+            x[i] = e0;
+            x[i + 1] = e1;
+            s0 += e0;
+            s1 += e1;
+        }
+        if (i < end) s0 += (x[i] = pl_expf_fast_nonpositive(x[i] * inv - m));
+        j->sum[c] = s0 + s1;
+    } else {
+        float inv = j->inv_sum;
+        for (int32_t i = begin; i < end; i++) x[i] *= inv;
+        if (j->candidates)
+            j->count[c] = collect_candidates(x, begin, end, j->cutoff, j->candidates + begin);
+    }
+}
+
+static void softmax_part(void *arg, int32_t part, int32_t parts)
+{
+    /* whole chunks per part, the same ones whatever the number of parts */
+    for (int32_t c = PL_SAMPLER_CHUNKS * part / parts; c < PL_SAMPLER_CHUNKS * (part + 1) / parts; c++)
+        softmax_chunk(arg, c);
+}
+
+static void softmax_phase(const pl_sampler *s, softmax_job *j, int phase)
+{
+    j->phase = phase;
+    if (s->parallel && s->parts > 1) s->parallel(s->parallel_ctx, softmax_part, j, s->parts);
+    else softmax_part(j, 0, 1);
+}
+
+int32_t pl_softmax_chunked(const pl_sampler *s, float *logits, pl_prob_index *candidates)
+{
+    softmax_job j;
+    memset(&j, 0, sizeof(j));
+    j.x = logits;
+    j.n = s->vocab_size;
+    j.inv_t = 1.0f / s->temperature; /* one division, not one per logit */
+    j.candidates = candidates;
+    j.cutoff = candidates ? topp_cutoff(s->topp, s->vocab_size) : 0.0f;
+    softmax_phase(s, &j, 0);
+    float m = j.max[0];
+    for (int32_t c = 1; c < PL_SAMPLER_CHUNKS; c++) m = __builtin_fmaxf(m, j.max[c]);
+    j.max_scaled = m * j.inv_t;
+    softmax_phase(s, &j, 1);
+    float sum = j.sum[0];
+    for (int32_t c = 1; c < PL_SAMPLER_CHUNKS; c++) sum += j.sum[c];
+    j.inv_sum = 1.0f / sum;
+    softmax_phase(s, &j, 2);
+    if (!candidates) return 0;
+    /* each chunk's candidates sit at its start: close the gaps, in order */
+    int32_t n0 = j.count[0];
+    for (int32_t c = 1; c < PL_SAMPLER_CHUNKS; c++) {
+        memmove(candidates + n0, candidates + chunk_start(j.n, c),
+                (size_t)j.count[c] * sizeof(*candidates));
+        n0 += j.count[c];
+    }
+    return n0;
+}
+
 int32_t pl_sample(pl_sampler *s, float *logits)
 {
     if (s->temperature == 0.0f || temperature_overflows(s, logits))
         return pl_sample_argmax(logits, s->vocab_size);
-    if (s->fast_math) { /* one division, not one per logit (14 cycles each on the M33) */
-        float inv = 1.0f / s->temperature;
-        for (int32_t q = 0; q < s->vocab_size; q++) logits[q] *= inv;
-        pl_softmax_fast(logits, s->vocab_size);
+    if (s->fast_math) {
+        int topp = s->topp > 0 && s->topp < 1;
+        int32_t n0 = pl_softmax_chunked(s, logits, topp ? s->probindex : NULL);
+        float coin = pl_random_f32(&s->rng_state);
+        if (!topp) return pl_sample_mult(logits, s->vocab_size, coin);
+        return topp_of_candidates(logits, s->vocab_size, s->topp, s->probindex, n0, coin);
     } else {
         for (int32_t q = 0; q < s->vocab_size; q++) logits[q] /= s->temperature;
         pl_softmax(logits, s->vocab_size);

@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "parallel.h"
+
 typedef struct {
     float prob;
     int32_t index;
@@ -17,8 +19,18 @@ typedef struct {
     float topp;        /* in (0,1): nucleus sampling; otherwise plain multinomial */
     uint64_t rng_state;
     pl_prob_index *probindex; /* vocab_size entries of caller memory (top-p only) */
-    int fast_math;            /* 1/temperature and pl_softmax_fast (the fast precisions) */
+    int fast_math;            /* 1/temperature and the chunked fast softmax (the fast precisions) */
+    /* fast_math only: the softmax and the top-p candidates in parts (one
+     * per core; NULL: one part). The result does not depend on it: the
+     * softmax always works in PL_SAMPLER_CHUNKS fixed chunks. */
+    pl_parallel_fn parallel;
+    void *parallel_ctx;
+    int32_t parts;
 } pl_sampler;
+
+/* The fast softmax's fixed split of the vocabulary: each chunk sums its
+ * exponentials in two running sums, the chunks' sums are added in order. */
+#define PL_SAMPLER_CHUNKS 2
 
 /* probindex may be NULL unless 0 < topp < 1 and temperature > 0. */
 void pl_sampler_init(pl_sampler *s, int32_t vocab_size, float temperature, float topp,
@@ -39,5 +51,10 @@ int32_t pl_sample_argmax(const float *probabilities, int32_t n);
 int32_t pl_sample_mult(const float *probabilities, int32_t n, float coin);
 int32_t pl_sample_topp(const float *probabilities, int32_t n, float topp,
                        pl_prob_index *probindex, float coin);
+/* The fast precisions' softmax of logits / temperature (in place), in
+ * PL_SAMPLER_CHUNKS chunks run by s->parallel; with candidates not NULL
+ * also the top-p candidates (probability >= (1 - topp) / (n - 1)) in index
+ * order into candidates, their number returned (else 0). */
+int32_t pl_softmax_chunked(const pl_sampler *s, float *logits, pl_prob_index *candidates);
 
 #endif

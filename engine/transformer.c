@@ -72,6 +72,7 @@ static void layout_arena(arena_cursor *a, int with_kv, const pl_config *c, const
     s.q16_scale = compact ? take_floats(a, heads) : NULL;
     s.mix = compact ? arena_take(a, parts * seq * sizeof(uint32_t)) : NULL;
     s.acc = compact ? arena_take(a, parts * half_head * 2 * sizeof(int32_t)) : NULL;
+    s.kept = compact ? arena_take(a, (uint64_t)c->n_layers * heads * sizeof(int32_t)) : NULL;
     s.rope_freq = take_floats(a, half_head);
     s.rope_cos = take_floats(a, half_head);
     s.rope_sin = take_floats(a, half_head);
@@ -228,12 +229,48 @@ static void rmsnorm(float *o, const float *x, const float *weight, int32_t size)
     for (int32_t j = 0; j < size; j++) o[j] = weight[j] * (ss * x[j]);
 }
 
+/* The fast precisions' RMSNorm: the sum of squares in four running sums,
+ * four values per step in both loops, so the FPU overlaps them instead of
+ * waiting on one chain (o may be x). */
+static void rmsnorm_fast(float *o, const float *x, const float *weight, int32_t size)
+{
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    int32_t j = 0;
+    for (; j + 4 <= size; j += 4) {
+        s0 += x[j] * x[j];
+        s1 += x[j + 1] * x[j + 1];
+        s2 += x[j + 2] * x[j + 2];
+        s3 += x[j + 3] * x[j + 3];
+    }
+    for (; j < size; j++) s0 += x[j] * x[j];
+    float ss = (s0 + s1) + (s2 + s3);
+    ss /= size;
+    ss += 1e-5f;
+    ss = 1.0f / pl_sqrtf(ss);
+    for (j = 0; j + 4 <= size; j += 4) {
+        float a = weight[j] * (ss * x[j]), b = weight[j + 1] * (ss * x[j + 1]);
+        float c = weight[j + 2] * (ss * x[j + 2]), d = weight[j + 3] * (ss * x[j + 3]);
+        o[j] = a;
+        o[j + 1] = b;
+        o[j + 2] = c;
+        o[j + 3] = d;
+    }
+    for (; j < size; j++) o[j] = weight[j] * (ss * x[j]);
+}
+
+static void rmsnorm_of(const pl_transformer *t, float *o, const float *x, const float *weight)
+{
+    if (t->opt.fast_math) rmsnorm_fast(o, x, weight, t->cfg.dim);
+    else rmsnorm(o, x, weight, t->cfg.dim);
+}
+
 static void rope_prepare(pl_transformer *t, int32_t pos)
 {
     int32_t pairs = pl_head_size(&t->cfg) / 2;
     for (int32_t j = 0; j < pairs; j++) {
         float val = pos * t->s.rope_freq[j];
-        pl_sincosf(val, &t->s.rope_sin[j], &t->s.rope_cos[j]);
+        if (t->opt.fast_math) pl_sincosf_fast(val, &t->s.rope_sin[j], &t->s.rope_cos[j]);
+        else pl_sincosf(val, &t->s.rope_sin[j], &t->s.rope_cos[j]); /* run.c's sinf/cosf */
     }
 }
 
@@ -242,6 +279,13 @@ static void rotate_pair(float *vec, int32_t i, float fcr, float fci)
     float v0 = vec[i], v1 = vec[i + 1];
     vec[i] = v0 * fcr - v1 * fci;
     vec[i + 1] = v0 * fci + v1 * fcr;
+}
+
+/* RoPE of one head's head_size values. */
+static void rope_head(const pl_transformer *t, float *v)
+{
+    int32_t pairs = pl_head_size(&t->cfg) / 2;
+    for (int32_t j = 0; j < pairs; j++) rotate_pair(v, 2 * j, t->s.rope_cos[j], t->s.rope_sin[j]);
 }
 
 /* RoPE: rotates each pair of q (all heads) and k (kv heads) by its angle. */
@@ -306,9 +350,9 @@ static void attention_head_f32(pl_transformer *t, int32_t layer, int32_t h, int3
  * of the positions within ATTENTION_CUTOFF of the best score only, times
  * their value scales; then an integer weighted sum of the values of those
  * positions with 15-bit weights (one scale for the head), normalised at
- * the end. */
-static void attention_head_compact(pl_transformer *t, int32_t layer, int32_t h, int32_t n,
-                                   int32_t part)
+ * the end. Returns how many positions took part. */
+static int32_t attention_head_compact(pl_transformer *t, int32_t layer, int32_t h, int32_t n,
+                                      int32_t part)
 {
     const pl_config *c = &t->cfg;
     pl_run_state *s = &t->s;
@@ -355,40 +399,205 @@ static void attention_head_compact(pl_transformer *t, int32_t layer, int32_t h, 
         }
         for (int32_t i = 0; i < hs; i++) xb[i] += (float)acc[i] * scale;
     }
+    return count;
 }
 
 typedef struct {
     pl_transformer *t;
     int32_t layer, pos;
+    const pl_tensor *wo;  /* compact: its input is quantized by the parts (NULL: not) */
+    int32_t parts;        /* how many parts ran (set by part 0) */
+    uint32_t part0_heads; /* compact, two parts: the kv heads part 0 takes (bit per head) */
 } attention_task;
+
+/* Query heads of part `part` of `parts` (the float cache). */
+static void attention_share(const pl_config *c, int32_t part, int32_t parts, int32_t *begin,
+                            int32_t *end)
+{
+    share(c->n_heads, 1, part, parts, begin, end);
+}
+
+/* The part that attends with kv head kvh (compact cache: a part takes whole
+ * kv heads and their query heads): with two parts as part0_heads says,
+ * else an even split. */
+static int32_t kv_head_part(const attention_task *a, int32_t kvh, int32_t parts)
+{
+    if (parts == 1) return 0;
+    if (parts == 2 && a->part0_heads) return (a->part0_heads >> kvh) & 1 ? 0 : 1;
+    int32_t n = a->t->cfg.n_kv_heads;
+    for (int32_t p = 0; p < parts; p++)
+        if (kvh < share_start(n, 1, p + 1, parts)) return p;
+    return parts - 1;
+}
+
+/* The part whose heads produce all of group g of wo's input, or -1 when
+ * two parts share it. */
+static int32_t group_part(const attention_task *a, int32_t g, int32_t parts)
+{
+    const pl_config *c = &a->t->cfg;
+    int32_t per_kv_dims = pl_head_size(c) * (c->n_heads / c->n_kv_heads), group = a->wo->group;
+    int32_t first = g * group / per_kv_dims, last = ((g + 1) * group - 1) / per_kv_dims;
+    int32_t p = kv_head_part(a, first, parts);
+    for (int32_t kvh = first + 1; kvh <= last; kvh++)
+        if (kv_head_part(a, kvh, parts) != p) return -1;
+    return p;
+}
+
+/* Compact cache: a part does all the work of its kv heads, so that core 0
+ * has little of it left to do alone: RoPE of their queries, their keys and
+ * values into the cache, the queries quantized (15 bits per head),
+ * attention, then the groups of wo's input that lie in its heads' outputs
+ * quantized. Every step is per head or per group, and the position's KV
+ * scales come from the whole (rotated) key and value in every part alike:
+ * the same bits whichever part does what. */
+static void attention_part_compact(attention_task *a, int32_t part, int32_t parts)
+{
+    pl_transformer *t = a->t;
+    pl_run_state *s = &t->s;
+    const pl_config *c = &t->cfg;
+    int32_t hs = pl_head_size(c), per_kv = c->n_heads / c->n_kv_heads;
+    for (int32_t kvh = 0, run = 0; kvh < c->n_kv_heads; kvh++) {
+        if (kv_head_part(a, kvh, parts) != part) continue;
+        /* a run of this part's kv heads into the cache at once (one scale computation) */
+        if (kvh >= run) {
+            for (run = kvh + 1; run < c->n_kv_heads && kv_head_part(a, run, parts) == part; run++) {
+            }
+            pl_kv_store_part(&s->kv, a->layer, a->pos, s->k_new, s->v_new, kvh * hs, run * hs);
+        }
+        for (int32_t h = kvh * per_kv; h < (kvh + 1) * per_kv; h++) {
+            rope_head(t, s->q + (size_t)h * hs);
+            pl_qvec q = {s->q16, s->q16_scale, c->dim, hs, NULL, PL_PAIRS_Q8};
+            pl_quantize_groups(&q, s->q, h, h + 1);
+            s->kept[a->layer * c->n_heads + h] = attention_head_compact(t, a->layer, h, a->pos + 1, part);
+        }
+    }
+    if (a->wo)
+        for (int32_t g = 0; g < a->wo->cols / a->wo->group; g++)
+            if (group_part(a, g, parts) == part) pl_quantize_groups(&s->xq, s->xb, g, g + 1);
+}
 
 static void attention_part(void *arg, int32_t part, int32_t parts)
 {
-    const attention_task *a = arg;
+    attention_task *a = arg;
     pl_transformer *t = a->t;
-    int32_t begin, end;
-    share(t->cfg.n_heads, 1, part, parts, &begin, &end);
-    for (int32_t h = begin; h < end; h++) {
-        if (t->opt.kv == PL_KV_COMPACT) {
-            attention_head_compact(t, a->layer, h, a->pos + 1, part);
-        } else {
-            float *att = t->s.att + (size_t)part * (size_t)t->cfg.seq_len;
-            attention_head_f32(t, a->layer, h, a->pos + 1, att);
-        }
+    if (part == 0) a->parts = parts;
+    if (t->opt.kv == PL_KV_COMPACT) {
+        attention_part_compact(a, part, parts);
+        return;
     }
+    int32_t begin, end;
+    attention_share(&t->cfg, part, parts, &begin, &end);
+    float *att = t->s.att + (size_t)part * (size_t)t->cfg.seq_len;
+    for (int32_t h = begin; h < end; h++) attention_head_f32(t, a->layer, h, a->pos + 1, att);
 }
 
-static void attention(pl_transformer *t, int32_t layer, int32_t pos)
+/* Modelled cost of a head's attention (device cycles, roughly): every
+ * position is scored and scanned, those kept get an exponential and a
+ * weighted sum; a group of wo's input whose heads two parts share is
+ * quantized on core 0 alone after them. */
+#define COST_PER_POSITION 30
+#define COST_PER_KEPT 52
+#define COST_SHARED_GROUP(group) (8 * (group) + 160)
+
+/* How many groups of wo's input (groups_kv[g]: the bits of their kv heads)
+ * part 0 shares with part 1 when it takes the kv heads of mask m. */
+static int32_t shared_groups(const uint32_t *groups_kv, int32_t groups, uint32_t m)
 {
-    if (t->opt.kv == PL_KV_COMPACT) { /* the query once, 15-bit per head, for every part */
-        pl_qvec q = {t->s.q16, t->s.q16_scale, 0, 0, NULL, PL_PAIRS_Q8};
-        pl_quantize_activations(&q, t->s.q, t->cfg.dim, pl_head_size(&t->cfg));
+    int32_t shared = 0;
+    for (int32_t g = 0; g < groups; g++)
+        shared += (m & groups_kv[g]) != 0 && (m & groups_kv[g]) != groups_kv[g];
+    return shared;
+}
+
+/* Which kv heads part 0 of two should take so that both parts' attention
+ * costs about the same, from how many positions each head kept at the
+ * previous position (a head's cost moves slowly from one position to the
+ * next; which part attends with which head changes no result): the least
+ * of the imbalance plus twice the serial work it leaves (elapsed time =
+ * half the imbalance + the serial work), every split tried, the even
+ * split first (kept on ties). 0: the even split (the first
+ * position, or too many kv heads to try every way). */
+static uint32_t balanced_part0_heads(const pl_transformer *t, int32_t layer, int32_t n,
+                                     const pl_tensor *wo)
+{
+    const pl_config *c = &t->cfg;
+    int32_t kv_heads = c->n_kv_heads, per_kv = c->n_heads / kv_heads;
+    if (!t->parallel || t->opt.parts < 2 || kv_heads < 2 || kv_heads > 8 || n < 2) return 0;
+    int32_t cost[8], total = 0, hs = pl_head_size(c);
+    for (int32_t kvh = 0; kvh < kv_heads; kvh++) {
+        cost[kvh] = 0;
+        for (int32_t h = kvh * per_kv; h < (kvh + 1) * per_kv; h++)
+            cost[kvh] += COST_PER_POSITION * n + COST_PER_KEPT * t->s.kept[layer * c->n_heads + h];
+        total += cost[kvh];
     }
-    attention_task a = {t, layer, pos};
+    /* the kv heads of each group of wo's input (when the parts quantize it) */
+    uint32_t groups_kv[8];
+    int32_t groups = 0, shared_cost = 0;
+    if (wo && wo->cols / wo->group <= 8) {
+        groups = wo->cols / wo->group;
+        shared_cost = 2 * COST_SHARED_GROUP(wo->group);
+        for (int32_t g = 0; g < groups; g++) {
+            int32_t first = g * wo->group / (hs * per_kv);
+            int32_t last = ((g + 1) * wo->group - 1) / (hs * per_kv);
+            groups_kv[g] = ((2u << last) - 1) & ~((1u << first) - 1);
+        }
+    }
+    uint32_t full = (1u << kv_heads) - 1, even = (1u << (uint32_t)share_start(kv_heads, 1, 1, 2)) - 1;
+    uint32_t best = even;
+    int32_t best_score = INT32_MAX;
+    /* part 0 keeps kv head 0 (a split and its mirror image cost the same):
+     * the odd masks, the even split first */
+    for (uint32_t k = 0; k <= full / 2; k++) {
+        uint32_t m = k == 0 ? even : (2 * k - 1) | 1u;
+        if (k > 0 && (m == even || m == full)) continue;
+        int32_t part0 = 0;
+        for (uint32_t bits = m; bits; bits &= bits - 1) part0 += cost[__builtin_ctz(bits)];
+        int32_t gap = 2 * part0 - total;
+        int32_t score = (gap < 0 ? -gap : gap) + shared_cost * shared_groups(groups_kv, groups, m);
+        if (score < best_score) {
+            best_score = score;
+            best = m;
+        }
+    }
+    return best;
+}
+
+/* Whether the parts can quantize wo's input as they finish their heads:
+ * an int8 wo with Q8 pairs made group by group. */
+static int parts_quantize_wo_input(const pl_transformer *t, const pl_tensor *wo)
+{
+    return t->opt.kv == PL_KV_COMPACT && !t->stream && wo->dtype == PL_DTYPE_Q8 &&
+           wo->group % 4 == 0;
+}
+
+/* Attention of position pos in layer l; with the compact cache also the
+ * queries' RoPE and the KV store. Returns whether t->s.xq now holds xb
+ * quantized for wo. */
+static int attention(pl_transformer *t, int32_t layer, int32_t pos, const pl_tensor *wo)
+{
+    attention_task a = {t, layer, pos, NULL, 1, 0};
+    int parts_quantize = parts_quantize_wo_input(t, wo);
+    if (t->opt.kv == PL_KV_COMPACT)
+        a.part0_heads = balanced_part0_heads(t, layer, pos + 1, parts_quantize ? wo : NULL);
+    if (parts_quantize) {
+        a.wo = wo;
+        t->s.xq.order = PL_PAIRS_Q8;
+        t->s.xq.n = wo->cols;
+        t->s.xq.group = wo->group;
+    }
     run_parts(t, attention_part, &a);
+    if (!a.wo) return 0;
+    for (int32_t g = 0; g < wo->cols / wo->group; g++) /* groups two parts' heads share: here */
+        if (group_part(&a, g, a.parts) < 0) pl_quantize_groups(&t->s.xq, t->s.xb, g, g + 1);
+    return 1;
 }
 
 /* ---- matrix products, in parts ------------------------------------------ */
+
+static void add_into(float *x, const float *y, int32_t n)
+{
+    for (int32_t i = 0; i < n; i++) x[i] += y[i];
+}
 
 typedef struct {
     const pl_transformer *t;
@@ -399,6 +608,7 @@ typedef struct {
     const pl_tensor *const *ws;
     const uint8_t *run; /* which of the matrices this pass computes */
     int swiglu;         /* then outs[0] = swiglu(outs[0], outs[1]) over the rows done */
+    float *residual;    /* not NULL: then residual += outs[0] over the rows done */
 } matmul_task;
 
 /* x * sigmoid(x) * gate with pl_expf_fast: the exponent clamped to
@@ -443,6 +653,8 @@ static void matmul_part(void *arg, int32_t part, int32_t parts)
         pl_matmul_rows(m->outs[i], m->x, m->xq, m->ws[i], begin, end);
     }
     if (m->swiglu) swiglu(m->t, m->outs[0] + begin, m->outs[1] + begin, end - begin);
+    if (m->residual)
+        for (int32_t i = begin; i < end; i++) m->residual[i] += m->outs[0][i];
 }
 
 /* t->s.xq = x quantized for w (its group; SIMD pairs in its order). */
@@ -551,7 +763,7 @@ static void matmul_streamed(pl_transformer *t, const float *x, float *out, const
         prefetch_after(t, w, end);
         float *tile_out = out + begin;
         const pl_tensor *tw = &tile;
-        matmul_task m = {t, x, &t->s.xq, 1, &tile_out, &tw, &run, 0};
+        matmul_task m = {t, x, &t->s.xq, 1, &tile_out, &tw, &run, 0, NULL};
         run_parts(t, matmul_part, &m);
     }
 }
@@ -563,7 +775,8 @@ static void matmul_streamed(pl_transformer *t, const float *x, float *out, const
  * each part also applies SwiGLU to its rows once both are done. With t->stream, quantized
  * matrices go tile by tile instead, and SwiGLU follows them. */
 static void matmul_shared(pl_transformer *t, const float *x, int32_t count, float *const *outs,
-                          const pl_tensor *const *ws, int with_swiglu)
+                          const pl_tensor *const *ws, int with_swiglu, int quantized,
+                          float *residual)
 {
     enum { MAX_SHARED = 3 };
     if (t->yield) t->yield(t->yield_ctx);
@@ -573,16 +786,17 @@ static void matmul_shared(pl_transformer *t, const float *x, int32_t count, floa
         for (int32_t i = 0; i < count; i++) {
             if (ws[i]->dtype == PL_DTYPE_F32) {
                 const uint8_t run = 1;
-                matmul_task m = {t, x, &t->s.xq, 1, &outs[i], &ws[i], &run, 0};
+                matmul_task m = {t, x, &t->s.xq, 1, &outs[i], &ws[i], &run, 0, NULL};
                 run_parts(t, matmul_part, &m);
                 continue;
             }
             if (!last || ws[i]->group != last->group || ws[i]->dtype != last->dtype)
-                quantize_input(t, x, ws[i]);
+                quantize_input(t, x, ws[i]); /* (quantized is never set with a stream) */
             last = ws[i];
             matmul_streamed(t, x, outs[i], ws[i]);
         }
         if (with_swiglu) swiglu(t, outs[0], outs[1], ws[0]->rows);
+        if (residual) add_into(residual, outs[0], ws[0]->rows);
         return;
     }
     uint8_t done[MAX_SHARED] = {0}, run[MAX_SHARED];
@@ -597,26 +811,31 @@ static void matmul_shared(pl_transformer *t, const float *x, int32_t count, floa
             done[i] |= run[i];
             left -= run[i];
         }
-        if (first) quantize_input(t, x, first);
-        matmul_task m = {t, x, &t->s.xq, count, outs, ws, run, with_swiglu && left == 0 && passes == 0};
+        if (first && !(quantized && passes == 0)) quantize_input(t, x, first);
+        int all = left == 0 && passes == 0;
+        matmul_task m = {t, x, &t->s.xq, count, outs, ws, run, with_swiglu && all,
+                         all && count == 1 ? residual : NULL};
         run_parts(t, matmul_part, &m);
+        if (residual && count == 1 && !all) add_into(residual, outs[0], ws[0]->rows);
     }
     if (with_swiglu && passes > 1) swiglu(t, outs[0], outs[1], ws[0]->rows);
 }
 
 static void matmul(pl_transformer *t, float *out, const float *x, const pl_tensor *w)
 {
-    matmul_shared(t, x, 1, &out, &w, 0);
+    matmul_shared(t, x, 1, &out, &w, 0, 0, NULL);
 }
 
-static void add_into(float *x, const float *y, int32_t n)
+/* x += w in, the addition done by each part for its rows; with quantized,
+ * t->s.xq already holds in quantized for w. */
+static void matmul_residual(pl_transformer *t, float *x, float *out, const float *in,
+                            const pl_tensor *w, int quantized)
 {
-    for (int32_t i = 0; i < n; i++) x[i] += y[i];
+    matmul_shared(t, in, 1, &out, &w, 0, quantized, x);
 }
 
 static void layer_forward(pl_transformer *t, int32_t l, int32_t pos)
 {
-    const pl_config *c = &t->cfg;
     const pl_layer_weights *L = &t->w.layers[l];
     pl_run_state *s = &t->s;
     float *k = s->k_new, *v = s->v_new;
@@ -625,22 +844,23 @@ static void layer_forward(pl_transformer *t, int32_t l, int32_t pos)
         v = pl_kv_value_f32(&s->kv, l, pos);
     }
 
-    rmsnorm(s->xb, s->x, L->rms_att, c->dim);
+    rmsnorm_of(t, s->xb, s->x, L->rms_att);
     float *const qkv_out[3] = {s->q, k, v};
     const pl_tensor *const qkv[3] = {&L->wq, &L->wk, &L->wv};
-    matmul_shared(t, s->xb, 3, qkv_out, qkv, 0);
-    rope_apply(t, s->q, k);
-    if (t->opt.kv == PL_KV_COMPACT) pl_kv_store(&s->kv, l, pos, k, v);
-    attention(t, l, pos);
-    matmul(t, s->xb2, s->xb, &L->wo);
-    add_into(s->x, s->xb2, c->dim);
+    matmul_shared(t, s->xb, 3, qkv_out, qkv, 0, 0, NULL);
+    if (t->opt.kv == PL_KV_F32) {
+        rope_apply(t, s->q, k);
+    } else { /* the keys here (every part needs them all for the scale), queries in the parts */
+        for (int32_t h = 0; h < t->cfg.n_kv_heads; h++) rope_head(t, k + (size_t)h * pl_head_size(&t->cfg));
+    }
+    int quantized = attention(t, l, pos, &L->wo);
+    matmul_residual(t, s->x, s->xb2, s->xb, &L->wo, quantized);
 
-    rmsnorm(s->xb, s->x, L->rms_ffn, c->dim);
+    rmsnorm_of(t, s->xb, s->x, L->rms_ffn);
     float *const ffn_out[2] = {s->hb, s->hb2};
     const pl_tensor *const ffn_in[2] = {&L->w1, &L->w3};
-    matmul_shared(t, s->xb, 2, ffn_out, ffn_in, 1);
-    matmul(t, s->xb, s->hb, &L->w2);
-    add_into(s->x, s->xb, c->dim);
+    matmul_shared(t, s->xb, 2, ffn_out, ffn_in, 1, 0, NULL);
+    matmul_residual(t, s->x, s->xb, s->hb, &L->w2, 0);
 }
 
 float *pl_forward(pl_transformer *t, int32_t token, int32_t pos)
@@ -650,7 +870,7 @@ float *pl_forward(pl_transformer *t, int32_t token, int32_t pos)
     pl_tensor_row(&t->w.embedding, token, t->s.x);
     rope_prepare(t, pos);
     for (int32_t l = 0; l < c->n_layers; l++) layer_forward(t, l, pos);
-    rmsnorm(t->s.x, t->s.x, t->w.rms_final, c->dim);
+    rmsnorm_of(t, t->s.x, t->s.x, t->w.rms_final);
     matmul(t, t->s.logits, t->s.x, &t->w.classifier);
     return t->s.logits;
 }

@@ -13,6 +13,7 @@
 
 #include "kv_cache.h"
 #include "model.h"
+#include "parallel.h"
 #include "quant.h"
 
 typedef struct {
@@ -46,6 +47,7 @@ typedef struct {
     float *q16_scale;  /* (n_heads) */
     uint32_t *mix;     /* (parts, seq_len) kernels/attention.h entries */
     int32_t *acc;      /* (parts, head_size) */
+    int32_t *kept;     /* (n_layers, n_heads) positions in each head's last weighted sum */
     float *rope_freq; /* (head_size / 2) rotation frequency of each pair */
     float *rope_cos;  /* (head_size / 2) for the current position */
     float *rope_sin;  /* (head_size / 2) */
@@ -63,13 +65,8 @@ typedef void (*pl_matmul_observer)(void *ctx, const pl_tensor *const *ws, int32_
  * interrupts services its USB link there. */
 typedef void (*pl_yield_fn)(void *ctx);
 
-/* Work split into parts that may run at once (one per core): fn must be
- * called for part = 0 .. parts-1, and the call returns when all are done.
- * Results do not depend on the split: a part computes whole matrix rows and
- * whole attention heads. */
-typedef void (*pl_task_fn)(void *arg, int32_t part, int32_t parts);
-/* Runs fn in at most max_parts parts (the options' parts). */
-typedef void (*pl_parallel_fn)(void *ctx, pl_task_fn fn, void *arg, int32_t max_parts);
+/* Work split into parts that may run at once (one per core): parallel.h.
+ * max_parts is the options' parts. */
 
 typedef struct pl_transformer pl_transformer;
 

@@ -62,6 +62,31 @@ static inline int32_t mac4(uint32_t w, uint32_t even_x, uint32_t odd_x, int32_t 
     "smlad  r8, r12, r9, r8\n\t"       \
     "smlad  r8, lr, r10, r8\n\t"
 
+/* The same for the first four activations of a group: SMUAD starts each
+ * row's sum, so the sums need no zeroing first. */
+#define MAC4_ROWS_FIRST                \
+    "ldrd   r9, r10, [r1], #8\n\t"     \
+    "ldr    r11, [r2], #4\n\t"         \
+    "ldr    lr, [r2, r4]\n\t"          \
+    "sxtb16 r12, r11\n\t"              \
+    "sxtb16 r11, r11, ror #8\n\t"      \
+    "smuad  r5, r12, r9\n\t"           \
+    "smlad  r5, r11, r10, r5\n\t"      \
+    "ldr    r11, [r3], #4\n\t"         \
+    "sxtb16 r12, lr\n\t"               \
+    "sxtb16 lr, lr, ror #8\n\t"        \
+    "smuad  r6, r12, r9\n\t"           \
+    "smlad  r6, lr, r10, r6\n\t"       \
+    "ldr    lr, [r3, r4]\n\t"          \
+    "sxtb16 r12, r11\n\t"              \
+    "sxtb16 r11, r11, ror #8\n\t"      \
+    "smuad  r7, r12, r9\n\t"           \
+    "smlad  r7, r11, r10, r7\n\t"      \
+    "sxtb16 r12, lr\n\t"               \
+    "sxtb16 lr, lr, ror #8\n\t"        \
+    "smuad  r8, r12, r9\n\t"           \
+    "smlad  r8, lr, r10, r8\n\t"
+
 /* What matmul_q8_rows4 reads (the offsets are part of the assembly below). */
 typedef struct {
     const uint32_t *x;     /* 0: activation pairs */
@@ -123,12 +148,12 @@ __attribute__((naked, noinline)) static void matmul_q8_rows4(const matmul_q8_job
         "vmov.f32 s19, s15\n\t"
         "4:\n\t" /* a group */
         "vmov   r0, s20\n\t"
+        "cmp    r0, #64\n\t"
+        "beq    6f\n\t"
         "movs   r5, #0\n\t"
         "movs   r6, #0\n\t"
         "movs   r7, #0\n\t"
         "movs   r8, #0\n\t"
-        "cmp    r0, #64\n\t"
-        "beq    6f\n\t"
         "tst    r0, #8\n\t" /* an odd number of words: one step first */
         "add    r0, r0, r1\n\t"
         "beq    1f\n\t"
@@ -142,8 +167,8 @@ __attribute__((naked, noinline)) static void matmul_q8_rows4(const matmul_q8_job
         "cmp    r1, r0\n\t"
         "bne    2b\n\t"
         "b      3f\n\t"
-        "6:\n\t" /* eight words */
-        MAC4_ROWS MAC4_ROWS MAC4_ROWS MAC4_ROWS
+        "6:\n\t" /* eight words, the first one starting the sums */
+        MAC4_ROWS_FIRST MAC4_ROWS MAC4_ROWS MAC4_ROWS
         MAC4_ROWS MAC4_ROWS MAC4_ROWS MAC4_ROWS
         "3:\n\t" /* the group's float step */
         "vmov   s0, r5\n\t"

@@ -1,4 +1,5 @@
 /* test_sampler.c - llama2.c's generator and sampling rules. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -131,6 +132,57 @@ static void overflowing_temperature_is_greedy(void **state)
     assert_true(s.rng_state != 99);
 }
 
+/* Runs the parts of a task one after another, last part first: what a
+ * device's cores may do in any interleaving. */
+static void parts_backwards(void *ctx, pl_task_fn fn, void *arg, int32_t max_parts)
+{
+    (void)ctx;
+    for (int32_t part = max_parts - 1; part >= 0; part--) fn(arg, part, max_parts);
+}
+
+/* The fast softmax gives the same bits and the same top-p candidates in
+ * one part or in several (cores), sums to one, and its candidates are the
+ * probabilities at or above top-p's cutoff, in index order. */
+static void chunked_softmax_is_the_same_in_parts(void **state)
+{
+    (void)state;
+    enum { N = 101 };
+    float logits[N], one[N], many[N];
+    uint64_t rng = 5;
+    for (int i = 0; i < N; i++) logits[i] = (float)(pl_random_u32(&rng) % 2000) / 100.0f - 10.0f;
+    pl_prob_index c1[N], c3[N];
+    for (int parts = 2; parts <= 3; parts++) {
+        pl_sampler s;
+        pl_sampler_init(&s, N, 0.7f, 0.9f, 1, NULL);
+        s.fast_math = 1;
+        memcpy(one, logits, sizeof(one));
+        int32_t n1 = pl_softmax_chunked(&s, one, c1);
+        s.parallel = parts_backwards;
+        s.parts = parts;
+        memcpy(many, logits, sizeof(many));
+        int32_t n3 = pl_softmax_chunked(&s, many, c3);
+        assert_memory_equal(one, many, sizeof(one));
+        assert_int_equal(n1, n3);
+        assert_memory_equal(c1, c3, (size_t)n1 * sizeof(c1[0]));
+    }
+    double sum = 0;
+    int32_t k = 0;
+    float cutoff = (1.0f - 0.9f) / (N - 1);
+    for (int i = 0; i < N; i++) {
+        sum += one[i];
+        if (one[i] >= cutoff) {
+            assert_int_equal(c1[k].index, i);
+            assert_true(c1[k++].prob == one[i]);
+        }
+    }
+    assert_true(fabs(sum - 1.0) < 1e-5);
+    pl_sampler s;
+    pl_sampler_init(&s, N, 0.7f, 0.9f, 1, NULL);
+    s.fast_math = 1;
+    memcpy(one, logits, sizeof(one));
+    assert_int_equal(pl_softmax_chunked(&s, one, c1), k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +193,7 @@ int main(void)
         cmocka_unit_test(topp_without_candidates_is_safe),
         cmocka_unit_test(sample_applies_temperature),
         cmocka_unit_test(overflowing_temperature_is_greedy),
+        cmocka_unit_test(chunked_softmax_is_the_same_in_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

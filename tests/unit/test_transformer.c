@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "checkpoint.h"
+#include "quant.h"
 #include "transformer.h"
 
 static uint64_t rng_state;
@@ -256,6 +257,99 @@ static void kv_split_is_invisible(void **state)
     free(file);
 }
 
+/* Runs the parts of a task one after another, first part first or (with
+ * parts_last_first) last part first: a part that used another's results
+ * too early sees them missing in one of the two orders. */
+static int parts_last_first;
+
+static void parts_in_order(void *ctx, pl_task_fn fn, void *arg, int32_t max_parts)
+{
+    (void)ctx;
+    for (int32_t i = 0; i < max_parts; i++)
+        fn(arg, parts_last_first ? max_parts - 1 - i : i, max_parts);
+}
+
+/* The quantization group of an int8 matrix of cols columns: 16, or 24 for
+ * wo when asked (so that groups straddle two parts' heads), or the whole
+ * row when 16 does not divide it. */
+static int32_t group_for(int32_t cols, int is_wo, int straddle)
+{
+    if (is_wo && straddle) return 24;
+    return cols % 16 == 0 ? 16 : cols;
+}
+
+/* The logits of every position of a model with its work in `parts` parts
+ * (int8 weights: the parts quantize the attention's output for wo). */
+static float *run_parts_of(const pl_config *c, int32_t parts, uint64_t seed, int straddle)
+{
+    rng_state = seed;
+    size_t len;
+    float *file = make_model(c, 1, &len);
+    pl_options opt = compact_fast;
+    opt.parts = parts;
+    size_t arena_size = pl_transformer_arena_size(c, &opt);
+    void *arena = malloc(arena_size);
+    pl_transformer t;
+    assert_int_equal(pl_transformer_init(&t, c, &opt, arena, arena_size), PL_OK);
+    assert_int_equal(pl_checkpoint_bind(file, len, c, 1, &t.w), PL_OK);
+    /* the checkpoint's floats as int8 matrices (groups of 16) */
+    pl_layer_weights *L = t.w.layers;
+    int8_t *q[64];
+    float *sc[64];
+    int nq = 0;
+    for (int32_t l = 0; l < c->n_layers; l++) {
+        pl_tensor *all[7] = {&L[l].wq, &L[l].wk, &L[l].wv, &L[l].wo, &L[l].w1, &L[l].w2, &L[l].w3};
+        for (int i = 0; i < 7; i++, nq++) {
+            pl_tensor *w = all[i];
+            int32_t group = group_for(w->cols, i == 3, straddle);
+            q[nq] = aligned_alloc(16, (size_t)(w->rows * w->cols + 15) / 16 * 16);
+            sc[nq] = malloc(sizeof(float) * (size_t)(w->rows * w->cols / group));
+            pl_quantize_q8(w->data, w->rows, w->cols, group, q[nq], sc[nq]);
+            *w = (pl_tensor){PL_DTYPE_Q8, w->rows, w->cols, group, q[nq], sc[nq]};
+        }
+    }
+    if (parts > 1) t.parallel = parts_in_order;
+    float *all = malloc(sizeof(float) * (size_t)c->vocab_size * (size_t)c->seq_len);
+    for (int32_t pos = 0; pos < c->seq_len; pos++) {
+        const float *logits = pl_forward(&t, (pos * 5 + 1) % c->vocab_size, pos);
+        memcpy(all + (size_t)pos * c->vocab_size, logits, sizeof(float) * c->vocab_size);
+    }
+    for (int i = 0; i < nq; i++) {
+        free(q[i]);
+        free(sc[i]);
+    }
+    free(arena);
+    free(file);
+    return all;
+}
+
+/* Splitting the work between cores changes no bit: per-head RoPE of the
+ * queries, each part storing its heads' keys and values, query
+ * quantization, the kv heads balanced between two parts by their cost,
+ * wo's input quantized by the parts (groups inside one part's heads, and
+ * groups that straddle two), residual adds in the parts. */
+static void parts_are_invisible(void **state)
+{
+    (void)state;
+    const pl_config shapes[] = {
+        {64, 172, 2, 8, 4, 64, 24}, /* stories260K's ratios: whole groups per part */
+        {48, 64, 2, 6, 3, 40, 12},  /* 3 kv heads, wo in groups of 24: some straddle parts */
+        {32, 48, 1, 4, 1, 30, 10},  /* one kv head: one part does all the attention */
+    };
+    for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+        const pl_config *c = &shapes[i];
+        float *one = run_parts_of(c, 1, 40 + i, i == 1);
+        for (int32_t parts = 2; parts <= 3; parts++) {
+            for (parts_last_first = 0; parts_last_first < 2; parts_last_first++) {
+                float *many = run_parts_of(c, parts, 40 + i, i == 1);
+                assert_memory_equal(one, many, sizeof(float) * c->vocab_size * c->seq_len);
+                free(many);
+            }
+        }
+        free(one);
+    }
+}
+
 static void kv_split_bad_arguments(void **state)
 {
     (void)state;
@@ -304,6 +398,7 @@ int main(void)
         cmocka_unit_test(compact_kv_gqa_2_to_1),
         cmocka_unit_test(compact_kv_wide_heads),
         cmocka_unit_test(compact_kv_long_context),
+        cmocka_unit_test(parts_are_invisible),
         cmocka_unit_test(kv_split_is_invisible),
         cmocka_unit_test(kv_split_bad_arguments),
     };
