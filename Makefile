@@ -9,12 +9,14 @@
 #   make bench    /bench on the virtual board for every precision and core count
 #   make models-15m   download stories15M.bin into models/ (SHA-256 checked)
 #   make bench-15m    stories15M (or a random model of its shape) streamed from flash
+#   make flash    build, then put pico_llama.uf2 on the board (picotool, or the
+#                 RP2350 boot drive); make flash MODEL=x.uf2 puts x.uf2 there
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all test test-sanitize models models-15m story story-host fuzz clean bench bench-15m
+.PHONY: all test test-sanitize models models-15m story story-host fuzz clean bench bench-15m flash
 
 all:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
@@ -57,6 +59,15 @@ bench-15m:
 	scripts/download-models.sh --if-missing
 	$(MAKE) all
 	scripts/bench-15m.sh $(BUILD)
+
+# scripts/flash.sh: picotool load -f -x, or a copy onto the RP2350 drive
+flash:
+ifeq ($(MODEL),)
+	$(MAKE) all
+	scripts/flash.sh $(BUILD)/firmware/pico_llama.uf2
+else
+	scripts/flash.sh $(MODEL)
+endif
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-sanitize build-fuzz

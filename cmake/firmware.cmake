@@ -4,6 +4,12 @@
 # embeds both in pico_llama.uf2's model slot, one after the other.
 include(ExternalProject)
 
+# Reboots a host may ask for (firmware/CMakeLists.txt), on by default:
+# make CMAKE_ARGS="-DPICOLLAMA_USB_RESET_INTERFACE=OFF" leaves one out.
+option(PICOLLAMA_USB_RESET_INTERFACE
+  "firmware: the Pico SDK's USB reset interface (picotool reboot -f / load -f)" ON)
+option(PICOLLAMA_USB_BAUD_TOUCH "firmware: the 1200-baud touch reboots into BOOTSEL" ON)
+
 set(_model_dirs "$ENV{PICOLLAMA_MODELS}" "${CMAKE_SOURCE_DIR}/models" "${CMAKE_SOURCE_DIR}/../shared/models")
 set(FIRMWARE_MODEL_CHECKPOINT "")
 foreach(dir IN LISTS _model_dirs)
@@ -39,13 +45,17 @@ ExternalProject_Add(firmware
     -DCMAKE_BUILD_TYPE=Release
     -DPICOLLAMA_TOOL=$<TARGET_FILE:picollama>
     -DPICOLLAMA_MODEL_IMAGES=${_images_arg}
+    -DPICOLLAMA_USB_RESET_INTERFACE=${PICOLLAMA_USB_RESET_INTERFACE}
+    -DPICOLLAMA_USB_BAUD_TOUCH=${PICOLLAMA_USB_BAUD_TOUCH}
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
   DEPENDS picollama firmware_model)
 set(PICOLLAMA_FIRMWARE_UF2 ${CMAKE_BINARY_DIR}/firmware/pico_llama.uf2)
 
-# The same firmware with the console commands only tests need (/fault), and
-# no model: what tests/firmware/test_firmware_fault.c runs.
+# The same firmware with the console commands only tests need (/fault), no
+# model, and neither the reset interface nor the 1200-baud touch (the USB
+# console as it was before them): what tests/firmware/test_firmware_fault.c
+# runs, and what test_firmware_reset and _bininfo check the options off on.
 ExternalProject_Add(firmware_test
   SOURCE_DIR ${CMAKE_SOURCE_DIR}/firmware
   BINARY_DIR ${CMAKE_BINARY_DIR}/firmware-test
@@ -54,6 +64,8 @@ ExternalProject_Add(firmware_test
     -DCMAKE_BUILD_TYPE=Release
     -DPICOLLAMA_TOOL=$<TARGET_FILE:picollama>
     -DPICOLLAMA_TEST_COMMANDS=ON
+    -DPICOLLAMA_USB_RESET_INTERFACE=OFF
+    -DPICOLLAMA_USB_BAUD_TOUCH=OFF
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
   DEPENDS picollama)

@@ -28,7 +28,8 @@ static const char usage[] =
     "a zeroed page on the next 4 KB boundary that ends the slot's chain of\n"
     "images (an image an older UF2 left after it is not used). A UF2 ending\n"
     "past 0x103FF000 gets a warning: it does not fit a 4 MB board (Raspberry\n"
-    "Pi Pico 2).\n"
+    "Pi Pico 2). Then it prints the commands that flash the UF2 (make flash\n"
+    "MODEL=..., or picotool load -f -x ...).\n"
     "\n"
     "Options:\n"
     "  -q TYPE          f32 (as the checkpoint), q8 (int8, float scales) or\n"
@@ -175,6 +176,7 @@ static int write_uf2(const pack_options *o, const uint8_t *img, size_t size)
         printf("  end of chain: zeroed page at 0x%08llx (older images after it stay unused)\n",
                (unsigned long long)chain_end);
     uf2_check_4mb_board("pack", o->output, &image);
+    uf2_print_flash_command(o->output);
     return 0;
 }
 

@@ -25,6 +25,8 @@ static const char usage[] =
     "picotool's --abs-block, the file starts with the RP2350-E10 workaround\n"
     "block, unless its family is absolute. An input ending past 0x103FF000\n"
     "gets a warning: it does not fit a 4 MB board (Raspberry Pi Pico 2).\n"
+    "It ends by printing the commands that flash the UF2 (make flash\n"
+    "MODEL=..., or picotool load -f -x ...).\n"
     "\n"
     "Options:\n"
     "  -o PATH        output file\n"
@@ -179,6 +181,7 @@ int cli_uf2(int argc, char **argv)
     if (rc == 0 && !uf2_write_file(output, segments, n_inputs, family)) rc = 1;
     for (int i = 0; i < n_inputs && rc == 0; i++)
         uf2_check_4mb_board("uf2", inputs[i].name, &segments[i]);
+    if (rc == 0) uf2_print_flash_command(output);
     for (int i = 0; i < loaded; i++) host_free_file(&files[i]);
     return rc;
 }

@@ -1,9 +1,11 @@
 /* uf2.c - UF2 block writer (see uf2.h for the rules it follows). */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "uf2.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../engine/image.h"
 #include "hostio.h"
@@ -176,4 +178,34 @@ int uf2_check_4mb_board(const char *command, const char *name, const uf2_segment
             command, name, (unsigned long long)end, model ? " with its end-of-chain page" : "",
             why);
     return 0;
+}
+
+/* path as a shell word: quoted when it holds anything but plain characters */
+static void print_shell_word(const char *path)
+{
+    if (strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./+-@:,=") ==
+        strlen(path)) {
+        fputs(path, stdout);
+        return;
+    }
+    putchar('\'');
+    for (const char *p = path; *p; p++) {
+        if (*p == '\'') fputs("'\\''", stdout);
+        else putchar(*p);
+    }
+    putchar('\'');
+}
+
+void uf2_print_flash_command(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return; /* /dev/null, a pipe: nothing to flash */
+    char *full = realpath(path, NULL);
+    const char *p = full ? full : path;
+    fputs("  flash it: make flash MODEL=", stdout);
+    print_shell_word(p);
+    fputs("   (or: picotool load -f -x ", stdout);
+    print_shell_word(p);
+    fputs(")\n", stdout);
+    free(full);
 }

@@ -81,4 +81,9 @@ int uf2_write_file(const char *path, const uf2_segment *segments, int count, uin
  * on stderr, prefixed "picollama: <command>: ". */
 int uf2_check_4mb_board(const char *command, const char *name, const uf2_segment *s);
 
+/* Prints, for the UF2 written to path (a regular file), the commands that
+ * put it on a board: make flash MODEL=... (scripts/flash.sh) and picotool
+ * load -f -x ..., with its absolute path. */
+void uf2_print_flash_command(const char *path);
+
 #endif

@@ -6,6 +6,13 @@
 #include "llm.h"
 #include "selftest.h"
 
+#ifndef PICOLLAMA_USB_RESET_INTERFACE
+#define PICOLLAMA_USB_RESET_INTERFACE 1
+#endif
+#ifndef PICOLLAMA_USB_BAUD_TOUCH
+#define PICOLLAMA_USB_BAUD_TOUCH 1
+#endif
+
 static const flash_info *flash;
 static const psram_info *psram;
 static const char *chip;
@@ -48,6 +55,18 @@ static void print_psram(void)
     }
 }
 
+/* the reboot paths a host may use, as built (PICOLLAMA_USB_RESET_INTERFACE,
+ * PICOLLAMA_USB_BAUD_TOUCH) */
+static void print_usb(void)
+{
+    console_printf("usb: serial console; %s; %s\n",
+                   PICOLLAMA_USB_RESET_INTERFACE
+                       ? "reset interface on (picotool reboot -f, load -f)"
+                       : "reset interface off",
+                   PICOLLAMA_USB_BAUD_TOUCH ? "1200-baud touch on (reboots into BOOTSEL)"
+                                            : "1200-baud touch off");
+}
+
 void info_print(void)
 {
     console_printf("board: %s, chip ID %s\n",
@@ -57,6 +76,7 @@ void info_print(void)
     console_printf("clocks: clk_sys %u MHz, clk_peri %u MHz, clk_usb %u MHz\n",
                    (unsigned)(clock_sys_hz() / 1000000), (unsigned)(clock_peri_hz() / 1000000),
                    (unsigned)(USB_CLK_HZ / 1000000));
+    print_usb();
     console_printf("flash: %u MB (JEDEC %02x %02x %02x), %s at %u MHz\n",
                    (unsigned)(flash->size_bytes >> 20), flash->jedec[0], flash->jedec[1],
                    flash->jedec[2], flash->fast_xip ? "quad XIP" : "XIP as the boot ROM left it",

@@ -21,6 +21,7 @@
 #include "memory.h"
 #include "selftest.h"
 #include "shell.h"
+#include "version.h"
 
 #ifndef PICOLLAMA_USB_VID
 #define PICOLLAMA_USB_VID 0x2E8A /* Raspberry Pi */
@@ -28,7 +29,6 @@
 #ifndef PICOLLAMA_USB_PID
 #define PICOLLAMA_USB_PID 0x0009 /* the Pico SDK's USB serial console on RP2350 */
 #endif
-#define VERSION "0.5"
 
 static flash_info flash;
 static psram_info psram;

@@ -25,14 +25,21 @@ static void *rom_func(uint32_t code)
 }
 
 /* p0: BOOTSEL flags, or for a normal reboot the partition whose boot
- * diagnostics the ROM records (none, as picotool passes; ROM varm_apis.c) */
-static void reboot(uint32_t type, uint32_t p0)
+ * diagnostics the ROM records (none, as picotool passes; ROM varm_apis.c);
+ * p1: a BOOTSEL reboot's activity LED GPIO */
+static void reboot(uint32_t type, uint32_t p0, uint32_t p1)
 {
     rom_reboot_fn fn = (rom_reboot_fn)rom_func(ROM_FUNC_REBOOT);
-    if (fn) fn(type | REBOOT2_FLAG_NO_RETURN_ON_SUCCESS, 10, p0, 0);
+    if (fn) fn(type | REBOOT2_FLAG_NO_RETURN_ON_SUCCESS, 10, p0, p1);
     for (;;) { /* the ROM resets us within 10 ms */
     }
 }
 
-void rom_reboot_to_bootsel(void) { reboot(REBOOT2_FLAG_REBOOT_TYPE_BOOTSEL, 0); }
-void rom_reboot(void) { reboot(REBOOT2_FLAG_REBOOT_TYPE_NORMAL, REBOOT_NO_PARTITION); }
+void rom_reboot_to_bootsel(void) { reboot(REBOOT2_FLAG_REBOOT_TYPE_BOOTSEL, 0, 0); }
+
+void rom_reboot_to_bootsel_with(uint32_t flags, uint32_t activity_gpio)
+{
+    reboot(REBOOT2_FLAG_REBOOT_TYPE_BOOTSEL, flags, activity_gpio);
+}
+
+void rom_reboot(void) { reboot(REBOOT2_FLAG_REBOOT_TYPE_NORMAL, REBOOT_NO_PARTITION, 0); }

@@ -17,13 +17,15 @@
 
 enum { H_DETACHED = 0, H_DEBOUNCE, H_RESET, H_RECOVERY, H_ENUM, H_CONFIGURED, H_GONE, H_FAILED };
 
-/* enumeration steps, in Linux's order */
+/* enumeration steps, in Linux's order (hub_port_init reads the BOS
+ * descriptor of a USB 2.1 device right after its device descriptor) */
 enum {
-    S_DEV64 = 0, S_RESET2, S_SET_ADDRESS, S_DEV18, S_QUALIFIER, S_CFG9, S_CFG_ALL, S_STR0, S_STR1,
-    S_STR2, S_STR3, S_SET_CONFIG, S_BIND_CODING, S_DONE
+    S_DEV64 = 0, S_RESET2, S_SET_ADDRESS, S_DEV18, S_BOS5, S_BOS_ALL, S_QUALIFIER, S_CFG9,
+    S_CFG_ALL, S_STR0, S_STR1, S_STR2, S_STR3, S_SET_CONFIG, S_BIND_CODING, S_DONE
 };
 /* requests to the configured device */
-enum { REQ_OPEN = 0, REQ_OPEN_CODING, REQ_CLOSE, REQ_CLEAR_HALT_IN, REQ_CLEAR_HALT_OUT };
+enum { REQ_OPEN = 0, REQ_OPEN_CODING, REQ_CLOSE, REQ_CLEAR_HALT_IN, REQ_CLEAR_HALT_OUT,
+       REQ_TOUCH_CODING, REQ_RESET_BOOTSEL, REQ_RESET_FLASH, REQ_MS_OS_20 };
 
 #define DESC_DEVICE 1
 #define DESC_CONFIG 2
@@ -32,7 +34,24 @@ enum { REQ_OPEN = 0, REQ_OPEN_CODING, REQ_CLOSE, REQ_CLEAR_HALT_IN, REQ_CLEAR_HA
 #define DESC_ENDPOINT 5
 #define DESC_QUALIFIER 6
 #define DESC_IAD 0x0B
+#define DESC_BOS 0x0F
+#define DESC_DEVICE_CAPABILITY 0x10
 #define DESC_CS_INTERFACE 0x24
+#define CAPABILITY_PLATFORM 0x05
+
+/* the Pico SDK's reset interface (pico/usb_reset_interface.h) and its
+ * requests, as picotool sends them (main.cpp reboot_device) */
+#define RESET_INTERFACE_CLASS 0xFF
+#define RESET_INTERFACE_SUBCLASS 0x00
+#define RESET_INTERFACE_PROTOCOL 0x01
+#define RESET_REQUEST_BOOTSEL 0x01
+#define RESET_REQUEST_FLASH 0x02
+/* Microsoft OS 2.0: the platform capability's UUID
+ * {D8DD60DF-4589-4CC7-9CD2-659D9E648A9F} as stored, and the wIndex of the
+ * request for the descriptor set */
+static const uint8_t MS_OS_20_UUID[16] = {0xDF, 0x60, 0xDD, 0xD8, 0x89, 0x45, 0xC7, 0x4C,
+                                          0x9C, 0xD2, 0x65, 0x9D, 0x9E, 0x64, 0x8A, 0x9F};
+#define MS_OS_20_DESCRIPTOR_INDEX 7
 
 static uint64_t now(usb_host *h) { return svc_now_ps(h->svc); }
 
@@ -72,6 +91,8 @@ static void restart(usb_host *h)
     h->next_tick_ps = TICK_PS;
     h->mps0 = 64;
     h->request = -1;
+    h->reset_if = -1;
+    h->ms_vendor_code = -1;
     h->terminal_open = 1; /* a terminal opens the port as soon as the driver is bound */
     snprintf(h->status, sizeof(h->status), "no device attached");
 }
@@ -148,7 +169,7 @@ static int check_device_descriptor(usb_host *h, const uint8_t *d, int len, int f
 }
 
 typedef struct {
-    int number, alt, nep, seen_ep, cls, sub;
+    int number, alt, nep, seen_ep, cls, sub, proto;
     int has_header, has_union, union_ctrl, union_sub;
     int ep_in, ep_out, ep_int, mps_in, mps_out, mps_int, int_interval;
 } iface_info;
@@ -284,6 +305,21 @@ static int find_cdc(usb_host *h, iface_info *ifs, int nifs, int iad_first, int i
     return 1;
 }
 
+/* what the host saw, for -v: the interfaces and their classes */
+static void log_interface(const iface_info *itf)
+{
+    const char *what = "unknown class";
+    if (itf->cls == 2 && itf->sub == 2) what = "CDC-ACM communications";
+    else if (itf->cls == 0x0A) what = "CDC data";
+    else if (itf->cls == RESET_INTERFACE_CLASS && itf->sub == RESET_INTERFACE_SUBCLASS &&
+             itf->proto == RESET_INTERFACE_PROTOCOL)
+        what = "vendor: Raspberry Pi reset interface (picotool)";
+    else if (itf->cls == 0xFF) what = "vendor-specific";
+    sim_info("USB: interface %d (alternate %d): class 0x%02x, subclass 0x%02x, protocol 0x%02x "
+             "(%s), %d endpoint%s", itf->number, itf->alt, itf->cls, itf->sub, itf->proto, what,
+             itf->nep, itf->nep == 1 ? "" : "s");
+}
+
 static int check_config(usb_host *h, const uint8_t *c, int len)
 {
     int total = c[2] | c[3] << 8;
@@ -328,6 +364,7 @@ static int check_config(usb_host *h, const uint8_t *c, int len)
             cur.nep = d[4];
             cur.cls = d[5];
             cur.sub = d[6];
+            cur.proto = d[7];
             if (d[2] < 32) if_seen[d[2]] = 1;
             break;
         case DESC_ENDPOINT:
@@ -379,6 +416,13 @@ static int check_config(usb_host *h, const uint8_t *c, int len)
         return 0;
     }
     h->cfg_total = total;
+    h->reset_if = -1;
+    for (int i = 0; i < nifs; i++) {
+        log_interface(&ifs[i]);
+        if (ifs[i].alt == 0 && ifs[i].cls == RESET_INTERFACE_CLASS &&
+            ifs[i].sub == RESET_INTERFACE_SUBCLASS && ifs[i].proto == RESET_INTERFACE_PROTOCOL)
+            h->reset_if = ifs[i].number;
+    }
     return find_cdc(h, ifs, nifs, iad_first, iad_count, iad_class);
 }
 
@@ -407,6 +451,62 @@ static int check_string(usb_host *h, int index, const uint8_t *d, int len)
     return 1;
 }
 
+/* A Microsoft OS 2.0 platform capability (at offset off of the BOS):
+ * UUID, dwWindowsVersion, wMSOSDescriptorSetTotalLength, bMS_VendorCode,
+ * bAltEnumCode */
+static int check_ms_os_20_capability(usb_host *h, const uint8_t *d, int off)
+{
+    if (d[0] != 28) {
+        violation(h, "BOS: the Microsoft OS 2.0 platform capability at offset %d has bLength %u "
+                  "(want 28)", off, d[0]);
+        return 0;
+    }
+    uint32_t windows = (uint32_t)d[20] | (uint32_t)d[21] << 8 | (uint32_t)d[22] << 16 |
+                       (uint32_t)d[23] << 24;
+    int set_len = d[24] | d[25] << 8;
+    if (windows < 0x06030000u || set_len < 10) {
+        violation(h, "BOS: Microsoft OS 2.0 capability with dwWindowsVersion 0x%08x and a "
+                  "descriptor set of %d bytes (want Windows 8.1, 0x06030000, or later; at least "
+                  "the 10-byte set header)", windows, set_len);
+        return 0;
+    }
+    h->ms_vendor_code = d[26];
+    h->ms_set_len = set_len;
+    sim_info("USB: BOS: Microsoft OS 2.0 platform capability: descriptor set of %d bytes for "
+             "Windows 0x%08x and later, vendor code 0x%02x", set_len, windows, d[26]);
+    return 1;
+}
+
+/* the BOS descriptor (USB 3.2 9.6.2): header, then device capabilities */
+static int check_bos(usb_host *h, const uint8_t *b, int len)
+{
+    int total = b[2] | b[3] << 8;
+    if (len != total) {
+        violation(h, "BOS descriptor: wTotalLength is %d but the device returned %d bytes", total, len);
+        return 0;
+    }
+    int caps = 0;
+    h->ms_vendor_code = -1;
+    for (int off = 5; off < len; caps++) {
+        const uint8_t *d = b + off;
+        if (off + 3 > len || d[0] < 3 || off + d[0] > len || d[1] != DESC_DEVICE_CAPABILITY) {
+            violation(h, "BOS: the device capability at offset %d is malformed (bLength %u, type "
+                      "0x%02x; %d bytes left)", off, off < len ? d[0] : 0,
+                      off + 1 < len ? d[1] : 0, len - off);
+            return 0;
+        }
+        if (d[2] == CAPABILITY_PLATFORM && d[0] >= 20 && !memcmp(d + 4, MS_OS_20_UUID, 16) &&
+            !check_ms_os_20_capability(h, d, off))
+            return 0;
+        off += d[0];
+    }
+    if (caps != b[4]) {
+        violation(h, "BOS descriptor: bNumDeviceCaps is %u but %d capabilities follow", b[4], caps);
+        return 0;
+    }
+    return 1;
+}
+
 /* ---- enumeration sequence ---- */
 
 static void next_step(usb_host *h, int step)
@@ -421,6 +521,11 @@ static void start_step(usb_host *h)
     case S_DEV64: start_xfer(h, "GET_DESCRIPTOR(DEVICE)", 0x80, 6, 0x0100, 0, 64, NULL, 0); break;
     case S_SET_ADDRESS: start_xfer(h, "SET_ADDRESS", 0x00, 5, USB_HOST_ADDRESS, 0, 0, NULL, 0); break;
     case S_DEV18: start_xfer(h, "GET_DESCRIPTOR(DEVICE)", 0x80, 6, 0x0100, 0, 18, NULL, 0); break;
+    case S_BOS5: start_xfer(h, "GET_DESCRIPTOR(BOS, 5)", 0x80, 6, 0x0F00, 0, 5, NULL, 0); break;
+    case S_BOS_ALL:
+        start_xfer(h, "GET_DESCRIPTOR(BOS, wTotalLength)", 0x80, 6, 0x0F00, 0, (uint16_t)h->bos_total,
+                   NULL, 0);
+        break;
     case S_QUALIFIER: start_xfer(h, "GET_DESCRIPTOR(DEVICE_QUALIFIER)", 0x80, 6, 0x0600, 0, 10, NULL, 1); break;
     case S_CFG9: start_xfer(h, "GET_DESCRIPTOR(CONFIGURATION)", 0x80, 6, 0x0200, 0, 9, NULL, 0); break;
     case S_CFG_ALL:
@@ -471,6 +576,26 @@ static void step_done(usb_host *h)
         memcpy(h->devdesc, x->data, 18);
         for (int i = 0; i < 3; i++) h->string_index[i] = x->data[14 + i];
         h->qualifier_tries = 0;
+        h->ms_vendor_code = -1;
+        next_step(h, (h->devdesc[2] | h->devdesc[3] << 8) >= 0x0201 ? S_BOS5 : S_QUALIFIER);
+        return;
+    case S_BOS5:
+        if (x->len != 5 || x->data[0] != 5 || x->data[1] != DESC_BOS) {
+            violation(h, "GET_DESCRIPTOR(BOS, 5) of a USB %x.%x device: %d bytes, bLength %u, type "
+                      "0x%02x (want 5 bytes, 5, 0x0F: a device with bcdUSB 0x0201 or later must "
+                      "have a BOS descriptor)", h->devdesc[3], h->devdesc[2] >> 4, x->len,
+                      x->len ? x->data[0] : 0, x->len > 1 ? x->data[1] : 0);
+            return;
+        }
+        h->bos_total = x->data[2] | x->data[3] << 8;
+        if (h->bos_total < 5 || h->bos_total > USB_CTRL_MAX_DATA) {
+            violation(h, "BOS descriptor: wTotalLength %d is out of range", h->bos_total);
+            return;
+        }
+        next_step(h, S_BOS_ALL);
+        return;
+    case S_BOS_ALL:
+        if (!check_bos(h, x->data, x->len)) return;
         next_step(h, S_QUALIFIER);
         return;
     case S_QUALIFIER:
@@ -641,8 +766,115 @@ static void start_request(usb_host *h, int request)
         start_xfer(h, "CLEAR_FEATURE(ENDPOINT_HALT) bulk OUT", 0x02, 1, 0, (uint16_t)h->ep_out, 0,
                    NULL, 0);
         break;
+    case REQ_TOUCH_CODING: { /* the 1200-baud touch: the port set to 1200, then closed */
+        const uint8_t touch[7] = {0xB0, 0x04, 0x00, 0x00, 0, 0, 8}; /* 1200 8N1 */
+        sim_info("USB: the 1200-baud touch: SET_LINE_CODING(1200 8N1), then the port closes");
+        start_xfer(h, "SET_LINE_CODING(1200 8N1)", 0x21, 0x20, 0, comm, 7, touch, 1);
+        break;
+    }
+    case REQ_RESET_BOOTSEL: /* class request to the interface, as picotool sends it */
+        sim_info("USB: RESET_REQUEST_BOOTSEL (wValue 0x%04x) to the reset interface %d",
+                 h->reset_value, h->reset_if);
+        start_xfer(h, "RESET_REQUEST_BOOTSEL", 0x21, RESET_REQUEST_BOOTSEL, h->reset_value,
+                   (uint16_t)h->reset_if, 0, NULL, 1);
+        break;
+    case REQ_RESET_FLASH:
+        sim_info("USB: RESET_REQUEST_FLASH to the reset interface %d", h->reset_if);
+        start_xfer(h, "RESET_REQUEST_FLASH", 0x21, RESET_REQUEST_FLASH, 0, (uint16_t)h->reset_if, 0,
+                   NULL, 1);
+        break;
+    case REQ_MS_OS_20: /* what Windows asks a device with the capability for */
+        start_xfer(h, "GET_MS_OS_20_DESCRIPTOR_SET", 0xC0, (uint8_t)h->ms_vendor_code, 0,
+                   MS_OS_20_DESCRIPTOR_INDEX, (uint16_t)h->ms_set_len, NULL, 0);
+        break;
     default: break;
     }
+}
+
+/* ---- the Microsoft OS 2.0 descriptor set (what Windows reads) ---- */
+
+static int le16_at(const uint8_t *p) { return p[0] | p[1] << 8; }
+
+/* UTF-16LE at p (n bytes) as ASCII */
+static void utf16_text(const uint8_t *p, int n, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (int i = 0; i + 1 < n && k + 1 < cap; i += 2) {
+        if (!p[i] && !p[i + 1]) break;
+        out[k++] = p[i] >= 32 && p[i] < 127 && !p[i + 1] ? (char)p[i] : '?';
+    }
+    out[k] = '\0';
+}
+
+/* Set header, then feature descriptors, optionally in a function subset
+ * (the SDK's layout: set header, function subset for the reset interface,
+ * compatible ID WINUSB, registry property DeviceInterfaceGUID). */
+static void check_ms_os_20_set(usb_host *h, const uint8_t *d, int len)
+{
+    if (len != h->ms_set_len || len < 10 || le16_at(d) != 10 || le16_at(d + 2) != 0 ||
+        le16_at(d + 8) != len) {
+        violation(h, "Microsoft OS 2.0 descriptor set: %d bytes returned for %d asked; set header "
+                  "wLength %d, type %d, wTotalLength %d (want 10, 0, the set's length)", len,
+                  h->ms_set_len, len >= 2 ? le16_at(d) : 0, len >= 4 ? le16_at(d + 2) : -1,
+                  len >= 10 ? le16_at(d + 8) : 0);
+        return;
+    }
+    int function = -1, subset_end = len, winusb = 0;
+    char guid[80] = "";
+    for (int off = 10; off < len;) {
+        const uint8_t *e = d + off;
+        int elen = off + 4 <= len ? le16_at(e) : 0, type = off + 4 <= len ? le16_at(e + 2) : -1;
+        if (elen < 4 || off + elen > len) {
+            violation(h, "Microsoft OS 2.0 descriptor set: descriptor at offset %d has wLength %d "
+                      "(%d bytes left)", off, elen, len - off);
+            return;
+        }
+        if (off >= subset_end) function = -1;
+        if (type == 2) { /* function subset header: first interface, subset length */
+            if (elen != 8 || off + le16_at(e + 6) > len) {
+                violation(h, "Microsoft OS 2.0 function subset header at offset %d: wLength %d, "
+                          "wSubsetLength %d", off, elen, le16_at(e + 6));
+                return;
+            }
+            function = e[4];
+            subset_end = off + le16_at(e + 6);
+        } else if (type == 3) { /* compatible ID */
+            if (elen != 20) {
+                violation(h, "Microsoft OS 2.0 compatible ID at offset %d: wLength %d (want 20)", off, elen);
+                return;
+            }
+            char id[9];
+            memcpy(id, e + 4, 8);
+            id[8] = '\0';
+            if (!strcmp(id, "WINUSB")) winusb = function >= 0 ? function + 1 : -1;
+        } else if (type == 4) { /* registry property: type, name length, name, data length, data */
+            int name_len = le16_at(e + 6);
+            int data_len = 8 + name_len + 2 <= elen ? le16_at(e + 8 + name_len) : -1;
+            if (data_len < 0 || 10 + name_len + data_len != elen) {
+                violation(h, "Microsoft OS 2.0 registry property at offset %d: wLength %d does not "
+                          "hold its name (%d bytes) and data", off, elen, name_len);
+                return;
+            }
+            char name[64];
+            utf16_text(e + 8, name_len, name, sizeof(name));
+            if (!strncmp(name, "DeviceInterfaceGUID", 19))
+                utf16_text(e + 10 + name_len, data_len, guid, sizeof(guid));
+        }
+        off += elen;
+    }
+    if (winusb <= 0 || winusb - 1 != h->reset_if) {
+        violation(h, "Microsoft OS 2.0 descriptor set: no compatible ID WINUSB for the reset "
+                  "interface %d in a function subset (Windows would bind no driver to it)",
+                  h->reset_if);
+        return;
+    }
+    if (strlen(guid) != 38 || guid[0] != '{' || guid[37] != '}') {
+        violation(h, "Microsoft OS 2.0 descriptor set: DeviceInterfaceGUID '%s' is not a "
+                  "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx} GUID", guid);
+        return;
+    }
+    sim_info("USB: Microsoft OS 2.0 descriptor set (%d bytes): interface %d binds WinUSB, "
+             "DeviceInterfaceGUID %s", len, h->reset_if, guid);
 }
 
 static void request_done(usb_host *h, int request)
@@ -659,6 +891,11 @@ static void request_done(usb_host *h, int request)
         break;
     case REQ_CLEAR_HALT_IN: h->toggle_in = 0; break;   /* the next packet is DATA0 */
     case REQ_CLEAR_HALT_OUT: h->toggle_out = 0; break;
+    case REQ_RESET_BOOTSEL:
+    case REQ_RESET_FLASH:
+        if (!h->x.stalled) sim_info("USB: the device acknowledged %s", h->x.name);
+        break;
+    case REQ_MS_OS_20: check_ms_os_20_set(h, h->x.data, h->x.len); break;
     default: break;
     }
 }
@@ -853,6 +1090,51 @@ void usb_host_clear_halt(usb_host *h)
     sim_info("USB: the host clears the halt of both bulk endpoints (data toggles back to DATA0)");
     queue_request(h, REQ_CLEAR_HALT_IN);
     queue_request(h, REQ_CLEAR_HALT_OUT);
+}
+
+/* the scripted host actions below need a configured device */
+static int configured_for(usb_host *h, const char *option)
+{
+    if (h->state == H_CONFIGURED) return 1;
+    sim_warn("USB host: %s ignored: the device is not configured", option);
+    return 0;
+}
+
+void usb_host_touch_1200(usb_host *h)
+{
+    if (!configured_for(h, "--touch-1200")) return;
+    if (!h->ep_in || !h->port_open) {
+        sim_warn("USB host: --touch-1200 ignored: the port is not open (the touch sets 1200 baud "
+                 "on an open port and closes it)");
+        return;
+    }
+    queue_request(h, REQ_TOUCH_CODING);
+    queue_request(h, REQ_CLOSE);
+    h->terminal_open = 0;
+}
+
+void usb_host_reset_request(usb_host *h, int bootsel, uint16_t value)
+{
+    if (!configured_for(h, "--reset-request")) return;
+    if (h->reset_if < 0) {
+        /* picotool: "Unable to locate reset interface on the device" */
+        sim_warn("USB host: --reset-request: the device has no reset interface (class 0xFF, "
+                 "subclass 0x00, protocol 0x01); nothing sent");
+        return;
+    }
+    h->reset_value = value;
+    queue_request(h, bootsel ? REQ_RESET_BOOTSEL : REQ_RESET_FLASH);
+}
+
+void usb_host_ms_os_20(usb_host *h)
+{
+    if (!configured_for(h, "--ms-os-20")) return;
+    if (h->ms_vendor_code < 0) {
+        sim_warn("USB host: --ms-os-20: the device has no Microsoft OS 2.0 platform capability in "
+                 "a BOS descriptor; nothing asked");
+        return;
+    }
+    queue_request(h, REQ_MS_OS_20);
 }
 
 void usb_host_suspend(usb_host *h, uint32_t ms)

@@ -12,10 +12,20 @@
  * and polls the notification endpoint; closing it clears DTR and cancels the
  * requests (bytes held in a request are lost).
  *
+ * A USB 2.1 device's BOS descriptor is read after the device descriptor,
+ * as Linux does, and checked; a Microsoft OS 2.0 platform capability in it
+ * is noted. With -v the host lists the interfaces it found and their
+ * classes.
+ *
  * Scripted host actions: CLEAR_FEATURE(ENDPOINT_HALT) on both bulk
  * endpoints (what FreeBSD, Windows and libusb send to reset data toggles),
- * a suspend of N ms followed by a resume, and a bus reset mid-session
- * (re-enumeration; an open port is opened again).
+ * a suspend of N ms followed by a resume, a bus reset mid-session
+ * (re-enumeration; an open port is opened again), the 1200-baud touch
+ * (SET_LINE_CODING 1200 on the open port, then it closes), the Pico SDK
+ * reset interface's requests as picotool sends them (RESET_REQUEST_BOOTSEL
+ * with a wValue, RESET_REQUEST_FLASH), and the Microsoft OS 2.0 descriptor
+ * set request Windows sends (the set is checked: WinUSB for the reset
+ * interface, a DeviceInterfaceGUID).
  *
  * It checks descriptors and the transfer protocol (data toggles, status
  * stages, STALL, packet sizes) and fails with a precise message on any
@@ -61,6 +71,10 @@ typedef struct {
     int qualifier_tries;
     /* the CDC-ACM function found in the configuration */
     int comm_if, data_if, ep_in, ep_out, ep_notif;
+    int reset_if;                   /* the Pico SDK reset interface, -1 if none */
+    uint16_t reset_value;           /* wValue of the next RESET_REQUEST_BOOTSEL */
+    int bos_total;                  /* the BOS descriptor's wTotalLength */
+    int ms_vendor_code, ms_set_len; /* Microsoft OS 2.0 capability (code -1: none) */
     int mps_in, mps_out, mps_notif, notif_interval;
     int toggle_in, toggle_out, toggle_notif;
     uint64_t next_notif_ps;
@@ -105,6 +119,14 @@ void usb_host_disconnect(usb_host *h);
 /* CLEAR_FEATURE(ENDPOINT_HALT) to the bulk IN and OUT endpoints, which
  * resets both data toggles to DATA0 (the endpoints need not be halted) */
 void usb_host_clear_halt(usb_host *h);
+/* the 1200-baud touch: SET_LINE_CODING(1200 8N1) on the open port, then
+ * the port closes (DTR off) */
+void usb_host_touch_1200(usb_host *h);
+/* a request to the reset interface, as picotool sends it: bootsel 1 is
+ * RESET_REQUEST_BOOTSEL with wValue value, 0 RESET_REQUEST_FLASH */
+void usb_host_reset_request(usb_host *h, int bootsel, uint16_t value);
+/* asks for the Microsoft OS 2.0 descriptor set, as Windows does, and checks it */
+void usb_host_ms_os_20(usb_host *h);
 /* the host suspends the bus (no SOF) for ms milliseconds, then resumes it */
 void usb_host_suspend(usb_host *h, uint32_t ms);
 /* the host resets the bus and enumerates the device again */

@@ -80,9 +80,18 @@ static const char help_text[] =
     "  --suspend-ms N        the host suspends the bus (no SOF) for N ms, then\n"
     "                        resumes it (20 ms resume signalling, 10 ms recovery)\n"
     "  --bus-reset           the host resets the bus and enumerates the device again;\n"
-    "                        an open port is opened again (these three steps need a\n"
-    "                        configured device; before that they are ignored, with\n"
-    "                        a warning)\n"
+    "                        an open port is opened again\n"
+    "  --touch-1200          the 1200-baud touch: the host sets the open port to 1200\n"
+    "                        baud (SET_LINE_CODING) and closes it (DTR off), as\n"
+    "                        Arduino's tools do to ask for BOOTSEL\n"
+    "  --reset-request bootsel[=WVALUE]|flash\n"
+    "                        the host sends RESET_REQUEST_BOOTSEL (wValue WVALUE,\n"
+    "                        default 0; picotool load -f sends 1) or _FLASH to the\n"
+    "                        Pico SDK reset interface, as picotool reboot -f does\n"
+    "  --ms-os-20            the host asks for the Microsoft OS 2.0 descriptor set, as\n"
+    "                        Windows does, and checks it (-v shows it) (these six\n"
+    "                        steps need a configured device; before that they are\n"
+    "                        ignored, with a warning)\n"
     "  --debug-reset         a debugger resets the cores (SYSRESETREQ, as openocd's\n"
     "                        'reset run'): both boot again through the ROM while every\n"
     "                        peripheral keeps its state; a DMA channel left running\n"
@@ -215,10 +224,12 @@ static int check_usbip(const sim_options *o)
         const script_step *st = &o->script.steps[i];
         int kind = st->kind;
         if (kind == STEP_HOST_STALL || kind == STEP_CLOSE_PORT || kind == STEP_OPEN_PORT ||
-            kind == STEP_CLEAR_HALT || kind == STEP_SUSPEND || kind == STEP_BUS_RESET) {
+            kind == STEP_CLEAR_HALT || kind == STEP_SUSPEND || kind == STEP_BUS_RESET ||
+            kind == STEP_TOUCH_1200 || kind == STEP_RESET_REQUEST || kind == STEP_MS_OS_20) {
             sim_error("--usbip: the remote host drives the USB port; the built-in host's steps "
                       "(--host-stall-ms, --close-port, --open-port, --clear-halt, --suspend-ms, "
-                      "--bus-reset) cannot be used with it");
+                      "--bus-reset, --touch-1200, --reset-request, --ms-os-20) cannot be used "
+                      "with it");
             return -1;
         }
         if ((kind == STEP_EXPECT || kind == STEP_SEND) && o->console_mode == CONSOLE_USB) {

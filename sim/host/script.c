@@ -81,6 +81,8 @@ static const struct {
     {"--open-port", STEP_OPEN_PORT, 0},    {"--profile-reset", STEP_PROFILE_RESET, 0},
     {"--press-button", STEP_PRESS_BUTTON, 0}, {"--clear-halt", STEP_CLEAR_HALT, 0},
     {"--bus-reset", STEP_BUS_RESET, 0},    {"--debug-reset", STEP_DEBUG_RESET, 0},
+    {"--touch-1200", STEP_TOUCH_1200, 0},  {"--reset-request", STEP_RESET_REQUEST, 1},
+    {"--ms-os-20", STEP_MS_OS_20, 0},
 };
 #define STEP_OPTIONS (sizeof(step_options) / sizeof(step_options[0]))
 
@@ -150,6 +152,18 @@ const char *script_add(script *s, int kind, const char *arg)
         st->len = script_unescape(arg, st->text);
     } else if (!arg) { /* a step without a value: named for messages */
         st->arg = option_of(kind);
+    } else if (kind == STEP_RESET_REQUEST) { /* bootsel, bootsel=WVALUE or flash */
+        char *end = NULL;
+        unsigned long v = 0;
+        st->bootsel = !strncmp(arg, "bootsel", 7);
+        if (st->bootsel && arg[7] == '=') v = strtoul(arg + 8, &end, 0);
+        if (!(st->bootsel ? !arg[7] || (end && end != arg + 8 && !*end && v <= 0xFFFF)
+                          : !strcmp(arg, "flash"))) {
+            snprintf(err, sizeof(err), "bad --reset-request value '%s' (bootsel, bootsel=WVALUE "
+                     "or flash)", arg);
+            return err;
+        }
+        st->ms = (uint32_t)v;
     } else {
         char *end;
         errno = 0;
@@ -213,6 +227,12 @@ int script_run(machine *m, script *s)
             usb_host_suspend(&m->host, st->ms);
         } else if (st->kind == STEP_BUS_RESET) {
             usb_host_bus_reset(&m->host);
+        } else if (st->kind == STEP_TOUCH_1200) {
+            usb_host_touch_1200(&m->host);
+        } else if (st->kind == STEP_RESET_REQUEST) {
+            usb_host_reset_request(&m->host, st->bootsel, (uint16_t)st->ms);
+        } else if (st->kind == STEP_MS_OS_20) {
+            usb_host_ms_os_20(&m->host);
         } else if (st->kind == STEP_DEBUG_RESET) {
             m->reboot = REBOOT_DEBUG;
             machine_kick(m);

@@ -1,6 +1,7 @@
 /* script.h - scripted console sessions: --expect REGEX, --send TEXT,
  * --wait-ms N, host actions (--host-stall-ms N, --close-port, --open-port,
- * --clear-halt, --suspend-ms N, --bus-reset), --press-button,
+ * --clear-halt, --suspend-ms N, --bus-reset, --touch-1200,
+ * --reset-request bootsel[=WVALUE]|flash, --ms-os-20), --press-button,
  * --debug-reset and --profile-reset steps, run in the order given (each --expect waits for
  * its pattern in the output not yet matched). */
 #ifndef SIM_SCRIPT_H
@@ -14,14 +15,15 @@ typedef struct machine machine;
 
 enum { STEP_EXPECT, STEP_SEND, STEP_HOST_STALL, STEP_CLOSE_PORT, STEP_OPEN_PORT, STEP_WAIT,
        STEP_PROFILE_RESET, STEP_PRESS_BUTTON, STEP_CLEAR_HALT, STEP_SUSPEND, STEP_BUS_RESET,
-       STEP_DEBUG_RESET };
+       STEP_DEBUG_RESET, STEP_TOUCH_1200, STEP_RESET_REQUEST, STEP_MS_OS_20 };
 
 typedef struct {
     int kind;
     char *text;               /* pattern (expect) or bytes (send) */
     size_t len;               /* bytes of a send after unescaping */
     regex_t re;
-    uint32_t ms;
+    uint32_t ms;              /* --reset-request: the wValue of a BOOTSEL request */
+    int bootsel;              /* --reset-request: 1 bootsel, 0 flash */
     const char *arg;          /* as given on the command line */
 } script_step;
 

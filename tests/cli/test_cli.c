@@ -3,6 +3,7 @@
  * hang), and random-weight checkpoints of other shapes run through
  * `picollama run`. */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -378,6 +379,13 @@ static void uf2_chains_inputs_at_next(void **state)
     const char *out = testenv_tmp("chain.uf2");
     proc_result r = picollama("uf2", arg_a, arg_b, "-o", out, NULL);
     assert_int_equal(r.exit_code, 0);
+    /* how to flash it (issue 20) */
+    char *full = realpath(out, NULL), flash[9000];
+    assert_non_null(full);
+    snprintf(flash, sizeof(flash), "  flash it: make flash MODEL=%s   (or: picotool load -f -x %s)\n",
+             full, full);
+    if (!strstr(r.out, flash)) fail_msg("'%s' not in:\n%s", flash, r.out);
+    free(full);
     proc_free(&r);
     size_t len;
     unsigned char *u = (unsigned char *)testenv_read(out, &len);
@@ -595,6 +603,7 @@ static void fifos_are_refused_not_waited_for(void **state)
     /* a character device is a fine output */
     proc_result r = picollama("uf2", z, "-o", "/dev/null", NULL);
     assert_int_equal(r.exit_code, 0);
+    assert_null(strstr(r.out, "flash it")); /* nothing to flash */
     proc_free(&r);
 }
 

@@ -4,6 +4,7 @@
  * the UF2's layout (its end-of-chain page too), the 4 MB board warning,
  * and bad input and outputs. */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,6 +189,12 @@ static void stories260k_uf2_and_the_4mb_warning(void **state)
     check_uf2(uf2, img);
     if (strstr(r.err, "warning")) fail_msg("unexpected warning: %s", r.err);
     assert_non_null(strstr(r.out, "end of chain: zeroed page at 0x"));
+    char *full = realpath(uf2, NULL), flash[9000]; /* how to flash it (issue 20) */
+    assert_non_null(full);
+    snprintf(flash, sizeof(flash), "  flash it: make flash MODEL=%s   (or: picotool load -f -x %s)\n",
+             full, full);
+    if (!strstr(r.out, flash)) fail_msg("'%s' not in:\n%s", flash, r.out);
+    free(full);
     proc_free(&r);
 
     const char *high = testenv_tmp("high.uf2");

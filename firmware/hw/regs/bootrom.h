@@ -13,6 +13,12 @@
 #define REBOOT2_FLAG_REBOOT_TYPE_NORMAL 0x0u
 #define REBOOT2_FLAG_REBOOT_TYPE_BOOTSEL 0x2u
 #define REBOOT2_FLAG_NO_RETURN_ON_SUCCESS 0x100u
+/* a BOOTSEL reboot's p0 (SDK boot/picoboot_constants.h): USB interfaces the
+ * boot drive leaves out, and the activity LED, whose GPIO is p1 */
+#define BOOTSEL_FLAG_DISABLE_MSD_INTERFACE 0x01u
+#define BOOTSEL_FLAG_DISABLE_PICOBOOT_INTERFACE 0x02u
+#define BOOTSEL_FLAG_GPIO_PIN_ACTIVE_LOW 0x10u
+#define BOOTSEL_FLAG_GPIO_PIN_SPECIFIED 0x20u
 /* BOOT_PARTITION_NONE (bootrom_constants.h:99): a normal reboot's p0 */
 #define REBOOT_NO_PARTITION 0xFFFFFFFFu
 

@@ -1,14 +1,25 @@
 /* usb_cdc.c - CDC-ACM class (USB CDC 1.2 / PSTN): one communications
  * interface with a notification endpoint, one data interface with bulk IN
  * and OUT, grouped by an interface association so hosts bind one serial
- * port to them. */
+ * port to them. Beside them, as the Pico SDK's USB console has it, the
+ * reset interface (usb_reset.c; build option PICOLLAMA_USB_RESET_INTERFACE),
+ * and the 1200-baud touch (PICOLLAMA_USB_BAUD_TOUCH): the port set to 1200
+ * baud, then closed (DTR low), reboots into BOOTSEL, as Arduino's tools and
+ * many flashers do it. A host that ignores the reset interface sees the
+ * same serial port as without it. */
 #include "usb_cdc.h"
 
 #include <string.h>
 
 #include "usb_dcd.h"
 #include "usb_device.h"
+#include "usb_reset.h"
 #include "usb_std.h"
+
+#ifndef PICOLLAMA_USB_BAUD_TOUCH
+#define PICOLLAMA_USB_BAUD_TOUCH 1
+#endif
+#define TOUCH_BAUD 1200u
 
 #define EP_NOTIFY 0x81
 #define EP_DATA_OUT 0x02
@@ -17,8 +28,24 @@
 #define NOTIFY_PACKET 8
 #define RX_BUFFER 512
 
+/* A USB 2.1 device has a BOS descriptor: the one with the Microsoft OS 2.0
+ * capability (the SDK: Windows ignores a 2.1 device without it) */
+#if PICOLLAMA_USB_RESET_INTERFACE
+#define BCD_USB_LOW 0x10 /* USB 2.1 */
+#define INTERFACES 3
+#define RESET_INTERFACE_DESC                                                                       \
+    9, USB_DT_INTERFACE, USB_RESET_INTERFACE_NUMBER, 0, 0, USB_CLASS_VENDOR,                       \
+        USB_RESET_INTERFACE_SUBCLASS, USB_RESET_INTERFACE_PROTOCOL, 4, /* string 4: "Reset" */
+#define CONFIG_TOTAL (75 + USB_RESET_INTERFACE_DESC_LEN)
+#else
+#define BCD_USB_LOW 0x00 /* USB 2.0 */
+#define INTERFACES 2
+#define RESET_INTERFACE_DESC
+#define CONFIG_TOTAL 75
+#endif
+
 static uint8_t device_descriptor[18] = {
-    18, USB_DT_DEVICE, 0x00, 0x02, /* USB 2.0 */
+    18, USB_DT_DEVICE, BCD_USB_LOW, 0x02,
     0xEF, 0x02, 0x01,              /* miscellaneous class, interface association */
     64,                            /* EP0 packet size */
     0, 0, 0, 0,                    /* VID, PID: filled in by usb_cdc_init */
@@ -27,9 +54,8 @@ static uint8_t device_descriptor[18] = {
     1,                             /* configurations */
 };
 
-#define CONFIG_TOTAL 75
 static const uint8_t config_descriptor[CONFIG_TOTAL] = {
-    9, USB_DT_CONFIG, CONFIG_TOTAL, 0, 2, 1, 0, 0x80, 50, /* bus powered, 100 mA */
+    9, USB_DT_CONFIG, CONFIG_TOTAL, 0, INTERFACES, 1, 0, 0x80, 50, /* bus powered, 100 mA */
     8, USB_DT_INTERFACE_ASSOCIATION, 0, 2, USB_CLASS_CDC, USB_CDC_SUBCLASS_ACM, 0, 0,
     /* interface 0: communications */
     9, USB_DT_INTERFACE, 0, 0, 1, USB_CLASS_CDC, USB_CDC_SUBCLASS_ACM, 0, 0,
@@ -42,9 +68,13 @@ static const uint8_t config_descriptor[CONFIG_TOTAL] = {
     9, USB_DT_INTERFACE, 1, 0, 2, USB_CLASS_CDC_DATA, 0, 0, 0,
     7, USB_DT_ENDPOINT, EP_DATA_OUT, USB_TRANSFER_TYPE_BULK, DATA_PACKET, 0, 0,
     7, USB_DT_ENDPOINT, EP_DATA_IN, USB_TRANSFER_TYPE_BULK, DATA_PACKET, 0, 0,
+    /* interface 2: reset (picotool) */
+    RESET_INTERFACE_DESC
 };
 
-static const char *strings[4] = {NULL, "Pico LLaMA", "Pico LLaMA stories (RP2350)", NULL};
+#define STRINGS 5
+static const char *strings[STRINGS] = {NULL, "Pico LLaMA", "Pico LLaMA stories (RP2350)", NULL,
+                                       "Reset"};
 
 static struct {
     uint8_t line_coding[7]; /* dwDTERate, bCharFormat, bParityType, bDataBits */
@@ -63,7 +93,7 @@ static uint16_t string_descriptor(uint8_t index, uint8_t *buf, uint16_t cap)
         memcpy(buf, langs, 4);
         return 4;
     }
-    if (index >= 4 || !strings[index]) return 0;
+    if (index >= STRINGS || !strings[index]) return 0;
     const char *s = strings[index];
     uint16_t n = 2;
     for (; *s && n + 2 <= cap && n < 254; s++) { /* ASCII to UTF-16LE */
@@ -107,9 +137,19 @@ static void unconfigured(void)
  * meant for the session that closed (hosts cancel their reads on close),
  * so it is withdrawn rather than handed to the next session; nothing is
  * sent while DTR is low. */
+static uint32_t line_coding_baud(void)
+{
+    return cdc.line_coding[0] | cdc.line_coding[1] << 8 | (uint32_t)cdc.line_coding[2] << 16 |
+           (uint32_t)cdc.line_coding[3] << 24;
+}
+
 static void set_dtr(bool dtr)
 {
     if (dtr == cdc.dtr) return;
+    /* the SDK reboots on SET_LINE_CODING(1200) alone; waiting for the
+     * close lets a terminal opened at 1200 by mistake say so first */
+    if (PICOLLAMA_USB_BAUD_TOUCH && !dtr && line_coding_baud() == TOUCH_BAUD)
+        usb_reset_schedule_bootsel(0, 0);
     if (dtr) cdc.sessions++;
     cdc.dtr = dtr;
     usb_dcd_ep_cancel(EP_DATA_IN);
@@ -118,6 +158,13 @@ static void set_dtr(bool dtr)
 
 static bool request(const usb_setup_packet *s)
 {
+    /* the reset interface's requests, and vendor ones (Microsoft OS 2.0) */
+    bool to_reset_interface =
+        (s->bmRequestType & USB_REQ_RECIPIENT_MASK) == USB_REQ_RECIPIENT_INTERFACE &&
+        s->wIndex == USB_RESET_INTERFACE_NUMBER;
+    if ((PICOLLAMA_USB_RESET_INTERFACE && to_reset_interface) ||
+        (s->bmRequestType & USB_REQ_TYPE_MASK) == USB_REQ_TYPE_VENDOR)
+        return usb_reset_request(s);
     if ((s->bmRequestType & USB_REQ_TYPE_MASK) != USB_REQ_TYPE_CLASS) return false;
     switch (s->bRequest) {
     case CDC_REQUEST_SET_LINE_CODING:
@@ -155,8 +202,8 @@ static void transfer_done(uint8_t ep_addr, const uint8_t *data, uint16_t len)
     arm_out();
 }
 
-static const usb_device_descriptors descriptors = {device_descriptor, config_descriptor,
-                                                   string_descriptor};
+static usb_device_descriptors descriptors = {device_descriptor, config_descriptor,
+                                             string_descriptor, NULL};
 static const usb_device_class cdc_class = {configured, unconfigured, request, request_data,
                                            transfer_done};
 
@@ -167,6 +214,7 @@ void usb_cdc_init(uint16_t vid, uint16_t pid, const char *serial)
     device_descriptor[10] = (uint8_t)pid;
     device_descriptor[11] = (uint8_t)(pid >> 8);
     strings[3] = serial;
+    descriptors.bos_descriptor = PICOLLAMA_USB_RESET_INTERFACE ? usb_reset_bos_descriptor() : NULL;
     memset(&cdc, 0, sizeof(cdc));
     const uint8_t default_coding[7] = {0x00, 0xC2, 0x01, 0x00, 0, 0, 8}; /* 115200 8N1 */
     memcpy(cdc.line_coding, default_coding, sizeof(default_coding));
@@ -178,6 +226,7 @@ void usb_cdc_connect(void) { usb_device_connect(); }
 void usb_cdc_poll(void)
 {
     usb_device_poll();
+    usb_reset_poll();
     arm_out();
 }
 

@@ -78,6 +78,12 @@ static void get_descriptor(const usb_setup_packet *s)
         usb_control_send(c, (uint16_t)(c[2] | c[3] << 8));
         return;
     }
+    case USB_DT_BOS: { /* a USB 2.1 device (bcdUSB 0x0210) has one; hosts read it */
+        const uint8_t *b = descriptors->bos_descriptor;
+        if (b) usb_control_send(b, (uint16_t)(b[2] | b[3] << 8));
+        else stall();
+        return;
+    }
     case USB_DT_STRING: {
         uint16_t n = descriptors->string_descriptor(index, buf, sizeof(buf));
         if (n) usb_control_send(buf, n);

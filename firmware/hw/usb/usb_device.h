@@ -1,6 +1,7 @@
 /* usb_device.h - USB device core: EP0 control transfers and the standard
  * requests (chapter 9), on top of the controller driver. A class (CDC-ACM
- * here) plugs in through usb_device_class. */
+ * here, with the reset interface beside it) plugs in through
+ * usb_device_class, which also gets the vendor requests. */
 #ifndef PICOLLAMA_FW_USB_DEVICE_H
 #define PICOLLAMA_FW_USB_DEVICE_H
 
@@ -15,6 +16,7 @@ typedef struct {
     /* Writes string descriptor `index` (0 = language IDs) into buf;
      * returns its length, 0 when there is no such string. */
     uint16_t (*string_descriptor)(uint8_t index, uint8_t *buf, uint16_t cap);
+    const uint8_t *bos_descriptor;                 /* wTotalLength bytes; NULL: none (STALL) */
 } usb_device_descriptors;
 
 typedef struct {
