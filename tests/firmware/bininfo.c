@@ -39,20 +39,10 @@
 #define TYPE_NAMED_GROUP 10
 #define TYPE_PINS64_WITH_FUNC 13
 #define TYPE_PINS64_WITH_NAME 14
-#define TAG_RP 0x5052u /* 'R' | 'P' << 8 */
 #define ENCODING_RANGE 1
 #define ENCODING_MULTI 2
 
-#define ID_PROGRAM_NAME 0x02031c86u
-#define ID_PROGRAM_VERSION 0x11a9bc3au
-#define ID_BUILD_DATE 0x9da22254u
-#define ID_BINARY_END 0x68f465deu
-#define ID_PROGRAM_URL 0x1856239au
-#define ID_PROGRAM_DESCRIPTION 0xb6a07c19u
-#define ID_PROGRAM_FEATURE 0xa1f4b453u
-#define ID_BUILD_ATTRIBUTE 0x4275f0d3u
 #define ID_SDK_VERSION 0x5360b3abu
-#define ID_PICO_BOARD 0xb63cffbbu
 #define ID_BOOT2_NAME 0x7f8882e1u
 
 static uint32_t le32(const uint8_t *p)

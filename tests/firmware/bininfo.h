@@ -12,6 +12,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* the Raspberry Pi tag and the SDK's standard ids (pico_binary_info
+ * structure.h) */
+#define TAG_RP 0x5052u /* 'R' | 'P' << 8 */
+#define ID_PROGRAM_NAME 0x02031c86u
+#define ID_PROGRAM_VERSION 0x11a9bc3au
+#define ID_BUILD_DATE 0x9da22254u
+#define ID_BINARY_END 0x68f465deu
+#define ID_PROGRAM_URL 0x1856239au
+#define ID_PROGRAM_DESCRIPTION 0xb6a07c19u
+#define ID_PROGRAM_FEATURE 0xa1f4b453u
+#define ID_BUILD_ATTRIBUTE 0x4275f0d3u
+#define ID_PICO_BOARD 0xb63cffbbu
+
 #define BININFO_MAX_ITEMS 64
 #define BININFO_MAX_MAPPINGS 10 /* picotool's "arbitrary max" */
 #define BININFO_MAX_PINS 64

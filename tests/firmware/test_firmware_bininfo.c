@@ -22,16 +22,6 @@
 #include "testenv.h"
 
 #define FAMILY_RP2350_ARM_S 0xE48BFF59u
-#define TAG_RP 0x5052u
-#define ID_PROGRAM_NAME 0x02031c86u
-#define ID_PROGRAM_VERSION 0x11a9bc3au
-#define ID_BUILD_DATE 0x9da22254u
-#define ID_BINARY_END 0x68f465deu
-#define ID_PROGRAM_URL 0x1856239au
-#define ID_PROGRAM_DESCRIPTION 0xb6a07c19u
-#define ID_PROGRAM_FEATURE 0xa1f4b453u
-#define ID_BUILD_ATTRIBUTE 0x4275f0d3u
-#define ID_PICO_BOARD 0xb63cffbbu
 
 static int matches(const char *text, const char *pattern)
 {
