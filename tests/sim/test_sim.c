@@ -426,6 +426,21 @@ static void gpio_edge_interrupt(void **state)
     proc_free(&r);
 }
 
+/* a debugger's warm reset leaves the DMA running: the writes of a channel
+ * left over from the run before are reported when the new firmware does
+ * not reset the DMA (images/dma_left_over.c) */
+static void dma_left_over_after_debug_reset(void **state)
+{
+    (void)state;
+    proc_result r;
+    sim(&r, "--console", "uart", "--no-stdin", image("dma_left_over.uf2"), "--expect",
+        "dma started", "--debug-reset", "--expect", "done\\r\\n", "--timeout-ms", "3000", NULL);
+    expect_exit(&r, 0);
+    OUT_HAS(&r, "second run: channel 0 still busy\r\n");
+    ERR_HAS(&r, "DMA channel 0, left running by the run before the warm reset, writes to SRAM");
+    proc_free(&r);
+}
+
 static void psram_init_readback(void **state)
 {
     (void)state;
@@ -906,7 +921,7 @@ int main(int argc, char **argv)
         TEST(boot_uart_hello), TEST(boot_elf_and_second_uf2), TEST(uf2_written_as_the_rom_does),
         TEST(clocks_150mhz),
         TEST(timer_alarm_systick), TEST(exceptions_and_interrupts), TEST(bus_fault_to_the_handler),
-        TEST(gpio_edge_interrupt),
+        TEST(gpio_edge_interrupt), TEST(dma_left_over_after_debug_reset),
         TEST(psram_init_readback), TEST(psram_absent_on_pico2),
         TEST(psram_read_before_setup), TEST(flash_direct_mode_and_xip), TEST(core1_launch), TEST(dma_copy_and_stream),
         TEST(user_button), TEST(watchdog_and_bootsel_reboot), TEST(trace_mmio_lines),
