@@ -382,6 +382,9 @@ static void exceptions_and_interrupts(void **state)
     us = value_of(r.out, "3 systicks in");
     if (us < 3000 || us > 3010) fail_msg("3 systicks in %ld us (1 ms each)", us);
     OUT_HAS(&r, "udf in an irq: escalated to hardfault\r\n");
+    /* B3.20: a stacked T of 0 returns into ARM state, the next instruction
+     * raises INVSTATE (CFSR bit 17) for the firmware's UsageFault handler */
+    OUT_HAS(&r, "return with T clear: CFSR 0x00020000\r\n");
     proc_free(&r);
 }
 

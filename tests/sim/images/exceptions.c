@@ -4,7 +4,7 @@
  * interrupt back, a higher-priority interrupt preempting a lower one, the
  * FP context kept across a handler that uses the FPU, SysTick ticks, and a
  * fault in an interrupt handler of the fault's own priority escalating to
- * HardFault. */
+ * HardFault, and a return whose stacked xPSR has T clear raising INVSTATE. */
 #include "hw.h"
 
 #define NVIC_ISER0 0xE000E100u
@@ -66,6 +66,32 @@ static void irq_low(void)
  * steps over it (stacked PC + 2) */
 static volatile uint32_t hardfault_cfsr, hardfault_hfsr, usagefault_hits;
 static void irq_udf(void) { __asm volatile("udf #1"); }
+
+/* PendSV clearing T in its stacked xPSR: the return lands in ARM state and
+ * the next instruction raises a UsageFault INVSTATE, whose handler records
+ * CFSR and sets T again in its own frame so the instruction runs */
+static volatile uint32_t invstate_cfsr;
+static void __attribute__((naked)) pendsv_clear_t(void)
+{
+    __asm volatile("mrs r0, msp\n"
+                   "ldr r1, [r0, #28]\n"
+                   "bic r1, r1, #0x01000000\n"
+                   "str r1, [r0, #28]\n"
+                   "bx lr\n");
+}
+__attribute__((used)) void usagefault_set_t(uint32_t *frame)
+{
+    invstate_cfsr = REG(SCB_CFSR);
+    REG(SCB_CFSR) = invstate_cfsr;
+    frame[7] |= 1u << 24;
+}
+static void __attribute__((naked)) usagefault_invstate(void)
+{
+    __asm volatile("mrs r0, msp\n"
+                   "push {r0, lr}\n"
+                   "bl usagefault_set_t\n"
+                   "pop {r0, pc}\n");
+}
 static void usagefault_handler(void) { usagefault_hits++; }
 __attribute__((used)) void hardfault_step_over(uint32_t *frame)
 {
@@ -222,6 +248,14 @@ int main(void)
     __asm volatile("dsb; isb");
     print(usagefault_hits == 0 && (hardfault_hfsr & (1u << 30)) && (hardfault_cfsr & (1u << 16))
               ? "udf in an irq: escalated to hardfault\r\n" : "udf in an irq: not escalated\r\n");
+
+    vectors[6] = usagefault_invstate;
+    vectors[14] = pendsv_clear_t;
+    REG(SCB_ICSR) = 1u << 28;   /* PENDSVSET */
+    __asm volatile("dsb; isb");
+    print("return with T clear: CFSR ");
+    print_hex(invstate_cfsr);
+    print("\r\n");
     print("done\r\n");
     return 0;
 }
