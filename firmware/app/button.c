@@ -6,8 +6,8 @@
 #include "../hw/chipid.h"
 #include "../hw/clocks.h"
 #include "../hw/gpio.h"
+#include "../hw/pins.h"
 
-#define USER_BUTTON_PIN 45 /* Pimoroni Pico Plus 2 W: to ground when pressed */
 /* a switch's contacts bounce for a few ms: changes closer together than
  * this are one press */
 #define DEBOUNCE_US 10000

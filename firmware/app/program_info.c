@@ -5,14 +5,10 @@
  * (firmware/cmake/build_info.cmake): git describe, the build type and the
  * model images embedded. Entry layouts: boot/binary_info.h. */
 #include "../boot/binary_info.h"
+#include "../hw/pins.h"
 #include "../hw/regs/io_bank0.h"
 #include "build_info.h"
 #include "version.h"
-
-#define UART0_TX_PIN 0
-#define UART0_RX_PIN 1
-#define USER_BUTTON_PIN 45 /* button.c */
-#define PSRAM_CS_PIN 47    /* psram.c: QMI CS1 */
 
 /* our own tag for the group of embedded models ('P','L'; the group ID is
  * an arbitrary number, as the SDK asks for its users' groups) */

@@ -7,13 +7,13 @@
 
 #include "clocks.h"
 #include "gpio.h"
+#include "pins.h"
 #include "platform.h"
 #include "qmi_direct.h"
 #include "regs/io_bank0.h"
 #include "regs/qmi.h"
 #include "regs/xip.h"
 
-#define PSRAM_CS_PIN 47
 #define CMD_RESET_ENABLE 0x66
 #define CMD_RESET 0x99
 #define CMD_READ_ID 0x9F

@@ -3,13 +3,11 @@
 
 #include "clocks.h"
 #include "gpio.h"
+#include "pins.h"
 #include "regs/io_bank0.h"
 #include "regs/resets.h"
 #include "regs/uart.h"
 #include "resets.h"
-
-#define UART_TX_PIN 0
-#define UART_RX_PIN 1
 
 void uart_console_init(uint32_t baud)
 {
@@ -29,8 +27,8 @@ void uart_console_init(uint32_t baud)
     uart0_hw->fbrd = fbrd;
     uart0_hw->lcr_h = UART_UARTLCR_H_WLEN_8 | UART_UARTLCR_H_FEN; /* latches the divisors */
     uart0_hw->cr = UART_UARTCR_UARTEN | UART_UARTCR_TXE | UART_UARTCR_RXE;
-    gpio_set_function(UART_TX_PIN, GPIO_FUNC_UART);
-    gpio_set_function(UART_RX_PIN, GPIO_FUNC_UART);
+    gpio_set_function(UART0_TX_PIN, GPIO_FUNC_UART);
+    gpio_set_function(UART0_RX_PIN, GPIO_FUNC_UART);
 }
 
 bool uart_try_put(uint8_t c)
