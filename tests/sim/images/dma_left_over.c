@@ -5,18 +5,7 @@
  * does not reset the DMA, and the channel writes under it. */
 #include "hw.h"
 
-#define DMA_BASE 0x50000000u
-#define CH(n, r) (DMA_BASE + 0x40u * (n) + (r))
-#define READ_ADDR 0x00
-#define WRITE_ADDR 0x04
-#define TRANS_COUNT 0x08
-#define CTRL_TRIG 0x0C
 #define DMA_TIMER0 (DMA_BASE + 0x440u)   /* SDK regs/dma.h DMA_TIMER0_OFFSET */
-#define CTRL_EN 1u
-#define SIZE_WORD (2u << 2)
-#define TREQ(n) ((uint32_t)(n) << 17)
-#define CHAIN_SELF(n) ((uint32_t)(n) << 13)
-#define BUSY (1u << 26)
 #define DREQ_DMA_TIMER0 59
 #define RESET_DMA (1u << 2)
 
@@ -30,7 +19,7 @@ int main(void)
 {
     /* the DMA out of reset: a run before this one released it */
     int second_run = !(REG(RESETS_RESET) & RESET_DMA);
-    uint32_t busy = second_run ? REG(CH(0, CTRL_TRIG)) & BUSY : 0;
+    uint32_t busy = second_run ? REG(DMA_CH(0, DMA_CTRL_TRIG)) & DMA_BUSY : 0;
     clocks_150mhz();
     uart_init(150000000, 115200);
     if (second_run) {
@@ -41,10 +30,10 @@ int main(void)
     }
     reset_release(RESET_DMA);
     REG(DMA_TIMER0) = 1u << 16 | PACING;   /* one transfer every PACING clk_sys cycles */
-    REG(CH(0, READ_ADDR)) = (uint32_t)&source;
-    REG(CH(0, WRITE_ADDR)) = (uint32_t)&sink;
-    REG(CH(0, TRANS_COUNT)) = TRANSFERS;
-    REG(CH(0, CTRL_TRIG)) = CTRL_EN | SIZE_WORD | TREQ(DREQ_DMA_TIMER0) | CHAIN_SELF(0);
+    REG(DMA_CH(0, DMA_READ_ADDR)) = (uint32_t)&source;
+    REG(DMA_CH(0, DMA_WRITE_ADDR)) = (uint32_t)&sink;
+    REG(DMA_CH(0, DMA_TRANS_COUNT)) = TRANSFERS;
+    REG(DMA_CH(0, DMA_CTRL_TRIG)) = DMA_CTRL_EN | DMA_SIZE_WORD | DMA_TREQ(DREQ_DMA_TIMER0) | DMA_CHAIN_TO(0);
     print("dma started\r\n");
     for (;;) __asm volatile("wfi");
 }

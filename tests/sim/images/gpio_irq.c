@@ -60,9 +60,7 @@ int main(void)
     clocks_xosc_12mhz();
     uart_init(12000000, 115200);
     timer_start_ticks();
-    REG(PADS_GPIO(45)) = (REG(PADS_GPIO(45)) & ~(1u << 2)) | (1u << 3) | (1u << 6);   /* PUE, IE */
-    REG(GPIO_CTRL(45)) = 5;                        /* SIO */
-    REG(PADS_GPIO(45) + ALIAS_CLR) = 1u << 8;      /* ISO off */
+    gpio_input_pulled_up(45);
     gpio_coprocessor();
     REG(IO_INTR5) = 0xFFFFFFFFu;                   /* no edge from the set-up */
     vectors[16 + 21] = io_irq_bank0;

@@ -53,6 +53,7 @@
 #define XIP_CTRL_BASE 0x400C8000u
 #define SIO_BASE 0xD0000000u
 #define USBCTRL_DPRAM 0x50100000u
+#define DMA_BASE 0x50000000u
 #define USBCTRL_REGS 0x50110000u
 
 #define PPB_CPACR 0xE000ED88u
@@ -65,6 +66,29 @@ static inline void reset_release(uint32_t mask)
     REG(RESETS_RESET + ALIAS_CLR) = mask;
     while ((REG(RESETS_RESET_DONE) & mask) != mask) {}
 }
+
+/* a GPIO as an input with its pull-up, driven by SIO: the user switch
+ * (GPIO45, to ground when pressed) */
+static inline void gpio_input_pulled_up(uint32_t n)
+{
+    REG(PADS_GPIO(n)) = (REG(PADS_GPIO(n)) & ~(1u << 2)) | (1u << 3) | (1u << 6);   /* PUE, IE */
+    REG(GPIO_CTRL(n)) = 5;                       /* SIO */
+    REG(PADS_GPIO(n) + ALIAS_CLR) = 1u << 8;     /* ISO off */
+}
+
+/* DMA channel registers (SDK regs/dma.h) */
+#define DMA_CH(n, r) (DMA_BASE + 0x40u * (n) + (r))
+#define DMA_READ_ADDR 0x00
+#define DMA_WRITE_ADDR 0x04
+#define DMA_TRANS_COUNT 0x08
+#define DMA_CTRL_TRIG 0x0C
+#define DMA_CTRL_EN 1u
+#define DMA_SIZE_WORD (2u << 2)
+#define DMA_INCR_READ (1u << 4)
+#define DMA_INCR_WRITE (1u << 6)
+#define DMA_CHAIN_TO(n) ((uint32_t)(n) << 13)
+#define DMA_TREQ(n) ((uint32_t)(n) << 17)
+#define DMA_BUSY (1u << 26)
 
 /* clocks.c */
 void clocks_xosc_12mhz(void);      /* clk_ref = clk_sys = clk_peri = 12 MHz from the XOSC */
