@@ -120,7 +120,7 @@ void core_stall(sim_core *c, uint32_t cycles)
     profiler *prof = c->env.prof;
     c->slice_used += cycles;
     c->stall_cycles += cycles;
-    if (prof->on && c->cur_func >= 0) prof_add(prof, c->cur_func, cycles, cycles, 0);
+    if (prof->on && c->cur_func >= 0) prof_add(prof, c->id, c->cur_func, cycles, cycles, 0);
 }
 
 /* Runs at the start of every translation block. Stopping here is the only
@@ -212,7 +212,7 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     if (prof->on) {
         if (b->func == -2) b->func = prof_func_of(prof, a);
         c->cur_func = b->func;
-        prof_add(prof, b->func, cycles + stall, stall, b->insns);
+        prof_add(prof, c->id, b->func, cycles + stall, stall, b->insns);
     }
 }
 
@@ -859,7 +859,8 @@ static int run_once(sim_core *c)
         c->wfx_stop = 1;
         c->idle_cycles += c->slice_budget - c->slice_used;
         if (env->prof->on)
-            prof_add(env->prof, env->prof->nsyms + PROF_IDLE, c->slice_budget - c->slice_used, 0, 0);
+            prof_add(env->prof, c->id, env->prof->nsyms + PROF_IDLE,
+                     c->slice_budget - c->slice_used, 0, 0);
         c->slice_used = c->slice_budget;
         return 0;
     }

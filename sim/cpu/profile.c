@@ -175,6 +175,7 @@ int prof_init(profiler *p, const char *elf_path, char *err, size_t errlen)
     p->cycles = calloc(n, sizeof(uint64_t));
     p->stall = calloc(n, sizeof(uint64_t));
     p->insns = calloc(n, sizeof(uint64_t));
+    for (int core = 0; core < 2; core++) p->core_cycles[core] = calloc(n, sizeof(uint64_t));
     p->on = 1;
     return 1;
 }
@@ -186,6 +187,7 @@ void prof_free(profiler *p)
     free(p->cycles);
     free(p->stall);
     free(p->insns);
+    for (int core = 0; core < 2; core++) free(p->core_cycles[core]);
     memset(p, 0, sizeof(*p));
 }
 
@@ -215,12 +217,64 @@ void prof_restart(profiler *p, const uint64_t core_cycles[2], uint64_t now_ps)
         memset(p->cycles, 0, n * sizeof(uint64_t));
         memset(p->stall, 0, n * sizeof(uint64_t));
         memset(p->insns, 0, n * sizeof(uint64_t));
+        for (int core = 0; core < 2; core++) memset(p->core_cycles[core], 0, n * sizeof(uint64_t));
     }
     for (int i = 0; i < 2; i++) p->start_cycles[i] = core_cycles[i];
     p->start_ps = now_ps;
 }
 
+
 /* ---- the report ---- */
+
+static double pct(uint64_t part, uint64_t whole) { return whole ? 100.0 * (double)part / (double)whole : 0.0; }
+
+/* A function class's share of the profile. */
+typedef struct {
+    const char *name;
+    uint64_t cycles, stall, core[2];
+} class_sum;
+
+static const char *entry_class(const profiler *p, int i)
+{
+    if (i < p->nsyms) return prof_class_of(p->syms[i].name);
+    return i - p->nsyms == PROF_IDLE ? "idle" : "other";
+}
+
+static int by_class_cycles(const void *a, const void *b)
+{
+    uint64_t x = ((const class_sum *)a)->cycles, y = ((const class_sum *)b)->cycles;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The profile summed by class, largest first, with each core's part (for
+ * two cores, where the work falls: what one core does alone while the
+ * other idles). */
+static void report_classes(const profiler *p, uint64_t total, FILE *f)
+{
+    enum { MAX_CLASSES = 32 };
+    class_sum sums[MAX_CLASSES];
+    int count = 0;
+    for (int i = 0; i < p->nsyms + PROF_EXTRA; i++) {
+        if (!p->cycles[i]) continue;
+        const char *name = entry_class(p, i);
+        int j = 0;
+        while (j < count && strcmp(sums[j].name, name)) j++;
+        if (j == MAX_CLASSES) continue;
+        if (j == count) sums[count++] = (class_sum){name, 0, 0, {0, 0}};
+        sums[j].cycles += p->cycles[i];
+        sums[j].stall += p->stall[i];
+        for (int core = 0; core < 2; core++) sums[j].core[core] += p->core_cycles[core][i];
+    }
+    qsort(sums, (size_t)count, sizeof(class_sum), by_class_cycles);
+    fprintf(f, "#\n# by class (sim/cpu/profile.c maps functions to classes)\n");
+    fprintf(f, "# %-14s %8s %14s %12s %14s %14s\n", "Class", "Overhead", "Cycles", "XIP wait",
+            "Core 0", "Core 1");
+    for (int j = 0; j < count; j++)
+        fprintf(f, "class %-14s %7.2f%% %14llu %12llu %14llu %14llu\n", sums[j].name,
+                pct(sums[j].cycles, total), (unsigned long long)sums[j].cycles,
+                (unsigned long long)sums[j].stall, (unsigned long long)sums[j].core[0],
+                (unsigned long long)sums[j].core[1]);
+}
 
 static const char *entry_name(const profiler *p, int i, char *buf, size_t len)
 {
@@ -240,8 +294,6 @@ static int by_cycles(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-static double pct(uint64_t part, uint64_t whole) { return whole ? 100.0 * (double)part / (double)whole : 0.0; }
-
 void prof_report(const profiler *p, const prof_board_view *board, FILE *f)
 {
     int n = p->nsyms + PROF_EXTRA;
@@ -257,8 +309,8 @@ void prof_report(const profiler *p, const prof_board_view *board, FILE *f)
     if (p->elf[0]) fprintf(f, "# symbols: %s\n", p->elf);
     fprintf(f, "# cycles: instructions (datasheet 3.7.4.9 costs) + XIP wait (cache misses and "
                "uncached accesses on the QSPI bus)\n#\n");
-    fprintf(f, "# %8s %14s %12s %13s %6s  %s\n", "Overhead", "Cycles", "XIP wait", "Instructions",
-            "CPI", "Function");
+    fprintf(f, "# %8s %14s %12s %13s %6s %14s %14s  %s\n", "Overhead", "Cycles", "XIP wait",
+            "Instructions", "CPI", "Core 0", "Core 1", "Function");
     int *order = malloc((size_t)n * sizeof(int));
     for (int i = 0; i < n; i++) order[i] = i;
     sort_p = p;
@@ -268,48 +320,16 @@ void prof_report(const profiler *p, const prof_board_view *board, FILE *f)
         int i = order[k];
         if (!p->cycles[i]) break;
         if (k >= 60 && pct(p->cycles[i], total) < 0.01) break;
-        fprintf(f, "  %8.2f%% %14llu %12llu %13llu %6.2f  %s\n", pct(p->cycles[i], total),
-                (unsigned long long)p->cycles[i], (unsigned long long)p->stall[i],
-                (unsigned long long)p->insns[i],
+        fprintf(f, "  %8.2f%% %14llu %12llu %13llu %6.2f %14llu %14llu  %s\n",
+                pct(p->cycles[i], total), (unsigned long long)p->cycles[i],
+                (unsigned long long)p->stall[i], (unsigned long long)p->insns[i],
                 p->insns[i] ? (double)p->cycles[i] / (double)p->insns[i] : 0.0,
+                (unsigned long long)p->core_cycles[0][i], (unsigned long long)p->core_cycles[1][i],
                 entry_name(p, i, buf, sizeof(buf)));
     }
     free(order);
 
-    /* classes */
-    const char *cls_names[32];
-    uint64_t cls_cycles[32] = {0}, cls_stall[32] = {0};
-    int ncls = 0;
-    for (int i = 0; i < n; i++) {
-        if (!p->cycles[i]) continue;
-        const char *c = i < p->nsyms ? prof_class_of(p->syms[i].name)
-                                     : (i - p->nsyms == PROF_IDLE ? "idle" : "other");
-        int j;
-        for (j = 0; j < ncls; j++)
-            if (!strcmp(cls_names[j], c)) break;
-        if (j == ncls && ncls < 32) cls_names[ncls++] = c;
-        if (j < 32) {
-            cls_cycles[j] += p->cycles[i];
-            cls_stall[j] += p->stall[i];
-        }
-    }
-    fprintf(f, "#\n# by class (sim/cpu/profile.c maps functions to classes)\n");
-    fprintf(f, "# %-14s %8s %14s %12s\n", "Class", "Overhead", "Cycles", "XIP wait");
-    for (int a = 0; a < ncls; a++) {
-        int best = a;
-        for (int b = a + 1; b < ncls; b++)
-            if (cls_cycles[b] > cls_cycles[best]) best = b;
-        const char *tn = cls_names[a];
-        cls_names[a] = cls_names[best];
-        cls_names[best] = tn;
-        uint64_t tc = cls_cycles[a], ts = cls_stall[a];
-        cls_cycles[a] = cls_cycles[best];
-        cls_stall[a] = cls_stall[best];
-        cls_cycles[best] = tc;
-        cls_stall[best] = ts;
-        fprintf(f, "class %-14s %7.2f%% %14llu %12llu\n", cls_names[a], pct(cls_cycles[a], total),
-                (unsigned long long)cls_cycles[a], (unsigned long long)cls_stall[a]);
-    }
+    report_classes(p, total, f);
 
     /* memory regions */
     static const char *rn[XR_COUNT] = {"ROM", "SRAM", "flash (QMI CS0)", "PSRAM (QMI CS1)",

@@ -1,6 +1,6 @@
 /* profile.h - the cycle profiler (--profile): modelled clk_sys cycles per
  * function (the firmware ELF's symbols, read with libelf), per function
- * class, and per memory region with the XIP cache and QSPI traffic, printed
+ * class, each split by core, and per memory region with the XIP cache and QSPI traffic, printed
  * sorted like `perf report`. Cycles are attributed when a block is charged
  * (its instructions, branch and result-delay costs, instruction-fetch
  * misses) and when a data access waits for the XIP cache / QSPI bus. */
@@ -26,6 +26,7 @@ typedef struct {
     prof_sym *syms;
     int nsyms;
     uint64_t *cycles, *stall, *insns;   /* nsyms + PROF_EXTRA entries */
+    uint64_t *core_cycles[2];           /* the same cycles split by the core that ran them */
     uint64_t start_cycles[2];           /* each core's cycles at the last reset */
     uint64_t start_ps;
     char elf[1024];
@@ -53,9 +54,11 @@ void prof_report(const profiler *p, const prof_board_view *board, FILE *f);
 /* The class a function belongs to (the table in profile.c). */
 const char *prof_class_of(const char *name);
 
-static inline void prof_add(profiler *p, int32_t f, uint64_t cycles, uint64_t stall, uint64_t insns)
+static inline void prof_add(profiler *p, int core, int32_t f, uint64_t cycles, uint64_t stall,
+                            uint64_t insns)
 {
     p->cycles[f] += cycles;
+    p->core_cycles[core][f] += cycles;
     p->stall[f] += stall;
     p->insns[f] += insns;
 }

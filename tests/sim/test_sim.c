@@ -877,7 +877,7 @@ static void profile_report(void **state)
     expect_in(p, "region flash (QMI CS0)", "profile");
     expect_in(p, "region SRAM", "profile");
     regex_t re;
-    assert_int_equal(regcomp(&re, "\n +[0-9.]+% +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+  k_xip_reads\n",
+    assert_int_equal(regcomp(&re, "\n +[0-9.]+% +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ +[0-9]+ +0  k_xip_reads\n",
                              REG_EXTENDED | REG_NOSUB), 0);
     if (regexec(&re, p, 0, NULL, 0)) fail_msg("no k_xip_reads line in the profile:\n%s", p);
     regfree(&re);
@@ -887,6 +887,38 @@ static void profile_report(void **state)
     expect_exit(&r, 3);
     ERR_HAS(&r, "--elf: cannot read /nonexistent.elf");
     proc_free(&r);
+}
+
+/* A line of the profile's function table whose core columns match. */
+static void expect_profile_line(const char *profile, const char *cores, const char *function)
+{
+    char pattern[256];
+    snprintf(pattern, sizeof(pattern), "\n +[0-9.]+%% +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ +%s  %s\n",
+             cores, function);
+    regex_t re;
+    assert_int_equal(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB), 0);
+    if (regexec(&re, profile, 0, NULL, 0))
+        fail_msg("no line /%s/ in the profile:\n%s", pattern, profile);
+    regfree(&re);
+}
+
+/* Each function's cycles are split by the core that ran them: core 1's
+ * loop on core 1 alone, main on core 0 alone, and both cores' idle time. */
+static void profile_splits_by_core(void **state)
+{
+    (void)state;
+    const char *out = testenv_tmp("profile-cores.txt");
+    proc_result r;
+    sim(&r, "-q", "--console", "uart", "--no-stdin", image("core1.uf2"), "--expect", "done\\r\\n",
+        "--profile-out", out, "--timeout-ms", "500", NULL);
+    expect_exit(&r, 0);
+    proc_free(&r);
+    char *p = testenv_read(out, NULL);
+    assert_non_null(p);
+    expect_profile_line(p, "0 +[1-9][0-9]*", "core1_main");
+    expect_profile_line(p, "[1-9][0-9]* +0", "main");
+    expect_in(p, "Core 0         Core 1", "profile");
+    free(p);
 }
 
 static void timeout_prints_tail(void **state)
@@ -933,7 +965,7 @@ int main(int argc, char **argv)
         TEST(usb_bus_reset_keeps_the_port_state), TEST(usb_bad_wtotallength),
         TEST(usb_setup_never_answered), TEST(no_imagedef_refused), TEST(bad_register_stops),
         TEST(fpu_without_cpacr), TEST(undefined_instruction), TEST(timeout_prints_tail),
-        TEST(instruction_timings), TEST(xip_cache_misses), TEST(profile_report),
+        TEST(instruction_timings), TEST(xip_cache_misses), TEST(profile_report), TEST(profile_splits_by_core),
     };
     if (argc > 1) cmocka_set_test_filter(argv[1]);
     return cmocka_run_group_tests(tests, NULL, NULL);
