@@ -4,7 +4,10 @@
 # firmware offers, with the board's modelled time (RP2350 datasheet
 # instruction costs, XIP cache and QSPI timing: see README "Modelled time").
 # Prints one table: tok/s as the firmware reports it, cycles per token split
-# by function class (picollama-sim --profile), QSPI bytes per token.
+# by function class (picollama-sim --profile), QSPI bytes per token (flash
+# read, PSRAM read + written) and the bus's use: those bytes per modelled
+# second, and their share of the ceiling, the QSPI clock the firmware
+# reports in /info (flash: ... quad XIP at N MHz) x 4 data lines.
 #
 #   scripts/bench.sh [BUILD_DIR]     (default: build)
 #   scripts/bench.sh [BUILD_DIR] --model MODEL.uf2 [--prompt TEXT]
@@ -48,6 +51,7 @@ BOOT=(--no-stdin -q --timeout-ms 3600000 --wall-timeout 3600
 "$SIM" "${INPUTS[@]}" "${BOOT[@]}" \
   --send '/precision f32\r' --expect '> ' --send '/precision q8\r' --expect '> ' \
   --send '/cores 1\r' --expect '> ' --send '/cores 2\r' --expect '> ' \
+  --send '/info\r' --expect '> ' \
   > "$TMP/probe.out" 2> "$TMP/probe.err" || { cat "$TMP/probe.err" >&2; exit 1; }
 tr -d '\r' < "$TMP/probe.out" > "$TMP/probe.txt"
 # "offered" if the answer to the command (up to the next prompt) has no "error"
@@ -59,10 +63,14 @@ offered() {
     END { exit (seen && !bad) ? 0 : 1 }' "$TMP/probe.txt"
 }
 
+# the QSPI data ceiling in MB/s: SCK (MHz) x 4 lines / 8 bits (0: unknown)
+QSPI_MHZ=$(sed -nE 's/^flash:.* quad XIP at ([0-9.]+) MHz.*/\1/p' "$TMP/probe.txt" | head -1)
+CEILING=$(awk -v m="${QSPI_MHZ:-0}" 'BEGIN { printf "%.1f", m * 4 / 8 }')
+
 CLASSES=(matmul attention softmax/exp sampling tokenizer console/USB stream other)
 printf '%-9s %5s %7s %10s' precision cores tok/s cycles/tok
 for c in "${CLASSES[@]}"; do printf ' %11s' "$c"; done
-printf ' %12s %12s %7s\n' 'flash B/tok' 'PSRAM B/tok' 'wall s'
+printf ' %12s %12s %9s %7s %7s\n' 'flash B/tok' 'PSRAM B/tok' 'QSPI MB/s' '% bus' 'wall s'
 
 # one /bench; $1 $2 label the row, the rest are the commands before /bench
 bench() {
@@ -86,15 +94,20 @@ bench() {
   toks=$(echo "$line" | sed -E 's/.* = ([0-9.]+) tok\/s.*/\1/')
   # the profile covers /bench's forward passes: tokens + 1 positions
   passes=$((tokens + 1))
-  awk -v passes="$passes" -v prec="$prec" -v cores="$cores" -v toks="$toks" -v wall="$wall" '
+  # bytes on the bus over the profile's modelled time (its header: "(N ms modelled")
+  awk -v passes="$passes" -v prec="$prec" -v cores="$cores" -v toks="$toks" -v wall="$wall" \
+      -v ceiling="$CEILING" '
+    /^# picollama-sim profile:/ { if (match($0, /\(([0-9.]+) ms modelled/)) ms = substr($0, RSTART + 1, RLENGTH - 13) + 0 }
     /^class / { cyc[$2] = $4; total += $4 }
-    /^region flash/ { fb = $(NF - 3) }
-    /^region PSRAM/ { pb = $(NF - 3) }
+    /^region flash/ { fb = $(NF - 3); fw = $(NF - 2) }
+    /^region PSRAM/ { pb = $(NF - 3); pw = $(NF - 2) }
     END {
       split("matmul attention softmax/exp sampling tokenizer console/USB stream other", cls, " ")
       printf "%-9s %5s %7s %10.0f", prec, cores, toks, total / passes
       for (i = 1; i <= 8; i++) printf " %11.0f", cyc[cls[i]] / passes
-      printf " %12.0f %12.0f %7.1f\n", fb / passes, pb / passes, wall
+      rate = ms > 0 ? (fb + fw + pb + pw) / (ms * 1000) : 0
+      share = ceiling > 0 && ms > 0 ? sprintf("%.1f", 100 * rate / ceiling) : "n/a"
+      printf " %12.0f %12.0f %9.2f %7s %7.1f\n", fb / passes, (pb + pw) / passes, rate, share, wall
     }' "$TMP/prof.txt"
 }
 
@@ -114,6 +127,8 @@ for prec in "${PRECISIONS[@]}"; do
   done
 done
 echo "(default: the settings the firmware boots with; cycles/tok: clk_sys cycles of every"
-echo " core during /bench per forward pass; B/tok: bytes read over QSPI per forward pass;"
+echo " core during /bench per forward pass; B/tok: bytes over QSPI per forward pass (flash"
+echo " read; PSRAM read and written); QSPI MB/s: all of them per modelled second; % bus: their"
+echo " share of the ceiling, ${CEILING} MB/s at the QSPI clock /info reports (${QSPI_MHZ:-?} MHz x 4 bits);"
 echo " n/a: the firmware does not offer the setting; stream: cores waiting for streamed"
 echo " weights; wall s: simulator run time)"
