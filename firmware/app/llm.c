@@ -15,8 +15,12 @@
  *    PSRAM and read through the XIP cache, as the reference firmware does
  *    (without PSRAM, in place from flash);
  *  - run state, sampler and prompt buffers: SRAM;
- *  - KV cache: as many positions as SRAM still holds, the rest in PSRAM;
- *    without PSRAM the context is shortened to what SRAM holds.
+ *  - KV cache: as many positions as SRAM still holds, the rest in PSRAM.
+ * The model's whole context comes first: without PSRAM (a Pico 2), a
+ * quantized image whose SRAM copy would leave too little room for the KV
+ * cache is streamed from flash instead (slower, the full context); only
+ * when even that cannot hold it is the context shortened to what SRAM
+ * holds.
  */
 #include "llm.h"
 
@@ -155,15 +159,30 @@ static bool copy_serving_console(uint8_t *to, const uint8_t *from, uint32_t size
     return true;
 }
 
+/* How use_image may place a model, in the order it tries them. */
+typedef enum {
+    STREAM_NEVER,    /* a quantized image in SRAM, else PSRAM, else flash in place */
+    STREAM_IF_LARGE, /* streamed when its SRAM copy does not fit */
+    STREAM_ALWAYS,   /* streamed even when its SRAM copy fits */
+} stream_rule;
+
+typedef struct {
+    stream_rule stream;
+    bool full_context; /* else the context may be shortened to what memory holds */
+} placement_plan;
+
 /* The image's bytes where they run from: SRAM for a quantized image that
- * fits; else, when may_stream, flash in place, streamed (flash is as fast
- * as PSRAM for that, and PSRAM keeps room for the KV cache); else PSRAM,
- * else flash in place. NULL when the copy does not read back. */
-static const uint8_t *place_image(const stored_image *s, bool may_stream)
+ * fits (unless the rule streams it); else, when the rule allows, flash in
+ * place, streamed (flash is as fast as PSRAM for that, and PSRAM keeps
+ * room for the KV cache); else PSRAM, else flash in place. NULL when the
+ * copy does not read back. */
+static const uint8_t *place_image(const stored_image *s, stream_rule rule)
 {
     uint8_t *copy = NULL;
+    bool may_stream = rule != STREAM_NEVER;
     llm.streamed = false;
-    if (s->precision != PL_DTYPE_F32) copy = take(&sram_pool, s->size, &llm.image, "SRAM");
+    if (s->precision != PL_DTYPE_F32 && rule != STREAM_ALWAYS)
+        copy = take(&sram_pool, s->size, &llm.image, "SRAM");
     if (!copy && s->precision != PL_DTYPE_F32 && may_stream) {
         llm.streamed = true;
     } else if (!copy) {
@@ -176,9 +195,10 @@ static const uint8_t *place_image(const stored_image *s, bool may_stream)
     return copy_serving_console(copy, s->flash_addr, s->size) ? copy : NULL;
 }
 
-/* The KV cache: SRAM first, then PSRAM, else a shorter context. */
-static bool place_kv(pl_config *cfg, pl_kv_type type, void **kv0, size_t *size0, void **kv1,
-                     size_t *size1)
+/* The KV cache: SRAM first, then PSRAM, else (unless full_context) a
+ * shorter context. */
+static bool place_kv(pl_config *cfg, pl_kv_type type, bool full_context, void **kv0,
+                     size_t *size0, void **kv1, size_t *size1)
 {
     int32_t in_sram = pl_kv_positions(cfg, type, memory_free(&sram_pool));
     int32_t rest = cfg->seq_len - in_sram;
@@ -197,7 +217,7 @@ static bool place_kv(pl_config *cfg, pl_kv_type type, void **kv0, size_t *size0,
             *kv1 = take(&psram_pool, *size1, &llm.kv[1], "PSRAM");
         }
     } else {
-        if (in_sram < 1) return false;
+        if (in_sram < 1 || (full_context && rest > 0)) return false;
         cfg->seq_len = in_sram; /* no-op when it all fits */
         rest = 0;
         *size0 = pl_kv_size(cfg, type, in_sram);
@@ -208,7 +228,7 @@ static bool place_kv(pl_config *cfg, pl_kv_type type, void **kv0, size_t *size0,
     return *kv0 && (rest == 0 || *kv1);
 }
 
-static bool place_engine(pl_config *cfg, const pl_options *opt)
+static bool place_engine(pl_config *cfg, const pl_options *opt, bool full_context)
 {
     size_t vocab = (size_t)cfg->vocab_size;
     llm.prompt_tokens = memory_take(&sram_pool, PROMPT_TOKEN_CAP * sizeof(int32_t));
@@ -221,7 +241,7 @@ static bool place_engine(pl_config *cfg, const pl_options *opt)
     if (!llm.probindex || !llm.prompt_tokens || !state) return false;
     void *kv0, *kv1;
     size_t size0, size1;
-    if (!place_kv(cfg, opt->kv, &kv0, &size0, &kv1, &size1)) return false;
+    if (!place_kv(cfg, opt->kv, full_context, &kv0, &size0, &kv1, &size1)) return false;
     if (pl_transformer_init_split(&llm.t, cfg, opt, state, state_bytes, kv0, size0, kv1,
                                   size1) != PL_OK)
         return false;
@@ -245,15 +265,15 @@ static void apply_cores(void)
     llm.t.parallel_ctx = NULL;
 }
 
-/* Places image s and an engine for it (with streamed weights if
- * may_stream); false, with llm.status saying why, when memory is short. */
-static bool place_model(const stored_image *s, bool may_stream)
+/* Places image s and an engine for it as plan says; false, with
+ * llm.status saying why, when memory is short. */
+static bool place_model(const stored_image *s, placement_plan plan)
 {
     weight_stream_stop(); /* no DMA into memory about to be reused */
     memory_reset();
     memset(&llm.t, 0, sizeof(llm.t));
     memset(llm.kv, 0, sizeof(llm.kv));
-    const uint8_t *image = place_image(s, may_stream);
+    const uint8_t *image = place_image(s, plan.stream);
     if (!image || pl_image_open(&llm.img, image, s->size, 0, NULL) != PL_OK) {
         fail("the model's copy does not read back correctly");
         return false;
@@ -262,7 +282,7 @@ static bool place_model(const stored_image *s, bool may_stream)
     llm.full_context = cfg.seq_len;
     pl_options opt = pl_image_options(&llm.img);
     opt.parts = 2; /* scratch for both cores, whatever /cores says later */
-    if (!place_engine(&cfg, &opt)) {
+    if (!place_engine(&cfg, &opt, plan.full_context)) {
         fail("not enough memory for this model's run state");
         return false;
     }
@@ -281,9 +301,20 @@ static void use_image(int i)
     llm.current = i;
     llm.ready = false;
     const stored_image *s = &llm.images[i];
-    /* streaming needs its SRAM tiles and rows that fit them; without, the
-     * weights are read through the XIP cache from PSRAM or flash */
-    if (!place_model(s, true) && !(llm.streamed && place_model(s, false))) return;
+    /* the full context first (streaming frees the SRAM the copy would
+     * take); streaming needs its SRAM tiles and rows that fit them:
+     * without, the weights are read through the XIP cache from PSRAM or
+     * flash */
+    static const placement_plan plans[] = {
+        {STREAM_IF_LARGE, true},
+        {STREAM_ALWAYS, true},
+        {STREAM_IF_LARGE, false},
+        {STREAM_NEVER, false},
+    };
+    bool placed = false;
+    for (size_t p = 0; p < sizeof(plans) / sizeof(plans[0]) && !placed; p++)
+        placed = place_model(s, plans[p]);
+    if (!placed) return;
     llm.t.yield = keep_usb_alive;
     apply_cores();
     if (pl_image_bind_tokenizer(&llm.img, &llm.tok) != PL_OK) {
