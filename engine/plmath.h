@@ -95,6 +95,21 @@ void pl_softmax_fast(float *x, int size);
 /* The largest of x[0..size), size >= 1 (a NaN is ignored unless all are). */
 float pl_max(const float *x, int size);
 
+/* 2^e as a float for -126 <= e <= 127 (exact: built from its bits). */
+static inline float pl_pow2f(int32_t e)
+{
+    union { uint32_t u; float f; } v = {(uint32_t)(e + 127) << 23};
+    return v.f;
+}
+
+/* Softmax weights from integer score differences (kernels/attention.h):
+ * pl_exp2_neg64[i] = 2^15 * 2^(-(i + 0.5)/64) rounded, for i < 1023: one
+ * 64th of an octave a step (the half step centres the error of an index
+ * rounded down: within +-0.55 %), 15 bits; 0 at 1023, where every larger
+ * index saturates (2^-16 is below a 15-bit weight's last bit). */
+#define PL_EXP2_NEG64_SIZE 1024
+extern const uint16_t pl_exp2_neg64[PL_EXP2_NEG64_SIZE];
+
 /* IEEE square root (exact on every platform; one VSQRT.F32 on the M33). */
 static inline float pl_sqrtf(float x) { return __builtin_sqrtf(x); }
 

@@ -2,6 +2,7 @@
 #include "quant.h"
 
 #include "kernels/dsp.h"
+#include "plmath.h"
 
 #include <string.h>
 
@@ -54,15 +55,23 @@ float pl_f16_to_f32(uint16_t h)
 
 float pl_max_abs(const float *x, int32_t n)
 {
-    /* two running maxima: each VMAXNM waits for the one before it */
-    float m0 = 0.0f, m1 = 0.0f;
+    /* four running maxima: each VMAXNM waits for the one before it (the
+     * maximum is exact, so any order gives the same bits); eight values a
+     * step */
+    float m0 = 0.0f, m1 = 0.0f, m2 = 0.0f, m3 = 0.0f;
     int32_t i = 0;
-    for (; i + 2 <= n; i += 2) {
+    for (; i + 8 <= n; i += 8) {
         m0 = __builtin_fmaxf(m0, __builtin_fabsf(x[i]));
         m1 = __builtin_fmaxf(m1, __builtin_fabsf(x[i + 1]));
+        m2 = __builtin_fmaxf(m2, __builtin_fabsf(x[i + 2]));
+        m3 = __builtin_fmaxf(m3, __builtin_fabsf(x[i + 3]));
+        m0 = __builtin_fmaxf(m0, __builtin_fabsf(x[i + 4]));
+        m1 = __builtin_fmaxf(m1, __builtin_fabsf(x[i + 5]));
+        m2 = __builtin_fmaxf(m2, __builtin_fabsf(x[i + 6]));
+        m3 = __builtin_fmaxf(m3, __builtin_fabsf(x[i + 7]));
     }
-    if (i < n) m0 = __builtin_fmaxf(m0, __builtin_fabsf(x[i]));
-    return __builtin_fmaxf(m0, m1);
+    for (; i < n; i++) m0 = __builtin_fmaxf(m0, __builtin_fabsf(x[i]));
+    return __builtin_fmaxf(__builtin_fmaxf(m0, m1), __builtin_fmaxf(m2, m3));
 }
 
 static int32_t clamp(int32_t v, int32_t limit)
@@ -81,35 +90,6 @@ static inline int32_t saturate_activation(int32_t v)
     return __ssat(v, 15);
 #else
     return v > PL_ACT_MAX ? PL_ACT_MAX : (v < -PL_ACT_MAX - 1 ? -PL_ACT_MAX - 1 : v);
-#endif
-}
-
-/* Two int16 codes in one word, lo first in memory (little-endian). */
-static inline uint32_t pack2(int32_t lo, int32_t hi)
-{
-    return (uint32_t)(uint16_t)lo | (uint32_t)hi << 16;
-}
-
-/* r[k] = pl_round(x[k] * inv) for k < 4. On the M33 in one block, so each
- * VCVTA comes three instructions after its VMUL and none waits for a result
- * (the compiler keeps each pl_round right behind its multiply). */
-static inline void round4(const float *x, float inv, int32_t r[4])
-{
-#if defined(__ARM_FP) && __ARM_ARCH >= 8 && !defined(PL_NO_DSP)
-    float v[4] = {x[0], x[1], x[2], x[3]};
-    __asm__("vmul.f32 %0, %0, %4\n\t"
-            "vmul.f32 %1, %1, %4\n\t"
-            "vmul.f32 %2, %2, %4\n\t"
-            "vmul.f32 %3, %3, %4\n\t"
-            "vcvta.s32.f32 %0, %0\n\t"
-            "vcvta.s32.f32 %1, %1\n\t"
-            "vcvta.s32.f32 %2, %2\n\t"
-            "vcvta.s32.f32 %3, %3"
-            : "+t"(v[0]), "+t"(v[1]), "+t"(v[2]), "+t"(v[3])
-            : "t"(inv));
-    memcpy(r, v, sizeof(v));
-#else
-    for (int k = 0; k < 4; k++) r[k] = pl_round(x[k] * inv);
 #endif
 }
 
@@ -134,31 +114,99 @@ static void q4_pairs(int16_t *pairs, const int16_t *q, int32_t n)
         for (int k = 0; k < 8; k++) pairs[i + k] = q[i + order[k]];
 }
 
-/* Stores of two int16 codes at once (the buffers are word aligned: the
- * callers check). */
-typedef uint32_t __attribute__((may_alias)) code_pair;
-
-/* Codes (and Q8 pairs, pairs not NULL) of group g, four at a time: the FPU
- * overlaps the four conversions. */
-static void quantize_group_q8_now(const float *xg, int16_t *qg, int16_t *pg, int32_t group,
-                                  float inv)
+/* Codes of four values: r = pl_round(x * inv) saturated, as the portable
+ * path computes them. */
+static inline void quantize4_plain(const float *x, float inv, int32_t r[4])
 {
-    int aligned = (((uintptr_t)qg | (uintptr_t)pg) & 3) == 0;
+    for (int k = 0; k < 4; k++) r[k] = saturate_activation(pl_round(x[k] * inv));
+}
+
+#if PL_ARM_DSP && defined(__ARM_FP) && __ARM_ARCH >= 8
+/* The M33's step of four values: a VLDM, the conversions overlapped in
+ * the FPU, the codes out in two VMOVs, packed in pairs (PKHBT) and stored
+ * in words: the codes x0 x1 x2 x3 at %[q], and (QUANTIZE4_PAIRS) the Q8
+ * pairs x0 x2 x1 x3 at %[p]. No SSAT: every code is within +-PL_ACT_MAX
+ * already (|x| <= the group's max, so |x * inv| <= PL_ACT_MAX (1 + 2^-23)
+ * rounds to at most PL_ACT_MAX; a nan or, with inv = 0, an infinite x
+ * converts to 0), which saturate_activation leaves as they are. */
+#define QUANTIZE4_HEAD(s0, s1, s2, s3)                          \
+    "vmul.f32 " s0 ", " s0 ", %[inv]\n\t"                       \
+    "vmul.f32 " s1 ", " s1 ", %[inv]\n\t"                       \
+    "vmul.f32 " s2 ", " s2 ", %[inv]\n\t"                       \
+    "vmul.f32 " s3 ", " s3 ", %[inv]\n\t"                       \
+    "vcvta.s32.f32 " s0 ", " s0 "\n\t"                          \
+    "vcvta.s32.f32 " s1 ", " s1 "\n\t"                          \
+    "vcvta.s32.f32 " s2 ", " s2 "\n\t"                          \
+    "vcvta.s32.f32 " s3 ", " s3 "\n\t"                          \
+    "vmov     %[a], %[b], " s0 ", " s1 "\n\t"                   \
+    "vmov     %[c], %[d], " s2 ", " s3 "\n\t"                   \
+    "pkhbt    %[w0], %[a], %[b], lsl #16\n\t"                   \
+    "pkhbt    %[w1], %[c], %[d], lsl #16\n\t"                   \
+    "strd     %[w0], %[w1], [%[q]], #8\n\t"
+#define QUANTIZE4_PAIRS                                         \
+    "pkhbt    %[w0], %[a], %[c], lsl #16\n\t"                   \
+    "pkhbt    %[w1], %[b], %[d], lsl #16\n\t"                   \
+    "strd     %[w0], %[w1], [%[p]], #8\n\t"
+#define QUANTIZE_OPERANDS                                                                   \
+    : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [d] "=&r"(d), [w0] "=&r"(w0),               \
+      [w1] "=&r"(w1), [x] "+r"(xg), [q] "+r"(qg), [p] "+r"(pg), [n] "+r"(n)                \
+    : [inv] "t"(inv)                                                                        \
+    : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "cc", "memory"
+
+/* Codes (and Q8 pairs, pg not NULL) of a word-aligned group of a multiple
+ * of four values: eight a step, then four when the group is not a
+ * multiple of eight. */
+static void quantize_group4_dsp(const float *xg, int16_t *qg, int16_t *pg, int32_t group,
+                                float inv)
+{
+    uint32_t a, b, c, d, w0, w1;
+    int32_t n = group / 8;
+    if (pg) {
+        if (n > 0)
+            __asm__ volatile("1:\n\t"
+                             "vldmia   %[x]!, {s0-s7}\n\t"
+                             QUANTIZE4_HEAD("s0", "s1", "s2", "s3") QUANTIZE4_PAIRS
+                             QUANTIZE4_HEAD("s4", "s5", "s6", "s7") QUANTIZE4_PAIRS
+                             "subs     %[n], %[n], #1\n\t"
+                             "bne      1b" QUANTIZE_OPERANDS);
+        if (group & 4)
+            __asm__ volatile("vldmia   %[x]!, {s0-s3}\n\t"
+                             QUANTIZE4_HEAD("s0", "s1", "s2", "s3") QUANTIZE4_PAIRS
+                             QUANTIZE_OPERANDS);
+        return;
+    }
+    if (n > 0)
+        __asm__ volatile("1:\n\t"
+                         "vldmia   %[x]!, {s0-s7}\n\t"
+                         QUANTIZE4_HEAD("s0", "s1", "s2", "s3")
+                         QUANTIZE4_HEAD("s4", "s5", "s6", "s7")
+                         "subs     %[n], %[n], #1\n\t"
+                         "bne      1b" QUANTIZE_OPERANDS);
+    if (group & 4)
+        __asm__ volatile("vldmia   %[x]!, {s0-s3}\n\t"
+                         QUANTIZE4_HEAD("s0", "s1", "s2", "s3") QUANTIZE_OPERANDS);
+}
+#endif
+
+/* Codes (and Q8 pairs, pg not NULL) of a group of a multiple of four
+ * values (at least four). */
+static void quantize_group4(const float *xg, int16_t *qg, int16_t *pg, int32_t group, float inv)
+{
+#if PL_ARM_DSP && defined(__ARM_FP) && __ARM_ARCH >= 8
+    if ((((uintptr_t)qg | (uintptr_t)pg) & 3) == 0) {
+        quantize_group4_dsp(xg, qg, pg, group, inv);
+        return;
+    }
+#endif
     for (int32_t i = 0; i < group; i += 4) {
         int32_t r[4];
-        round4(xg + i, inv, r);
-        int32_t a = saturate_activation(r[0]), b = saturate_activation(r[1]);
-        int32_t c = saturate_activation(r[2]), d = saturate_activation(r[3]);
-        uint32_t words[4] = {pack2(a, b), pack2(c, d), pack2(a, c), pack2(b, d)};
-        if (aligned) {
-            code_pair *q = (code_pair *)(void *)(qg + i), *p = (code_pair *)(void *)(pg + i);
-            q[0] = words[0];
-            q[1] = words[1];
-            p[0] = words[2];
-            p[1] = words[3];
-        } else {
-            memcpy(qg + i, words, 8);
-            memcpy(pg + i, words + 2, 8);
+        quantize4_plain(xg + i, inv, r);
+        for (int k = 0; k < 4; k++) qg[i + k] = (int16_t)r[k];
+        if (pg) {
+            pg[i] = (int16_t)r[0];
+            pg[i + 1] = (int16_t)r[2];
+            pg[i + 2] = (int16_t)r[1];
+            pg[i + 3] = (int16_t)r[3];
         }
     }
 }
@@ -170,25 +218,119 @@ static int q8_pairs_now(const pl_qvec *out)
     return out->pairs && out->order == PL_PAIRS_Q8 && out->group % 4 == 0;
 }
 
-static void quantize_groups(pl_qvec *out, const float *x, int32_t g_begin, int32_t g_end)
+/* Codes of group g (xg: its values; wmax: their largest magnitude) and
+ * its scale wmax / PL_ACT_MAX. */
+static void quantize_group(pl_qvec *out, const float *xg, int32_t g, float wmax)
 {
     int32_t group = out->group;
     int now = q8_pairs_now(out);
+    int16_t *qg = out->q + (size_t)g * group;
+    out->scales[g] = wmax / PL_ACT_MAX;
+    /* multiply by the inverse: one division per group, not per value;
+     * a group below 1e-30 is all zeros (its inverse could overflow) */
+    float inv = wmax < 1e-30f ? 0.0f : PL_ACT_MAX / wmax;
+    if (now || (!out->pairs && group % 4 == 0 && group > 0)) {
+        quantize_group4(xg, qg, now ? out->pairs + (size_t)g * group : NULL, group, inv);
+        return;
+    }
+    for (int32_t i = 0; i < group; i++)
+        qg[i] = (int16_t)saturate_activation(pl_round(xg[i] * inv));
+}
+
+static void quantize_groups(pl_qvec *out, const float *x, int32_t g_begin, int32_t g_end)
+{
+    int32_t group = out->group;
     for (int32_t g = g_begin; g < g_end; g++) {
         const float *xg = x + (size_t)g * group;
-        int16_t *qg = out->q + (size_t)g * group;
-        float wmax = pl_max_abs(xg, group);
-        out->scales[g] = wmax / PL_ACT_MAX;
-        /* multiply by the inverse: one division per group, not per value;
-         * a group below 1e-30 is all zeros (its inverse could overflow) */
-        float inv = wmax < 1e-30f ? 0.0f : PL_ACT_MAX / wmax;
-        if (now) {
-            quantize_group_q8_now(xg, qg, out->pairs + (size_t)g * group, group, inv);
-            continue;
-        }
-        for (int32_t i = 0; i < group; i++)
-            qg[i] = (int16_t)saturate_activation(pl_round(xg[i] * inv));
+        quantize_group(out, xg, g, pl_max_abs(xg, group));
     }
+}
+
+/* Pairs the groups could not get as their codes were made (Q4 order, Q8
+ * order in groups of other lengths): one pass over all n values. */
+static void pairs_after(pl_qvec *out, int32_t n)
+{
+    if (!out->pairs || q8_pairs_now(out)) return;
+    if (out->order == PL_PAIRS_Q8) q8_pairs(out, n);
+    else if (out->group % 8 == 0) q4_pairs(out->pairs, out->q, n);
+}
+
+/* v = weight x over one group; returns the group's sum of squares of x
+ * (four running sums added in one fixed order) and sets *vmax = max |v|
+ * (exact in any order). One pass, four values a step, instead of
+ * RMSNorm's two and the quantizer's maximum. */
+static float weigh_group(float *v, const float *x, const float *weight, int32_t n, float *vmax)
+{
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    float m0 = 0.0f, m1 = 0.0f, m2 = 0.0f, m3 = 0.0f;
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        float x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3];
+        float v0 = weight[i] * x0, v1 = weight[i + 1] * x1;
+        float v2 = weight[i + 2] * x2, v3 = weight[i + 3] * x3;
+        s0 += x0 * x0;
+        s1 += x1 * x1;
+        s2 += x2 * x2;
+        s3 += x3 * x3;
+        m0 = __builtin_fmaxf(m0, __builtin_fabsf(v0));
+        m1 = __builtin_fmaxf(m1, __builtin_fabsf(v1));
+        m2 = __builtin_fmaxf(m2, __builtin_fabsf(v2));
+        m3 = __builtin_fmaxf(m3, __builtin_fabsf(v3));
+        v[i] = v0;
+        v[i + 1] = v1;
+        v[i + 2] = v2;
+        v[i + 3] = v3;
+    }
+    for (; i < n; i++) {
+        float vi = weight[i] * x[i];
+        s0 += x[i] * x[i];
+        m0 = __builtin_fmaxf(m0, __builtin_fabsf(vi));
+        v[i] = vi;
+    }
+    *vmax = __builtin_fmaxf(__builtin_fmaxf(m0, m1), __builtin_fmaxf(m2, m3));
+    return (s0 + s1) + (s2 + s3);
+}
+
+static void quantize_normed_groups(pl_qvec *out, float *v, const float *x, const float *weight,
+                                   int32_t g_begin, int32_t g_end, float *sums)
+{
+    int32_t group = out->group;
+    for (int32_t g = g_begin; g < g_end; g++) {
+        size_t at = (size_t)g * group;
+        float vmax;
+        sums[g] = weigh_group(v + at, x + at, weight + at, group, &vmax);
+        quantize_group(out, v + at, g, vmax);
+    }
+}
+
+int pl_quantize_normed_groups(pl_qvec *out, float *v, const float *x, const float *weight,
+                              int32_t g_begin, int32_t g_end, float *sums)
+{
+    if (out->pairs && !q8_pairs_now(out)) return 0;
+    quantize_normed_groups(out, v, x, weight, g_begin, g_end, sums);
+    return 1;
+}
+
+void pl_quantize_normed_finish(pl_qvec *out, const float *sums)
+{
+    /* RMSNorm's factor, as rmsnorm computes it from the sum of squares */
+    int32_t groups = out->n / out->group;
+    float ss = 0.0f;
+    for (int32_t g = 0; g < groups; g++) ss += sums[g];
+    ss /= out->n;
+    ss += 1e-5f;
+    ss = 1.0f / pl_sqrtf(ss);
+    for (int32_t g = 0; g < groups; g++) out->scales[g] *= ss;
+}
+
+void pl_quantize_normed(pl_qvec *out, float *v, const float *x, const float *weight, int32_t n,
+                        int32_t group, float *sums)
+{
+    out->n = n;
+    out->group = group;
+    quantize_normed_groups(out, v, x, weight, 0, n / group, sums);
+    pairs_after(out, n);
+    pl_quantize_normed_finish(out, sums);
 }
 
 int pl_quantize_groups(pl_qvec *out, const float *x, int32_t g_begin, int32_t g_end)
@@ -198,14 +340,20 @@ int pl_quantize_groups(pl_qvec *out, const float *x, int32_t g_begin, int32_t g_
     return 1;
 }
 
+void pl_quantize_activations_max(pl_qvec *out, const float *x, int32_t n, float max_abs)
+{
+    out->n = n;
+    out->group = n;
+    quantize_group(out, x, 0, max_abs);
+    pairs_after(out, n);
+}
+
 void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group)
 {
     out->n = n;
     out->group = group;
     quantize_groups(out, x, 0, n / group);
-    if (!out->pairs || q8_pairs_now(out)) return;
-    if (out->order == PL_PAIRS_Q8) q8_pairs(out, n);
-    else if (group % 8 == 0) q4_pairs(out->pairs, out->q, n);
+    pairs_after(out, n);
 }
 
 size_t pl_q8_data_bytes(int32_t rows, int32_t cols) { return (size_t)rows * (size_t)cols; }

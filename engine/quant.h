@@ -79,6 +79,10 @@ float pl_max_abs(const float *x, int32_t n);
  * out->pairs too when it is not NULL. */
 void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group);
 
+/* pl_quantize_activations(out, x, n, n) - one group - with max_abs =
+ * pl_max_abs(x, n) known (found by the parts that made x): the same bits. */
+void pl_quantize_activations_max(pl_qvec *out, const float *x, int32_t n, float max_abs);
+
 /* Quantizes groups [g_begin, g_end) of x (out->group long, out->n and
  * out->group already set), with their pairs when out->pairs is not NULL:
  * exactly what pl_quantize_activations makes of those groups, so parts of
@@ -86,6 +90,28 @@ void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t gr
  * nothing) for pairs it cannot make group by group: Q8 order needs groups
  * of a multiple of four. */
 int pl_quantize_groups(pl_qvec *out, const float *x, int32_t g_begin, int32_t g_end);
+
+/* RMSNorm's output quantized, for the fast precisions: the codes of group
+ * g are pl_quantize_groups' codes of v = weight x over the group, its
+ * scale max |v| / PL_ACT_MAX times RMSNorm's factor 1 / sqrt(mean(x^2) +
+ * 1e-5). The codes need only the group's own values, so they can be made
+ * where those values are (the part of a matrix product that computed
+ * them); only the factor needs all of x. Mathematically the quantized
+ * RMSNorm; in floats not the same bits (the factor applied once to the
+ * scale instead of to every value).
+ *
+ * pl_quantize_normed_groups: groups [g_begin, g_end) (out->n, out->group
+ * set), v = weight x written to v over them, each group's sum of squares
+ * of x into sums[g]; returns 0 (and does nothing) for pairs it cannot make
+ * group by group, as pl_quantize_groups. pl_quantize_normed_finish: once
+ * every group is done, multiplies the scales by the factor (the group sums
+ * added in group order: the same bits however the groups were shared).
+ * pl_quantize_normed: both for all n values, any pair order. */
+int pl_quantize_normed_groups(pl_qvec *out, float *v, const float *x, const float *weight,
+                              int32_t g_begin, int32_t g_end, float *sums);
+void pl_quantize_normed_finish(pl_qvec *out, const float *sums);
+void pl_quantize_normed(pl_qvec *out, float *v, const float *x, const float *weight, int32_t n,
+                        int32_t group, float *sums);
 
 /* Bytes of quantized data and scales for a rows x cols tensor. */
 size_t pl_q8_data_bytes(int32_t rows, int32_t cols);

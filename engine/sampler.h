@@ -39,7 +39,9 @@ void pl_sampler_init(pl_sampler *s, int32_t vocab_size, float temperature, float
 /* Samples a token id; modifies logits in place (temperature, softmax).
  * A temperature so small that some logit / temperature overflows a float
  * (softmax would turn the infinities into NaN, run.c then prints <unk>)
- * samples greedily, as temperature 0 does: its limit, and no random draw. */
+ * samples greedily, as temperature 0 does: its limit, and no random draw;
+ * with fast_math so does T < 5.4e-37, where the table exponential's scale
+ * 128 / (T ln 2) overflows. */
 int32_t pl_sample(pl_sampler *s, float *logits);
 
 /* llama2.c's generator: xorshift64* returning the top 32 bits. */
@@ -52,7 +54,9 @@ int32_t pl_sample_mult(const float *probabilities, int32_t n, float coin);
 int32_t pl_sample_topp(const float *probabilities, int32_t n, float topp,
                        pl_prob_index *probindex, float coin);
 /* The fast precisions' softmax of logits / temperature (in place), in
- * PL_SAMPLER_CHUNKS chunks run by s->parallel; with candidates not NULL
+ * PL_SAMPLER_CHUNKS chunks run by s->parallel, its exponentials from a
+ * table (exp2_table.h: each probability within 1e-5 relative of the exact
+ * softmax's, tests/unit/test_sampler.c); with candidates not NULL
  * also the top-p candidates (probability >= (1 - topp) / (n - 1)) in index
  * order into candidates, their number returned (else 0). */
 int32_t pl_softmax_chunked(const pl_sampler *s, float *logits, pl_prob_index *candidates);

@@ -7,8 +7,11 @@
  * rows at once, work split by whole rows and heads across cores.
  *
  * The fast options trade the last bits for speed the same way everywhere:
- * a compact KV cache (kv_cache.h) whose attention is integer dot products
- * (kernels/attention.h), and pl_expf_fast.
+ * a compact KV cache (kv_cache.h) whose attention runs in integers, its
+ * softmax from a table (kernels/attention.h), pl_expf_fast, SwiGLU's
+ * sigmoid interpolated in a table (sigmoid_table.h), and RMSNorm's output
+ * quantized straight from its input, the norm's factor applied to the
+ * group scales (pl_quantize_normed), by the parts of the matmul before it.
  */
 #include "transformer.h"
 
@@ -17,6 +20,7 @@
 #include "kernels/attention.h"
 #include "kernels/matmul.h"
 #include "plmath.h"
+#include "sigmoid_table.h"
 
 const pl_options pl_reference_options = {PL_KV_F32, 0, 1};
 
@@ -47,6 +51,10 @@ static float *take_floats(arena_cursor *a, uint64_t count)
     return arena_take(a, count * sizeof(float));
 }
 
+/* Entries of a part's softmax weights (compact KV): one past the last
+ * position (a zero partner for an odd count), even (word-aligned pairs). */
+static int32_t weights_stride(const pl_config *c) { return (c->seq_len + 2) & ~1; }
+
 /* One function both measures and lays out, so the two cannot disagree.
  * with_kv: the whole KV cache goes in the arena too. */
 static void layout_arena(arena_cursor *a, int with_kv, const pl_config *c, const pl_options *opt,
@@ -66,13 +74,13 @@ static void layout_arena(arena_cursor *a, int with_kv, const pl_config *c, const
     s.q = take_floats(a, dim);
     s.k_new = compact ? take_floats(a, kv_dim) : NULL;
     s.v_new = compact ? take_floats(a, kv_dim) : NULL;
-    s.att = take_floats(a, parts * seq);
+    s.att = compact ? NULL : take_floats(a, parts * seq);
     s.logits = take_floats(a, (uint64_t)c->vocab_size);
     s.q16 = compact ? arena_take(a, dim * sizeof(int16_t)) : NULL;
     s.q16_scale = compact ? take_floats(a, heads) : NULL;
-    s.mix = compact ? arena_take(a, parts * seq * sizeof(uint32_t)) : NULL;
+    s.scores = compact ? arena_take(a, parts * seq * sizeof(int32_t)) : NULL;
+    s.weights = compact ? arena_take(a, parts * weights_stride(c) * sizeof(int16_t)) : NULL;
     s.acc = compact ? arena_take(a, parts * half_head * 2 * sizeof(int32_t)) : NULL;
-    s.kept = compact ? arena_take(a, (uint64_t)c->n_layers * heads * sizeof(int32_t)) : NULL;
     s.rope_freq = take_floats(a, half_head);
     s.rope_cos = take_floats(a, half_head);
     s.rope_sin = take_floats(a, half_head);
@@ -80,6 +88,10 @@ static void layout_arena(arena_cursor *a, int with_kv, const pl_config *c, const
     s.xq.q = arena_take(a, widest * sizeof(int16_t));
     s.xq.pairs = arena_take(a, widest * sizeof(int16_t));
     s.xq.scales = take_floats(a, widest);
+    s.xq_next.q = arena_take(a, dim * sizeof(int16_t));
+    s.xq_next.pairs = arena_take(a, dim * sizeof(int16_t));
+    s.xq_next.scales = take_floats(a, 2 * (dim / 8 + 1)); /* then norm_sums: one alignment */
+    s.norm_sums = s.xq_next.scales ? s.xq_next.scales + dim / 8 + 1 : NULL;
     pl_layer_weights *layers =
         arena_take(a, (uint64_t)c->n_layers * sizeof(pl_layer_weights));
     uint8_t *kv = NULL;
@@ -197,8 +209,10 @@ static void run_parts(pl_transformer *t, pl_task_fn fn, void *arg)
 static int32_t share_start(int32_t n, int32_t unit, int32_t part, int32_t parts)
 {
     if (part >= parts) return n;
+    if (part == 0) return 0; /* the formula's value, without its divisions */
     int32_t units = (n + unit - 1) / unit;
-    int32_t first = units / parts * part + units % parts * part / parts;
+    int32_t first = parts == 2 ? units >> 1 /* the formula's value for part 1 of 2 */
+                               : units / parts * part + units % parts * part / parts;
     return first * unit < n ? first * unit : n;
 }
 
@@ -340,66 +354,116 @@ static void attention_head_f32(pl_transformer *t, int32_t layer, int32_t h, int3
     }
 }
 
-/* Compact cache: positions whose score is this far below the head's best
- * get no weight (e^-10 is about one 15-bit step; most of a long context's
- * positions fall below it, and skipping them costs no measurable
- * agreement: docs/performance.md). */
-#define ATTENTION_CUTOFF 10.0f
+/* The end of the run of a segment's positions from i on (of m) whose keys
+ * share the exponent e[i].key: the exponents never fall along the
+ * positions (kv_cache.h), so halving finds it. */
+static int32_t key_run_end(const pl_kv_exponents *e, int32_t i, int32_t m)
+{
+    if (e[m - 1].key == e[i].key) return m; /* the last run: most of a context */
+    int32_t lo = i + 1, hi = m;
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (e[mid].key > e[i].key) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
 
-/* Head h against the compact cache: integer scores; softmax numerators
- * of the positions within ATTENTION_CUTOFF of the best score only, times
- * their value scales; then an integer weighted sum of the values of those
- * positions with 15-bit weights (one scale for the head), normalised at
- * the end. Returns how many positions took part. */
-static int32_t attention_head_compact(pl_transformer *t, int32_t layer, int32_t h, int32_t n,
-                                      int32_t part)
+/* What every head of a part shares in a layer: worked out once. */
+typedef struct {
+    int32_t layer, n;           /* attending positions [0, n) */
+    int32_t hs, kv_dim, per_kv; /* head size, kv_dim, query heads per kv head */
+    int32_t *scores;            /* the part's scratch */
+    int16_t *w;
+    int32_t *acc;               /* zero between uses (see attention_head_compact's end) */
+    pl_kv_exponents last;       /* position n - 1's: the running maxima */
+    float sqrt_hs, key_unit, value_unit; /* sqrt(hs), 2^last.key, 2^last.value_max */
+} attention_ctx;
+
+static void attention_ctx_init(attention_ctx *x, pl_transformer *t, int32_t layer, int32_t n,
+                               int32_t part)
 {
     const pl_config *c = &t->cfg;
     pl_run_state *s = &t->s;
+    x->layer = layer;
+    x->n = n;
+    x->hs = pl_head_size(c);
+    x->kv_dim = pl_kv_dim(c);
+    x->per_kv = c->n_heads / c->n_kv_heads;
+    x->scores = s->scores + (size_t)part * (size_t)c->seq_len;
+    x->w = s->weights + (size_t)part * (size_t)weights_stride(c);
+    x->acc = s->acc + (size_t)part * (size_t)x->hs;
+    x->last = pl_kv_exponents_of(&s->kv, layer, n - 1);
+    x->sqrt_hs = pl_sqrtf((float)x->hs);
+    x->key_unit = pl_pow2f(x->last.key);
+    x->value_unit = pl_pow2f(x->last.value_max);
+}
+
+/* Head h against the compact cache, in integers (kernels/attention.h):
+ * scores brought to the layer's largest key exponent so far (one shift
+ * per run of positions stored at the same exponent), softmax weights from
+ * the table of 2^(-i/64) for every position (a head costs the same at
+ * every position: no cutoff to scan for), then the values summed with
+ * those weights in int32 over spans of PL_MIX_SPAN positions that start at
+ * multiples of it (wherever the cache is split, the same sums), normalised
+ * once. */
+static void attention_head_compact(pl_transformer *t, const attention_ctx *x, int32_t h)
+{
+    pl_run_state *s = &t->s;
     const pl_kv_cache *kv = &s->kv;
-    int32_t hs = pl_head_size(c), kv_dim = pl_kv_dim(c);
-    size_t head_offset = (size_t)(h / (c->n_heads / c->n_kv_heads)) * (size_t)hs;
-    float *att = s->att + (size_t)part * (size_t)c->seq_len;
-    uint32_t *mix = s->mix + (size_t)part * (size_t)c->seq_len;
-    int32_t *acc = s->acc + (size_t)part * (size_t)hs;
-    float q_factor = s->q16_scale[h] / pl_sqrtf((float)hs), best = 0.0f;
+    int32_t hs = x->hs, kv_dim = x->kv_dim, layer = x->layer, n = x->n;
+    size_t head_offset = (size_t)(h / x->per_kv) * (size_t)hs;
+    int32_t *scores = x->scores, *acc = x->acc;
+    int16_t *w = x->w;
+    pl_kv_exponents last = x->last;
+    int32_t best = INT32_MIN, sum = 0;
     for (int32_t g = 0; g < kv->segments && positions_in(&kv->seg[g], n) > 0; g++) {
         const pl_kv_segment *seg = &kv->seg[g];
         size_t first = pl_kv_layer_offset(seg, layer);
-        float b = pl_attention_scores_int(
-            att + seg->first, s->q16 + (size_t)h * hs,
-            (const int16_t *)seg->keys + first * (size_t)kv_dim + head_offset, (size_t)kv_dim,
-            seg->key_scale + first, q_factor, hs, positions_in(seg, n));
-        best = g == 0 ? b : __builtin_fmaxf(best, b);
+        const pl_kv_exponents *e = seg->exp + first;
+        const int16_t *keys = (const int16_t *)seg->keys + first * (size_t)kv_dim + head_offset;
+        for (int32_t i = 0, end, m = positions_in(seg, n); i < m; i = end) {
+            end = key_run_end(e, i, m);
+            int32_t shift = last.key - e[i].key;
+            int32_t b = pl_attention_scores_int(scores + seg->first + i, s->q16 + (size_t)h * hs,
+                                                keys + (size_t)i * (size_t)kv_dim, (size_t)kv_dim,
+                                                shift < 0 ? 0 : (shift > 31 ? 31 : shift), hs,
+                                                end - i);
+            best = b > best ? b : best;
+        }
     }
-    float sum = 0.0f, pmax = 0.0f;
-    int32_t seg_end[2] = {0, 0}, count = 0;
+    pl_attention_softmax sm;
+    float logit_step = s->q16_scale[h] / x->sqrt_hs * x->key_unit;
+    pl_attention_softmax_prepare(&sm, logit_step, best, last.value_max);
     for (int32_t g = 0; g < kv->segments && positions_in(&kv->seg[g], n) > 0; g++) {
         const pl_kv_segment *seg = &kv->seg[g];
-        count += pl_attention_weights(att + seg->first,
-                                      seg->value_scale + pl_kv_layer_offset(seg, layer),
-                                      positions_in(seg, n), best, best - ATTENTION_CUTOFF,
-                                      att + count, mix + count, &sum, &pmax);
-        seg_end[g] = count;
+        sum += pl_attention_weights_int(w + seg->first, scores + seg->first,
+                                        seg->exp + pl_kv_layer_offset(seg, layer), &sm,
+                                        positions_in(seg, n));
     }
-    float inv = pmax > 0.0f ? PL_ACT_MAX / pmax : 0.0f, scale = (pmax / PL_ACT_MAX) / sum;
-    /* int32 sums over at most PL_MIX_SPAN entries, added up as floats */
+    w[n] = 0; /* the partner of an odd last position */
+    float scale = x->value_unit / (float)sum; /* sum >= the best's weight > 0 */
     float *xb = s->xb + (size_t)h * (size_t)hs;
-    memset(xb, 0, (size_t)hs * sizeof(float));
-    for (int32_t begin = 0; begin < count; begin += PL_MIX_SPAN) {
-        int32_t end = count - begin > PL_MIX_SPAN ? begin + PL_MIX_SPAN : count;
-        memset(acc, 0, (size_t)hs * sizeof(int32_t));
-        for (int32_t g = 0, lo = 0; g < kv->segments; lo = seg_end[g++]) {
+    for (int32_t begin = 0; begin < n; begin += PL_MIX_SPAN) {
+        int32_t end = n - begin > PL_MIX_SPAN ? begin + PL_MIX_SPAN : n;
+        for (int32_t g = 0; g < kv->segments; g++) {
             const pl_kv_segment *seg = &kv->seg[g];
-            int32_t a = begin > lo ? begin : lo, b = end < seg_end[g] ? end : seg_end[g];
-            if (a >= b) continue;
-            size_t row = pl_kv_layer_offset(seg, layer) * (size_t)kv_dim + head_offset;
-            pl_attention_mix_int(acc, mix + a, att + a, inv, b - a,
-                                 (const int8_t *)seg->values + row, (size_t)kv_dim, hs);
+            /* lo - seg->first is even: spans and segments start on pairs */
+            int32_t lo = begin > seg->first ? begin : seg->first;
+            int32_t hi = seg->first + positions_in(seg, end);
+            if (lo >= hi) continue;
+            size_t pair = pl_kv_pair_offset(seg, layer) + (size_t)(lo - seg->first) / 2;
+            pl_attention_mix_int(acc, w + lo,
+                                 (const int8_t *)seg->values + pair * 2 * (size_t)kv_dim +
+                                     2 * head_offset,
+                                 2 * (size_t)kv_dim, hs, (hi - lo + 1) / 2);
         }
-        for (int32_t i = 0; i < hs; i++) xb[i] += (float)acc[i] * scale;
+        for (int32_t i = 0; i < hs; i++) { /* acc is left zero for the next span or head */
+            float sum_i = (float)acc[i] * scale;
+            xb[i] = begin == 0 ? sum_i : xb[i] + sum_i;
+            acc[i] = 0;
+        }
     }
-    return count;
 }
 
 typedef struct {
@@ -407,7 +471,6 @@ typedef struct {
     int32_t layer, pos;
     const pl_tensor *wo;  /* compact: its input is quantized by the parts (NULL: not) */
     int32_t parts;        /* how many parts ran (set by part 0) */
-    uint32_t part0_heads; /* compact, two parts: the kv heads part 0 takes (bit per head) */
 } attention_task;
 
 /* Query heads of part `part` of `parts` (the float cache). */
@@ -417,30 +480,42 @@ static void attention_share(const pl_config *c, int32_t part, int32_t parts, int
     share(c->n_heads, 1, part, parts, begin, end);
 }
 
-/* The part that attends with kv head kvh (compact cache: a part takes whole
- * kv heads and their query heads): with two parts as part0_heads says,
- * else an even split. */
+/* The kv heads [begin, end) that part `part` of `parts` attends with
+ * (compact cache: a part takes whole kv heads and their query heads): an
+ * even split, as every head costs the same (kernels/attention.h). */
+static void kv_head_share(const pl_config *c, int32_t part, int32_t parts, int32_t *begin,
+                          int32_t *end)
+{
+    share(c->n_kv_heads, 1, part, parts, begin, end);
+}
+
+/* The part that attends with kv head kvh. */
 static int32_t kv_head_part(const attention_task *a, int32_t kvh, int32_t parts)
 {
-    if (parts == 1) return 0;
-    if (parts == 2 && a->part0_heads) return (a->part0_heads >> kvh) & 1 ? 0 : 1;
     int32_t n = a->t->cfg.n_kv_heads;
-    for (int32_t p = 0; p < parts; p++)
-        if (kvh < share_start(n, 1, p + 1, parts)) return p;
+    for (int32_t p = 1; p < parts; p++)
+        if (kvh < share_start(n, 1, p, parts)) return p - 1;
     return parts - 1;
 }
 
-/* The part whose heads produce all of group g of wo's input, or -1 when
- * two parts share it. */
-static int32_t group_part(const attention_task *a, int32_t g, int32_t parts)
+/* The kv heads [*first, *last] whose query heads produce group g of wo's
+ * input. */
+static void group_kv_heads(const attention_task *a, int32_t g, int32_t *first, int32_t *last)
 {
     const pl_config *c = &a->t->cfg;
     int32_t per_kv_dims = pl_head_size(c) * (c->n_heads / c->n_kv_heads), group = a->wo->group;
-    int32_t first = g * group / per_kv_dims, last = ((g + 1) * group - 1) / per_kv_dims;
+    *first = g * group / per_kv_dims;
+    *last = ((g + 1) * group - 1) / per_kv_dims;
+}
+
+/* The part whose heads produce all of group g of wo's input, or -1 when
+ * two parts share it (a part's kv heads are consecutive). */
+static int32_t group_part(const attention_task *a, int32_t g, int32_t parts)
+{
+    int32_t first, last;
+    group_kv_heads(a, g, &first, &last);
     int32_t p = kv_head_part(a, first, parts);
-    for (int32_t kvh = first + 1; kvh <= last; kvh++)
-        if (kv_head_part(a, kvh, parts) != p) return -1;
-    return p;
+    return kv_head_part(a, last, parts) == p ? p : -1;
 }
 
 /* Compact cache: a part does all the work of its kv heads, so that core 0
@@ -448,32 +523,28 @@ static int32_t group_part(const attention_task *a, int32_t g, int32_t parts)
  * values into the cache, the queries quantized (15 bits per head),
  * attention, then the groups of wo's input that lie in its heads' outputs
  * quantized. Every step is per head or per group, and the position's KV
- * scales come from the whole (rotated) key and value in every part alike:
+ * exponents come from the whole (rotated) key and value in every part alike:
  * the same bits whichever part does what. */
 static void attention_part_compact(attention_task *a, int32_t part, int32_t parts)
 {
     pl_transformer *t = a->t;
     pl_run_state *s = &t->s;
     const pl_config *c = &t->cfg;
-    int32_t hs = pl_head_size(c), per_kv = c->n_heads / c->n_kv_heads;
-    for (int32_t kvh = 0, run = 0; kvh < c->n_kv_heads; kvh++) {
-        if (kv_head_part(a, kvh, parts) != part) continue;
-        /* a run of this part's kv heads into the cache at once (one scale computation) */
-        if (kvh >= run) {
-            for (run = kvh + 1; run < c->n_kv_heads && kv_head_part(a, run, parts) == part; run++) {
-            }
-            pl_kv_store_part(&s->kv, a->layer, a->pos, s->k_new, s->v_new, kvh * hs, run * hs);
-        }
-        for (int32_t h = kvh * per_kv; h < (kvh + 1) * per_kv; h++) {
-            rope_head(t, s->q + (size_t)h * hs);
-            pl_qvec q = {s->q16, s->q16_scale, c->dim, hs, NULL, PL_PAIRS_Q8};
-            pl_quantize_groups(&q, s->q, h, h + 1);
-            s->kept[a->layer * c->n_heads + h] = attention_head_compact(t, a->layer, h, a->pos + 1, part);
-        }
-    }
+    int32_t hs = pl_head_size(c), per_kv = c->n_heads / c->n_kv_heads, begin, end;
+    kv_head_share(c, part, parts, &begin, &end);
+    if (begin < end) /* this part's kv heads into the cache at once (one exponent computation) */
+        pl_kv_store_part(&s->kv, a->layer, a->pos, s->k_new, s->v_new, begin * hs, end * hs);
+    for (int32_t h = begin * per_kv; h < end * per_kv; h++) rope_head(t, s->q + (size_t)h * hs);
+    pl_qvec q = {s->q16, s->q16_scale, c->dim, hs, NULL, PL_PAIRS_Q8}; /* one call: its heads */
+    pl_quantize_groups(&q, s->q, begin * per_kv, end * per_kv);
+    attention_ctx x;
+    attention_ctx_init(&x, t, a->layer, a->pos + 1, part);
+    for (int32_t h = begin * per_kv; h < end * per_kv; h++) attention_head_compact(t, &x, h);
     if (a->wo)
-        for (int32_t g = 0; g < a->wo->cols / a->wo->group; g++)
-            if (group_part(a, g, parts) == part) pl_quantize_groups(&s->xq, s->xb, g, g + 1);
+        for (int32_t g = 0, first, last; g < a->wo->cols / a->wo->group; g++) {
+            group_kv_heads(a, g, &first, &last); /* group_part(a, g, parts) == part: */
+            if (first >= begin && last < end) pl_quantize_groups(&s->xq, s->xb, g, g + 1);
+        }
 }
 
 static void attention_part(void *arg, int32_t part, int32_t parts)
@@ -491,77 +562,6 @@ static void attention_part(void *arg, int32_t part, int32_t parts)
     for (int32_t h = begin; h < end; h++) attention_head_f32(t, a->layer, h, a->pos + 1, att);
 }
 
-/* Modelled cost of a head's attention (device cycles, roughly): every
- * position is scored and scanned, those kept get an exponential and a
- * weighted sum; a group of wo's input whose heads two parts share is
- * quantized on core 0 alone after them. */
-#define COST_PER_POSITION 30
-#define COST_PER_KEPT 52
-#define COST_SHARED_GROUP(group) (8 * (group) + 160)
-
-/* How many groups of wo's input (groups_kv[g]: the bits of their kv heads)
- * part 0 shares with part 1 when it takes the kv heads of mask m. */
-static int32_t shared_groups(const uint32_t *groups_kv, int32_t groups, uint32_t m)
-{
-    int32_t shared = 0;
-    for (int32_t g = 0; g < groups; g++)
-        shared += (m & groups_kv[g]) != 0 && (m & groups_kv[g]) != groups_kv[g];
-    return shared;
-}
-
-/* Which kv heads part 0 of two should take so that both parts' attention
- * costs about the same, from how many positions each head kept at the
- * previous position (a head's cost moves slowly from one position to the
- * next; which part attends with which head changes no result): the least
- * of the imbalance plus twice the serial work it leaves (elapsed time =
- * half the imbalance + the serial work), every split tried, the even
- * split first (kept on ties). 0: the even split (the first
- * position, or too many kv heads to try every way). */
-static uint32_t balanced_part0_heads(const pl_transformer *t, int32_t layer, int32_t n,
-                                     const pl_tensor *wo)
-{
-    const pl_config *c = &t->cfg;
-    int32_t kv_heads = c->n_kv_heads, per_kv = c->n_heads / kv_heads;
-    if (!t->parallel || t->opt.parts < 2 || kv_heads < 2 || kv_heads > 8 || n < 2) return 0;
-    int32_t cost[8], total = 0, hs = pl_head_size(c);
-    for (int32_t kvh = 0; kvh < kv_heads; kvh++) {
-        cost[kvh] = 0;
-        for (int32_t h = kvh * per_kv; h < (kvh + 1) * per_kv; h++)
-            cost[kvh] += COST_PER_POSITION * n + COST_PER_KEPT * t->s.kept[layer * c->n_heads + h];
-        total += cost[kvh];
-    }
-    /* the kv heads of each group of wo's input (when the parts quantize it) */
-    uint32_t groups_kv[8];
-    int32_t groups = 0, shared_cost = 0;
-    if (wo && wo->cols / wo->group <= 8) {
-        groups = wo->cols / wo->group;
-        shared_cost = 2 * COST_SHARED_GROUP(wo->group);
-        for (int32_t g = 0; g < groups; g++) {
-            int32_t first = g * wo->group / (hs * per_kv);
-            int32_t last = ((g + 1) * wo->group - 1) / (hs * per_kv);
-            groups_kv[g] = ((2u << last) - 1) & ~((1u << first) - 1);
-        }
-    }
-    uint32_t full = (1u << kv_heads) - 1, even = (1u << (uint32_t)share_start(kv_heads, 1, 1, 2)) - 1;
-    uint32_t best = even;
-    int32_t best_score = INT32_MAX;
-    /* part 0 keeps kv head 0 (a split and its mirror image cost the same):
-     * the odd masks, the even split first */
-    for (uint32_t k = 0; k <= full / 2; k++) {
-        uint32_t m = k == 0 ? even : (2 * k - 1) | 1u;
-        if (k > 0 && (m == even || m == full)) continue;
-        int32_t part0 = 0;
-        for (uint32_t bits = m; bits; bits &= bits - 1) part0 += cost[__builtin_ctz(bits)];
-        int32_t gap = 2 * part0 - total;
-        int32_t score = (gap < 0 ? -gap : gap) + shared_cost * shared_groups(groups_kv, groups, m);
-        if (score < best_score) {
-            best_score = score;
-            best = m;
-        }
-    }
-    return best;
-}
-
 /* Whether the parts can quantize wo's input as they finish their heads:
  * an int8 wo with Q8 pairs made group by group. */
 static int parts_quantize_wo_input(const pl_transformer *t, const pl_tensor *wo)
@@ -575,11 +575,8 @@ static int parts_quantize_wo_input(const pl_transformer *t, const pl_tensor *wo)
  * quantized for wo. */
 static int attention(pl_transformer *t, int32_t layer, int32_t pos, const pl_tensor *wo)
 {
-    attention_task a = {t, layer, pos, NULL, 1, 0};
-    int parts_quantize = parts_quantize_wo_input(t, wo);
-    if (t->opt.kv == PL_KV_COMPACT)
-        a.part0_heads = balanced_part0_heads(t, layer, pos + 1, parts_quantize ? wo : NULL);
-    if (parts_quantize) {
+    attention_task a = {t, layer, pos, NULL, 1};
+    if (parts_quantize_wo_input(t, wo)) {
         a.wo = wo;
         t->s.xq.order = PL_PAIRS_Q8;
         t->s.xq.n = wo->cols;
@@ -609,16 +606,57 @@ typedef struct {
     const uint8_t *run; /* which of the matrices this pass computes */
     int swiglu;         /* then outs[0] = swiglu(outs[0], outs[1]) over the rows done */
     float *residual;    /* not NULL: then residual += outs[0] over the rows done */
+    const struct norm_job *norm; /* not NULL: then RMSNorm of residual's rows quantized */
+    float *maxima;      /* not NULL: maxima[part] = max |outs[0]| over the rows done */
 } matmul_task;
 
-/* x * sigmoid(x) * gate with pl_expf_fast: the exponent clamped to
- * [-86, 88] (VMAXNM/VMINNM, no branches; beyond it sigmoid is 0 or 1 to
- * float precision anyway), two values per step so their polynomials
- * overlap in the FPU. */
-static inline __attribute__((always_inline)) float silu_gate_fast(float x, float gate)
+/* The most parts whose maxima matmul_shared collects for w2's input. */
+#define MAX_PART_MAXIMA 4
+
+/* The RMSNorm that follows a residual matmul, quantized for the matrices
+ * after it (pl_quantize_normed): its weights, where the codes go, the
+ * groups' sums of squares, and the codes' length, group and pair order
+ * (kept here: with streamed weights out is t->s.xq, which the matmul before
+ * the norm quantizes its own input into). */
+typedef struct norm_job {
+    const float *weight;
+    pl_qvec *out;
+    float *sums;
+    int32_t n, group;
+    pl_pair_order order;
+} norm_job;
+
+/* The job's codes made here, all groups at once: what its parts make. */
+static void norm_serially(const norm_job *job, float *v, const float *x)
 {
-    float e = pl_expf_fast_in_range(__builtin_fminf(__builtin_fmaxf(-x, -86.0f), 88.0f));
-    return x * (1.0f / (1.0f + e)) * gate;
+    job->out->order = job->order;
+    pl_quantize_normed(job->out, v, x, job->weight, job->n, job->group, job->sums);
+}
+
+/* Whether the parts of the matmul before a norm can make its codes: not
+ * into the matmul's own input t->s.xq, and only pairs made group by group
+ * (Q8 order in groups of a multiple of 4: the parts' rows are then whole
+ * groups). */
+static int norm_in_parts(const pl_transformer *t, const pl_qvec *q)
+{
+    return q != &t->s.xq && q->order == PL_PAIRS_Q8 && q->group % 4 == 0;
+}
+
+/* x * sigmoid(x) * gate with the sigmoid interpolated linearly in
+ * pl_sigmoid_table (within 1.2e-5 of it; the result is quantized to 15
+ * bits of the vector's largest value next) at |x|, taken as the last
+ * entry from 16 on; silu(x) = min(x, 0) + |x| sigmoid(|x|), as
+ * sigmoid(-a) = 1 - sigmoid(a). About twenty instructions, no branch,
+ * instead of an exponential and a division. */
+static inline __attribute__((always_inline)) float silu_gate_table(float x, float gate)
+{
+    float a = __builtin_fabsf(x);
+    float t = __builtin_fminf(a * (float)PL_SIGMOID_STEPS_PER_UNIT,
+                              (float)(PL_SIGMOID_ENTRIES - 1) - 0.5f);
+    int32_t i = (int32_t)t;               /* t >= 0 (or nan: then 0) */
+    float f = t - __builtin_truncf(t);    /* VRINTZ: no trip through a core register */
+    float lo = pl_sigmoid_table[i], s = lo + f * (pl_sigmoid_table[i + 1] - lo);
+    return (__builtin_fminf(x, 0.0f) + a * s) * gate;
 }
 
 /* SwiGLU: hb = silu(hb) * hb2. */
@@ -627,12 +665,12 @@ static void swiglu(const pl_transformer *t, float *hb, const float *hb2, int32_t
     int32_t i = 0;
     if (t->opt.fast_math) {
         for (; i + 2 <= n; i += 2) {
-            float a = silu_gate_fast(hb[i], hb2[i]);
-            float b = silu_gate_fast(hb[i + 1], hb2[i + 1]);
+            float a = silu_gate_table(hb[i], hb2[i]);
+            float b = silu_gate_table(hb[i + 1], hb2[i + 1]);
             hb[i] = a;
             hb[i + 1] = b;
         }
-        if (i < n) hb[i] = silu_gate_fast(hb[i], hb2[i]);
+        if (i < n) hb[i] = silu_gate_table(hb[i], hb2[i]);
         return;
     }
     for (; i < n; i++) {
@@ -647,14 +685,23 @@ static void matmul_part(void *arg, int32_t part, int32_t parts)
 {
     const matmul_task *m = arg;
     int32_t begin = 0, end = 0;
+    int32_t unit = m->norm ? m->norm->out->group : 4; /* a multiple of 4 (norm_in_parts) */
+    int32_t rows = -1;
     for (int32_t i = 0; i < m->count; i++) {
         if (!m->run[i]) continue;
-        share(m->ws[i]->rows, 4, part, parts, &begin, &end);
+        if (m->ws[i]->rows != rows) { /* wk and wv: the same share */
+            rows = m->ws[i]->rows;
+            share(rows, unit, part, parts, &begin, &end);
+        }
         pl_matmul_rows(m->outs[i], m->x, m->xq, m->ws[i], begin, end);
     }
     if (m->swiglu) swiglu(m->t, m->outs[0] + begin, m->outs[1] + begin, end - begin);
+    if (m->maxima) m->maxima[part] = pl_max_abs(m->outs[0] + begin, end - begin);
     if (m->residual)
         for (int32_t i = begin; i < end; i++) m->residual[i] += m->outs[0][i];
+    if (m->norm) /* the next RMSNorm's groups over these rows, quantized; outs[0] is free now */
+        pl_quantize_normed_groups(m->norm->out, m->outs[0], m->residual, m->norm->weight,
+                                  begin / unit, end / unit, m->norm->sums);
 }
 
 /* t->s.xq = x quantized for w (its group; SIMD pairs in its order). */
@@ -763,7 +810,7 @@ static void matmul_streamed(pl_transformer *t, const float *x, float *out, const
         prefetch_after(t, w, end);
         float *tile_out = out + begin;
         const pl_tensor *tw = &tile;
-        matmul_task m = {t, x, &t->s.xq, 1, &tile_out, &tw, &run, 0, NULL};
+        matmul_task m = {t, x, &t->s.xq, 1, &tile_out, &tw, &run, 0, NULL, NULL, NULL};
         run_parts(t, matmul_part, &m);
     }
 }
@@ -775,9 +822,10 @@ static void matmul_streamed(pl_transformer *t, const float *x, float *out, const
  * each part also applies SwiGLU to its rows once both are done. With t->stream, quantized
  * matrices go tile by tile instead, and SwiGLU follows them. */
 static void matmul_shared(pl_transformer *t, const float *x, int32_t count, float *const *outs,
-                          const pl_tensor *const *ws, int with_swiglu, int quantized,
-                          float *residual)
+                          const pl_tensor *const *ws, int with_swiglu, const pl_qvec *in_q,
+                          float *residual, const norm_job *norm, float *swiglu_max)
 {
+    if (swiglu_max) *swiglu_max = -1.0f; /* none: set below when the parts find it */
     enum { MAX_SHARED = 3 };
     if (t->yield) t->yield(t->yield_ctx);
     if (t->observer) t->observer(t->observer_ctx, ws, count, x);
@@ -786,17 +834,18 @@ static void matmul_shared(pl_transformer *t, const float *x, int32_t count, floa
         for (int32_t i = 0; i < count; i++) {
             if (ws[i]->dtype == PL_DTYPE_F32) {
                 const uint8_t run = 1;
-                matmul_task m = {t, x, &t->s.xq, 1, &outs[i], &ws[i], &run, 0, NULL};
+                matmul_task m = {t, x, &t->s.xq, 1, &outs[i], &ws[i], &run, 0, NULL, NULL, NULL};
                 run_parts(t, matmul_part, &m);
                 continue;
             }
             if (!last || ws[i]->group != last->group || ws[i]->dtype != last->dtype)
-                quantize_input(t, x, ws[i]); /* (quantized is never set with a stream) */
+                if (!(in_q && !last)) quantize_input(t, x, ws[i]); /* (in_q is t->s.xq here) */
             last = ws[i];
             matmul_streamed(t, x, outs[i], ws[i]);
         }
         if (with_swiglu) swiglu(t, outs[0], outs[1], ws[0]->rows);
         if (residual) add_into(residual, outs[0], ws[0]->rows);
+        if (norm) norm_serially(norm, outs[0], residual);
         return;
     }
     uint8_t done[MAX_SHARED] = {0}, run[MAX_SHARED];
@@ -811,30 +860,110 @@ static void matmul_shared(pl_transformer *t, const float *x, int32_t count, floa
             done[i] |= run[i];
             left -= run[i];
         }
-        if (first && !(quantized && passes == 0)) quantize_input(t, x, first);
+        if (first && !(in_q && passes == 0)) quantize_input(t, x, first);
         int all = left == 0 && passes == 0;
-        matmul_task m = {t, x, &t->s.xq, count, outs, ws, run, with_swiglu && all,
-                         all && count == 1 ? residual : NULL};
+        const norm_job *fused = all && norm && norm_in_parts(t, norm->out) ? norm : NULL;
+        int32_t parts = t->parallel && t->opt.parts > 1 ? t->opt.parts : 1;
+        float maxima[MAX_PART_MAXIMA];
+        int find_max = swiglu_max && with_swiglu && all && parts <= MAX_PART_MAXIMA;
+        matmul_task m = {t, x, in_q && passes == 0 ? in_q : &t->s.xq, count, outs, ws, run,
+                         with_swiglu && all, all && count == 1 ? residual : NULL, fused,
+                         find_max ? maxima : NULL};
+        for (int32_t p = 0; p < parts && find_max; p++) maxima[p] = 0.0f; /* parts given no rows */
         run_parts(t, matmul_part, &m);
+        if (find_max) { /* exact in any order: pl_max_abs of all the rows */
+            *swiglu_max = maxima[0];
+            for (int32_t p = 1; p < parts; p++) *swiglu_max = __builtin_fmaxf(*swiglu_max, maxima[p]);
+        }
         if (residual && count == 1 && !all) add_into(residual, outs[0], ws[0]->rows);
+        if (fused) {
+            pl_quantize_normed_finish(norm->out, norm->sums);
+            norm = NULL;
+        }
     }
     if (with_swiglu && passes > 1) swiglu(t, outs[0], outs[1], ws[0]->rows);
+    if (norm) norm_serially(norm, outs[0], residual); /* not in the parts: the same arithmetic */
 }
 
-static void matmul(pl_transformer *t, float *out, const float *x, const pl_tensor *w)
+/* The matrices that take one RMSNorm's output. */
+typedef struct {
+    const pl_tensor *w[3];
+    int32_t count;
+} matrix_set;
+
+static matrix_set attention_inputs(const pl_transformer *t, int32_t l)
 {
-    matmul_shared(t, x, 1, &out, &w, 0, 0, NULL);
+    const pl_layer_weights *L = &t->w.layers[l];
+    matrix_set m = {{&L->wq, &L->wk, &L->wv}, 3};
+    return m;
 }
 
-/* x += w in, the addition done by each part for its rows; with quantized,
- * t->s.xq already holds in quantized for w. */
-static void matmul_residual(pl_transformer *t, float *x, float *out, const float *in,
-                            const pl_tensor *w, int quantized)
+/* Whether RMSNorm's output for the matrices m goes straight into a
+ * quantized vector (pl_quantize_normed) instead of floats: with the fast
+ * precisions, when they are all quantized alike over dim in groups of at
+ * least 8 (t->s.xq_next's room) and no observer wants the floats. It depends on the model and
+ * the options only, not on the parts or the streaming, so the board and
+ * the host compute the same. */
+static int norm_quantizes(const pl_transformer *t, const matrix_set *m)
 {
-    matmul_shared(t, in, 1, &out, &w, 0, quantized, x);
+    const pl_tensor *w = m->w[0];
+    if (!t->opt.fast_math || t->observer || w->dtype == PL_DTYPE_F32) return 0;
+    for (int32_t i = 1; i < m->count; i++)
+        if (m->w[i]->dtype != w->dtype || m->w[i]->group != w->group) return 0;
+    return w->cols == t->cfg.dim && w->group >= 8 && t->cfg.dim % w->group == 0;
 }
 
-static void layer_forward(pl_transformer *t, int32_t l, int32_t pos)
+/* The job of the RMSNorm of t->s.x with weight for the matrices m into
+ * *job, or NULL when it stays in floats (norm_quantizes). Its codes go to
+ * t->s.xq_next, which the parts of the matmul before it can fill while
+ * that matmul reads t->s.xq; with streamed weights to t->s.xq (the
+ * streamed matmul quantizes there; the norm then follows the matmul). */
+static const norm_job *prepare_norm(pl_transformer *t, const float *weight, const matrix_set *m,
+                                    norm_job *job)
+{
+    if (!norm_quantizes(t, m)) return NULL;
+    job->weight = weight;
+    job->out = t->stream ? &t->s.xq : &t->s.xq_next;
+    job->sums = t->s.norm_sums;
+    job->n = t->cfg.dim;
+    job->group = m->w[0]->group;
+    job->order = m->w[0]->dtype == PL_DTYPE_Q4 ? PL_PAIRS_Q4 : PL_PAIRS_Q8;
+    if (job->out == &t->s.xq_next) { /* no one else's: the parts can fill it (norm_in_parts) */
+        job->out->n = job->n;
+        job->out->group = job->group;
+        job->out->order = job->order;
+    }
+    return job;
+}
+
+/* RMSNorm of t->s.x with weight for the matrices m, when no matmul comes
+ * before it: quantized (returned), or NULL: the caller normalizes in
+ * floats. */
+static const pl_qvec *normed_input(pl_transformer *t, const float *weight, const matrix_set *m)
+{
+    norm_job job;
+    if (!prepare_norm(t, weight, m, &job)) return NULL;
+    norm_serially(&job, t->s.xb, t->s.x);
+    return job.out;
+}
+
+/* x += w in, the addition done by each part for its rows (in_q: in
+ * already quantized there); then the RMSNorm of x with weight for the
+ * matrices next, quantized by the parts for their rows where they can,
+ * and returned; NULL: the caller normalizes in floats. */
+static const pl_qvec *matmul_residual(pl_transformer *t, float *x, float *out, const float *in,
+                                      const pl_tensor *w, const pl_qvec *in_q,
+                                      const float *weight, const matrix_set *next)
+{
+    norm_job job;
+    const norm_job *norm = prepare_norm(t, weight, next, &job);
+    matmul_shared(t, in, 1, &out, &w, 0, in_q, x, norm, NULL);
+    return norm ? norm->out : NULL;
+}
+
+/* Layer l at position pos; in: its attention input (RMSNorm) quantized,
+ * or NULL. Returns the next layer's (or the classifier's) likewise. */
+static const pl_qvec *layer_forward(pl_transformer *t, int32_t l, int32_t pos, const pl_qvec *in)
 {
     const pl_layer_weights *L = &t->w.layers[l];
     pl_run_state *s = &t->s;
@@ -844,23 +973,36 @@ static void layer_forward(pl_transformer *t, int32_t l, int32_t pos)
         v = pl_kv_value_f32(&s->kv, l, pos);
     }
 
-    rmsnorm_of(t, s->xb, s->x, L->rms_att);
+    if (!in) rmsnorm_of(t, s->xb, s->x, L->rms_att);
     float *const qkv_out[3] = {s->q, k, v};
-    const pl_tensor *const qkv[3] = {&L->wq, &L->wk, &L->wv};
-    matmul_shared(t, s->xb, 3, qkv_out, qkv, 0, 0, NULL);
+    matrix_set qkv = attention_inputs(t, l);
+    matmul_shared(t, s->xb, 3, qkv_out, qkv.w, 0, in, NULL, NULL, NULL);
     if (t->opt.kv == PL_KV_F32) {
         rope_apply(t, s->q, k);
     } else { /* the keys here (every part needs them all for the scale), queries in the parts */
         for (int32_t h = 0; h < t->cfg.n_kv_heads; h++) rope_head(t, k + (size_t)h * pl_head_size(&t->cfg));
     }
     int quantized = attention(t, l, pos, &L->wo);
-    matmul_residual(t, s->x, s->xb2, s->xb, &L->wo, quantized);
+    matrix_set ffn = {{&L->w1, &L->w3}, 2};
+    in = matmul_residual(t, s->x, s->xb2, s->xb, &L->wo, quantized ? &s->xq : NULL, L->rms_ffn,
+                         &ffn);
 
-    rmsnorm_of(t, s->xb, s->x, L->rms_ffn);
+    if (!in) rmsnorm_of(t, s->xb, s->x, L->rms_ffn);
     float *const ffn_out[2] = {s->hb, s->hb2};
-    const pl_tensor *const ffn_in[2] = {&L->w1, &L->w3};
-    matmul_shared(t, s->xb, 2, ffn_out, ffn_in, 1, 0, NULL);
-    matmul_residual(t, s->x, s->xb, s->hb, &L->w2, 0);
+    float hidden_max;
+    matmul_shared(t, s->xb, 2, ffn_out, ffn.w, 1, in, NULL, NULL, &hidden_max);
+    const pl_qvec *w2_in = NULL;
+    if (hidden_max >= 0.0f && L->w2.dtype != PL_DTYPE_F32 && L->w2.group == L->w2.cols) {
+        /* w2's input in one group (stories260K's 172): its maximum from the
+         * parts, which found it as they made their rows */
+        s->xq.order = L->w2.dtype == PL_DTYPE_Q4 ? PL_PAIRS_Q4 : PL_PAIRS_Q8;
+        pl_quantize_activations_max(&s->xq, s->hb, L->w2.cols, hidden_max);
+        w2_in = &s->xq;
+    }
+    int last = l + 1 == t->cfg.n_layers;
+    matrix_set next = last ? (matrix_set){{&t->w.classifier}, 1} : attention_inputs(t, l + 1);
+    return matmul_residual(t, s->x, s->xb, s->hb, &L->w2, w2_in,
+                           last ? t->w.rms_final : t->w.layers[l + 1].rms_att, &next);
 }
 
 float *pl_forward(pl_transformer *t, int32_t token, int32_t pos)
@@ -869,8 +1011,11 @@ float *pl_forward(pl_transformer *t, int32_t token, int32_t pos)
     if (token < 0 || token >= c->vocab_size || pos < 0 || pos >= c->seq_len) return NULL;
     pl_tensor_row(&t->w.embedding, token, t->s.x);
     rope_prepare(t, pos);
-    for (int32_t l = 0; l < c->n_layers; l++) layer_forward(t, l, pos);
-    rmsnorm_of(t, t->s.x, t->s.x, t->w.rms_final);
-    matmul(t, t->s.logits, t->s.x, &t->w.classifier);
+    matrix_set first = attention_inputs(t, 0);
+    const pl_qvec *in = normed_input(t, t->w.layers[0].rms_att, &first);
+    for (int32_t l = 0; l < c->n_layers; l++) in = layer_forward(t, l, pos, in);
+    const pl_tensor *cls = &t->w.classifier;
+    if (!in) rmsnorm_of(t, t->s.x, t->s.x, t->w.rms_final);
+    matmul_shared(t, t->s.x, 1, &t->s.logits, &cls, 0, in, NULL, NULL, NULL);
     return t->s.logits;
 }

@@ -37,21 +37,26 @@ typedef struct {
     float *q;      /* query (dim) */
     float *k_new;  /* this position's key and value before quantization */
     float *v_new;  /* (kv_dim; compact KV) */
-    float *att;    /* attention scores, per part (parts, seq_len) */
+    float *att;    /* attention scores, per part (parts, seq_len); float KV */
     float *logits; /* (vocab_size) */
     pl_kv_cache kv;
-    /* compact KV: the query quantized per head; per part, the positions
-     * that take part in the weighted sum of values with their 15-bit
-     * weights, and the integer sums */
+    /* compact KV: the query quantized per head; per part, a head's integer
+     * scores, its 15-bit softmax weights (kernels/attention.h) and the
+     * integer sums of its values */
     int16_t *q16;      /* (dim) */
     float *q16_scale;  /* (n_heads) */
-    uint32_t *mix;     /* (parts, seq_len) kernels/attention.h entries */
+    int32_t *scores;   /* (parts, seq_len) */
+    int16_t *weights;  /* (parts, seq_len + 1 rounded up to even) */
     int32_t *acc;      /* (parts, head_size) */
-    int32_t *kept;     /* (n_layers, n_heads) positions in each head's last weighted sum */
     float *rope_freq; /* (head_size / 2) rotation frequency of each pair */
     float *rope_cos;  /* (head_size / 2) for the current position */
     float *rope_sin;  /* (head_size / 2) */
     pl_qvec xq;       /* the current matmul input, quantized (max(dim, hidden)) */
+    /* RMSNorm's output quantized by the parts of the matmul before it
+     * (dim; groups of at least 8) while that matmul still reads xq, and
+     * its groups' sums of squares (dim / 8 + 1): pl_quantize_normed_groups */
+    pl_qvec xq_next;
+    float *norm_sums;
 } pl_run_state;
 
 /* Called with the float input x about to be multiplied by the count

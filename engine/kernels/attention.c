@@ -2,7 +2,6 @@
 #include "attention.h"
 
 #include "../plmath.h"
-#include "../quant.h"
 #include "dsp.h"
 
 /* Four positions at a time: their independent sums overlap in the
@@ -41,90 +40,104 @@ void pl_attention_mix_f32(float *xb, const float *att, const float *v, size_t st
     }
 }
 
-float pl_attention_scores_int(float *att, const int16_t *q, const int16_t *k, size_t stride,
-                              const float *key_scale, float q_factor, int32_t head_size,
-                              int32_t n)
+int32_t pl_attention_scores_int(int32_t *s, const int16_t *q, const int16_t *k, size_t stride,
+                                int32_t shift, int32_t head_size, int32_t n)
 {
 #if PL_ARM_DSP
-    float best;
-    if (pl_attention_scores_int_dsp(att, q, k, stride, key_scale, q_factor, head_size, n, &best))
-        return best;
+    int32_t best;
+    if (pl_attention_scores_int_dsp(s, q, k, stride, shift, head_size, n, &best)) return best;
 #endif
-    return pl_attention_scores_int_portable(att, q, k, stride, key_scale, q_factor, head_size, n);
+    return pl_attention_scores_int_portable(s, q, k, stride, shift, head_size, n);
 }
 
-float pl_attention_scores_int_portable(float *att, const int16_t *q, const int16_t *k,
-                                       size_t stride, const float *key_scale, float q_factor,
-                                       int32_t head_size, int32_t n)
+int32_t pl_attention_scores_int_portable(int32_t *s, const int16_t *q, const int16_t *k,
+                                         size_t stride, int32_t shift, int32_t head_size,
+                                         int32_t n)
 {
-    float best = -__builtin_inff();
+    int32_t best = INT32_MIN;
     for (int32_t t = 0; t < n; t++, k += stride) {
         int32_t sum = 0;
         for (int32_t i = 0; i < head_size; i++) sum += (int32_t)q[i] * (int32_t)k[i];
-        att[t] = (float)sum * (key_scale[t] * q_factor);
-        best = __builtin_fmaxf(best, att[t]);
+        s[t] = sum >> shift;
+        best = s[t] > best ? s[t] : best;
     }
     return best;
 }
 
-int32_t pl_attention_weights(const float *att, const float *value_scale, int32_t n, float best,
-                             float threshold, float *p_out, uint32_t *t_out, float *sum,
-                             float *pmax)
+void pl_attention_softmax_prepare(pl_attention_softmax *sm, float logit_step, int32_t best,
+                                  int32_t value_max)
 {
-    /* first the positions that matter, scores moved down to p_out ... */
-    int32_t m = 0;
-    const float *a = att, *end = att + n;
-    for (;;) {
-        /* most positions fall below the threshold: a scan loop of their own */
-        while (a < end && !(*a >= threshold)) a++;
-        if (a == end) break;
-        t_out[m] = (uint32_t)(a - att);
-        p_out[m++] = *a++;
+    /* table steps per score step: 64 / ln 2 = 64 log2(e) per natural-log unit */
+    union { float f; uint32_t u; } f = {logit_step * 0x1.715476p+6f};
+    int32_t biased = (int32_t)(f.u >> 23) & 0xff, e = biased - 127;
+    sm->best = best;
+    sm->value_max = value_max;
+    sm->mul = 0;
+    sm->shift = 0;
+    if (!(f.f > 0.0f) || biased == 0 || e < -33) return; /* every index 0 (d * f < 1/2) */
+    if (e > -2 || biased == 0xff) {                        /* beyond the range: half a step */
+        sm->mul = 0x7fffffffu;
+        return;
     }
-    /* ... then their exponentials two at a time, so the FPU overlaps the
-     * two polynomials instead of waiting on one chain */
-    float s = *sum, pm = *pmax;
-    int32_t j = 0;
-    for (; j + 2 <= m; j += 2) {
-        /* every load before the first store: p_out may alias the scales */
-        float d0 = p_out[j] - best, d1 = p_out[j + 1] - best;
-        float v0 = value_scale[t_out[j]], v1 = value_scale[t_out[j + 1]];
-        float e0 = pl_expf_fast_in_range(d0), e1 = pl_expf_fast_in_range(d1);
-        float p0 = e0 * v0, p1 = e1 * v1;
-        p_out[j] = p0;
-        p_out[j + 1] = p1;
-        s += e0;
-        s += e1;
-        pm = p0 > pm ? p0 : pm;
-        pm = p1 > pm ? p1 : pm;
-    }
-    if (j < m) {
-        float e0 = pl_expf_fast_in_range(p_out[j] - best);
-        float p0 = p_out[j] = e0 * value_scale[t_out[j]];
-        s += e0;
-        pm = p0 > pm ? p0 : pm;
-    }
-    *sum = s;
-    *pmax = pm;
-    return m;
+    /* f = 1.m * 2^e = mul * 2^-(32 + shift) with mul = 1.m * 2^30 */
+    sm->mul = (0x800000u | (f.u & 0x7fffffu)) << 7;
+    sm->shift = -e - 2;
 }
 
-void pl_attention_mix_int(int32_t *acc, const uint32_t *t, const float *p, float inv,
-                          int32_t count, const int8_t *v, size_t stride, int32_t head_size)
+/* The shift that brings exponent e to exponent max: within [0, limit] (one
+ * USAT on the M33; max >= e always, the clamp keeps any input defined). */
+static inline int32_t shift_to(int32_t max, int32_t e, int32_t limit)
+{
+    int32_t d = max - e;
+    return d < 0 ? 0 : (d > limit ? limit : d);
+}
+
+int32_t pl_attention_weights_int(int16_t *w, const int32_t *s, const pl_kv_exponents *e,
+                                 const pl_attention_softmax *sm, int32_t n)
 {
 #if PL_ARM_DSP
-    if (pl_attention_mix_int_dsp(acc, t, p, inv, count, v, stride, head_size)) return;
+    int32_t sum;
+    if (pl_attention_weights_int_dsp(w, s, e, sm, n, &sum)) return sum;
 #endif
-    pl_attention_mix_int_portable(acc, t, p, inv, count, v, stride, head_size);
+    return pl_attention_weights_int_portable(w, s, e, sm, n);
 }
 
-void pl_attention_mix_int_portable(int32_t *acc, const uint32_t *t, const float *p, float inv,
-                                   int32_t count, const int8_t *v, size_t stride,
-                                   int32_t head_size)
+int32_t pl_attention_weights_int_portable(int16_t *w, const int32_t *s,
+                                          const pl_kv_exponents *e,
+                                          const pl_attention_softmax *sm, int32_t n)
 {
-    for (int32_t j = 0; j < count; j++) {
-        const int8_t *row = v + (size_t)t[j] * stride;
-        int32_t w = pl_round(p[j] * inv);
-        for (int32_t i = 0; i < head_size; i++) acc[i] += w * (int32_t)row[i];
+    uint32_t best = (uint32_t)sm->best, mul = sm->mul;
+    int32_t shift = sm->shift, value_max = sm->value_max, sum = 0;
+    for (int32_t t = 0; t < n; t++) {
+        /* best >= s[t]: the difference fits in 32 bits unsigned; mul < 2^31
+         * keeps the index below 2^31 */
+        uint32_t d = best - (uint32_t)s[t];
+        uint32_t index = (uint32_t)(((uint64_t)d * mul) >> 32) >> shift;
+        int32_t x = pl_exp2_neg64[index < PL_EXP2_NEG64_SIZE - 1 ? index : PL_EXP2_NEG64_SIZE - 1];
+        sum += x;
+        w[t] = (int16_t)(x >> shift_to(value_max, e[t].value, 15));
+    }
+    return sum;
+}
+
+void pl_attention_mix_int(int32_t *acc, const int16_t *w, const int8_t *v, size_t pair_stride,
+                          int32_t head_size, int32_t pairs)
+{
+#if PL_ARM_DSP
+    if (pl_attention_mix_int_dsp(acc, w, v, pair_stride, head_size, pairs)) return;
+#endif
+    pl_attention_mix_int_portable(acc, w, v, pair_stride, head_size, pairs);
+}
+
+void pl_attention_mix_int_portable(int32_t *acc, const int16_t *w, const int8_t *v,
+                                   size_t pair_stride, int32_t head_size, int32_t pairs)
+{
+    for (int32_t p = 0; p < pairs; p++, v += pair_stride) {
+        int32_t w0 = w[2 * p], w1 = w[2 * p + 1];
+        for (int32_t i = 0; i < head_size; i += 2) {
+            const int8_t *word = v + 2 * i; /* dims i, i + 1 of both positions */
+            acc[i] += w0 * word[0] + w1 * word[2];
+            acc[i + 1] += w0 * word[1] + w1 * word[3];
+        }
     }
 }

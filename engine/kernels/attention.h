@@ -2,7 +2,7 @@
  * cache: scores of a query against past keys, and the weighted sum of past
  * values.
  *
- * The compact-cache kernels are integer dot products, exact in any order,
+ * The compact-cache kernels are integer arithmetic, exact in any order,
  * so the device's SIMD versions equal these portable ones bit for bit. The
  * float kernels keep run.c's order of additions.
  */
@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../kv_cache.h"
+
 /* att[t] = q . k_t / sqrt(head_size) for t in [0, n); k_t = k + t * stride. */
 void pl_attention_scores_f32(float *att, const float *q, const float *k, size_t stride,
                              int32_t head_size, int32_t n);
@@ -20,44 +22,82 @@ void pl_attention_scores_f32(float *att, const float *q, const float *k, size_t 
 void pl_attention_mix_f32(float *xb, const float *att, const float *v, size_t stride,
                           int32_t head_size, int32_t n);
 
-/* att[t] = (float)(q . k_t) * (key_scale[t] * q_factor): q holds 15-bit
- * values, k int16 ones small enough that the int32 sum cannot overflow
- * (kv_cache.h). Returns the largest att[t] (fmaxf: nan ignored). */
-float pl_attention_scores_int(float *att, const int16_t *q, const int16_t *k, size_t stride,
-                              const float *key_scale, float q_factor, int32_t head_size,
-                              int32_t n);
-float pl_attention_scores_int_portable(float *att, const int16_t *q, const int16_t *k,
-                                       size_t stride, const float *key_scale, float q_factor,
-                                       int32_t head_size, int32_t n);
+/* ---- the compact cache: attention in integers ----------------------------
+ *
+ * Per head and segment of the cache: scores (pl_attention_scores_int), then
+ * softmax weights from the integer differences to the best score through
+ * a table of 2^(-i/64) (pl_attention_weights_int), then the values summed
+ * with those weights (pl_attention_mix_int); the caller normalises once.
+ * Every position takes part (no cutoff: a weight more than 16 octaves
+ * below the best is 0 in 15 bits), so a head costs the same at every
+ * position. */
+
+/* s[t] = (q . k_t) >> shift for t in [0, n): the int32 dot product of the
+ * 15-bit query with position t's int16 key (k_t = k + t * stride; small
+ * enough that the sum cannot overflow: kv_cache.h), brought from the keys'
+ * scale to a larger one by an arithmetic shift (rounding down; 0 <= shift
+ * <= 31). Returns the largest s[t] (INT32_MIN for n = 0). */
+int32_t pl_attention_scores_int(int32_t *s, const int16_t *q, const int16_t *k, size_t stride,
+                                int32_t shift, int32_t head_size, int32_t n);
+int32_t pl_attention_scores_int_portable(int32_t *s, const int16_t *q, const int16_t *k,
+                                         size_t stride, int32_t shift, int32_t head_size,
+                                         int32_t n);
 /* The Arm DSP version (attention_dsp.c): 0 when it cannot take these
  * arguments (odd head size, unaligned rows), else 1 and *best. */
-int pl_attention_scores_int_dsp(float *att, const int16_t *q, const int16_t *k, size_t stride,
-                                const float *key_scale, float q_factor, int32_t head_size,
-                                int32_t n, float *best);
+int pl_attention_scores_int_dsp(int32_t *s, const int16_t *q, const int16_t *k, size_t stride,
+                                int32_t shift, int32_t head_size, int32_t n, int32_t *best);
 
-/* The softmax numerators of the positions that matter, for the compact
- * cache: for each t in [0, n) with att[t] >= threshold (= best - cutoff),
- * in order, e = pl_expf_fast_in_range(att[t] - best), *sum += e, and
- * p = e * value_scale[t] is appended to p_out with t to t_out; *pmax is
- * the largest p. p_out may be att itself (entry m lands at or before
- * position t). Returns the number appended. */
-int32_t pl_attention_weights(const float *att, const float *value_scale, int32_t n, float best,
-                             float threshold, float *p_out, uint32_t *t_out, float *sum,
-                             float *pmax);
+/* How a score's distance to the best becomes a table index: index =
+ * ((uint32_t)(best - s) * mul) >> (32 + shift), saturated at 1023. */
+typedef struct {
+    int32_t best;      /* the head's best score */
+    uint32_t mul;      /* below 2^31 */
+    int32_t shift;     /* 0..31 */
+    int32_t value_max; /* the values' common exponent (kv_cache.h) */
+} pl_attention_softmax;
 
-/* The weighted sum of values over those positions, in integers: acc[i] +=
- * pl_round(p[j] * inv) * v[t[j] * stride + i]. With inv = 16383 / pmax the
- * weights have 15 bits; the caller keeps count <= PL_MIX_SPAN, so the
- * int32 sums cannot overflow (1024 * 16384 * 127 < 2^31). */
-#define PL_MIX_SPAN 1024
-void pl_attention_mix_int(int32_t *acc, const uint32_t *t, const float *p, float inv,
-                          int32_t count, const int8_t *v, size_t stride, int32_t head_size);
-void pl_attention_mix_int_portable(int32_t *acc, const uint32_t *t, const float *p, float inv,
-                                   int32_t count, const int8_t *v, size_t stride,
-                                   int32_t head_size);
-/* The Arm DSP version: 0 when it cannot take these arguments (it handles
- * 8-value heads, word-aligned rows). */
-int pl_attention_mix_int_dsp(int32_t *acc, const uint32_t *t, const float *p, float inv,
-                             int32_t count, const int8_t *v, size_t stride, int32_t head_size);
+/* The table step for a score step worth `logit_step` (natural-log units:
+ * the query and key scales over sqrt(head_size)): index = d * logit_step *
+ * 64 / ln 2 rounded down, that product taken from the float's bits (the
+ * same on every platform). A step worth more than half a table step (a
+ * logit range beyond 10^7, nothing a model makes) counts as half one. */
+void pl_attention_softmax_prepare(pl_attention_softmax *sm, float logit_step, int32_t best,
+                                  int32_t value_max);
+
+/* The softmax numerators in 15 bits: w[t] = pl_exp2_neg64[index of s[t]]
+ * >> min(value_max - e[t].value, 15) for t in [0, n) (the shift brings
+ * position t's value scale 2^e[t].value to the common 2^value_max, so the
+ * values can be summed with these weights as they are). Returns the sum of
+ * the weights before that shift (the softmax's denominator), exact: at most
+ * 2^15 * n. The exponents are as the cache holds them (kv_cache.h):
+ * e[t].value_max never falls along t and is at most value_max, and
+ * e[t].value_shift = min(e[t].value_max - e[t].value, 15) - which is the
+ * whole shift in the run of positions whose value_max is the latest (most
+ * of a context), where the DSP kernel needs nothing else. */
+int32_t pl_attention_weights_int(int16_t *w, const int32_t *s, const pl_kv_exponents *e,
+                                 const pl_attention_softmax *sm, int32_t n);
+int32_t pl_attention_weights_int_portable(int16_t *w, const int32_t *s,
+                                          const pl_kv_exponents *e,
+                                          const pl_attention_softmax *sm, int32_t n);
+/* The Arm version (USAT for the saturations): 0 when it cannot take these
+ * arguments (mul or shift out of range), else 1 and *sum. */
+int pl_attention_weights_int_dsp(int16_t *w, const int32_t *s, const pl_kv_exponents *e,
+                                 const pl_attention_softmax *sm, int32_t n, int32_t *sum);
+
+/* The weighted sum of values: acc[i] += w[2p] * a_p[i] + w[2p+1] * b_p[i]
+ * over pairs p in [0, pairs), a_p and b_p the two positions of pair p's
+ * head values (kv_cache.h's layout: v is the head's first word in pair 0,
+ * pair_stride bytes from one pair to the next). The caller keeps 2 * pairs
+ * <= PL_MIX_SPAN, so the int32 sums cannot overflow (512 * 32591 * 127 <
+ * 2^31), and w[t] = 0 for a position past the last one. */
+#define PL_MIX_SPAN 512
+void pl_attention_mix_int(int32_t *acc, const int16_t *w, const int8_t *v, size_t pair_stride,
+                          int32_t head_size, int32_t pairs);
+void pl_attention_mix_int_portable(int32_t *acc, const int16_t *w, const int8_t *v,
+                                   size_t pair_stride, int32_t head_size, int32_t pairs);
+/* The Arm DSP version: 0 when it cannot take these arguments (odd head
+ * size, unaligned rows). */
+int pl_attention_mix_int_dsp(int32_t *acc, const int16_t *w, const int8_t *v, size_t pair_stride,
+                             int32_t head_size, int32_t pairs);
 
 #endif

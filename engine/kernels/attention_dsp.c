@@ -1,80 +1,345 @@
 /* attention_dsp.c - the compact cache's attention kernels with the Arm DSP
- * extension (dsp.h): SMLAD multiplies two int16 pairs of query and key and
- * adds both products; SXTB16 and SMLABB/SMLATB weigh int8 values. Integer
- * sums are exact, so the results are the portable kernels' bit for bit.
+ * extension (dsp.h): SMLAD multiplies two int16 pairs and adds both
+ * products - of query and key for the scores, of two positions' weights
+ * and values for the weighted sum (the values lie in pairs of positions:
+ * kv_cache.h); SXTB16 widens a word's even or (rotated) odd int8 bytes;
+ * USAT saturates a table index. Integer arithmetic is exact, so the
+ * results are the portable kernels' bit for bit.
+ *
+ * stories260K's 8-value heads run loops in assembly: the compiler spills
+ * the eight sums of the weighted sum and reloads loop invariants, and the
+ * loops are short enough that every cycle shows (docs/performance.md).
  */
 #include "dsp.h"
 
 #if PL_ARM_DSP
+#include "../plmath.h"
 #include "attention.h"
-#include "../quant.h"
 
-static inline uint32_t word(const int16_t *p) { return *(const uint32_t *)(const void *)p; }
+static inline uint32_t word16(const int16_t *p) { return *(const uint32_t *)(const void *)p; }
+static inline uint32_t word8(const int8_t *p) { return *(const uint32_t *)(const void *)p; }
+static inline uint32_t ror8(uint32_t x) { return (x >> 8) | (x << 24); }
 
-int pl_attention_scores_int_dsp(float *att, const int16_t *q, const int16_t *k, size_t stride,
-                                const float *key_scale, float q_factor, int32_t head_size,
-                                int32_t n, float *best)
+typedef struct {
+    const int16_t *q; /* 0 */
+    const int16_t *k; /* 4 */
+    int32_t stride;   /* 8: bytes from a key to the next */
+    int32_t *s;       /* 12 */
+    int32_t n;        /* 16: at least one */
+    int32_t shift;    /* 20 */
+} scores_job;
+
+/* One position of attention_scores8: four SMLAD of the query (r4-r7) with
+ * the key at r1, shifted (`shift`: empty for none), stored, the best (lr)
+ * kept. */
+#define SCORE_ONE(shift)                                                                           \
+    "ldrd   r10, r11, [r1]\n\t"                                                                    \
+    "ldrd   r12, r0, [r1, #8]\n\t"                                                                 \
+    "smuad  r10, r4, r10\n\t"                                                                      \
+    "smlad  r10, r5, r11, r10\n\t"                                                                 \
+    "smlad  r10, r6, r12, r10\n\t"                                                                 \
+    "smlad  r10, r7, r0, r10\n\t"                                                                  \
+    "add    r1, r1, r2\n\t" /* while the sum settles */ shift                                      \
+    "str    r10, [r3], #4\n\t"                                                                     \
+    "cmp    r10, lr\n\t"                                                                           \
+    "it     gt\n\t"                                                                                \
+    "movgt  lr, r10\n\t"
+
+#define SCORE_SHIFT "asr    r10, r10, r9\n\t"
+
+/* The loop of attention_scores8 over the positions: two a pass after one
+ * alone when n is odd. */
+#define SCORE_LOOP(shift)                                                                          \
+    "tst    r8, #1\n\t"                                                                            \
+    "add    r8, r3, r8, lsl #2\n\t" /* the end of s */                                             \
+    "beq    2f\n\t" SCORE_ONE(shift) "cmp    r3, r8\n\t"                                           \
+    "beq    3f\n\t"                                                                                \
+    "2:\n\t" SCORE_ONE(shift) SCORE_ONE(shift) "cmp    r3, r8\n\t"                                 \
+    "bne    2b\n\t"                                                                                \
+    "3:\n\t"                                                                                       \
+    "mov    r0, lr\n\t"                                                                            \
+    "pop    {r4-r11, pc}\n\t"
+
+/* Scores of an 8-value head; returns the best. The keys stored at the
+ * layer's latest exponent (most of a context) need no shift: a loop
+ * without it. */
+__attribute__((naked, noinline)) static int32_t attention_scores8(const scores_job *job)
 {
-    float top = -__builtin_inff();
-    if (head_size % 2 != 0 || stride % 2 != 0 || (((uintptr_t)q | (uintptr_t)k) & 3) != 0)
+    __asm__("push   {r4-r11, lr}\n\t"
+            "ldr    r1, [r0, #0]\n\t"
+            "ldrd   r4, r5, [r1]\n\t" /* the query, for good */
+            "ldrd   r6, r7, [r1, #8]\n\t"
+            "ldrd   r1, r2, [r0, #4]\n\t"  /* k, stride */
+            "ldrd   r3, r8, [r0, #12]\n\t" /* s, n */
+            "ldr    r9, [r0, #20]\n\t"     /* shift */
+            "mov    lr, #0x80000000\n\t"   /* best = INT32_MIN */
+            "cmp    r9, #0\n\t"
+            "beq    4f\n\t"
+            SCORE_LOOP(SCORE_SHIFT)
+            "4:\n\t"
+            SCORE_LOOP(""));
+}
+
+int pl_attention_scores_int_dsp(int32_t *s, const int16_t *q, const int16_t *k, size_t stride,
+                                int32_t shift, int32_t head_size, int32_t n, int32_t *best)
+{
+    int32_t top = INT32_MIN;
+    if (head_size % 2 != 0 || stride % 2 != 0 || (((uintptr_t)q | (uintptr_t)k) & 3) != 0 ||
+        shift < 0 || shift > 31)
         return 0;
-    if (head_size == 8) { /* stories260K: the query stays in four registers */
-        int16x2_t q0 = (int16x2_t)word(q), q1 = (int16x2_t)word(q + 2);
-        int16x2_t q2 = (int16x2_t)word(q + 4), q3 = (int16x2_t)word(q + 6);
-        for (int32_t t = 0; t < n; t++, k += stride) {
-            int32_t sum = __smlad(q0, (int16x2_t)word(k), 0);
-            sum = __smlad(q1, (int16x2_t)word(k + 2), sum);
-            sum = __smlad(q2, (int16x2_t)word(k + 4), sum);
-            sum = __smlad(q3, (int16x2_t)word(k + 6), sum);
-            float a = (float)sum * (key_scale[t] * q_factor);
-            att[t] = a;
-            top = __builtin_fmaxf(top, a);
-        }
+    if (n <= 0) {
         *best = top;
+        return 1;
+    }
+    if (head_size == 8) {
+        scores_job job = {q, k, (int32_t)(stride * sizeof(int16_t)), s, n, shift};
+        *best = attention_scores8(&job);
         return 1;
     }
     for (int32_t t = 0; t < n; t++, k += stride) {
         int32_t sum = 0;
         for (int32_t i = 0; i < head_size; i += 2)
-            sum = __smlad((int16x2_t)word(q + i), (int16x2_t)word(k + i), sum);
-        float a = (float)sum * (key_scale[t] * q_factor);
-        att[t] = a;
-        top = __builtin_fmaxf(top, a);
+            sum = __smlad((int16x2_t)word16(q + i), (int16x2_t)word16(k + i), sum);
+        int32_t a = sum >> shift;
+        s[t] = a;
+        top = a > top ? a : top;
     }
     *best = top;
     return 1;
 }
 
-int pl_attention_mix_int_dsp(int32_t *acc, const uint32_t *t, const float *p, float inv,
-                             int32_t count, const int8_t *v, size_t stride, int32_t head_size)
+typedef struct {
+    const int32_t *s;      /* 0 */
+    const int8_t *bytes;   /* 4: &e[0].value, or &e[0].value_shift when latest (one every four) */
+    int16_t *w;            /* 8 */
+    int32_t n;             /* 12: at least one */
+    uint32_t best;         /* 16 */
+    uint32_t mul;          /* 20 */
+    int32_t shift;         /* 24 */
+    int32_t value_max;     /* 28 */
+    const uint16_t *table; /* 32 */
+    int32_t latest;        /* 36: the positions' value_max is value_max */
+} weights_job;
+
+/* One position of attention_weights_asm: the index (UMULL's high word
+ * shifted, USAT to 1023), the table's weight into the sum (r0), shifted to
+ * the values' common exponent and stored: by value_max (r8) minus the
+ * position's value exponent, saturated to [0, 15]. */
+#define WEIGHT_ONE                                                                                 \
+    "ldr    r10, [r1], #4\n\t"                                                                     \
+    "ldrsb  r11, [r2], #4\n\t"                                                                     \
+    "sub    r10, r5, r10\n\t"                                                                      \
+    "umull  r12, r10, r10, r6\n\t"                                                                 \
+    "sub    r11, r8, r11\n\t"                                                                      \
+    "lsr    r10, r10, r7\n\t"                                                                      \
+    "usat   r10, #10, r10\n\t"                                                                     \
+    "ldrh   r10, [r9, r10, lsl #1]\n\t"                                                            \
+    "usat   r11, #4, r11\n\t"                                                                      \
+    "add    r0, r0, r10\n\t"                                                                       \
+    "asr    r10, r10, r11\n\t"                                                                     \
+    "strh   r10, [r3], #2\n\t"
+
+/* The same in the run of the latest value_max: the position's value_shift
+ * (within [0, 15]) is the shift. */
+#define WEIGHT_ONE_LATEST                                                                          \
+    "ldr    r10, [r1], #4\n\t"                                                                     \
+    "ldrb   r11, [r2], #4\n\t"                                                                     \
+    "sub    r10, r5, r10\n\t"                                                                      \
+    "umull  r12, r10, r10, r6\n\t"                                                                 \
+    "lsr    r10, r10, r7\n\t"                                                                      \
+    "usat   r10, #10, r10\n\t"                                                                     \
+    "ldrh   r10, [r9, r10, lsl #1]\n\t"                                                            \
+    "add    r0, r0, r10\n\t"                                                                       \
+    "asr    r10, r10, r11\n\t"                                                                     \
+    "strh   r10, [r3], #2\n\t"
+
+/* Two positions of the latest run interleaved (the second in r8, lr),
+ * so that no instruction waits for a load's or UMULL's result; the
+ * loop's compare (r1 against the end, r4) in a free slot. */
+#define WEIGHT_TWO_LATEST                                                                          \
+    "ldr    r10, [r1], #4\n\t"                                                                     \
+    "ldrb   r11, [r2], #4\n\t"                                                                     \
+    "sub    r10, r5, r10\n\t"                                                                      \
+    "umull  r12, r10, r10, r6\n\t"                                                                 \
+    "ldr    r8, [r1], #4\n\t"                                                                      \
+    "lsr    r10, r10, r7\n\t"                                                                      \
+    "usat   r10, #10, r10\n\t"                                                                     \
+    "ldrh   r10, [r9, r10, lsl #1]\n\t"                                                            \
+    "sub    r8, r5, r8\n\t"                                                                        \
+    "add    r0, r0, r10\n\t"                                                                       \
+    "asr    r10, r10, r11\n\t"                                                                     \
+    "umull  r12, r8, r8, r6\n\t"                                                                   \
+    "strh   r10, [r3], #2\n\t"                                                                     \
+    "ldrb   lr, [r2], #4\n\t"                                                                      \
+    "lsr    r8, r8, r7\n\t"                                                                        \
+    "usat   r8, #10, r8\n\t"                                                                       \
+    "ldrh   r8, [r9, r8, lsl #1]\n\t"                                                              \
+    "cmp    r1, r4\n\t"                                                                            \
+    "add    r0, r0, r8\n\t"                                                                        \
+    "asr    r8, r8, lr\n\t"                                                                        \
+    "strh   r8, [r3], #2\n\t"
+
+/* The weights of n positions; returns their sum before the shifts. One
+ * position alone when n is odd, then two a pass; the latest run its own
+ * loop. */
+__attribute__((naked, noinline)) static int32_t attention_weights_asm(const weights_job *job)
 {
-    if (head_size != 8 || stride % 4 != 0 || ((uintptr_t)v & 3) != 0) return 0;
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    int32_t a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];
-    for (int32_t j = 0; j < count; j++) {
-        const uint32_t *row = (const uint32_t *)(const void *)(v + t[j] * stride);
-        int16x2_t w = (int16x2_t)pl_round(p[j] * inv);
-        uint32_t lo = row[0], hi = row[1];
-        int16x2_t e = __sxtb16((int8x4_t)lo), o = __sxtb16((int8x4_t)((lo >> 8) | (lo << 24)));
-        a0 = __smlabb(e, w, a0);
-        a2 = __smlatb(e, w, a2);
-        a1 = __smlabb(o, w, a1);
-        a3 = __smlatb(o, w, a3);
-        e = __sxtb16((int8x4_t)hi);
-        o = __sxtb16((int8x4_t)((hi >> 8) | (hi << 24)));
-        a4 = __smlabb(e, w, a4);
-        a6 = __smlatb(e, w, a6);
-        a5 = __smlabb(o, w, a5);
-        a7 = __smlatb(o, w, a7);
+    __asm__("push   {r4-r11, lr}\n\t"
+            "ldrd   r1, r2, [r0]\n\t"       /* s, value shifts */
+            "ldrd   r3, r4, [r0, #8]\n\t"   /* w, n */
+            "ldrd   r5, r6, [r0, #16]\n\t"  /* best, mul */
+            "ldrd   r7, r8, [r0, #24]\n\t"  /* shift, value_max */
+            "ldrd   r9, r10, [r0, #32]\n\t" /* table, latest */
+            "movs   r0, #0\n\t"             /* the sum */
+            "cmp    r10, #0\n\t"
+            "bne    5f\n\t"
+            "tst    r4, #1\n\t"
+            "add    r4, r1, r4, lsl #2\n\t" /* the end of s */
+            "beq    2f\n\t" WEIGHT_ONE "cmp    r1, r4\n\t"
+            "beq    3f\n\t"
+            "2:\n\t" WEIGHT_ONE WEIGHT_ONE "cmp    r1, r4\n\t"
+            "bne    2b\n\t"
+            "3:\n\t"
+            "pop    {r4-r11, pc}\n\t"
+            "5:\n\t"
+            "tst    r4, #1\n\t"
+            "add    r4, r1, r4, lsl #2\n\t"
+            "beq    6f\n\t" WEIGHT_ONE_LATEST "cmp    r1, r4\n\t"
+            "beq    7f\n\t"
+            "6:\n\t" WEIGHT_TWO_LATEST
+            "bne    6b\n\t"
+            "7:\n\t"
+            "pop    {r4-r11, pc}\n\t");
+}
+
+/* Where the run of the latest value_max starts among n positions (n when
+ * none has it): value_max never falls along the positions, so halving
+ * finds it. */
+static int32_t latest_run_start(const pl_kv_exponents *e, int32_t n, int32_t value_max)
+{
+    if (e[n - 1].value_max != value_max) return n;
+    if (e[0].value_max == value_max) return 0; /* most of a context */
+    int32_t lo = 1, hi = n - 1;
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (e[mid].value_max == value_max) hi = mid;
+        else lo = mid + 1;
     }
-    acc[0] = a0;
-    acc[1] = a1;
-    acc[2] = a2;
-    acc[3] = a3;
-    acc[4] = a4;
-    acc[5] = a5;
-    acc[6] = a6;
-    acc[7] = a7;
+    return lo;
+}
+
+int pl_attention_weights_int_dsp(int16_t *w, const int32_t *s, const pl_kv_exponents *e,
+                                 const pl_attention_softmax *sm, int32_t n, int32_t *sum)
+{
+    if (sm->mul >= 0x80000000u || sm->shift < 0 || sm->shift > 31) return 0;
+    int32_t total = 0, start = n > 0 ? latest_run_start(e, n, sm->value_max) : 0;
+    if (start > 0) { /* the older runs: shifts from the exponents */
+        weights_job job = {s,         &e[0].value,   w, start, (uint32_t)sm->best, sm->mul,
+                           sm->shift, sm->value_max, pl_exp2_neg64, 0};
+        total += attention_weights_asm(&job);
+    }
+    if (start < n) {
+        weights_job job = {s + start, &e[start].value_shift, w + start, n - start,
+                           (uint32_t)sm->best, sm->mul, sm->shift, sm->value_max,
+                           pl_exp2_neg64, 1};
+        total += attention_weights_asm(&job);
+    }
+    *sum = total;
+    return 1;
+}
+
+typedef struct {
+    int32_t *acc;        /* 0 */
+    const int16_t *w;    /* 4 */
+    const int8_t *v;     /* 8 */
+    int32_t pairs;       /* 12: at least one */
+    int32_t pair_stride; /* 16: bytes */
+} mix_job;
+
+/* A word of a pair's values (r10) into the sums of its two dims (lo, hi)
+ * with the pair's weights (r0); `next` loads the following word while
+ * SXTB16's rotated result settles. */
+#define MIX_WORD_ASM(lo, hi, next)                                                                 \
+    "sxtb16 r11, r10\n\t"                                                                          \
+    "smlad  " lo ", r11, r0, " lo "\n\t"                                                           \
+    "sxtb16 r11, r10, ror #8\n\t" next "smlad  " hi ", r11, r0, " hi "\n\t"
+
+/* One pair of positions of attention_mix8: its weights, then its four
+ * words of values - skipped when both weights are 0 (most pairs of a long
+ * context: a weight is 0 once its score is 16 octaves below the best or
+ * its value exponent far below the maximum). The first word is loaded
+ * before the test, where it hides the weights' load delay. Ends with the
+ * end of the weights in r10. */
+#define MIX_PAIR_ASM                                                                               \
+    "ldr    r0, [lr], #4\n\t" /* the pair's two weights */                                         \
+    "ldr    r10, [r12, #0]\n\t"                                                                    \
+    "cbz    r0, 4f\n\t"                                                                            \
+    MIX_WORD_ASM("r1", "r2", "ldr    r10, [r12, #4]\n\t")                                          \
+    MIX_WORD_ASM("r3", "r4", "ldr    r10, [r12, #8]\n\t")                                          \
+    MIX_WORD_ASM("r5", "r6", "ldr    r10, [r12, #12]\n\t")                                         \
+    MIX_WORD_ASM("r7", "r8", "")                                                                   \
+    "4:\n\t"                                                                                       \
+    "ldr    r10, [sp, #4]\n\t"                                                                     \
+    "add    r12, r12, r9\n\t"
+
+/* The weighted sum of an 8-value head: the eight sums in r1-r8 throughout;
+ * r12 the values, lr the weights, r9 the pair stride, the end of the
+ * weights on the stack. Two pairs a pass after one alone when their number
+ * is odd. */
+__attribute__((naked, noinline)) static void attention_mix8(const mix_job *job)
+{
+    __asm__("push   {r4-r11, lr}\n\t"
+            "sub    sp, sp, #8\n\t"
+            "str    r0, [sp]\n\t"
+            "ldrd   lr, r12, [r0, #4]\n\t" /* w, v */
+            "ldr    r10, [r0, #12]\n\t"    /* pairs */
+            "ldr    r9, [r0, #16]\n\t"     /* pair stride */
+            "add    r11, lr, r10, lsl #2\n\t" /* the end of w */
+            "str    r11, [sp, #4]\n\t"
+            "ldr    r11, [r0]\n\t"
+            "ldmia  r11, {r1-r8}\n\t"
+            "tst    r10, #1\n\t"
+            "beq    2f\n\t"
+            MIX_PAIR_ASM
+            "cmp    lr, r10\n\t"
+            "beq    3f\n\t"
+            "2:\n\t"
+            MIX_PAIR_ASM
+            MIX_PAIR_ASM
+            "cmp    lr, r10\n\t"
+            "bne    2b\n\t"
+            "3:\n\t"
+            "ldr    r10, [sp]\n\t"
+            "ldr    r10, [r10]\n\t"
+            "stmia  r10, {r1-r8}\n\t"
+            "add    sp, sp, #8\n\t"
+            "pop    {r4-r11, pc}\n\t");
+}
+
+/* acc[i] and acc[i + 1] += the pair's weights times the word's values of
+ * dims i and i + 1. */
+#define MIX_WORD(x, wp, lo, hi)                                                                    \
+    do {                                                                                           \
+        lo = __smlad((int16x2_t)__sxtb16((int8x4_t)(x)), (wp), lo);                                \
+        hi = __smlad((int16x2_t)__sxtb16((int8x4_t)ror8(x)), (wp), hi);                            \
+    } while (0)
+
+int pl_attention_mix_int_dsp(int32_t *acc, const int16_t *w, const int8_t *v, size_t pair_stride,
+                             int32_t head_size, int32_t pairs)
+{
+    if (head_size % 2 != 0 || pair_stride % 4 != 0 || (((uintptr_t)v | (uintptr_t)w) & 3) != 0)
+        return 0;
+    if (pairs <= 0) return 1;
+    if (head_size == 8) {
+        mix_job job = {acc, w, v, pairs, (int32_t)pair_stride};
+        attention_mix8(&job);
+        return 1;
+    }
+    for (int32_t p = 0; p < pairs; p++, v += pair_stride) {
+        int16x2_t wp = (int16x2_t)word16(w + 2 * p);
+        for (int32_t i = 0; i < head_size; i += 2)
+            MIX_WORD(word8(v + 2 * i), wp, acc[i], acc[i + 1]);
+    }
     return 1;
 }
 #endif

@@ -228,6 +228,91 @@ __attribute__((naked, noinline)) static void matmul_q8_rows4(const matmul_q8_job
         "pop    {r4-r11, pc}\n\t");
 }
 
+/* The rows of 64 in two groups of 32 (stories260K's every matrix but w2):
+ * a block's eight sums wait as integers in s0-s7, its eight weight scales
+ * (rows 0..3 x groups 0, 1: contiguous) come in one VLDM, and the float
+ * step runs once per block with both activation scales held in registers
+ * for the whole call: the per-group bookkeeping of matmul_q8_rows4 is
+ * gone. The float arithmetic is the portable kernel's, in its order:
+ * val = 0 + (sum0 * w0) * x0, then val += (sum1 * w1) * x1. Reads the
+ * fields of matmul_q8_job that do not depend on the group (x, row0,
+ * offset, scales, x_scales, out, blocks). */
+__attribute__((naked, noinline)) static void matmul_q8_rows4_g2(const matmul_q8_job *job)
+{
+    __asm__(
+        "push   {r4-r11, lr}\n\t"
+        "vpush  {s16-s31}\n\t"
+        "ldr    r4, [r0, #12]\n\t"           /* offset = stride - 4 = 60 */
+        "ldrd   r1, r2, [r0, #0]\n\t"        /* x pairs, row 0 */
+        "vmov   s19, r1\n\t"                 /* x start */
+        "ldr    r3, [r0, #28]\n\t"
+        "vldmia r3, {s16-s17}\n\t"           /* the two activation scales */
+        "ldrd   r5, r6, [r0, #36]\n\t"
+        "vmov   s20, r5\n\t"                 /* out */
+        "vmov   s21, r6\n\t"                 /* blocks left */
+        "ldr    r0, [r0, #20]\n\t"           /* weight scales, for good */
+        "movs   r5, #0\n\t"
+        "vmov   s18, r5\n\t"                 /* 0.0f */
+        "add    r3, r2, r4, lsl #1\n\t"
+        "adds   r3, r3, #8\n\t"              /* row 2 = row 0 + 2 * stride */
+        "5:\n\t" /* a block of four rows */
+        MAC4_ROWS_FIRST MAC4_ROWS MAC4_ROWS MAC4_ROWS
+        MAC4_ROWS MAC4_ROWS MAC4_ROWS MAC4_ROWS
+        "vmov   s0, s1, r5, r6\n\t"          /* group 0's sums wait here */
+        "vmov   s2, s3, r7, r8\n\t"
+        MAC4_ROWS_FIRST MAC4_ROWS MAC4_ROWS MAC4_ROWS
+        MAC4_ROWS MAC4_ROWS MAC4_ROWS MAC4_ROWS
+        "vmov   s4, s5, r5, r6\n\t"
+        "vmov   s6, s7, r7, r8\n\t"
+        "vcvt.f32.s32 s0, s0\n\t"
+        "vcvt.f32.s32 s1, s1\n\t"
+        "vcvt.f32.s32 s2, s2\n\t"
+        "vcvt.f32.s32 s3, s3\n\t"
+        "vldmia r0!, {s8-s15}\n\t"           /* r0g0 r0g1 r1g0 r1g1 r2g0 .. r3g1 */
+        "vcvt.f32.s32 s4, s4\n\t"
+        "vcvt.f32.s32 s5, s5\n\t"
+        "vcvt.f32.s32 s6, s6\n\t"
+        "vcvt.f32.s32 s7, s7\n\t"
+        "vmul.f32 s0, s0, s8\n\t"
+        "vmul.f32 s1, s1, s10\n\t"
+        "vmul.f32 s2, s2, s12\n\t"
+        "vmul.f32 s3, s3, s14\n\t"
+        "vmul.f32 s4, s4, s9\n\t"
+        "vmul.f32 s5, s5, s11\n\t"
+        "vmul.f32 s6, s6, s13\n\t"
+        "vmul.f32 s7, s7, s15\n\t"
+        "vmul.f32 s0, s0, s16\n\t"
+        "vmul.f32 s1, s1, s16\n\t"
+        "vmul.f32 s2, s2, s16\n\t"
+        "vmul.f32 s3, s3, s16\n\t"
+        "vmul.f32 s4, s4, s17\n\t"
+        "vmul.f32 s5, s5, s17\n\t"
+        "vmul.f32 s6, s6, s17\n\t"
+        "vmul.f32 s7, s7, s17\n\t"
+        "vadd.f32 s0, s18, s0\n\t"           /* val = 0, val += group 0 */
+        "vadd.f32 s1, s18, s1\n\t"
+        "vadd.f32 s2, s18, s2\n\t"
+        "vadd.f32 s3, s18, s3\n\t"
+        "add    r2, r3, r4\n\t"              /* next block: row 4 = row 3 + stride */
+        "adds   r2, r2, #4\n\t"
+        "vadd.f32 s0, s0, s4\n\t"            /* val += group 1 */
+        "vadd.f32 s1, s1, s5\n\t"
+        "vadd.f32 s2, s2, s6\n\t"
+        "vadd.f32 s3, s3, s7\n\t"
+        "add    r3, r2, r4, lsl #1\n\t"
+        "adds   r3, r3, #8\n\t"
+        "vmov   r9, s20\n\t"
+        "vstmia r9!, {s0-s3}\n\t"
+        "vmov   s20, r9\n\t"
+        "vmov   r1, s19\n\t"
+        "vmov   r9, s21\n\t"
+        "subs   r9, r9, #1\n\t"
+        "vmov   s21, r9\n\t"
+        "bne    5b\n\t"
+        "vpop   {s16-s31}\n\t"
+        "pop    {r4-r11, pc}\n\t");
+}
+
 static float one_row(const pl_qvec *x, const uint32_t *w, const float *s, int32_t groups)
 {
     int32_t group_words = x->group / 4;
@@ -261,7 +346,8 @@ int pl_matmul_q8_dsp(float *out, const pl_qvec *x, const int8_t *w, const float 
                          groups,
                          out + r,
                          blocks};
-        matmul_q8_rows4(&job);
+        if (x->group == 32 && cols == 64) matmul_q8_rows4_g2(&job);
+        else matmul_q8_rows4(&job);
         r += 4 * blocks;
     }
     for (; r < row_end; r++)

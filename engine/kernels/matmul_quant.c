@@ -95,10 +95,11 @@ void pl_tensor_row(const pl_tensor *w, int32_t r, float *out)
         for (int32_t i = 0; i < cols; i++) out[i] = row[i];
         break;
     }
-    case PL_DTYPE_Q8: {
+    case PL_DTYPE_Q8: { /* group by group: no division per value */
         const int8_t *row = (const int8_t *)w->data + (size_t)r * cols;
         const float *s = (const float *)w->scales + (size_t)r * groups;
-        for (int32_t i = 0; i < cols; i++) out[i] = row[i] * s[i / w->group];
+        for (int32_t g = 0, i = 0; g < groups; g++)
+            for (int32_t end = i + w->group; i < end; i++) out[i] = row[i] * s[g];
         break;
     }
     case PL_DTYPE_Q4: {

@@ -38,8 +38,9 @@ typedef struct {
     float x_scales[MAX_COLS / 4];
     int16_t keys[MAX_POSITIONS * 2 * MAX_HEAD];
     int8_t values[MAX_POSITIONS * 2 * MAX_HEAD];
-    float att_a[MAX_POSITIONS], att_b[MAX_POSITIONS], key_scale[MAX_POSITIONS];
-    uint32_t t[MAX_POSITIONS];
+    pl_kv_exponents exp[MAX_POSITIONS];
+    int32_t s_a[MAX_POSITIONS], s_b[MAX_POSITIONS];
+    int16_t weights[MAX_POSITIONS], weights_a[MAX_POSITIONS];
     int32_t acc_a[MAX_HEAD], acc_b[MAX_HEAD];
 } buffers;
 
@@ -78,8 +79,9 @@ static int matmul_q4_case(buffers *b)
     return memcmp(b->out_a, b->out_b, (size_t)rows * sizeof(float)) == 0;
 }
 
-/* Scores of a query against int16 keys, then the integer weighted sum of
- * int8 values over a random subset of the positions. */
+/* Integer scores of a query against int16 keys, shifted; softmax weights
+ * of random scores from the table, shifted to random value exponents;
+ * then the weighted sum of int8 values in pairs of positions. */
 static int attention_case(buffers *b)
 {
     static const int32_t heads[] = {8, 16, 48};
@@ -88,26 +90,77 @@ static int attention_case(buffers *b)
         b->keys[i] = (int16_t)random_in(-2730, 2730); /* key_max for 48-value heads */
         b->values[i] = (int8_t)random_in(-127, 127);
     }
-    for (int32_t i = 0; i < hs; i++) b->q[i] = (int16_t)random_in(-16383, 16383);
-    for (int32_t t = 0; t < n; t++) b->key_scale[t] = random_unit() * 0.001f;
-    float qf = random_unit() * 0.01f, best_a;
-    if (!pl_attention_scores_int_dsp(b->att_a, b->q, b->keys + hs, (size_t)stride, b->key_scale, qf,
-                                     hs, n, &best_a))
+    for (int32_t i = 0; i < hs; i++) b->q[i] = (int16_t)random_in(-16384, 16383);
+    int32_t shift = random_in(0, 1) * random_in(1, 31), best_a; /* 0 half the time: its loop */
+    if (!pl_attention_scores_int_dsp(b->s_a, b->q, b->keys + hs, (size_t)stride, shift, hs, n,
+                                     &best_a))
         return 0;
-    float best_b = pl_attention_scores_int_portable(b->att_b, b->q, b->keys + hs, (size_t)stride,
-                                                    b->key_scale, qf, hs, n);
-    int same = memcmp(b->att_a, b->att_b, (size_t)n * sizeof(float)) == 0 && best_a == best_b;
-    int32_t count = 0;
-    for (int32_t t = 0; t < n; t++)
-        if (next_random() & 1) b->t[count++] = (uint32_t)t;
-    for (int32_t j = 0; j < count; j++) b->att_a[j] = random_unit();
+    int32_t best_b = pl_attention_scores_int_portable(b->s_b, b->q, b->keys + hs, (size_t)stride,
+                                                      shift, hs, n);
+    int same = memcmp(b->s_a, b->s_b, (size_t)n * sizeof(int32_t)) == 0 && best_a == best_b;
+    /* weights: scores spread over the table and past its end; value
+     * exponents as the cache holds them, the running maximum rising in
+     * steps to the latest one from position `split` on (none: split = n) */
+    pl_attention_softmax sm;
+    int32_t latest = random_in(-20, 3), split = random_in(0, n);
+    pl_attention_softmax_prepare(&sm, random_unit() * 1e-4f, best_a, latest);
+    for (int32_t t = 0; t < n; t++) {
+        b->s_b[t] = (int32_t)((uint32_t)best_a - (next_random() >> random_in(1, 24)));
+        int32_t value_max = t < split ? latest - 1 - (split - 1 - t) / 4 : latest;
+        int32_t value = value_max - random_in(0, 20);
+        b->exp[t].value = (int8_t)value;
+        b->exp[t].value_max = (int8_t)value_max;
+        b->exp[t].value_shift = (int8_t)(value_max - value < 15 ? value_max - value : 15);
+    }
+    int32_t sum_a;
+    if (!pl_attention_weights_int_dsp(b->weights_a, b->s_b, b->exp, &sm, n, &sum_a)) return 0;
+    int32_t sum_b = pl_attention_weights_int_portable(b->weights, b->s_b, b->exp, &sm, n);
+    same &= sum_a == sum_b && memcmp(b->weights_a, b->weights, (size_t)n * sizeof(int16_t)) == 0;
+    /* the weighted sum, with random weights of every size, and pairs of
+     * positions with one or both weights 0 (the kernel skips the latter) */
+    int32_t pairs = (n + 1) / 2;
+    for (int32_t p = 0; p < pairs; p++) {
+        int32_t zeros = random_in(0, 3); /* none, the first, the second, both */
+        b->weights[2 * p] = (int16_t)(zeros & 1 ? 0 : random_in(0, 32767));
+        b->weights[2 * p + 1] = (int16_t)(zeros & 2 ? 0 : random_in(0, 32767));
+    }
     memset(b->acc_a, 0, sizeof(b->acc_a));
     memset(b->acc_b, 0, sizeof(b->acc_b));
-    if (pl_attention_mix_int_dsp(b->acc_a, b->t, b->att_a, 16383.0f, count, b->values,
-                                 (size_t)stride, hs)) {
-        pl_attention_mix_int_portable(b->acc_b, b->t, b->att_a, 16383.0f, count, b->values,
-                                      (size_t)stride, hs);
-        same &= memcmp(b->acc_a, b->acc_b, sizeof(b->acc_a)) == 0;
+    if (!pl_attention_mix_int_dsp(b->acc_a, b->weights, b->values + 2 * hs, (size_t)(2 * stride),
+                                  hs, pairs))
+        return 0;
+    pl_attention_mix_int_portable(b->acc_b, b->weights, b->values + 2 * hs, (size_t)(2 * stride),
+                                  hs, pairs);
+    return same && memcmp(b->acc_a, b->acc_b, sizeof(b->acc_a)) == 0;
+}
+
+/* The activation quantizer (its M33 assembly path) against its formula
+ * written out here: per group, scale = max|x| / 16383, codes = x * (16383 /
+ * max|x|) rounded half away from zero, and the Q8 pairs x0 x2 x1 x3. */
+static int quantize_case(buffers *b)
+{
+    static const int32_t shapes[][2] = {{64, 32}, {172, 172}, {64, 8}, {192, 64}, {96, 16}};
+    const int32_t *shape = shapes[next_random() % 5];
+    int32_t n = shape[0], group = shape[1];
+    int with_pairs = (int)(next_random() & 1);
+    float range = random_unit() * 8.0f;
+    for (int32_t i = 0; i < n; i++) b->x[i] = (random_unit() * 2.0f - 1.0f) * range;
+    pl_qvec xq = {b->q, b->x_scales, n, group, with_pairs ? b->pairs : NULL, PL_PAIRS_Q8};
+    pl_quantize_groups(&xq, b->x, 0, n / group);
+    int same = 1;
+    for (int32_t g = 0; g < n / group; g++) {
+        const float *xg = b->x + g * group;
+        float wmax = 0.0f;
+        for (int32_t i = 0; i < group; i++) wmax = __builtin_fmaxf(wmax, __builtin_fabsf(xg[i]));
+        float inv = wmax < 1e-30f ? 0.0f : PL_ACT_MAX / wmax;
+        same &= b->x_scales[g] == wmax / PL_ACT_MAX;
+        for (int32_t i = 0; i < group; i++) {
+            int32_t code = pl_round(xg[i] * inv);
+            code = code > PL_ACT_MAX ? PL_ACT_MAX : (code < -PL_ACT_MAX - 1 ? -PL_ACT_MAX - 1 : code);
+            int32_t k = g * group + i, paired = (k & ~3) + ((k & 1) << 1) + ((k & 2) >> 1);
+            same &= b->q[k] == code;
+            if (with_pairs) same &= b->pairs[paired] == code;
+        }
     }
     return same;
 }
@@ -120,7 +173,8 @@ void selftest_run(void)
         return;
     }
     int cases = 0, bad = 0;
-    for (int i = 0; i < 40; i++, cases += 3) {
+    for (int i = 0; i < 40; i++, cases += 4) {
+        bad += !quantize_case(b);
         bad += !matmul_case(b);
         bad += !matmul_q4_case(b);
         bad += !attention_case(b);

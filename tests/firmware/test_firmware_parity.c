@@ -4,7 +4,7 @@
  * after the matching /temp, /topp, /seed and /steps, for each precision
  * (f32: llama2.c's own text; q8: SIMD kernels against the portable ones)
  * on two cores, and /bench on one, in one boot of the board. A hot story
- * (t=3, seed 5) that never meets BOS fills the whole 512-position context,
+ * (t=3, seed 6) that never meets BOS fills the whole 512-position context,
  * KV cache spilling to PSRAM included. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,7 +55,8 @@ static int load_cases(golden_case *cases)
         snprintf(c->prompt, sizeof(c->prompt), "%s", f[7]);
     }
     free(text);
-    cases[n++] = (golden_case){"full_context", "3.0", "1.0", "5", "0", ""};
+    /* a seed whose hot story meets no BOS in 511 tokens, in f32 and q8 */
+    cases[n++] = (golden_case){"full_context", "3.0", "1.0", "6", "0", ""};
     return n;
 }
 

@@ -141,20 +141,21 @@ static pl_tensor copy_fetch(void *ctx, const pl_tensor *w, int32_t begin, int32_
     return copy_rows(s->buf[s->current], w, begin, end);
 }
 
-/* Opens an image and runs a few positions (its quantized weights through
- * stream when not NULL; layer 0's wk replaced by wk0 when not NULL);
- * returns the last logits copy. */
-static float *run_image_streamed(const uint8_t *img, size_t size, int positions,
-                                 const pl_weight_stream *stream, const pl_tensor *wk0)
+/* Opens an image and runs a few positions with options opt (NULL: the
+ * reference; its quantized weights through stream when not NULL; layer 0's
+ * wk replaced by wk0 when not NULL); returns the last logits copy. */
+static float *run_image_with(const uint8_t *img, size_t size, int positions,
+                             const pl_weight_stream *stream, const pl_tensor *wk0,
+                             const pl_options *opt)
 {
     pl_image im;
     const char *why = NULL;
     pl_status st = pl_image_open(&im, img, size, 1, &why);
     if (st != PL_OK) fail_msg("image refused: %s", why);
-    size_t n = pl_transformer_arena_size(&im.cfg, NULL);
+    size_t n = pl_transformer_arena_size(&im.cfg, opt);
     void *arena = malloc(n);
     pl_transformer t;
-    assert_int_equal(pl_transformer_init(&t, &im.cfg, NULL, arena, n), PL_OK);
+    assert_int_equal(pl_transformer_init(&t, &im.cfg, opt, arena, n), PL_OK);
     pl_image_bind_weights(&im, &t.w);
     if (wk0) t.w.layers[0].wk = *wk0;
     t.stream = stream;
@@ -172,6 +173,12 @@ static float *run_image_streamed(const uint8_t *img, size_t size, int positions,
                sizeof(float) * im.cfg.vocab_size);
     free(arena);
     return logits;
+}
+
+static float *run_image_streamed(const uint8_t *img, size_t size, int positions,
+                                 const pl_weight_stream *stream, const pl_tensor *wk0)
+{
+    return run_image_with(img, size, positions, stream, wk0, NULL);
 }
 
 static float *run_image(const uint8_t *img, size_t size, int positions)
@@ -269,6 +276,15 @@ static void streamed_weights_are_invisible(void **state)
             got = run_image_streamed(img, size, 6, &stream, &m.t.w.layers[0].wk);
             assert_memory_equal(want, got, sizeof(float) * 512);
             assert_int_equal(cs.announced, cs.fetches - 1);
+            free(want);
+            free(got);
+            /* the fast precisions as the firmware runs them (RMSNorm
+             * quantized straight into the streamed matmuls' input) */
+            static const pl_options fast = {PL_KV_COMPACT, 1, 1};
+            memset(&cs, 0, sizeof(cs));
+            want = run_image_with(img, size, 6, NULL, NULL, &fast);
+            got = run_image_with(img, size, 6, &stream, NULL, &fast);
+            assert_memory_equal(want, got, sizeof(float) * 512);
             free(want);
             free(got);
             free(img);

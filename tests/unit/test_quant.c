@@ -13,6 +13,7 @@
 
 #include "kernels/matmul.h"
 #include "quant.h"
+#include "sigmoid_table.h"
 
 static uint32_t bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static float from_bits(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
@@ -217,6 +218,106 @@ static void q4_kernel_matches_dequantized_math(void **state)
     free(x);
 }
 
+/* The fast SwiGLU's sigmoid table (transformer.c): each entry the nearest
+ * float to 1 / (1 + e^-x) at x = k / 32, and linear interpolation between
+ * entries within 1.2e-5 of the sigmoid over the whole range. */
+static void sigmoid_table_is_the_sigmoid(void **state)
+{
+    (void)state;
+    for (int k = 0; k < PL_SIGMOID_ENTRIES; k++) {
+        double x = (double)k / PL_SIGMOID_STEPS_PER_UNIT, s = 1.0 / (1.0 + exp(-x));
+        float entry = pl_sigmoid_table[k];
+        /* the nearest float: within half an ulp of the exact value */
+        double ulp = (double)nextafterf(entry, 2.0f) - (double)entry;
+        assert_true(fabs((double)entry - s) <= 0.5 * ulp * 1.0001);
+    }
+    for (int j = 0; j < (PL_SIGMOID_ENTRIES - 1) * 16; j++) {
+        double x = (double)j / (16 * PL_SIGMOID_STEPS_PER_UNIT);
+        int k = j / 16;
+        double f = (double)(j % 16) / 16;
+        double lerp = pl_sigmoid_table[k] + f * (pl_sigmoid_table[k + 1] - pl_sigmoid_table[k]);
+        assert_true(fabs(lerp - 1.0 / (1.0 + exp(-x))) < 1.2e-5);
+    }
+}
+
+/* One group with its maximum given (pl_quantize_activations_max, as for
+ * w2's input whose maximum the parts find) is pl_quantize_activations of
+ * that group: codes, pairs and scale, in both pair orders. */
+static void activations_with_known_max_are_the_same(void **state)
+{
+    (void)state;
+    enum { N = 172 };
+    float x[N];
+    int16_t q[N], q2[N], pairs[N], pairs2[N];
+    float scale, scale2;
+    for (int i = 0; i < N; i++) x[i] = sinf(i * 0.71f) * (i == 99 ? -30.0f : 2.0f);
+    for (int order = 0; order < 2; order++) {
+        int n = order ? 168 : N; /* Q4 pairs: groups of a multiple of 8 */
+        pl_qvec a = {q, &scale, 0, 0, pairs, (pl_pair_order)order};
+        pl_qvec b = {q2, &scale2, 0, 0, pairs2, (pl_pair_order)order};
+        pl_quantize_activations(&a, x, n, n);
+        pl_quantize_activations_max(&b, x, n, pl_max_abs(x, n));
+        assert_int_equal(b.n, n);
+        assert_int_equal(b.group, n);
+        assert_memory_equal(q, q2, sizeof(int16_t) * (size_t)n);
+        assert_memory_equal(pairs, pairs2, sizeof(int16_t) * (size_t)n);
+        assert_true(scale == scale2);
+    }
+}
+
+/* RMSNorm's output quantized (pl_quantize_normed): within half a step (a
+ * few float roundings more) of the float RMSNorm weight * x / rms(x) in
+ * every group, a zero group all zeros; and the same codes, pairs and
+ * scales when its groups are made in any split and order
+ * (pl_quantize_normed_groups, as the parts of a matmul do) and finished
+ * once. */
+static void normed_quantize_is_rmsnorm_in_any_split(void **state)
+{
+    (void)state;
+    enum { N = 96, GROUP = 16, GROUPS = N / GROUP };
+    float x[N], weight[N], v[N], v2[N], sums[GROUPS], sums2[GROUPS];
+    int16_t q[N], q2[N], pairs[N], pairs2[N];
+    float scales[GROUPS], scales2[GROUPS];
+    for (int i = 0; i < N; i++) {
+        x[i] = sinf(i * 0.61f) * (i % 13 == 5 ? 20.0f : 1.5f);
+        weight[i] = 0.5f + cosf(i * 0.23f) * 0.4f;
+    }
+    for (int i = 2 * GROUP; i < 3 * GROUP; i++) x[i] = 0.0f; /* an all-zero group */
+    pl_qvec whole = {q, scales, 0, 0, pairs, PL_PAIRS_Q8};
+    pl_quantize_normed(&whole, v, x, weight, N, GROUP, sums);
+    double ss = 0;
+    for (int i = 0; i < N; i++) ss += (double)x[i] * x[i];
+    double factor = 1.0 / sqrt(ss / N + 1e-5);
+    for (int i = 0; i < N; i++) {
+        double s = scales[i / GROUP], normed = weight[i] * x[i] * factor;
+        assert_true(abs(q[i]) <= PL_ACT_MAX);
+        assert_true(fabs(q[i] * s - normed) <= 0.5 * s * 1.001 + 1e-6 * fabs(normed));
+    }
+    for (int i = 2 * GROUP; i < 3 * GROUP; i++) assert_int_equal(q[i], 0);
+    for (int i = 0; i < N; i += 4) {
+        assert_int_equal(pairs[i + 1], q[i + 2]);
+        assert_int_equal(pairs[i + 2], q[i + 1]);
+    }
+    static const int splits[] = {3, 1, 5, 2};
+    for (size_t k = 0; k < sizeof(splits) / sizeof(splits[0]); k++) {
+        pl_qvec parts = {q2, scales2, N, GROUP, pairs2, PL_PAIRS_Q8};
+        memset(q2, 0x55, sizeof(q2));
+        /* the later groups first, as a faster core may */
+        assert_int_equal(pl_quantize_normed_groups(&parts, v2, x, weight, splits[k], GROUPS, sums2),
+                         1);
+        assert_int_equal(pl_quantize_normed_groups(&parts, v2, x, weight, 0, splits[k], sums2), 1);
+        pl_quantize_normed_finish(&parts, sums2);
+        assert_memory_equal(q, q2, sizeof(q));
+        assert_memory_equal(pairs, pairs2, sizeof(pairs));
+        assert_memory_equal(scales, scales2, sizeof(scales));
+    }
+    /* Q4 pairs cannot be made group by group: refused, nothing written */
+    pl_qvec q4 = {q2, scales2, N, GROUP, pairs2, PL_PAIRS_Q4};
+    memset(q2, 0x55, sizeof(q2));
+    assert_int_equal(pl_quantize_normed_groups(&q4, v2, x, weight, 0, GROUPS, sums2), 0);
+    assert_int_equal(q2[0], 0x5555);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +328,9 @@ int main(void)
         cmocka_unit_test(weights_quantize_within_half_a_step),
         cmocka_unit_test(q8_kernel_is_the_formula_and_close_to_float),
         cmocka_unit_test(q4_kernel_matches_dequantized_math),
+        cmocka_unit_test(sigmoid_table_is_the_sigmoid),
+        cmocka_unit_test(activations_with_known_max_are_the_same),
+        cmocka_unit_test(normed_quantize_is_rmsnorm_in_any_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,11 +123,15 @@ static void ref_forward(ref_model *m, int token, int pos, double *logits)
     ref_matvec(logits, &m->w->classifier, xb);
 }
 
-/* Runs every position of a random model of shape c with options opt and
- * checks the logits against the double-precision reference: the worst
- * error relative to the largest logit stays within tolerance. */
-static void check_shape_with(pl_config c, int shared, uint64_t seed, const pl_options *opt,
-                             double tolerance)
+static int quantize_matrices(pl_transformer *t, const pl_config *c, int straddle, int8_t **q,
+                             float **sc);
+
+/* Runs every position of a random model of shape c with options opt (and
+ * int8 matrices with q8) and checks the logits against the
+ * double-precision reference of the float model: the worst error relative
+ * to the largest logit stays within tolerance. */
+static void check_shape_q8(pl_config c, int shared, uint64_t seed, const pl_options *opt,
+                           double tolerance, int q8)
 {
     rng_state = seed;
     size_t len;
@@ -142,8 +146,15 @@ static void check_shape_with(pl_config c, int shared, uint64_t seed, const pl_op
     assert_int_equal(pl_transformer_init(&t, &got, opt, arena, arena_size), PL_OK);
     assert_int_equal(pl_checkpoint_bind(file, len, &got, got_shared, &t.w), PL_OK);
 
+    /* the reference keeps the float matrices */
+    pl_weights float_w = t.w;
+    float_w.layers = malloc(sizeof(pl_layer_weights) * (size_t)c.n_layers);
+    memcpy(float_w.layers, t.w.layers, sizeof(pl_layer_weights) * (size_t)c.n_layers);
+    int8_t *q[64];
+    float *sc[64];
+    int nq = q8 ? quantize_matrices(&t, &got, 0, q, sc) : 0;
     int kv_dim = c.dim / c.n_heads * c.n_kv_heads;
-    ref_model ref = {&t.cfg, &t.w, calloc((size_t)c.n_layers * c.seq_len * kv_dim, sizeof(double)),
+    ref_model ref = {&t.cfg, &float_w, calloc((size_t)c.n_layers * c.seq_len * kv_dim, sizeof(double)),
                      calloc((size_t)c.n_layers * c.seq_len * kv_dim, sizeof(double))};
     double *want = malloc(sizeof(double) * c.vocab_size);
     double worst = 0;
@@ -162,11 +173,22 @@ static void check_shape_with(pl_config c, int shared, uint64_t seed, const pl_op
     assert_null(pl_forward(&t, c.vocab_size, 0));
     assert_null(pl_forward(&t, -1, 0));
     assert_null(pl_forward(&t, 0, c.seq_len));
+    for (int i = 0; i < nq; i++) {
+        free(q[i]);
+        free(sc[i]);
+    }
+    free(float_w.layers);
     free(want);
     free(ref.kcache);
     free(ref.vcache);
     free(arena);
     free(file);
+}
+
+static void check_shape_with(pl_config c, int shared, uint64_t seed, const pl_options *opt,
+                             double tolerance)
+{
+    check_shape_q8(c, shared, seed, opt, tolerance, 0);
 }
 
 static void check_shape(pl_config c, int shared, uint64_t seed)
@@ -197,6 +219,15 @@ static void compact_kv_long_context(void **state) /* more positions than one int
 {
     (void)state;
     check_shape_with((pl_config){16, 24, 1, 2, 1, 20, 1100}, 1, 7, &compact_fast, 2e-2);
+}
+
+/* int8 matrices with the fast options (their RMSNorm outputs quantized
+ * straight from the residual stream, SwiGLU from its table, integer
+ * attention): close to the exact float model. */
+static void q8_fast_is_close(void **state)
+{
+    (void)state;
+    check_shape_q8((pl_config){64, 172, 2, 8, 4, 64, 24}, 1, 2, &compact_fast, 3e-2, 1);
 }
 
 /* The logits of every position of a model, its KV cache split after
@@ -244,11 +275,12 @@ static void kv_split_is_invisible(void **state)
     size_t len;
     float *file = make_model(&c, 1, &len);
     const pl_options *options[2] = {&pl_reference_options, &compact_fast};
+    /* a compact segment holds whole pairs of positions (kv_cache.h) */
+    const int32_t splits[2][4] = {{1, 7, 19, 20}, {2, 8, 18, 20}};
     for (int o = 0; o < 2; o++) {
         float *whole = run_split(file, len, &c, options[o], 0);
-        int32_t splits[] = {1, 7, 19, 20};
-        for (size_t i = 0; i < sizeof(splits) / sizeof(splits[0]); i++) {
-            float *split = run_split(file, len, &c, options[o], splits[i]);
+        for (size_t i = 0; i < 4; i++) {
+            float *split = run_split(file, len, &c, options[o], splits[o][i]);
             assert_memory_equal(whole, split, sizeof(float) * c.vocab_size * c.seq_len);
             free(split);
         }
@@ -278,6 +310,27 @@ static int32_t group_for(int32_t cols, int is_wo, int straddle)
     return cols % 16 == 0 ? 16 : cols;
 }
 
+/* The checkpoint's floats of t's layers as int8 matrices (groups of 16,
+ * group_for); returns how many, their buffers in q and sc. */
+static int quantize_matrices(pl_transformer *t, const pl_config *c, int straddle, int8_t **q,
+                             float **sc)
+{
+    pl_layer_weights *L = t->w.layers;
+    int nq = 0;
+    for (int32_t l = 0; l < c->n_layers; l++) {
+        pl_tensor *all[7] = {&L[l].wq, &L[l].wk, &L[l].wv, &L[l].wo, &L[l].w1, &L[l].w2, &L[l].w3};
+        for (int i = 0; i < 7; i++, nq++) {
+            pl_tensor *w = all[i];
+            int32_t group = group_for(w->cols, i == 3, straddle);
+            q[nq] = aligned_alloc(16, (size_t)(w->rows * w->cols + 15) / 16 * 16);
+            sc[nq] = malloc(sizeof(float) * (size_t)(w->rows * w->cols / group));
+            pl_quantize_q8(w->data, w->rows, w->cols, group, q[nq], sc[nq]);
+            *w = (pl_tensor){PL_DTYPE_Q8, w->rows, w->cols, group, q[nq], sc[nq]};
+        }
+    }
+    return nq;
+}
+
 /* The logits of every position of a model with its work in `parts` parts
  * (int8 weights: the parts quantize the attention's output for wo). */
 static float *run_parts_of(const pl_config *c, int32_t parts, uint64_t seed, int straddle)
@@ -292,22 +345,9 @@ static float *run_parts_of(const pl_config *c, int32_t parts, uint64_t seed, int
     pl_transformer t;
     assert_int_equal(pl_transformer_init(&t, c, &opt, arena, arena_size), PL_OK);
     assert_int_equal(pl_checkpoint_bind(file, len, c, 1, &t.w), PL_OK);
-    /* the checkpoint's floats as int8 matrices (groups of 16) */
-    pl_layer_weights *L = t.w.layers;
     int8_t *q[64];
     float *sc[64];
-    int nq = 0;
-    for (int32_t l = 0; l < c->n_layers; l++) {
-        pl_tensor *all[7] = {&L[l].wq, &L[l].wk, &L[l].wv, &L[l].wo, &L[l].w1, &L[l].w2, &L[l].w3};
-        for (int i = 0; i < 7; i++, nq++) {
-            pl_tensor *w = all[i];
-            int32_t group = group_for(w->cols, i == 3, straddle);
-            q[nq] = aligned_alloc(16, (size_t)(w->rows * w->cols + 15) / 16 * 16);
-            sc[nq] = malloc(sizeof(float) * (size_t)(w->rows * w->cols / group));
-            pl_quantize_q8(w->data, w->rows, w->cols, group, q[nq], sc[nq]);
-            *w = (pl_tensor){PL_DTYPE_Q8, w->rows, w->cols, group, q[nq], sc[nq]};
-        }
-    }
+    int nq = quantize_matrices(&t, c, straddle, q, sc);
     if (parts > 1) t.parallel = parts_in_order;
     float *all = malloc(sizeof(float) * (size_t)c->vocab_size * (size_t)c->seq_len);
     for (int32_t pos = 0; pos < c->seq_len; pos++) {
@@ -325,9 +365,10 @@ static float *run_parts_of(const pl_config *c, int32_t parts, uint64_t seed, int
 
 /* Splitting the work between cores changes no bit: per-head RoPE of the
  * queries, each part storing its heads' keys and values, query
- * quantization, the kv heads balanced between two parts by their cost,
+ * quantization, the kv heads split evenly between the parts,
  * wo's input quantized by the parts (groups inside one part's heads, and
- * groups that straddle two), residual adds in the parts. */
+ * groups that straddle two), residual adds in the parts, and the RMSNorm
+ * after wo and w2 quantized by their parts (pl_quantize_normed_groups). */
 static void parts_are_invisible(void **state)
 {
     (void)state;
@@ -376,12 +417,19 @@ static void kv_split_bad_arguments(void **state)
                                                half, kv1, half), PL_E_NO_MEMORY);
     assert_int_equal(pl_transformer_init_split(&t, &c, &compact_fast, st, state_size, kv0, half,
                                                kv1, half), PL_OK);
-    /* a position of a layer: 8 bytes per kv value as floats, 3 (+ two
-     * float scales) compact, up to 16 bytes of alignment per array */
+    /* a position of a layer: 8 bytes per kv value as floats, 3 (+ four
+     * exponent bytes) compact, up to 16 bytes of alignment per array */
     size_t rows = (size_t)c.n_layers * 512, kv_dim = 16;
     assert_int_equal(pl_kv_size(&c, PL_KV_F32, 512), rows * 8 * kv_dim);
     size_t q = pl_kv_size(&c, PL_KV_COMPACT, 512);
-    assert_true(q >= rows * (3 * kv_dim + 8) && q < rows * (3 * kv_dim + 8) + 64);
+    assert_true(q >= rows * (3 * kv_dim + 4) && q < rows * (3 * kv_dim + 4) + 48);
+    /* compact segments hold whole pairs of positions, unless all of them */
+    assert_int_equal(pl_kv_positions(&c, PL_KV_COMPACT, pl_kv_size(&c, PL_KV_COMPACT, 7)), 6);
+    assert_int_equal(pl_kv_positions(&c, PL_KV_F32, pl_kv_size(&c, PL_KV_F32, 7)), 7);
+    pl_config odd = c;
+    odd.seq_len = 21;
+    assert_int_equal(pl_kv_positions(&odd, PL_KV_COMPACT, pl_kv_size(&odd, PL_KV_COMPACT, 21)),
+                     21);
     free(st);
     free(kv0);
     free(kv1);
@@ -398,6 +446,7 @@ int main(void)
         cmocka_unit_test(compact_kv_gqa_2_to_1),
         cmocka_unit_test(compact_kv_wide_heads),
         cmocka_unit_test(compact_kv_long_context),
+        cmocka_unit_test(q8_fast_is_close),
         cmocka_unit_test(parts_are_invisible),
         cmocka_unit_test(kv_split_is_invisible),
         cmocka_unit_test(kv_split_bad_arguments),
