@@ -858,37 +858,6 @@ static void xip_cache_misses(void **state)
     proc_free(&r);
 }
 
-static void profile_report(void **state)
-{
-    (void)state;
-    const char *out = testenv_tmp("profile.txt");
-    proc_result r;
-    sim(&r, "-q", "--console", "uart", "--no-stdin", image("timing.uf2"), "--expect", "vadd_dep16",
-        "--profile-reset", "--expect", "done\\r\\n", "--profile-out", out, "--timeout-ms", "1000", NULL);
-    expect_exit(&r, 0);
-    proc_free(&r);
-    char *p = testenv_read(out, NULL);
-    assert_non_null(p);
-    /* symbols from timing.elf beside timing.uf2; the XIP loop's misses */
-    expect_in(p, "# symbols: ", "profile");
-    expect_in(p, "timing.elf", "profile");
-    expect_in(p, "k_xip_reads", "profile");
-    expect_in(p, "class other", "profile");
-    expect_in(p, "region flash (QMI CS0)", "profile");
-    expect_in(p, "region SRAM", "profile");
-    regex_t re;
-    assert_int_equal(regcomp(&re, "\n +[0-9.]+% +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ +[0-9]+ +0  k_xip_reads\n",
-                             REG_EXTENDED | REG_NOSUB), 0);
-    if (regexec(&re, p, 0, NULL, 0)) fail_msg("no k_xip_reads line in the profile:\n%s", p);
-    regfree(&re);
-    free(p);
-    /* --elf with a file that is not there */
-    sim(&r, "-q", "--no-stdin", "--profile", "--elf", "/nonexistent.elf", image("timing.uf2"), NULL);
-    expect_exit(&r, 3);
-    ERR_HAS(&r, "--elf: cannot read /nonexistent.elf");
-    proc_free(&r);
-}
-
 /* A line of the profile's function table whose core columns match. */
 static void expect_profile_line(const char *profile, const char *cores, const char *function)
 {
@@ -902,8 +871,42 @@ static void expect_profile_line(const char *profile, const char *cores, const ch
     regfree(&re);
 }
 
+/* The report a run that ended well wrote into out (freed by the caller). */
+static char *profile_of_run(proc_result *r, const char *out)
+{
+    expect_exit(r, 0);
+    proc_free(r);
+    char *p = testenv_read(out, NULL);
+    assert_non_null(p);
+    return p;
+}
+
+static void profile_report(void **state)
+{
+    (void)state;
+    const char *out = testenv_tmp("profile.txt");
+    proc_result r;
+    sim(&r, "-q", "--console", "uart", "--no-stdin", image("timing.uf2"), "--expect", "vadd_dep16",
+        "--profile-reset", "--expect", "done\\r\\n", "--profile-out", out, "--timeout-ms", "1000", NULL);
+    char *p = profile_of_run(&r, out);
+    /* symbols from timing.elf beside timing.uf2; the XIP loop's misses */
+    expect_in(p, "# symbols: ", "profile");
+    expect_in(p, "timing.elf", "profile");
+    expect_in(p, "k_xip_reads", "profile");
+    expect_in(p, "class other", "profile");
+    expect_in(p, "region flash (QMI CS0)", "profile");
+    expect_in(p, "region SRAM", "profile");
+    expect_profile_line(p, "[0-9]+ +0", "k_xip_reads");
+    free(p);
+    /* --elf with a file that is not there */
+    sim(&r, "-q", "--no-stdin", "--profile", "--elf", "/nonexistent.elf", image("timing.uf2"), NULL);
+    expect_exit(&r, 3);
+    ERR_HAS(&r, "--elf: cannot read /nonexistent.elf");
+    proc_free(&r);
+}
+
 /* Each function's cycles are split by the core that ran them: core 1's
- * loop on core 1 alone, main on core 0 alone, and both cores' idle time. */
+ * loop on core 1 alone, main on core 0 alone. */
 static void profile_splits_by_core(void **state)
 {
     (void)state;
@@ -911,10 +914,7 @@ static void profile_splits_by_core(void **state)
     proc_result r;
     sim(&r, "-q", "--console", "uart", "--no-stdin", image("core1.uf2"), "--expect", "done\\r\\n",
         "--profile-out", out, "--timeout-ms", "500", NULL);
-    expect_exit(&r, 0);
-    proc_free(&r);
-    char *p = testenv_read(out, NULL);
-    assert_non_null(p);
+    char *p = profile_of_run(&r, out);
     expect_profile_line(p, "0 +[1-9][0-9]*", "core1_main");
     expect_profile_line(p, "[1-9][0-9]* +0", "main");
     expect_in(p, "Core 0         Core 1", "profile");
