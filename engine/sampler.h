@@ -55,8 +55,8 @@ int32_t pl_sample_topp(const float *probabilities, int32_t n, float topp,
                        pl_prob_index *probindex, float coin);
 /* The fast precisions' softmax of logits / temperature (in place), in
  * PL_SAMPLER_CHUNKS chunks run by s->parallel, its exponentials from a
- * table (exp2_table.h: each probability within 1e-5 relative of the exact
- * softmax's, tests/unit/test_sampler.c); with candidates not NULL
+ * table (exp2_table.h: each probability within 5e-6 + 1.5e-7 (max - x) / T
+ * relative of the exact softmax's, tests/unit/test_sampler.c); with candidates not NULL
  * also the top-p candidates (probability >= (1 - topp) / (n - 1)) in index
  * order into candidates, their number returned (else 0). */
 int32_t pl_softmax_chunked(const pl_sampler *s, float *logits, pl_prob_index *candidates);

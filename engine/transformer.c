@@ -653,7 +653,7 @@ static inline __attribute__((always_inline)) float silu_gate_table(float x, floa
     float a = __builtin_fabsf(x);
     float t = __builtin_fminf(a * (float)PL_SIGMOID_STEPS_PER_UNIT,
                               (float)(PL_SIGMOID_ENTRIES - 1) - 0.5f);
-    int32_t i = (int32_t)t;               /* t >= 0 (or nan: then 0) */
+    int32_t i = (int32_t)t;               /* 0 <= t < last (fminf drops a nan x) */
     float f = t - __builtin_truncf(t);    /* VRINTZ: no trip through a core register */
     float lo = pl_sigmoid_table[i], s = lo + f * (pl_sigmoid_table[i + 1] - lo);
     return (__builtin_fminf(x, 0.0f) + a * s) * gate;

@@ -43,7 +43,8 @@ int32_t pl_attention_scores_int_portable(int32_t *s, const int16_t *q, const int
                                          size_t stride, int32_t shift, int32_t head_size,
                                          int32_t n);
 /* The Arm DSP version (attention_dsp.c): 0 when it cannot take these
- * arguments (odd head size, unaligned rows), else 1 and *best. */
+ * arguments (odd head size, unaligned rows, shift outside [0, 31]), else 1
+ * and *best. */
 int pl_attention_scores_int_dsp(int32_t *s, const int16_t *q, const int16_t *k, size_t stride,
                                 int32_t shift, int32_t head_size, int32_t n, int32_t *best);
 

@@ -70,6 +70,7 @@ static struct {
     pl_tokenizer tok;
     placement image, state, kv[2];
     bool streamed; /* the weights come through weight_stream */
+    uint64_t weights_in_sram; /* streamed: bytes of the matrices copied into SRAM */
     int32_t kv_positions[2]; /* positions in each KV segment */
     int32_t full_context;    /* the model's seq_len, before any shortening */
     pl_prob_index *probindex;
@@ -265,6 +266,44 @@ static void apply_cores(void)
     llm.t.parallel_ctx = NULL;
 }
 
+/* One matrix's data and scales copied into SRAM and the tensor pointed at
+ * the copy (the stream then uses it in place); false, with nothing
+ * changed, when SRAM lacks the room or the copy does not read back. */
+static bool copy_to_sram(pl_tensor *w)
+{
+    const void *data, *scales;
+    size_t data_bytes, scale_bytes;
+    pl_tensor_rows_span(w, 0, w->rows, &data, &data_bytes, &scales, &scale_bytes);
+    if (memory_free(&sram_pool) < data_bytes + scale_bytes + 32) return false;
+    uint8_t *data_copy = memory_take(&sram_pool, data_bytes);
+    uint8_t *scales_copy = memory_take(&sram_pool, scale_bytes);
+    if (!copy_serving_console(data_copy, data, (uint32_t)data_bytes) ||
+        !copy_serving_console(scales_copy, scales, (uint32_t)scale_bytes))
+        return false;
+    w->data = data_copy;
+    w->scales = scales_copy;
+    llm.weights_in_sram += data_bytes + scale_bytes;
+    return true;
+}
+
+/* Streamed weights: the quantized matrices that fit in the SRAM left
+ * over (a Pico 2 streams stories260K for its full context and has about
+ * half of it spare) are copied there, in the forward pass's order, so
+ * only the rest crosses the QSPI bus every token. (Picking them spread
+ * along the pass instead, so that the bus could fetch while the cores
+ * work on kept ones, measured slower: fewer bytes fit.) */
+static void keep_weights_in_sram(pl_weights *w, int32_t n_layers)
+{
+    llm.weights_in_sram = 0;
+    for (int32_t l = 0; l < n_layers; l++) {
+        pl_layer_weights *L = &w->layers[l];
+        pl_tensor *all[7] = {&L->wq, &L->wk, &L->wv, &L->wo, &L->w1, &L->w3, &L->w2};
+        for (int i = 0; i < 7; i++)
+            if (all[i]->dtype != PL_DTYPE_F32) copy_to_sram(all[i]);
+    }
+    if (w->classifier.dtype != PL_DTYPE_F32) copy_to_sram(&w->classifier);
+}
+
 /* Places image s and an engine for it as plan says; false, with
  * llm.status saying why, when memory is short. */
 static bool place_model(const stored_image *s, placement_plan plan)
@@ -291,6 +330,8 @@ static bool place_model(const stored_image *s, placement_plan plan)
         fail("this model's rows are too long to stream through the SRAM tiles");
         return false;
     }
+    llm.weights_in_sram = 0;
+    if (llm.t.stream) keep_weights_in_sram(&llm.t.w, cfg.n_layers);
     return true;
 }
 
@@ -400,8 +441,9 @@ void llm_print_memory_map(void)
     if (llm.current < 0) return;
     print_placement("model image", &llm.image);
     if (llm.streamed)
-        console_printf("        weights streamed through 2 x %u KB SRAM tiles (XIP stream + DMA)\n",
-                       (unsigned)(STREAM_TILE_BYTES / 1024));
+        console_printf("        weights streamed through 2 x %u KB SRAM tiles (XIP stream + DMA); "
+                       "%u bytes of them copied into SRAM\n",
+                       (unsigned)(STREAM_TILE_BYTES / 1024), (unsigned)llm.weights_in_sram);
     print_placement("run state  ", &llm.state);
     if (llm.kv[0].bytes) {
         console_printf("        KV cache: %d of %d positions in %s", (int)llm.kv_positions[0],

@@ -2,7 +2,9 @@
  * weight_stream.h). A tile is two copies: its rows' data, then their
  * scales (they lie apart in the image). The data copy of the next tile
  * starts when the engine announces it; its scales follow when the engine
- * asks for the tile, so the QSPI bus, the bottleneck, stays busy. */
+ * asks for the tile, so the QSPI bus, the bottleneck, stays busy. A
+ * matrix the firmware copied into SRAM (llm.c, when SRAM is left over)
+ * is used in place: no copy, nothing to announce. */
 #include "weight_stream.h"
 
 #include <stdint.h>
@@ -64,15 +66,36 @@ static RAM_FUNC void tile_finish(tile *t)
     xip_stream_wait();
 }
 
+/* Whether w's bytes are a copy in SRAM (the firmware's buffers). */
+static RAM_FUNC bool in_sram(const pl_tensor *w)
+{
+    uintptr_t at = (uintptr_t)w->data;
+    return at >= sram_pool.base && at < sram_pool.end;
+}
+
+/* Rows [begin, end) of a matrix in SRAM, in place. */
+static RAM_FUNC pl_tensor rows_in_place(const pl_tensor *w, int32_t begin, int32_t end)
+{
+    const void *data, *scales;
+    size_t data_bytes, scale_bytes;
+    pl_tensor_rows_span(w, begin, end, &data, &data_bytes, &scales, &scale_bytes);
+    pl_tensor view = *w;
+    view.rows = end - begin;
+    view.data = data;
+    view.scales = scales;
+    return view;
+}
+
 static RAM_FUNC void prefetch(void *ctx, const pl_tensor *w, int32_t begin, int32_t end)
 {
     (void)ctx;
-    tile_start(&ws.pending, w, begin, end, 1 - ws.current);
+    if (!in_sram(w)) tile_start(&ws.pending, w, begin, end, 1 - ws.current);
 }
 
 static RAM_FUNC pl_tensor fetch(void *ctx, const pl_tensor *w, int32_t begin, int32_t end)
 {
     (void)ctx;
+    if (in_sram(w)) return rows_in_place(w, begin, end);
     ws.current = 1 - ws.current;
     tile *t = &ws.pending;
     if (t->w != w || t->begin != begin || t->end != end) /* not announced: fetch it now */

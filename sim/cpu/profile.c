@@ -223,7 +223,6 @@ void prof_restart(profiler *p, const uint64_t core_cycles[2], uint64_t now_ps)
     p->start_ps = now_ps;
 }
 
-
 /* ---- the report ---- */
 
 static double pct(uint64_t part, uint64_t whole) { return whole ? 100.0 * (double)part / (double)whole : 0.0; }
