@@ -187,9 +187,3 @@ void pl_kv_store_part(pl_kv_cache *kv, int32_t layer, int32_t pos, const float *
     for (int32_t d = begin; d < end; d++)
         pair[d / 2 * 4 + i % 2 * 2 + d % 2] = (int8_t)quantized(value[d], value_inv, PL_Q8_MAX);
 }
-
-void pl_kv_store(pl_kv_cache *kv, int32_t layer, int32_t pos, const float *key,
-                 const float *value)
-{
-    pl_kv_store_part(kv, layer, pos, key, value, 0, kv->kv_dim);
-}

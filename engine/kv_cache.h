@@ -88,14 +88,12 @@ void pl_kv_init(pl_kv_cache *kv, const pl_config *c, pl_kv_type type, void *mem0
 float *pl_kv_key_f32(const pl_kv_cache *kv, int32_t layer, int32_t pos);
 float *pl_kv_value_f32(const pl_kv_cache *kv, int32_t layer, int32_t pos);
 
-/* Quantizes and stores the key and value of (layer, pos) (compact only;
- * positions before pos of the layer already stored). */
-void pl_kv_store(pl_kv_cache *kv, int32_t layer, int32_t pos, const float *key,
-                 const float *value);
-/* The same for the values [begin, end) of the key and value alone (a
- * core's heads): the exponents still come from the whole key and value, so
- * the cache holds the same bits whoever stores which part (cores storing
- * parts at once write the same exponents). */
+/* Quantizes and stores values [begin, end) of the key and value of
+ * (layer, pos) (compact only; positions before pos of the layer already
+ * stored): [0, kv_dim) for all of them, or a core's heads. The exponents
+ * come from the whole key and value, so the cache holds the same bits
+ * whoever stores which part (cores storing parts at once write the same
+ * exponents). */
 void pl_kv_store_part(pl_kv_cache *kv, int32_t layer, int32_t pos, const float *key,
                       const float *value, int32_t begin, int32_t end);
 

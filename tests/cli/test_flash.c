@@ -83,6 +83,22 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* flash.sh with picotool_var (a PICOTOOL=... setting) and a drive dir
+ * `drive`: it must succeed by copying a UF2 `name` to the drive; the run,
+ * for its messages. */
+static proc_result flash_to_drive(const char *picotool_var, const char *name, const char *drive)
+{
+    const char *uf2 = make_uf2(name), *dir = make_dir(drive);
+    char drive_var[300], copied[400];
+    snprintf(drive_var, sizeof(drive_var), "RP2350_DRIVE=%s", dir);
+    const char *args[] = {picotool_var, drive_var, "FLASH_WAIT_S=0", FLASH_SH, uf2, NULL};
+    proc_result r = run_env(args);
+    if (r.exit_code != 0) fail_msg("exit %d:\n%s%s", r.exit_code, r.out, r.err);
+    snprintf(copied, sizeof(copied), "%s/%s", dir, name);
+    assert_same_file(uf2, copied);
+    return r;
+}
+
 static void picotool_loads_and_runs(void **state)
 {
     (void)state;
@@ -113,33 +129,20 @@ static void picotool_loads_and_runs(void **state)
 static void a_failing_picotool_falls_back_to_the_drive(void **state)
 {
     (void)state;
-    const char *uf2 = make_uf2("fw2.uf2"), *drive = make_dir("drive-b");
     const char *tool = testenv_tmp("picotool-fails");
     make_script(tool, "#!/bin/sh\necho 'No accessible RP-series devices' >&2\nexit 1\n");
-    char tool_var[300], drive_var[300], copied[400];
+    char tool_var[300];
     snprintf(tool_var, sizeof(tool_var), "PICOTOOL=%s", tool);
-    snprintf(drive_var, sizeof(drive_var), "RP2350_DRIVE=%s", drive);
-    const char *args[] = {tool_var, drive_var, "FLASH_WAIT_S=0", FLASH_SH, uf2, NULL};
-    proc_result r = run_env(args);
-    if (r.exit_code != 0) fail_msg("exit %d:\n%s%s", r.exit_code, r.out, r.err);
+    proc_result r = flash_to_drive(tool_var, "fw2.uf2", "drive-b");
     assert_contains(r.err, "picotool could not flash the board");
-    snprintf(copied, sizeof(copied), "%s/fw2.uf2", drive);
-    assert_same_file(uf2, copied);
     proc_free(&r);
 }
 
 static void without_picotool_the_drive_gets_the_uf2(void **state)
 {
     (void)state;
-    const char *uf2 = make_uf2("model.uf2"), *drive = make_dir("drive-c");
-    char drive_var[300], copied[400];
-    snprintf(drive_var, sizeof(drive_var), "RP2350_DRIVE=%s", drive);
-    const char *args[] = {NO_PICOTOOL, drive_var, "FLASH_WAIT_S=0", FLASH_SH, uf2, NULL};
-    proc_result r = run_env(args);
-    if (r.exit_code != 0) fail_msg("exit %d:\n%s%s", r.exit_code, r.out, r.err);
+    proc_result r = flash_to_drive(NO_PICOTOOL, "model.uf2", "drive-c");
     assert_contains(r.out, "picotool is not on the PATH");
-    snprintf(copied, sizeof(copied), "%s/model.uf2", drive);
-    assert_same_file(uf2, copied);
     proc_free(&r);
 }
 

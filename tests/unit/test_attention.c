@@ -230,7 +230,7 @@ static void kv_store_exponents_and_layout(void **state)
             key[i] = key_size[pos] * (float)(2 * random_unit() - 1);
             value[i] = value_size[pos] * (float)(2 * random_unit() - 1);
         }
-        pl_kv_store(&kv, 0, pos, key, value);
+        pl_kv_store_part(&kv, 0, pos, key, value, 0, 16);
         pl_kv_store_part(&kv2, 0, pos, key, value, 8, 16);
         pl_kv_store_part(&kv2, 0, pos, key, value, 0, 8);
         pl_kv_exponents e = pl_kv_exponents_of(&kv, 0, pos);
