@@ -489,33 +489,25 @@ static void kv_head_share(const pl_config *c, int32_t part, int32_t parts, int32
     share(c->n_kv_heads, 1, part, parts, begin, end);
 }
 
-/* The part that attends with kv head kvh. */
-static int32_t kv_head_part(const attention_task *a, int32_t kvh, int32_t parts)
-{
-    int32_t n = a->t->cfg.n_kv_heads;
-    for (int32_t p = 1; p < parts; p++)
-        if (kvh < share_start(n, 1, p, parts)) return p - 1;
-    return parts - 1;
-}
-
-/* The kv heads [*first, *last] whose query heads produce group g of wo's
- * input. */
-static void group_kv_heads(const attention_task *a, int32_t g, int32_t *first, int32_t *last)
+/* The groups of wo's input that lie wholly in the outputs of kv heads
+ * [begin, end): [*first, *last). */
+static void groups_within(const attention_task *a, int32_t begin, int32_t end, int32_t *first,
+                          int32_t *last)
 {
     const pl_config *c = &a->t->cfg;
     int32_t per_kv_dims = pl_head_size(c) * (c->n_heads / c->n_kv_heads), group = a->wo->group;
-    *first = g * group / per_kv_dims;
-    *last = ((g + 1) * group - 1) / per_kv_dims;
+    *first = (begin * per_kv_dims + group - 1) / group;
+    *last = end * per_kv_dims / group;
 }
 
-/* The part whose heads produce all of group g of wo's input, or -1 when
- * two parts share it (a part's kv heads are consecutive). */
-static int32_t group_part(const attention_task *a, int32_t g, int32_t parts)
+/* The group of wo's input that two parts' heads share across the start of
+ * part p's kv heads, or -1 when that start is a group boundary. */
+static int32_t group_across(const attention_task *a, int32_t p, int32_t parts)
 {
-    int32_t first, last;
-    group_kv_heads(a, g, &first, &last);
-    int32_t p = kv_head_part(a, first, parts);
-    return kv_head_part(a, last, parts) == p ? p : -1;
+    const pl_config *c = &a->t->cfg;
+    int32_t per_kv_dims = pl_head_size(c) * (c->n_heads / c->n_kv_heads), group = a->wo->group;
+    int32_t dim = share_start(c->n_kv_heads, 1, p, parts) * per_kv_dims;
+    return dim % group ? dim / group : -1;
 }
 
 /* Compact cache: a part does all the work of its kv heads, so that core 0
@@ -540,11 +532,11 @@ static void attention_part_compact(attention_task *a, int32_t part, int32_t part
     attention_ctx x;
     attention_ctx_init(&x, t, a->layer, a->pos + 1, part);
     for (int32_t h = begin * per_kv; h < end * per_kv; h++) attention_head_compact(t, &x, h);
-    if (a->wo)
-        for (int32_t g = 0, first, last; g < a->wo->cols / a->wo->group; g++) {
-            group_kv_heads(a, g, &first, &last); /* group_part(a, g, parts) == part: */
-            if (first >= begin && last < end) pl_quantize_groups(&s->xq, s->xb, g, g + 1);
-        }
+    if (a->wo && begin < end) { /* the groups of wo's input that are this part's alone */
+        int32_t first, last;
+        groups_within(a, begin, end, &first, &last);
+        if (first < last) pl_quantize_groups(&s->xq, s->xb, first, last);
+    }
 }
 
 static void attention_part(void *arg, int32_t part, int32_t parts)
@@ -584,8 +576,11 @@ static int attention(pl_transformer *t, int32_t layer, int32_t pos, const pl_ten
     }
     run_parts(t, attention_part, &a);
     if (!a.wo) return 0;
-    for (int32_t g = 0; g < wo->cols / wo->group; g++) /* groups two parts' heads share: here */
-        if (group_part(&a, g, a.parts) < 0) pl_quantize_groups(&t->s.xq, t->s.xb, g, g + 1);
+    for (int32_t p = 1, g, last = -1; p < a.parts; p++) /* groups two parts' heads share: here */
+        if ((g = group_across(&a, p, a.parts)) > last) {
+            pl_quantize_groups(&t->s.xq, t->s.xb, g, g + 1);
+            last = g;
+        }
     return 1;
 }
 

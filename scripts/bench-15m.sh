@@ -4,6 +4,7 @@
 # model slot), through scripts/bench.sh.
 #
 #   scripts/bench-15m.sh [BUILD_DIR]     (default: build)
+#   scripts/bench-15m.sh --help          this text
 #
 # Uses stories15M.bin when it is found ($PICOLLAMA_MODELS, models/,
 # ../shared/models/; `make models-15m` downloads it) and /bench; otherwise a
@@ -13,7 +14,28 @@
 # says which model it used.
 set -euo pipefail
 
+case "${1:-}" in
+-h|--help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+-*) echo "bench-15m: unknown option '$1' (see $0 --help)" >&2; exit 1 ;;
+esac
+[ $# -le 1 ] || { echo "bench-15m: one BUILD_DIR at most (see $0 --help)" >&2; exit 1; }
 BUILD=${1:-build}
+# model lookup and the scripts are relative to the repository's root
+case "$BUILD" in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
+cd "$(dirname "$0")/.."
+
+# Writes $1 (a path with a directory) through DIR/partial-NAME, so an
+# interrupted or failed write leaves no file a later run would take for a
+# finished one; the rest is the command, its output file given as {}. The
+# name keeps its suffix: pack writes a UF2 for a name ending in .uf2.
+write_atomically() {
+  local out=$1 part="${1%/*}/partial-${1##*/}" args=()
+  shift
+  for a in "$@"; do [ "$a" = "{}" ] && args+=("$part") || args+=("$a"); done
+  "${args[@]}" || { rm -f "$part"; return 1; }
+  mv "$part" "$out"
+}
+
 TOKENIZER=$(scripts/find-model.sh tokenizer.bin) || { echo "bench-15m: tokenizer.bin not found (make models)" >&2; exit 1; }
 mkdir -p "$BUILD/models"
 PROMPT=()
@@ -24,8 +46,8 @@ if CKPT=$(scripts/find-model.sh stories15M.bin); then
 else
   NAME=random15M
   CKPT=$BUILD/models/random15M.bin
-  [ -f "$CKPT" ] || "$BUILD/tests/tools/gen_checkpoint" "$CKPT" --dim 288 --hidden 768 \
-      --layers 6 --heads 6 --kv-heads 6 --vocab 32000 --seq 256
+  [ -f "$CKPT" ] || write_atomically "$CKPT" "$BUILD/tests/tools/gen_checkpoint" {} --dim 288 \
+      --hidden 768 --layers 6 --heads 6 --kv-heads 6 --vocab 32000 --seq 256
   PROMPT=(--prompt "Once upon a time")
   PACK=(--calibrate 0 --group 128) # nothing to calibrate on random weights
   MODEL="NOT stories15M: random weights of its shape (stories15M.bin not found; make models-15m), prompt 'Once upon a time'"
@@ -35,7 +57,8 @@ for q in q4 q8; do
   UF2=$BUILD/models/$NAME-$q.uf2
   if [ ! -f "$UF2" ] || [ "$CKPT" -nt "$UF2" ]; then
     echo "packing $UF2"
-    "$BUILD/tools/picollama" pack "$CKPT" "$TOKENIZER" -q "$q" "${PACK[@]}" -o "$UF2" > /dev/null
+    write_atomically "$UF2" "$BUILD/tools/picollama" pack "$CKPT" "$TOKENIZER" -q "$q" \
+        "${PACK[@]}" -o {} > /dev/null
   fi
   echo "== $NAME $q (weights streamed from flash; $MODEL)"
   scripts/bench.sh "$BUILD" --model "$UF2" "${PROMPT[@]}"

@@ -10,6 +10,7 @@
 # reports in /info (flash: ... quad XIP at N MHz) x 4 data lines.
 #
 #   scripts/bench.sh [BUILD_DIR]     (default: build)
+#   scripts/bench.sh --help          this text
 #   scripts/bench.sh [BUILD_DIR] --model MODEL.uf2 [--prompt TEXT]
 #       the same with a model UF2 flashed over the built-in models (its one
 #       precision, as it boots - two cores - and on one); --prompt types TEXT after /bench's
@@ -20,12 +21,16 @@
 # unknown command") is not offered: its row says n/a.
 set -euo pipefail
 
+# the comment above, for --help
+usage() { sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; }
+
 BUILD=build
 MODEL=""
 PROMPT=""
-[ $# -gt 0 ] && [ "${1#--}" = "$1" ] && { BUILD=$1; shift; }
+[ $# -gt 0 ] && [ "${1#-}" = "$1" ] && { BUILD=$1; shift; }
 while [ $# -gt 0 ]; do
   case "$1" in
+  -h|--help) usage; exit 0 ;;
   --model|--prompt)
     [ $# -ge 2 ] || { echo "bench: $1 needs a value" >&2; exit 1; }
     if [ "$1" = --model ]; then MODEL=$2; else PROMPT=$2; fi
@@ -35,11 +40,35 @@ while [ $# -gt 0 ]; do
 done
 SIM=$BUILD/sim/picollama-sim
 UF2=$BUILD/firmware/pico_llama.uf2
-INPUTS=("$UF2")
-[ -n "$MODEL" ] && INPUTS+=("$MODEL")
-for f in "$SIM" "${INPUTS[@]}"; do
+for f in "$SIM" "$UF2"; do
   [ -e "$f" ] || { echo "bench: $f not found (run 'make' first)" >&2; exit 1; }
 done
+
+# True if the UF2 $1 writes a model image (magic "PLLM") at the start of the
+# firmware's model slot, 0x10080000, and nothing below it: any other UF2
+# (a firmware UF2 too, which brings its own built-in models) would make the
+# table the built-in models', not this model's. The UF2 words are
+# little-endian: block magic 0x0A324655, target address (word 3), payload
+# (from word 8); same-length hex strings compare as the numbers do.
+writes_model_slot() {
+  od -An -v -tx4 -w512 "$1" | awk '
+    $1 != "0a324655" { next }
+    $4 < "10080000" { below = 1 }
+    $4 == "10080000" && $9 == "4d4c4c50" { found = 1 }
+    END { exit found && !below ? 0 : 1 }'
+}
+
+INPUTS=("$UF2")
+if [ -n "$MODEL" ]; then
+  [ -f "$MODEL" ] || { echo "bench: model $MODEL not found" >&2; exit 1; }
+  writes_model_slot "$MODEL" || {
+    echo "bench: $MODEL is not a model UF2 (one that writes a model image at the model" \
+         "slot, 0x10080000, and nothing below it: make one with 'picollama pack CKPT TOK" \
+         "-q q8 -o MODEL.uf2')" >&2
+    exit 1
+  }
+  INPUTS+=("$MODEL")
+fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 

@@ -98,6 +98,11 @@ int main(int argc, char **argv)
         sim_error("cannot write %s", o.trace_mmio);
         return SIM_EXIT_USAGE;
     }
+    /* opened now: a report that cannot be written is known before a long run */
+    if (o.profile_out && !(o.profile_file = fopen(o.profile_out, "w"))) {
+        sim_error("cannot write %s", o.profile_out);
+        return SIM_EXIT_USAGE;
+    }
     static machine m;
     console con;
     /* --usbip: the USB console is the remote host's; stdin feeds only UART0 */
@@ -134,6 +139,10 @@ int main(int argc, char **argv)
     options_free(&o);
     if (uart_log) fclose(uart_log);
     if (trace) fclose(trace);
+    if (o.profile_file && (ferror(o.profile_file) | fclose(o.profile_file))) {
+        sim_error("cannot write %s", o.profile_out);
+        code = SIM_EXIT_USAGE;
+    }
     sim_log_close();
     return code;
 }

@@ -73,7 +73,15 @@ static int evaluate(host_model *ref, host_model *cand, const char *prompt, int s
     pl_status st = prompt_tokens && ref_logits
                        ? pl_encode(&ref->tokenizer, prompt, 1, 0, prompt_tokens, cap, &n_prompt)
                        : PL_E_NO_MEMORY;
-    if (st == PL_OK && n_prompt > steps) st = PL_E_PROMPT_TOO_LONG;
+    if (st == PL_OK && n_prompt > steps) {
+        /* steps is -n's when it is below the context: name what limits it */
+        int by_n = steps < c->seq_len;
+        free(prompt_tokens);
+        free(ref_logits);
+        return host_error("eval: \"%s\" is %d tokens (BOS included), more than the %d positions "
+                          "evaluated (%s)", prompt, (int)n_prompt, (int)steps,
+                          by_n ? "-n" : "the model's context, seq_len"), 0;
+    }
     int32_t token = st == PL_OK ? prompt_tokens[0] : 0;
     for (int32_t pos = 0; st == PL_OK && pos + 1 < steps; pos++) {
         float *r = pl_forward(&ref->transformer, token, pos);

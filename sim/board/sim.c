@@ -358,14 +358,8 @@ int sim_run(machine *m, sim_options *o)
     }
     if (o->stats) print_stats(m, wall);
     if (o->profile) {
-        FILE *f = o->profile_out ? fopen(o->profile_out, "w") : stderr;
-        if (!f) {
-            sim_error("cannot write %s", o->profile_out);
-        } else {
-            prof_board_view view = machine_profile_view(m);
-            prof_report(&m->prof, &view, f);
-            if (f != stderr) fclose(f);
-        }
+        prof_board_view view = machine_profile_view(m);
+        prof_report(&m->prof, &view, o->profile_file ? o->profile_file : stderr);
     }
     return m->exit_code;
 }

@@ -159,7 +159,8 @@ static const char help_text[] =
     "  2  emulation fault: bad access (an address where nothing exists), HardFault,\n"
     "     undefined instruction, USB protocol violation, clock fault, or an image the\n"
     "     boot ROM refuses; the message names the PC and the reason\n"
-    "  3  bad command line or unreadable image\n"
+    "  3  bad command line, unreadable image, or an output file (--profile-out,\n"
+    "     --uart-log, --trace-mmio) that cannot be written\n"
     "The simulator also ends (SIGTERM) when the process that started it ends.\n";
 
 void options_print_help(void) { fputs(help_text, stdout); }

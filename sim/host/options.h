@@ -4,6 +4,7 @@
 #define SIM_OPTIONS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "board.h"
 #include "script.h"
@@ -24,6 +25,7 @@ struct sim_options {
     const char *trace_mmio;
     int profile;                          /* --profile / --profile-out */
     const char *profile_out;              /* report file (NULL: stderr) */
+    FILE *profile_file;                   /* profile_out, opened before the run (main.c) */
     const char *elf;                      /* --elf: symbols for the profile */
     const char *uart_log;
     const char *log;                      /* --log: every message into this file */

@@ -905,6 +905,25 @@ static void profile_report(void **state)
     proc_free(&r);
 }
 
+/* A report that cannot be written is an error: one into a missing
+ * directory before the run starts (its --expect is never met, so a run
+ * would time out with exit 1), one the disk refuses when it is written. */
+static void profile_out_unwritable(void **state)
+{
+    (void)state;
+    proc_result r;
+    sim(&r, "-q", "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect",
+        "never printed", "--profile-out", "/nonexistent/profile.txt", "--timeout-ms", "50", NULL);
+    expect_exit(&r, 3);
+    ERR_HAS(&r, "cannot write /nonexistent/profile.txt");
+    proc_free(&r);
+    sim(&r, "-q", "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect",
+        "hello from", "--profile-out", "/dev/full", "--timeout-ms", "500", NULL);
+    expect_exit(&r, 3);
+    ERR_HAS(&r, "cannot write /dev/full");
+    proc_free(&r);
+}
+
 /* Each function's cycles are split by the core that ran them: core 1's
  * loop on core 1 alone, main on core 0 alone. */
 static void profile_splits_by_core(void **state)
@@ -966,6 +985,7 @@ int main(int argc, char **argv)
         TEST(usb_setup_never_answered), TEST(no_imagedef_refused), TEST(bad_register_stops),
         TEST(fpu_without_cpacr), TEST(undefined_instruction), TEST(timeout_prints_tail),
         TEST(instruction_timings), TEST(xip_cache_misses), TEST(profile_report), TEST(profile_splits_by_core),
+        TEST(profile_out_unwritable),
     };
     if (argc > 1) cmocka_set_test_filter(argv[1]);
     return cmocka_run_group_tests(tests, NULL, NULL);
