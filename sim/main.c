@@ -71,6 +71,17 @@ static int export_usb_port(machine *m, const sim_options *o)
     return 1;
 }
 
+/* *f = path opened with mode, or NULL when no path is given; 0 (and a
+ * message) when it cannot be opened. */
+static int open_output(const char *path, const char *mode, FILE **f)
+{
+    *f = NULL;
+    if (!path) return 1;
+    if ((*f = fopen(path, mode))) return 1;
+    sim_error("cannot write %s", path);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     sim_options o;
@@ -89,18 +100,15 @@ int main(int argc, char **argv)
     /* a test driver killed on a timeout must not leave a board running */
     prctl(PR_SET_PDEATHSIG, SIGTERM);
 #endif
+    /* every output file opened now: one that cannot be written is known
+     * before a long run, not after it */
     FILE *uart_log = NULL, *trace = NULL;
-    if (o.uart_log && !(uart_log = fopen(o.uart_log, "wb"))) {
-        sim_error("cannot write %s", o.uart_log);
-        return SIM_EXIT_USAGE;
-    }
-    if (o.trace_mmio && !(trace = fopen(o.trace_mmio, "w"))) {
-        sim_error("cannot write %s", o.trace_mmio);
-        return SIM_EXIT_USAGE;
-    }
-    /* opened now: a report that cannot be written is known before a long run */
-    if (o.profile_out && !(o.profile_file = fopen(o.profile_out, "w"))) {
-        sim_error("cannot write %s", o.profile_out);
+    if (!open_output(o.uart_log, "wb", &uart_log) || !open_output(o.trace_mmio, "w", &trace) ||
+        !open_output(o.profile_out, "w", &o.profile_file)) {
+        if (uart_log) fclose(uart_log);
+        if (trace) fclose(trace);
+        options_free(&o);
+        sim_log_close();
         return SIM_EXIT_USAGE;
     }
     static machine m;

@@ -135,7 +135,8 @@ static const char help_text[] =
     "  --elf FILE            symbols for the profile (default: the .elf next to the\n"
     "                        first UF2 image, or the ELF image itself)\n"
     "  --profile-reset       script step: start the profile afresh here, e.g. just\n"
-    "                        before --send '/bench\\r'\n"
+    "                        before --send '/bench\\r' (with --profile or\n"
+    "                        --profile-out)\n"
     "  --tail N              bytes of console output shown on a timeout (default\n"
     "                        2000)\n"
     "  --slice-cycles N      clk_sys cycles each core runs before the other while\n"
@@ -363,8 +364,15 @@ int options_parse(sim_options *o, int argc, char **argv)
         return -1;
     }
     if (o->usbip && check_usbip(o) != 0) return -1;
-    int expects = 0;
-    for (int i = 0; i < o->script.count; i++) expects |= o->script.steps[i].kind == STEP_EXPECT;
+    int expects = 0, profile_resets = 0;
+    for (int i = 0; i < o->script.count; i++) {
+        expects |= o->script.steps[i].kind == STEP_EXPECT;
+        profile_resets |= o->script.steps[i].kind == STEP_PROFILE_RESET;
+    }
+    if (profile_resets && !o->profile) { /* it would change nothing, and say nothing */
+        sim_error("--profile-reset restarts a profile: add --profile or --profile-out FILE");
+        return -1;
+    }
     if (expects && o->timeout_ms < 0 && o->wall_timeout_s <= 0) o->wall_timeout_s = 3600;
     return 0;
 }

@@ -134,6 +134,11 @@ static void bad_usage(void **state)
     expect_exit(&r, 3);
     ERR_HAS(&r, "bad --suspend-ms value 'soon'");
     proc_free(&r);
+    /* a profile step without a profile would do nothing, silently */
+    sim(&r, "--profile-reset", image("hello_uart.uf2"), NULL);
+    expect_exit(&r, 3);
+    ERR_HAS(&r, "--profile-reset restarts a profile: add --profile or --profile-out FILE");
+    proc_free(&r);
     /* a PSRAM EID is one byte, a PSRAM size a power of two up to its 16 MB
      * window, and a board without PSRAM takes neither */
     const char *bad_psram[][2] = {{"--psram-eid", "0x100"}, {"--psram-eid", "x26"},
