@@ -7,17 +7,20 @@
 #   scripts/bench-15m.sh --help          this text
 #
 # Uses stories15M.bin when it is found ($PICOLLAMA_MODELS, models/,
-# ../shared/models/; `make models-15m` downloads it) and /bench; otherwise a
+# ../shared/models/, all from the repository's root whatever the current
+# directory; `make models-15m` downloads it) and /bench; otherwise a
 # random-weight checkpoint of the same shape from the project's generator,
 # with a four-token prompt instead of /bench (from BOS alone a random model
 # samples BOS at once), otherwise /bench's settings. The first line it prints
 # says which model it used.
 set -euo pipefail
 
-case "${1:-}" in
--h|--help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
--*) echo "bench-15m: unknown option '$1' (see $0 --help)" >&2; exit 1 ;;
-esac
+for a in "$@"; do
+  case "$a" in
+  -h|--help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+  -*) echo "bench-15m: unknown option '$a' (see $0 --help)" >&2; exit 1 ;;
+  esac
+done
 [ $# -le 1 ] || { echo "bench-15m: one BUILD_DIR at most (see $0 --help)" >&2; exit 1; }
 BUILD=${1:-build}
 # model lookup and the scripts are relative to the repository's root
@@ -29,7 +32,7 @@ cd "$(dirname "$0")/.."
 # finished one; the rest is the command, its output file given as {}. The
 # name keeps its suffix: pack writes a UF2 for a name ending in .uf2.
 write_atomically() {
-  local out=$1 part="${1%/*}/partial-${1##*/}" args=()
+  local out=$1 part="${1%/*}/partial-${1##*/}" args=() a
   shift
   for a in "$@"; do [ "$a" = "{}" ] && args+=("$part") || args+=("$a"); done
   "${args[@]}" || { rm -f "$part"; return 1; }

@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     [ $# -ge 2 ] || { echo "bench: $1 needs a value" >&2; exit 1; }
     if [ "$1" = --model ]; then MODEL=$2; else PROMPT=$2; fi
     shift 2 ;;
-  *) echo "bench: unknown argument '$1' (see the top of $0)" >&2; exit 1 ;;
+  *) echo "bench: unknown argument '$1' (see $0 --help)" >&2; exit 1 ;;
   esac
 done
 SIM=$BUILD/sim/picollama-sim

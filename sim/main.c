@@ -1,8 +1,10 @@
 /* main.c - picollama-sim: the virtual RP2350 board's command line. */
+#define _POSIX_C_SOURCE 200809L /* fileno */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -82,6 +84,51 @@ static int open_output(const char *path, const char *mode, FILE **f)
     return 0;
 }
 
+/* Closes an output file opened by open_output (none: nothing to do); 0,
+ * and a message, when something written to it was lost. */
+static int close_output(FILE *f, const char *path)
+{
+    if (!f) return 1;
+    int lost = ferror(f) | fclose(f);
+    if (lost) sim_error("cannot write %s", path);
+    return !lost;
+}
+
+/* The virtual board, built, loaded with the images and run; the exit code.
+ * *ran: whether it ran (and so wrote its report, with --profile). */
+static int run_board(sim_options *o, FILE *uart_log, FILE *trace, int *ran)
+{
+    static machine m;
+    console con;
+    /* --usbip: the USB console is the remote host's; stdin feeds only UART0 */
+    int usb_exported = o->usbip && o->console_mode == CONSOLE_USB;
+    console_init(&con, o->console_mode, !o->no_stdin && !usb_exported, uart_log);
+    machine_config cfg = {o->psram_mb, o->has_psram_eid, o->psram_eid, o->trace_mmio != NULL,
+                          o->strict_access};
+    if (!machine_init(&m, o->board, &cfg)) {
+        sim_error("cannot build the virtual board");
+        console_free(&con);
+        return SIM_EXIT_FAULT;
+    }
+    m.con = &con;
+    console_terminals(&con, o->uart_baud, !o->no_dtr);
+    m.serial = &con.serial;
+    m.usb_terminal = &con.usb;
+    m.bus.trace = trace;
+    int code = SIM_EXIT_USAGE;
+    if ((!o->profile || profile_setup(&m, o)) && (!o->usbip || export_usb_port(&m, o)) &&
+        sim_load_images(&m, o)) {
+        console_enter_raw(&con);
+        *ran = 1;
+        code = sim_run(&m, o);
+        console_restore_tty();
+    }
+    usbip_close(m.usbip);
+    machine_free(&m);
+    console_free(&con);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     sim_options o;
@@ -103,54 +150,21 @@ int main(int argc, char **argv)
     /* every output file opened now: one that cannot be written is known
      * before a long run, not after it */
     FILE *uart_log = NULL, *trace = NULL;
-    if (!open_output(o.uart_log, "wb", &uart_log) || !open_output(o.trace_mmio, "w", &trace) ||
-        !open_output(o.profile_out, "w", &o.profile_file)) {
-        if (uart_log) fclose(uart_log);
-        if (trace) fclose(trace);
-        options_free(&o);
-        sim_log_close();
-        return SIM_EXIT_USAGE;
+    int code = SIM_EXIT_USAGE, ran = 0;
+    if (open_output(o.uart_log, "wb", &uart_log) && open_output(o.trace_mmio, "w", &trace) &&
+        open_output(o.profile_out, "w", &o.profile_file))
+        code = run_board(&o, uart_log, trace, &ran);
+    if (o.profile_file && !ran) { /* no run, no report: no empty file left behind */
+        struct stat st;
+        int regular = fstat(fileno(o.profile_file), &st) == 0 && S_ISREG(st.st_mode);
+        fclose(o.profile_file);
+        if (regular) remove(o.profile_out); /* never a device such as /dev/null */
+        o.profile_file = NULL;
     }
-    static machine m;
-    console con;
-    /* --usbip: the USB console is the remote host's; stdin feeds only UART0 */
-    int usb_exported = o.usbip && o.console_mode == CONSOLE_USB;
-    console_init(&con, o.console_mode, !o.no_stdin && !usb_exported, uart_log);
-    machine_config cfg = {o.psram_mb, o.has_psram_eid, o.psram_eid, o.trace_mmio != NULL,
-                          o.strict_access};
-    if (!machine_init(&m, o.board, &cfg)) {
-        sim_error("cannot build the virtual board");
-        return SIM_EXIT_FAULT;
-    }
-    m.con = &con;
-    console_terminals(&con, o.uart_baud, !o.no_dtr);
-    m.serial = &con.serial;
-    m.usb_terminal = &con.usb;
-    m.bus.trace = trace;
-    if (o.profile && !profile_setup(&m, &o)) {
-        machine_free(&m);
-        return SIM_EXIT_USAGE;
-    }
-    if (o.usbip && !export_usb_port(&m, &o)) {
-        machine_free(&m);
-        return SIM_EXIT_USAGE;
-    }
-    int code = SIM_EXIT_USAGE;
-    if (sim_load_images(&m, &o)) {
-        console_enter_raw(&con);
-        code = sim_run(&m, &o);
-        console_restore_tty();
-    }
-    usbip_close(m.usbip);
-    machine_free(&m);
-    console_free(&con);
+    int written = close_output(uart_log, o.uart_log) & close_output(trace, o.trace_mmio) &
+                  close_output(o.profile_file, o.profile_out);
+    if (!written && code == SIM_EXIT_OK) code = SIM_EXIT_USAGE;
     options_free(&o);
-    if (uart_log) fclose(uart_log);
-    if (trace) fclose(trace);
-    if (o.profile_file && (ferror(o.profile_file) | fclose(o.profile_file))) {
-        sim_error("cannot write %s", o.profile_out);
-        code = SIM_EXIT_USAGE;
-    }
     sim_log_close();
     return code;
 }

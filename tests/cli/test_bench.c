@@ -23,18 +23,28 @@
 #define BENCH_SH PICOLLAMA_SOURCE_DIR "/scripts/bench.sh"
 #define BENCH_15M_SH PICOLLAMA_SOURCE_DIR "/scripts/bench-15m.sh"
 #define SIM_RAN "STUB-SIM-RAN"
+#define GEN_RAN "STUB-GEN-RAN"
 
-/* a one-block UF2 writing 256 bytes at addr, starting with the model image
- * magic "PLLM" */
-static void make_uf2(const char *path, uint32_t addr)
+/* UF2 blocks writing 256 bytes each at addrs[0..n), each payload starting
+ * with `magic` (4 bytes; "PLLM" is a model image's) */
+static void make_uf2_blocks(const char *path, const uint32_t *addrs, int n, const char *magic)
 {
-    uint8_t block[512] = {0x55, 0x46, 0x32, 0x0A, 0x57, 0x51, 0x5D, 0x9E};
-    for (int i = 0; i < 4; i++) block[12 + i] = (uint8_t)(addr >> (8 * i));
-    block[16] = 0x00, block[17] = 0x01; /* 256 bytes */
-    memcpy(block + 32, "PLLM", 4);
-    block[508] = 0x30, block[509] = 0x6F, block[510] = 0xB1, block[511] = 0x0A;
-    assert_true(testenv_write(path, block, sizeof(block)));
+    uint8_t blocks[2][512];
+    assert_true(n >= 1 && n <= 2);
+    for (int b = 0; b < n; b++) {
+        uint8_t *block = blocks[b];
+        memset(block, 0, 512);
+        memcpy(block, (const uint8_t[]){0x55, 0x46, 0x32, 0x0A, 0x57, 0x51, 0x5D, 0x9E}, 8);
+        for (int i = 0; i < 4; i++) block[12 + i] = (uint8_t)(addrs[b] >> (8 * i));
+        block[16] = 0x00, block[17] = 0x01; /* 256 bytes */
+        memcpy(block + 32, magic, 4);
+        block[508] = 0x30, block[509] = 0x6F, block[510] = 0xB1, block[511] = 0x0A;
+    }
+    assert_true(testenv_write(path, blocks, (size_t)n * 512));
 }
+
+/* a one-block UF2 writing a model image's start ("PLLM") at addr */
+static void make_uf2(const char *path, uint32_t addr) { make_uf2_blocks(path, &addr, 1, "PLLM"); }
 
 static void make_script(const char *path, const char *body)
 {
@@ -77,7 +87,8 @@ static void make_fake_build(char *build, size_t size, const char *name)
     snprintf(path, sizeof(path), "%s/firmware/pico_llama.uf2", build);
     make_uf2(path, 0x10000000);
     snprintf(path, sizeof(path), "%s/tests/tools/gen_checkpoint", build);
-    make_script(path, "#!/bin/sh\necho partial > \"$1\"\n[ -z \"$STUB_GEN_FAILS\" ]\n");
+    make_script(path, "#!/bin/sh\necho " GEN_RAN " >&2\necho partial > \"$1\"\n"
+                      "[ -z \"$STUB_GEN_FAILS\" ]\n");
     snprintf(path, sizeof(path), "%s/tools/picollama", build);
     make_script(path, "#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = -o ] && out=$2; shift; done\n"
                       "echo partial > \"$out\"\n[ -z \"$STUB_PACK_FAILS\" ] || exit 1\n"
@@ -91,13 +102,8 @@ static void make_fake_build(char *build, size_t size, const char *name)
 /* runs /usr/bin/env with args (VAR=value settings, then the command) */
 static proc_result run_env(const char *const *args)
 {
-    char *argv[24];
-    int n = 0;
-    argv[n++] = (char *)"/usr/bin/env";
-    for (int i = 0; args[i] && n < 23; i++) argv[n++] = (char *)args[i];
-    argv[n] = NULL;
     proc_result r;
-    assert_true(proc_run(argv, NULL, 60, &r));
+    assert_true(proc_run_env(args, 60, &r));
     return r;
 }
 
@@ -132,17 +138,26 @@ static void bench_15m_help_prints_usage(void **state)
     proc_free(&r);
 }
 
-/* bench.sh --model X with X a firmware UF2 (writes below the model slot)
- * or a UF2 with no model image at the slot: refused before any run */
+/* bench.sh --model X with X a firmware UF2 (writes below the model slot),
+ * a UF2 with no model image at the slot, one with a model image there and
+ * a block below it, or one at the slot without the image's magic: refused
+ * before any run */
 static void bench_refuses_a_uf2_that_is_not_a_model(void **state)
 {
     (void)state;
     char build[4300], model[4400];
     make_fake_build(build, sizeof(build), "build-not-a-model");
-    const uint32_t addrs[] = {0x10000000, 0x10081000};
-    for (int i = 0; i < 2; i++) {
+    const struct {
+        uint32_t addrs[2];
+        int n;
+        const char *magic;
+    } cases[] = {{{0x10000000}, 1, "PLLM"},
+                 {{0x10081000}, 1, "PLLM"},
+                 {{0x10080000, 0x10000000}, 2, "PLLM"},
+                 {{0x10080000}, 1, "XXXX"}};
+    for (int i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
         snprintf(model, sizeof(model), "%s/not-a-model-%d.uf2", build, i);
-        make_uf2(model, addrs[i]);
+        make_uf2_blocks(model, cases[i].addrs, cases[i].n, cases[i].magic);
         const char *args[] = {BENCH_SH, build, "--model", model, NULL};
         proc_result r = run_env(args);
         assert_int_equal(r.exit_code, 1);
@@ -180,6 +195,7 @@ static void bench_15m_leaves_no_half_written_model(void **state)
     const char *gen_fails[] = {models, stub_uf2, "STUB_GEN_FAILS=1", BENCH_15M_SH, build, NULL};
     proc_result r = run_env(gen_fails);
     assert_int_not_equal(r.exit_code, 0);
+    assert_contains(r.err, GEN_RAN); /* not skipped: no stories15M.bin was found */
     assert_false(exists(ckpt));
     proc_free(&r);
 

@@ -47,17 +47,11 @@ static void make_script(const char *path, const char *body)
     assert_int_equal(chmod(path, 0755), 0);
 }
 
-/* runs argv (a NULL-terminated list after /usr/bin/env: VAR=value
- * settings, then the command) */
+/* runs /usr/bin/env with args (VAR=value settings, then the command) */
 static proc_result run_env(const char *const *args)
 {
-    char *argv[24];
-    int n = 0;
-    argv[n++] = (char *)"/usr/bin/env";
-    for (int i = 0; args[i] && n < 23; i++) argv[n++] = (char *)args[i];
-    argv[n] = NULL;
     proc_result r;
-    assert_true(proc_run(argv, NULL, 60, &r));
+    assert_true(proc_run_env(args, 60, &r));
     return r;
 }
 

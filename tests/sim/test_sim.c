@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -910,23 +911,34 @@ static void profile_report(void **state)
     proc_free(&r);
 }
 
-/* A report that cannot be written is an error: one into a missing
- * directory before the run starts (its --expect is never met, so a run
- * would time out with exit 1), one the disk refuses when it is written. */
+/* An output file that cannot be written is an error: a report into a
+ * missing directory before the run starts (its --expect is never met, so a
+ * run would time out with exit 1), a report or a UART log the disk refuses
+ * when it is written. A run that cannot start leaves no empty report. */
 static void profile_out_unwritable(void **state)
 {
     (void)state;
     proc_result r;
+    const char *out = testenv_tmp("never-written.txt");
+    sim(&r, "-q", "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect",
+        "never printed", "--profile-out", out, "--elf", "/nonexistent.elf", NULL);
+    expect_exit(&r, 3);
+    ERR_HAS(&r, "--elf: cannot read /nonexistent.elf");
+    assert_int_equal(access(out, F_OK), -1);
+    proc_free(&r);
     sim(&r, "-q", "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect",
         "never printed", "--profile-out", "/nonexistent/profile.txt", "--timeout-ms", "50", NULL);
     expect_exit(&r, 3);
     ERR_HAS(&r, "cannot write /nonexistent/profile.txt");
     proc_free(&r);
-    sim(&r, "-q", "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect",
-        "hello from", "--profile-out", "/dev/full", "--timeout-ms", "500", NULL);
-    expect_exit(&r, 3);
-    ERR_HAS(&r, "cannot write /dev/full");
-    proc_free(&r);
+    const char *full_disk[] = {"--uart-log", "--profile-out"};
+    for (size_t i = 0; i < sizeof(full_disk) / sizeof(full_disk[0]); i++) {
+        sim(&r, "-q", "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect",
+            "hello from", full_disk[i], "/dev/full", "--timeout-ms", "500", NULL);
+        expect_exit(&r, 3);
+        ERR_HAS(&r, "cannot write /dev/full");
+        proc_free(&r);
+    }
 }
 
 /* Each function's cycles are split by the core that ran them: core 1's

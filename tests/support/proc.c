@@ -104,6 +104,19 @@ int proc_run(char *const argv[], const char *stdin_data, int timeout_s, proc_res
     return 1;
 }
 
+int proc_run_env(const char *const *args, int timeout_s, proc_result *r)
+{
+    char *argv[24];
+    int n = 0;
+    argv[n++] = (char *)"/usr/bin/env";
+    for (int i = 0; args[i]; i++) {
+        if (n == 23) return 0; /* more than the room: refused, not cut short */
+        argv[n++] = (char *)args[i];
+    }
+    argv[n] = NULL;
+    return proc_run(argv, NULL, timeout_s, r);
+}
+
 void proc_free(proc_result *r)
 {
     free(r->out);

@@ -18,6 +18,10 @@ typedef struct {
 /* Runs argv (argv[0] is a path) with stdin from stdin_data (may be NULL),
  * killing it after timeout_s seconds. Returns 0 if it could not start. */
 int proc_run(char *const argv[], const char *stdin_data, int timeout_s, proc_result *r);
+/* The same through /usr/bin/env: args are VAR=value settings (and env's
+ * own options, such as -C DIR), then the command and its arguments, up to
+ * a NULL; at most 22 of them. */
+int proc_run_env(const char *const *args, int timeout_s, proc_result *r);
 void proc_free(proc_result *r);
 
 /* Number of lines in s (a final line without '\n' counts). */
