@@ -20,13 +20,8 @@ pl_status pl_generate(pl_transformer *t, const pl_tokenizer *tok, pl_sampler *sa
     memset(result, 0, sizeof(*result));
     if (!prompt) prompt = "";
     sampler->fast_math = t->opt.fast_math; /* one model, one exp: same text everywhere */
-    /* the softmax split across the cores; not with streamed weights: the
-     * sampler does not bound those models, and the split moved a debugger
-     * reset in test_firmware_stories15m into a weight-tile prefetch still
-     * in flight, whose writes during the boot ROM the simulator's
-     * left-over-DMA check reports (to be settled in the simulator: the
-     * firmware cannot stop writes that land before it runs) */
-    sampler->parallel = t->stream ? NULL : t->parallel;
+    /* the softmax split across the cores */
+    sampler->parallel = t->parallel;
     sampler->parallel_ctx = t->parallel_ctx;
     sampler->parts = t->opt.parts;
     int32_t n_prompt = 0;

@@ -220,6 +220,7 @@ void machine_free(machine *m)
     bus_free(&m->bus);
     timing_cache_free(&m->tcache);
     prof_free(&m->prof);
+    dma_free(&m->dma);
     free(m->rom);
     free(m->sram);
     free(m->flash);

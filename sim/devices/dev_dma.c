@@ -7,6 +7,7 @@
  * trigger"). TRANS_COUNT writes set the reload value used at each start. */
 #include "dev_dma.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -112,14 +113,44 @@ static void complete(dma_dev *d, int ch)
 }
 
 
-static void note_left_over_write(dma_dev *d, int ch, uint32_t addr)
+/* The SRAM word at addr through the DMA's bus port (0 if it cannot be read). */
+static uint32_t sram_word(dma_dev *d, uint32_t addr)
 {
-    if (d->warned_left_over || addr < d->sram_base || addr - d->sram_base >= d->sram_size)
-        return;
+    uint32_t v = 0;
+    return d->bus.read(d->bus.ctx, BUS_MASTER_DMA, addr & ~3u, 4, &v) ? v : 0;
+}
+
+static int in_sram(const dma_dev *d, uint32_t addr)
+{
+    return addr >= d->sram_base && addr - d->sram_base < d->sram_size;
+}
+
+/* Before a left-over channel writes at addr: a word the new run has
+ * already changed (it differs from the word as the warm reset left it, or
+ * as a left-over channel last wrote it) is the new run's state, and the
+ * write corrupts it. A word the new run has not touched is not: a copy in
+ * flight goes on while the boot ROM and the new firmware's first
+ * instructions run (no firmware can stop those writes), and firmware that
+ * resets the DMA before setting up memory (as the SDK's
+ * runtime_init_early_resets does) is safe however the channel's last words
+ * fall. (A word the new run rewrote with the value it already held is not
+ * seen.) */
+static void check_left_over_write(dma_dev *d, int ch, uint32_t addr)
+{
+    if (!in_sram(d, addr) || !d->sram_then) return;
+    uint32_t at = (addr - d->sram_base) / 4;
+    if (d->warned_left_over || sram_word(d, addr) == d->sram_then[at]) return;
     d->warned_left_over = 1;
     sim_warn("DMA channel %d, left running by the run before the warm reset, writes to SRAM at "
-             "0x%08x under the new run: reset the DMA before setting up memory (as the SDK's "
-             "runtime_init_early_resets does)", ch, addr);
+             "0x%08x, which the new run has written: reset the DMA before setting up memory (as "
+             "the SDK's runtime_init_early_resets does)", ch, addr);
+}
+
+/* After that write: the word as the channel left it. */
+static void note_left_over_write(dma_dev *d, uint32_t addr)
+{
+    if (in_sram(d, addr) && d->sram_then)
+        d->sram_then[(addr - d->sram_base) / 4] = sram_word(d, addr);
 }
 
 /* one bus transfer of channel ch; 0 if it hit a bus error. *cycles: how
@@ -141,11 +172,12 @@ static int transfer(dma_dev *d, int ch, uint32_t *cycles)
         if (size == 2) v = ((v & 0xFF) << 8) | ((v >> 8) & 0xFF);
         if (size == 4) v = __builtin_bswap32(v);
     }
+    if (c->left_over) check_left_over_write(d, ch, c->write_addr);
     if (!d->bus.write(d->bus.ctx, BUS_MASTER_DMA, c->write_addr, size, v)) {
         c->ctrl |= CTRL_WRITE_ERROR;
         return 0;
     }
-    if (c->left_over) note_left_over_write(d, ch, c->write_addr);
+    if (c->left_over) note_left_over_write(d, c->write_addr);
     c->read_addr = advance(c->read_addr, c->ctrl, 1);
     c->write_addr = advance(c->write_addr, c->ctrl, 0);
     if (mode_of(c->trans_count) != 0xF)
@@ -204,11 +236,24 @@ void dma_catch_up(dma_dev *d)
 void dma_cores_reset(dma_dev *d)
 {
     dma_catch_up(d); /* what the DMA did before the reset is done */
+    int left_over = 0;
     for (int i = 0; i < DMA_CHANNELS; i++) {
         dma_chan *c = &d->ch[i];
         c->left_over = c->busy && (c->ctrl & CTRL_EN);
+        left_over |= c->left_over;
         if (c->left_over) sim_info("DMA channel %d keeps running across the warm reset", i);
     }
+    if (!left_over) return;
+    /* SRAM as the reset leaves it, to tell the new run's writes apart */
+    if (!d->sram_then) d->sram_then = malloc(d->sram_size);
+    for (uint32_t i = 0; d->sram_then && i < d->sram_size / 4; i++)
+        d->sram_then[i] = sram_word(d, d->sram_base + 4 * i);
+}
+
+void dma_free(dma_dev *d)
+{
+    free(d->sram_then);
+    d->sram_then = NULL;
 }
 
 int dma_active(dma_dev *d)
@@ -372,6 +417,7 @@ void dma_reset(dma_dev *d)
     memcpy(d->irq, keep.irq, sizeof(d->irq));
     d->sram_base = keep.sram_base;
     d->sram_size = keep.sram_size;
+    d->sram_then = keep.sram_then; /* the buffer stays; no channel is left over any more */
     d->caught_up = svc_now_cycles(d->svc);
     d->irq_level = keep.irq_level;
     update_irqs(d);

@@ -59,7 +59,9 @@ typedef struct {
     int warned_irq;
     int warned_left_over;
     uint32_t irq_level;          /* what the interrupt lines carry now */
-    uint32_t sram_base, sram_size;   /* where a left-over channel's writes are reported */
+    uint32_t sram_base, sram_size;   /* where a left-over channel's writes are checked */
+    uint32_t *sram_then;         /* SRAM's words at the last warm reset with channels left over,
+                                    updated by their writes (dma_cores_reset; dma_free) */
     const board_services *svc;
     bus_master_port bus;         /* in: the bus */
     dma_xip_port xip;            /* in: the XIP side */
@@ -77,8 +79,10 @@ void dma_catch_up(dma_dev *d);
 int dma_active(dma_dev *d);
 /* The cores are reset but the DMA is not (a debugger's warm reset): the
  * channels still running belong to the previous run, and the simulator
- * reports when one of them writes to SRAM under the new run. */
+ * reports when one of them writes over SRAM the new run has written. */
 void dma_cores_reset(dma_dev *d);
+/* frees what dma_cores_reset kept */
+void dma_free(dma_dev *d);
 
 /* DREQ numbers (dreq.h) */
 #define DREQ_UART0_TX 28
