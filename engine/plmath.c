@@ -465,7 +465,7 @@ void pl_sincosf_fast(float x, float *sin_out, float *cos_out)
 
 /* round(2^15 * 2^(-(i + 0.5)/64)) for i < 1023, and 0 at 1023 (the slot
  * every larger index saturates to); made by a script in double precision,
- * checked entry by entry by tests/unit/test_plmath.c. */
+ * checked entry by entry by tests/unit/test_attention.c. */
 const uint16_t pl_exp2_neg64[PL_EXP2_NEG64_SIZE] = {
     32591, 32240, 31893, 31549, 31209, 30873, 30541, 30212, 29886, 29564, 29246, 28931,
     28619, 28311, 28006, 27704, 27406, 27110, 26818, 26530, 26244, 25961, 25681, 25405,

@@ -113,4 +113,13 @@ extern const uint16_t pl_exp2_neg64[PL_EXP2_NEG64_SIZE];
 /* IEEE square root (exact on every platform; one VSQRT.F32 on the M33). */
 static inline float pl_sqrtf(float x) { return __builtin_sqrtf(x); }
 
+/* RMSNorm's factor from the sum of squares of n values: run.c's
+ * 1 / sqrt(ss / n + 1e-5), its operations in its order. */
+static inline float pl_rms_factor(float ss, int32_t n)
+{
+    ss /= n;
+    ss += 1e-5f;
+    return 1.0f / pl_sqrtf(ss);
+}
+
 #endif

@@ -317,9 +317,7 @@ void pl_quantize_normed_finish(pl_qvec *out, const float *sums)
     int32_t groups = out->n / out->group;
     float ss = 0.0f;
     for (int32_t g = 0; g < groups; g++) ss += sums[g];
-    ss /= out->n;
-    ss += 1e-5f;
-    ss = 1.0f / pl_sqrtf(ss);
+    ss = pl_rms_factor(ss, out->n);
     for (int32_t g = 0; g < groups; g++) out->scales[g] *= ss;
 }
 

@@ -172,7 +172,7 @@ typedef struct {
     float *x;
     int32_t n;
     int phase; /* 0: maxima, 1: exponentials and sums, 2: normalised, candidates */
-    float inv_t, scale, max_logit, inv_sum, cutoff;
+    float scale, max_logit, inv_sum, cutoff;
     pl_prob_index *candidates; /* NULL: none wanted */
     float max[PL_SAMPLER_CHUNKS], sum[PL_SAMPLER_CHUNKS];
     int32_t count[PL_SAMPLER_CHUNKS];
@@ -274,13 +274,13 @@ int32_t pl_softmax_chunked(const pl_sampler *s, float *logits, pl_prob_index *ca
     memset(&j, 0, sizeof(j));
     j.x = logits;
     j.n = s->vocab_size;
-    j.inv_t = 1.0f / s->temperature; /* one division, not one per logit */
+    float inv_t = 1.0f / s->temperature; /* one division, not one per logit */
     j.candidates = candidates;
     j.cutoff = candidates ? topp_cutoff(s->topp, s->vocab_size) : 0.0f;
     softmax_phase(s, &j, 0);
     float m = j.max[0];
     for (int32_t c = 1; c < PL_SAMPLER_CHUNKS; c++) m = __builtin_fmaxf(m, j.max[c]);
-    j.scale = j.inv_t * -TABLE_STEPS_PER_NAT; /* finite: temperature_overflows */
+    j.scale = inv_t * -TABLE_STEPS_PER_NAT; /* finite: temperature_overflows */
     j.max_logit = m;
     softmax_phase(s, &j, 1);
     float sum = j.sum[0];

@@ -1,7 +1,7 @@
 /* sigmoid_table.h - the fast precisions' sigmoid: 1 / (1 + e^-x) at
  * x = k / 32 for k = 0 .. 512 (0 to 16), each rounded to the nearest
- * float (generated once in double precision; tests/unit/test_transformer.c
- * checks every entry against pl_expf). Linear interpolation between
+ * float (generated once in double precision; tests/unit/test_quant.c
+ * checks every entry against libm). Linear interpolation between
  * entries is within 1.2e-5 of the sigmoid. Included by transformer.c only. */
 #ifndef PICOLLAMA_SIGMOID_TABLE_H
 #define PICOLLAMA_SIGMOID_TABLE_H

@@ -237,9 +237,7 @@ static void rmsnorm(float *o, const float *x, const float *weight, int32_t size)
 {
     float ss = 0.0f;
     for (int32_t j = 0; j < size; j++) ss += x[j] * x[j];
-    ss /= size;
-    ss += 1e-5f;
-    ss = 1.0f / pl_sqrtf(ss);
+    ss = pl_rms_factor(ss, size);
     for (int32_t j = 0; j < size; j++) o[j] = weight[j] * (ss * x[j]);
 }
 
@@ -257,10 +255,7 @@ static void rmsnorm_fast(float *o, const float *x, const float *weight, int32_t 
         s3 += x[j + 3] * x[j + 3];
     }
     for (; j < size; j++) s0 += x[j] * x[j];
-    float ss = (s0 + s1) + (s2 + s3);
-    ss /= size;
-    ss += 1e-5f;
-    ss = 1.0f / pl_sqrtf(ss);
+    float ss = pl_rms_factor((s0 + s1) + (s2 + s3), size);
     for (j = 0; j + 4 <= size; j += 4) {
         float a = weight[j] * (ss * x[j]), b = weight[j + 1] * (ss * x[j + 1]);
         float c = weight[j + 2] * (ss * x[j + 2]), d = weight[j + 3] * (ss * x[j + 3]);
@@ -489,24 +484,29 @@ static void kv_head_share(const pl_config *c, int32_t part, int32_t parts, int32
     share(c->n_kv_heads, 1, part, parts, begin, end);
 }
 
+/* The dims of wo's input one kv head's query heads produce. */
+static int32_t per_kv_dims(const attention_task *a)
+{
+    const pl_config *c = &a->t->cfg;
+    return pl_head_size(c) * (c->n_heads / c->n_kv_heads);
+}
+
 /* The groups of wo's input that lie wholly in the outputs of kv heads
  * [begin, end): [*first, *last). */
 static void groups_within(const attention_task *a, int32_t begin, int32_t end, int32_t *first,
                           int32_t *last)
 {
-    const pl_config *c = &a->t->cfg;
-    int32_t per_kv_dims = pl_head_size(c) * (c->n_heads / c->n_kv_heads), group = a->wo->group;
-    *first = (begin * per_kv_dims + group - 1) / group;
-    *last = end * per_kv_dims / group;
+    int32_t dims = per_kv_dims(a), group = a->wo->group;
+    *first = (begin * dims + group - 1) / group;
+    *last = end * dims / group;
 }
 
 /* The group of wo's input that two parts' heads share across the start of
  * part p's kv heads, or -1 when that start is a group boundary. */
 static int32_t group_across(const attention_task *a, int32_t p, int32_t parts)
 {
-    const pl_config *c = &a->t->cfg;
-    int32_t per_kv_dims = pl_head_size(c) * (c->n_heads / c->n_kv_heads), group = a->wo->group;
-    int32_t dim = share_start(c->n_kv_heads, 1, p, parts) * per_kv_dims;
+    int32_t dim = share_start(a->t->cfg.n_kv_heads, 1, p, parts) * per_kv_dims(a),
+            group = a->wo->group;
     return dim % group ? dim / group : -1;
 }
 
@@ -699,11 +699,25 @@ static void matmul_part(void *arg, int32_t part, int32_t parts)
                                   begin / unit, end / unit, m->norm->sums);
 }
 
+/* The SIMD pair order of a quantized matrix's input. */
+static pl_pair_order pair_order_of(const pl_tensor *w)
+{
+    return w->dtype == PL_DTYPE_Q4 ? PL_PAIRS_Q4 : PL_PAIRS_Q8;
+}
+
 /* t->s.xq = x quantized for w (its group; SIMD pairs in its order). */
 static void quantize_input(pl_transformer *t, const float *x, const pl_tensor *w)
 {
-    t->s.xq.order = w->dtype == PL_DTYPE_Q4 ? PL_PAIRS_Q4 : PL_PAIRS_Q8;
+    t->s.xq.order = pair_order_of(w);
     pl_quantize_activations(&t->s.xq, x, w->cols, w->group);
+}
+
+/* Whether w is quantized in one group per row, so that its input's scale
+ * comes from the input's maximum alone (stories260K's w2: 172 columns,
+ * no group length that divides them). */
+static int one_group_rows(const pl_tensor *w)
+{
+    return w->dtype != PL_DTYPE_F32 && w->group == w->cols;
 }
 
 /* ---- streamed weights (pl_weight_stream) ------------------------------- */
@@ -922,7 +936,7 @@ static const norm_job *prepare_norm(pl_transformer *t, const float *weight, cons
     job->sums = t->s.norm_sums;
     job->n = t->cfg.dim;
     job->group = m->w[0]->group;
-    job->order = m->w[0]->dtype == PL_DTYPE_Q4 ? PL_PAIRS_Q4 : PL_PAIRS_Q8;
+    job->order = pair_order_of(m->w[0]);
     if (job->out == &t->s.xq_next) { /* no one else's: the parts can fill it (norm_in_parts) */
         job->out->n = job->n;
         job->out->group = job->group;
@@ -974,7 +988,7 @@ static const pl_qvec *layer_forward(pl_transformer *t, int32_t l, int32_t pos, c
     matmul_shared(t, s->xb, 3, qkv_out, qkv.w, 0, in, NULL, NULL, NULL);
     if (t->opt.kv == PL_KV_F32) {
         rope_apply(t, s->q, k);
-    } else { /* the keys here (every part needs them all for the scale), queries in the parts */
+    } else { /* the keys here (every part needs them all for the exponent), queries in the parts */
         for (int32_t h = 0; h < t->cfg.n_kv_heads; h++) rope_head(t, k + (size_t)h * pl_head_size(&t->cfg));
     }
     int quantized = attention(t, l, pos, &L->wo);
@@ -984,13 +998,14 @@ static const pl_qvec *layer_forward(pl_transformer *t, int32_t l, int32_t pos, c
 
     if (!in) rmsnorm_of(t, s->xb, s->x, L->rms_ffn);
     float *const ffn_out[2] = {s->hb, s->hb2};
-    float hidden_max;
-    matmul_shared(t, s->xb, 2, ffn_out, ffn.w, 1, in, NULL, NULL, &hidden_max);
+    /* w2's input in one group: its maximum from the parts, which find it
+     * as they make their rows (only then: other models' w2 does not use it) */
+    float hidden_max = -1.0f;
+    matmul_shared(t, s->xb, 2, ffn_out, ffn.w, 1, in, NULL, NULL,
+                  one_group_rows(&L->w2) ? &hidden_max : NULL);
     const pl_qvec *w2_in = NULL;
-    if (hidden_max >= 0.0f && L->w2.dtype != PL_DTYPE_F32 && L->w2.group == L->w2.cols) {
-        /* w2's input in one group (stories260K's 172): its maximum from the
-         * parts, which found it as they made their rows */
-        s->xq.order = L->w2.dtype == PL_DTYPE_Q4 ? PL_PAIRS_Q4 : PL_PAIRS_Q8;
+    if (hidden_max >= 0.0f) {
+        s->xq.order = pair_order_of(&L->w2);
         pl_quantize_activations_max(&s->xq, s->hb, L->w2.cols, hidden_max);
         w2_in = &s->xq;
     }

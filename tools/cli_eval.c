@@ -73,17 +73,9 @@ static int evaluate(host_model *ref, host_model *cand, const char *prompt, int s
     pl_status st = prompt_tokens && ref_logits
                        ? pl_encode(&ref->tokenizer, prompt, 1, 0, prompt_tokens, cap, &n_prompt)
                        : PL_E_NO_MEMORY;
-    if (st == PL_OK && n_prompt > steps) {
-        /* steps is -n's when it is below the context: name what limits it */
-        int by_n = steps < c->seq_len;
-        free(prompt_tokens);
-        free(ref_logits);
-        return host_error("eval: \"%s\" is %d tokens (BOS included), more than the %d positions "
-                          "evaluated (%s)", prompt, (int)n_prompt, (int)steps,
-                          by_n ? "-n" : "the model's context, seq_len"), 0;
-    }
+    int too_long = st == PL_OK && n_prompt > steps;
     int32_t token = st == PL_OK ? prompt_tokens[0] : 0;
-    for (int32_t pos = 0; st == PL_OK && pos + 1 < steps; pos++) {
+    for (int32_t pos = 0; st == PL_OK && !too_long && pos + 1 < steps; pos++) {
         float *r = pl_forward(&ref->transformer, token, pos);
         float *q = pl_forward(&cand->transformer, token, pos);
         if (!r || !q) {
@@ -102,6 +94,10 @@ static int evaluate(host_model *ref, host_model *cand, const char *prompt, int s
     }
     free(prompt_tokens);
     free(ref_logits);
+    if (too_long) /* steps is -n's when it is below the context: name what limits it */
+        return host_error("eval: \"%s\" is %d tokens (BOS included), more than the %d positions "
+                          "evaluated (%s)", prompt, (int)n_prompt, (int)steps,
+                          steps < c->seq_len ? "-n" : "the model's context, seq_len"), 0;
     if (st != PL_OK) return host_error("eval: \"%s\": %s", prompt, pl_status_message(st)), 0;
     return 1;
 }

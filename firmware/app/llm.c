@@ -294,7 +294,6 @@ static bool copy_to_sram(pl_tensor *w)
  * work on kept ones, measured slower: fewer bytes fit.) */
 static void keep_weights_in_sram(pl_weights *w, int32_t n_layers)
 {
-    llm.weights_in_sram = 0;
     for (int32_t l = 0; l < n_layers; l++) {
         pl_layer_weights *L = &w->layers[l];
         pl_tensor *all[7] = {&L->wq, &L->wk, &L->wv, &L->wo, &L->w1, &L->w3, &L->w2};
@@ -330,7 +329,7 @@ static bool place_model(const stored_image *s, placement_plan plan)
         fail("this model's rows are too long to stream through the SRAM tiles");
         return false;
     }
-    llm.weights_in_sram = 0;
+    llm.weights_in_sram = 0; /* (keep_weights_in_sram adds what it copies) */
     if (llm.t.stream) keep_weights_in_sram(&llm.t.w, cfg.n_layers);
     return true;
 }

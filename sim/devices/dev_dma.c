@@ -146,10 +146,11 @@ static void check_left_over_write(dma_dev *d, int ch, uint32_t addr)
              "the SDK's runtime_init_early_resets does)", ch, addr);
 }
 
-/* After that write: the word as the channel left it. */
+/* After that write: the word as the channel left it (no longer needed once
+ * the warning is given). */
 static void note_left_over_write(dma_dev *d, uint32_t addr)
 {
-    if (in_sram(d, addr) && d->sram_then)
+    if (!d->warned_left_over && in_sram(d, addr) && d->sram_then)
         d->sram_then[(addr - d->sram_base) / 4] = sram_word(d, addr);
 }
 

@@ -46,27 +46,6 @@ static void make_uf2_blocks(const char *path, const uint32_t *addrs, int n, cons
 /* a one-block UF2 writing a model image's start ("PLLM") at addr */
 static void make_uf2(const char *path, uint32_t addr) { make_uf2_blocks(path, &addr, 1, "PLLM"); }
 
-static void make_script(const char *path, const char *body)
-{
-    assert_true(testenv_write(path, body, strlen(body)));
-    assert_int_equal(chmod(path, 0755), 0);
-}
-
-static void make_dirs(const char *root, const char *sub)
-{
-    char path[4400];
-    snprintf(path, sizeof(path), "%s/%s", root, sub);
-    for (char *p = path + strlen(root) + 1;; p++) {
-        if (*p == '/' || !*p) {
-            char c = *p;
-            *p = 0;
-            mkdir(path, 0755);
-            if (!c) break;
-            *p = c;
-        }
-    }
-}
-
 /* A build directory of stubs: the simulator says it ran and fails; the
  * checkpoint generator and pack write their output, then fail when
  * STUB_GEN_FAILS / STUB_PACK_FAILS are set (as an interrupted run would
@@ -76,23 +55,27 @@ static void make_fake_build(char *build, size_t size, const char *name)
 {
     snprintf(build, size, "%s", testenv_tmp(name));
     char path[4400];
-    mkdir(build, 0755);
-    make_dirs(build, "sim");
-    make_dirs(build, "firmware");
-    make_dirs(build, "tools");
-    make_dirs(build, "tests/tools");
-    make_dirs(build, "tokenizers");
+    static const char *const dirs[] = {"", "sim", "firmware", "tools", "tests", "tests/tools",
+                                       "tokenizers"};
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", build, dirs[i]);
+        mkdir(path, 0755);
+    }
+    static const char sim[] = "#!/bin/sh\necho " SIM_RAN " >&2\nexit 1\n";
+    static const char gen[] = "#!/bin/sh\necho " GEN_RAN " >&2\necho partial > \"$1\"\n"
+                              "[ -z \"$STUB_GEN_FAILS\" ]\n";
+    static const char pack[] =
+        "#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = -o ] && out=$2; shift; done\n"
+        "echo partial > \"$out\"\n[ -z \"$STUB_PACK_FAILS\" ] || exit 1\n"
+        "cp \"$STUB_MODEL_UF2\" \"$out\"\n";
     snprintf(path, sizeof(path), "%s/sim/picollama-sim", build);
-    make_script(path, "#!/bin/sh\necho " SIM_RAN " >&2\nexit 1\n");
+    assert_true(testenv_write_script(path, sim));
     snprintf(path, sizeof(path), "%s/firmware/pico_llama.uf2", build);
     make_uf2(path, 0x10000000);
     snprintf(path, sizeof(path), "%s/tests/tools/gen_checkpoint", build);
-    make_script(path, "#!/bin/sh\necho " GEN_RAN " >&2\necho partial > \"$1\"\n"
-                      "[ -z \"$STUB_GEN_FAILS\" ]\n");
+    assert_true(testenv_write_script(path, gen));
     snprintf(path, sizeof(path), "%s/tools/picollama", build);
-    make_script(path, "#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = -o ] && out=$2; shift; done\n"
-                      "echo partial > \"$out\"\n[ -z \"$STUB_PACK_FAILS\" ] || exit 1\n"
-                      "cp \"$STUB_MODEL_UF2\" \"$out\"\n");
+    assert_true(testenv_write_script(path, pack));
     snprintf(path, sizeof(path), "%s/tokenizers/tokenizer.bin", build);
     assert_true(testenv_write(path, "tok", 3));
     snprintf(path, sizeof(path), "%s/model.uf2", build);
@@ -110,12 +93,6 @@ static proc_result run_env(const char *const *args)
 static void assert_contains(const char *text, const char *needle)
 {
     if (!strstr(text, needle)) fail_msg("'%s' not in:\n%s", needle, text);
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
 }
 
 static void bench_help_prints_usage(void **state)
@@ -196,7 +173,7 @@ static void bench_15m_leaves_no_half_written_model(void **state)
     proc_result r = run_env(gen_fails);
     assert_int_not_equal(r.exit_code, 0);
     assert_contains(r.err, GEN_RAN); /* not skipped: no stories15M.bin was found */
-    assert_false(exists(ckpt));
+    assert_false(testenv_exists(ckpt));
     proc_free(&r);
 
     const char *pack_fails[] = {models, stub_uf2, "STUB_PACK_FAILS=1", BENCH_15M_SH, build, NULL};
@@ -204,7 +181,7 @@ static void bench_15m_leaves_no_half_written_model(void **state)
     assert_int_not_equal(r.exit_code, 0);
     for (int i = 0; i < 2; i++) {
         snprintf(uf2, sizeof(uf2), "%s/models/%s-q4.uf2", build, i ? "stories15M" : "random15M");
-        assert_false(exists(uf2));
+        assert_false(testenv_exists(uf2));
     }
     proc_free(&r);
 }

@@ -40,13 +40,6 @@ static const char *make_dir(const char *name)
     return path;
 }
 
-/* an executable shell script */
-static void make_script(const char *path, const char *body)
-{
-    assert_true(testenv_write(path, body, strlen(body)));
-    assert_int_equal(chmod(path, 0755), 0);
-}
-
 /* runs /usr/bin/env with args (VAR=value settings, then the command) */
 static proc_result run_env(const char *const *args)
 {
@@ -69,12 +62,6 @@ static void assert_same_file(const char *a, const char *b)
     assert_memory_equal(x, y, la);
     free(x);
     free(y);
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
 }
 
 /* flash.sh with picotool_var (a PICOTOOL=... setting) and a drive dir
@@ -100,7 +87,7 @@ static void picotool_loads_and_runs(void **state)
     const char *drive = make_dir("drive-a"), *tool = testenv_tmp("picotool");
     char body[600], tool_var[300], drive_var[300];
     snprintf(body, sizeof(body), "#!/bin/sh\necho \"$@\" > %s\n", log);
-    make_script(tool, body);
+    assert_true(testenv_write_script(tool, body));
     snprintf(tool_var, sizeof(tool_var), "PICOTOOL=%s", tool);
     snprintf(drive_var, sizeof(drive_var), "RP2350_DRIVE=%s", drive);
     const char *args[] = {tool_var, drive_var, "FLASH_WAIT_S=0", FLASH_SH, uf2, NULL};
@@ -113,7 +100,7 @@ static void picotool_loads_and_runs(void **state)
     assert_string_equal(called, want);
     char copied[400];
     snprintf(copied, sizeof(copied), "%s/fw.uf2", drive);
-    assert_false(exists(copied)); /* picotool did it: no copy */
+    assert_false(testenv_exists(copied)); /* picotool did it: no copy */
     free(called);
     proc_free(&r);
 }
@@ -124,7 +111,7 @@ static void a_failing_picotool_falls_back_to_the_drive(void **state)
 {
     (void)state;
     const char *tool = testenv_tmp("picotool-fails");
-    make_script(tool, "#!/bin/sh\necho 'No accessible RP-series devices' >&2\nexit 1\n");
+    assert_true(testenv_write_script(tool, "#!/bin/sh\necho 'No accessible RP-series devices' >&2\nexit 1\n"));
     char tool_var[300];
     snprintf(tool_var, sizeof(tool_var), "PICOTOOL=%s", tool);
     proc_result r = flash_to_drive(tool_var, "fw2.uf2", "drive-b");
@@ -169,7 +156,7 @@ static void a_running_board_gets_the_1200_baud_touch(void **state)
     char stty[400], body[600], path_var[5000], serial_var[300], drive_var[300];
     snprintf(stty, sizeof(stty), "%s/stty", bin);
     snprintf(body, sizeof(body), "#!/bin/sh\necho \"$@\" >> %s\n", log);
-    make_script(stty, body);
+    assert_true(testenv_write_script(stty, body));
     snprintf(path_var, sizeof(path_var), "PATH=%s:%s", bin, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
     snprintf(serial_var, sizeof(serial_var), "PICOLLAMA_SERIAL=%s", port);
     snprintf(drive_var, sizeof(drive_var), "RP2350_DRIVE=%s", testenv_tmp("no-drive-yet"));

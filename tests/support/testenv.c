@@ -12,10 +12,15 @@
 #error "PICOLLAMA_SOURCE_DIR must be defined by the build"
 #endif
 
-static int exists(const char *p)
+int testenv_exists(const char *path)
 {
     struct stat st;
-    return stat(p, &st) == 0;
+    return stat(path, &st) == 0;
+}
+
+int testenv_write_script(const char *path, const char *body)
+{
+    return testenv_write(path, body, strlen(body)) && chmod(path, 0755) == 0;
 }
 
 const char *testenv_model(const char *name)
@@ -26,12 +31,12 @@ const char *testenv_model(const char *name)
     const char *env = getenv("PICOLLAMA_MODELS");
     if (env && *env) {
         snprintf(path, 4096, "%s/%s", env, name);
-        if (exists(path)) return path;
+        if (testenv_exists(path)) return path;
     }
     snprintf(path, 4096, "%s/models/%s", PICOLLAMA_SOURCE_DIR, name);
-    if (exists(path)) return path;
+    if (testenv_exists(path)) return path;
     snprintf(path, 4096, "%s/../shared/models/%s", PICOLLAMA_SOURCE_DIR, name);
-    if (exists(path)) return path;
+    if (testenv_exists(path)) return path;
     fprintf(stderr,
             "MODEL MISSING: %s not found in $PICOLLAMA_MODELS, models/ or ../shared/models/; "
             "run 'make models' to download it\n",

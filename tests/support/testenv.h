@@ -29,4 +29,10 @@ int testenv_count(const char *text, const char *needle);
 /* Turns C escapes (\n, \t, \\, \xHH, \") into bytes, in place. */
 void testenv_unescape(char *s);
 
+/* 1 if path names an existing file or directory. */
+int testenv_exists(const char *path);
+
+/* Writes body to path as an executable script; 1 on success. */
+int testenv_write_script(const char *path, const char *body);
+
 #endif
