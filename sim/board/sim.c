@@ -262,21 +262,45 @@ static uint64_t budget_for(machine *m, sim_options *o, uint64_t next_ps)
     return cycles < max ? cycles : max;
 }
 
+/* Core 0 runs first, then core 1 catches up with it. When core 0 goes to
+ * sleep (WFE/WFI with nothing pending) it stops there, and core 1 runs on
+ * to the slice's end, or until its SEV wakes core 0 (which ends core 1's
+ * slice: cpu.c, core_event_line): core 0 wakes when core 1 woke it, not
+ * at the end of a slice. A core 1 that goes to sleep sleeps until core
+ * 0's time (an event core 0 sent earlier wakes it at that event's time:
+ * cpu.c, run_once), reads only the FIFO words core 0 had written by its
+ * own time (dev_sio.c), and sees an interrupt line from the cycle it went
+ * high (dev_ppb.c), where its turn stops so that it takes the interrupt
+ * then. The FIFO, SEV and interrupts between the cores thus arrive when
+ * they happened, whatever the slice length; a flag in shared SRAM polled
+ * without WFE, and the FIFO's room, are still seen by turns. */
 static void run_slice(machine *m, uint64_t budget)
 {
+    sim_core *c0 = &m->core[0], *c1 = &m->core[1];
+    uint64_t end = c0->cycles + budget;
     m->cur_core = 0;
-    core_run_slice(&m->core[0], budget);
+    core_run_slice(c0, budget);
     m->cur_core = -1;
-    sim_core *c1 = &m->core[1];
-    if (c1->running && !c1->halted_forever && m->stop == STOP_NONE) {
-        if (c1->cycles < m->core[0].cycles) {
-            m->cur_core = 1;
-            core_run_slice(c1, m->core[0].cycles - c1->cycles);
-            m->cur_core = -1;
-        }
-    } else {
-        c1->cycles = m->core[0].cycles;   /* an idle core keeps time with core 0 */
+    if (!c1->running || c1->halted_forever || m->stop != STOP_NONE) {
+        if (c0->asleep) core_sleep_until(c0, end);
+        c1->cycles = c0->cycles;   /* an idle core keeps time with core 0 */
+        return;
     }
+    uint64_t target = c0->asleep ? end : c0->cycles;
+    /* an interrupt raised for core 1 by then stops it when it comes */
+    uint64_t irq = ppb_next_line_cycle(&m->ppb, 1, c1->cycles);
+    if (irq < target) target = irq;
+    if (c1->cycles < target) {
+        m->cur_core = 1;
+        core_run_slice(c1, target - c1->cycles);
+        m->cur_core = -1;
+        if (c1->asleep) core_sleep_until(c1, target);
+    }
+    if (!c0->asleep) return;
+    uint64_t wake = c1->cycles < end ? c1->cycles : end;
+    if (c0->events && c0->event_at[0] < wake) wake = c0->event_at[0];
+    core_sleep_until(c0, wake);
+    core_take_events(c0, wake); /* the WFE that slept took the event that woke it */
 }
 
 static void dump_registers(machine *m)

@@ -467,7 +467,7 @@ static void core1_rom_kick(void *m, int n, uint32_t v)
 static void wire_sio(machine *m)
 {
     sio_dev *s = &m->sio;
-    sio_init(s);
+    sio_init(s, &m->svc);
     for (int i = 0; i < 2; i++) probe_connect(&s->gpio_in[i], gpio_in_word, &m->gpio, i);
     for (int i = 0; i < 4; i++) signal_connect(&s->gpio_word[i], gpio_sio_output, &m->gpio, i);
     probe_connect(&s->core1_in_rom, core1_in_rom, m, 0);
@@ -792,7 +792,7 @@ static int rom_halt_forever(void *mv, int core)
 static void rom_send_event(void *mv, int core)
 {
     machine *m = mv;
-    m->core[core].event_latch = 1;
+    core_event_line(&m->core[core], 0, 1);
 }
 
 static int rom_fifo_push(void *m, int to_core, uint32_t v)

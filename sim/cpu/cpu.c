@@ -49,11 +49,53 @@ void core_request_stop(sim_core *c)
     c->stop_requested = 1;   /* taken at the next block boundary (see hook_block) */
 }
 
+/* An event (the other core's SEV) reaches this core at the signalling
+ * core's time: a WFE returns when that time comes (run_once). If this core
+ * sleeps meanwhile, the signalling core ends its slice here, so that the
+ * sleeper wakes when it was woken (the scheduler, sim.c). */
 void core_event_line(void *core, int n, uint32_t value)
 {
     (void)n;
     sim_core *c = core;
-    if (value) c->event_latch = 1;   /* WFE returns at once (run_once) */
+    if (!value) return;
+    uint64_t now = svc_now_cycles(c->env.svc);
+    int i = c->events < CORE_EVENTS ? c->events++ : CORE_EVENTS - 1; /* full: the last moves */
+    while (i > 0 && c->event_at[i - 1] > now) { /* in order (the ROM model's come at core 0's time) */
+        c->event_at[i] = c->event_at[i - 1];
+        i--;
+    }
+    c->event_at[i] = now;
+    if (c->asleep) svc_end_slice(c->env.svc);
+}
+
+void core_take_events(sim_core *c, uint64_t t)
+{
+    int k = 0;
+    while (k < c->events && c->event_at[k] <= t) k++;
+    memmove(c->event_at, c->event_at + k, (size_t)(c->events - k) * sizeof(c->event_at[0]));
+    c->events -= k;
+}
+
+/* n cycles the core spends asleep */
+static void count_idle(sim_core *c, uint64_t n)
+{
+    c->idle_cycles += n;
+    if (c->env.prof->on) prof_add(c->env.prof, c->id, c->env.prof->nsyms + PROF_IDLE, n, 0, 0);
+}
+
+/* n cycles of the running slice pass asleep */
+static void sleep_in_slice(sim_core *c, uint64_t n)
+{
+    count_idle(c, n);
+    c->slice_used += n;
+}
+
+void core_sleep_until(sim_core *c, uint64_t t)
+{
+    c->asleep = 0; /* the sleep is settled: an SEV need not end the sender's slice */
+    if (t <= c->cycles) return;
+    count_idle(c, t - c->cycles);
+    c->cycles = t;
 }
 
 /* CPACR.CP10 grants the FPU: privileged or full access (the firmware runs
@@ -174,7 +216,6 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         uc_emu_stop(uc);
         return;
     }
-    if (b->flags & TB_HAS_SEV) signal_set(&c->sev, 1);
     if (b->flags & TB_UNMASKS) c->unmasked = 1;
     /* the synthesized ROM's functions run natively (see bootrom.c). A
      * UC_HOOK_CODE would do, but any code hook stops Unicorn from syncing the
@@ -208,6 +249,10 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     c->last_charge = b;
     c->last_charge_cycles = cycles + stall;
     env->xip.cache->st[b->region].exec_cycles += cycles;
+    /* the block's SEV carries the block's end time: the time of its stores
+     * too (a FIFO word written before the SEV), which the hook charges
+     * before the block runs */
+    if (b->flags & TB_HAS_SEV) signal_set(&c->sev, 1);
     profiler *prof = env->prof;
     if (prof->on) {
         if (b->func == -2) b->func = prof_func_of(prof, a);
@@ -479,7 +524,8 @@ void core_reset(sim_core *c)
     core_set_reg(c, UC_ARM_REG_XPSR, 1u << 24);   /* Thumb: the M33 has no ARM state */
     c->slice_used = 0;
     c->blk_start = c->blk_size = 0;
-    c->event_latch = 0;
+    c->events = 0;
+    c->asleep = 0;
     c->halted_forever = 0;
     c->in_fault = 0;
     c->bus_fault_pending = 0;
@@ -848,20 +894,25 @@ static int run_once(sim_core *c)
         wfx = 1;
     }
     if (c->slice_used >= c->slice_budget || c->stop_requested) return 0;
-    if (wfx && c->event_latch) {
-        c->event_latch = 0;   /* an event was pending: WFE returns at once */
-        return 1;
-    }
     /* WFI/WFE wake for a pending interrupt even when the masks hold it back */
     if (wfx && env->nvic.waiting && env->nvic.waiting(env->nvic.ctx, c->id)) return 1;
+    if (wfx && c->events) {
+        /* an event is pending: WFE returns at once, or, when the other core
+         * (running ahead) sent it later than now, then */
+        uint64_t now = c->cycles + c->slice_used, left = c->slice_budget - c->slice_used;
+        uint64_t at = c->event_at[0];
+        if (at > now && at - now > left) {
+            sleep_in_slice(c, left);   /* not in this slice: WFE again in the next one */
+            c->wfx_stop = 1;
+            return 0;
+        }
+        if (at > now) sleep_in_slice(c, at - now);
+        core_take_events(c, c->cycles + c->slice_used);
+        return 1;
+    }
     if (wfx) {
-        /* asleep until the slice ends: the cycles still pass */
         c->wfx_stop = 1;
-        c->idle_cycles += c->slice_budget - c->slice_used;
-        if (env->prof->on)
-            prof_add(env->prof, c->id, env->prof->nsyms + PROF_IDLE,
-                     c->slice_budget - c->slice_used, 0, 0);
-        c->slice_used = c->slice_budget;
+        c->asleep = 1;   /* until the scheduler says (core_sleep_until) */
         return 0;
     }
     return 1;   /* stopped for another reason (e.g. a hook): carry on */
@@ -877,6 +928,7 @@ int core_run_slice(sim_core *c, uint64_t budget)
     c->slice_budget = budget;
     c->slice_used = 0;
     c->wfx_stop = 0;
+    c->asleep = 0;
     c->stop_requested = 0;
     int r;
     do {

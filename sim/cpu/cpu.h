@@ -123,6 +123,8 @@ typedef struct {
 
 #define CPU_MAX_PORTS 72
 
+#define CORE_EVENTS 64   /* the SDK's spin_unlock sends one each: room for bursts */
+
 struct sim_core {
     core_env env;
     int id;
@@ -138,7 +140,13 @@ struct sim_core {
     uint32_t prev_blk_start;  /* the block before it (fetch-fault messages) */
     int wfx_stop;           /* slice ended in WFE/WFI */
     int stop_requested;     /* the slice must end now (state change, stop) */
-    int event_latch;        /* SEV from the other core (input: core_event_line) */
+    /* SEVs from the other core (input: core_event_line) no WFE has taken
+     * yet: when each came, on the cores' common clock, in order (the other
+     * core may run ahead: a WFE sleeps until the first of them) */
+    uint64_t event_at[CORE_EVENTS];
+    int events;
+    int asleep;             /* the slice ended in WFE/WFI with nothing to wake the core:
+                               the scheduler says until when (core_sleep_until) */
     sim_signal sev;         /* output: this core executed SEV (to the other core) */
     int precise;            /* per-instruction hook active (--trace-mmio) */
     uint32_t insn_pc;       /* address of the executing instruction when precise */
@@ -177,8 +185,16 @@ void core_free(sim_core *c);
 int core_map_fixed(sim_core *c);
 
 /* Runs until budget cycles are charged, a stop is requested, or WFE/WFI.
- * Returns 0 normally, -1 if the machine was stopped. */
+ * Returns 0 normally, -1 if the machine was stopped. A WFE/WFI with
+ * nothing to wake the core ends the slice with c->asleep set and the rest
+ * of the budget unspent: how long the core sleeps depends on the other
+ * core, which the scheduler runs next (core_sleep_until). */
 int core_run_slice(sim_core *c, uint64_t budget);
+/* An asleep core's time passes, idle, until cycle t (if later). */
+void core_sleep_until(sim_core *c, uint64_t t);
+/* The events that came by cycle t are taken, as the WFE they wake does
+ * (it clears the one event register, however many events set it). */
+void core_take_events(sim_core *c, uint64_t t);
 
 uint32_t core_reg(sim_core *c, int reg);
 void core_set_reg(sim_core *c, int reg, uint32_t v);

@@ -45,7 +45,7 @@ static int exc_pending(const ppb_core *p, int exc)
     if (exc < EXC_IRQ0) return (p->sys_pending >> exc) & 1;
     int irq = exc - EXC_IRQ0;
     uint32_t w = (uint32_t)irq / 32;
-    return ((p->nvic_ispr[w] | (p->irq_level[w] & ~p->nvic_iabr[w])) >> (irq % 32)) & 1;
+    return ((p->nvic_ispr[w] | (p->irq_seen[w] & ~p->nvic_iabr[w])) >> (irq % 32)) & 1;
 }
 
 static int exc_enabled(const ppb_core *p, int exc)
@@ -65,7 +65,7 @@ static int exc_active(const ppb_core *p, int exc)
 static int anything_pending(const ppb_core *p)
 {
     return p->sys_pending || p->nvic_ispr[0] || p->nvic_ispr[1] ||
-           (p->irq_level[0] & ~p->nvic_iabr[0]) || (p->irq_level[1] & ~p->nvic_iabr[1]);
+           (p->irq_seen[0] & ~p->nvic_iabr[0]) || (p->irq_seen[1] & ~p->nvic_iabr[1]);
 }
 
 /* the pending, enabled exception of highest priority (lowest number among
@@ -101,11 +101,28 @@ static int execution_priority(const ppb_core *p, uint32_t primask, uint32_t base
     return prio;
 }
 
+/* p->irq_seen: the high lines whose rise the running core's time has
+ * reached (the core asking is the one running, or, between turns, core
+ * 0, which leads) */
+static void see_lines(const ppb_dev *d, ppb_core *p)
+{
+    uint64_t now = svc_now_cycles(d->svc);
+    for (int w = 0; w < 2; w++) {
+        uint32_t seen = p->irq_level[w];
+        for (uint32_t high = seen; high; high &= high - 1) {
+            int bit = __builtin_ctz(high);
+            if (p->line_high_since[32 * w + bit] > now) seen &= ~(1u << bit);
+        }
+        p->irq_seen[w] = seen;
+    }
+}
+
 /* the core has an exception to consider: tell the board (it ends the
  * running slice), but only for an enabled one, so that lines nobody
  * listens to change no slice boundary */
 static void exception_became_pending(ppb_dev *d, int core)
 {
+    see_lines(d, &d->c[core]);
     if (best_pending(&d->c[core], 257)) signal_set(&d->exception_pending[core], 1);
 }
 
@@ -123,13 +140,27 @@ void ppb_irq_line(void *ppb, int n, uint32_t level)
     uint32_t was = *w & bit;
     if (level) *w |= bit;
     else *w &= ~bit;
+    if (level && !was) d->c[core].line_high_since[irq] = svc_now_cycles(d->svc);
     if (level && !was) exception_became_pending(d, core);
+}
+
+uint64_t ppb_next_line_cycle(const ppb_dev *d, int core, uint64_t after)
+{
+    const ppb_core *p = &d->c[core];
+    uint64_t first = UINT64_MAX;
+    for (int w = 0; w < 2; w++)
+        for (uint32_t high = p->irq_level[w]; high; high &= high - 1) {
+            uint64_t t = p->line_high_since[32 * w + __builtin_ctz(high)];
+            if (t > after && t < first) first = t;
+        }
+    return first;
 }
 
 int ppb_exception_to_take(ppb_dev *d, int core, uint32_t primask, uint32_t basepri,
                           uint32_t faultmask)
 {
-    const ppb_core *p = &d->c[core];
+    ppb_core *p = &d->c[core];
+    see_lines(d, p);
     if (!anything_pending(p)) return 0;
     return best_pending(p, execution_priority(p, primask, basepri, faultmask));
 }
@@ -143,7 +174,11 @@ int ppb_exception_can_preempt(ppb_dev *d, int core, int exc, uint32_t primask, u
 
 void ppb_exception_unpend(ppb_dev *d, int core, int exc) { d->c[core].sys_pending &= ~(1u << exc); }
 
-int ppb_exception_waiting(ppb_dev *d, int core) { return best_pending(&d->c[core], 257) != 0; }
+int ppb_exception_waiting(ppb_dev *d, int core)
+{
+    see_lines(d, &d->c[core]);
+    return best_pending(&d->c[core], 257) != 0;
+}
 
 static void set_irq_bit(uint32_t *w, int irq, int on)
 {
@@ -202,7 +237,7 @@ static uint32_t icsr_value(const ppb_core *p)
     int pending = best_pending(p, 257);
     uint32_t v = (uint32_t)active | (uint32_t)pending << ICSR_VECTPENDING_SHIFT;
     if (nactive <= 1) v |= ICSR_RETTOBASE;
-    if ((p->nvic_ispr[0] | p->nvic_ispr[1] | p->irq_level[0] | p->irq_level[1])) v |= ICSR_ISRPENDING;
+    if ((p->nvic_ispr[0] | p->nvic_ispr[1] | p->irq_seen[0] | p->irq_seen[1])) v |= ICSR_ISRPENDING;
     if (p->sys_pending & (1u << EXC_PENDSV)) v |= ICSR_PENDSVSET;
     if (p->sys_pending & (1u << EXC_SYSTICK)) v |= ICSR_PENDSTSET;
     return v;
@@ -342,7 +377,7 @@ static int is_id_register(uint32_t off)
 
 static uint32_t ispr_value(const ppb_core *p, uint32_t w)
 {
-    return p->nvic_ispr[w] | (p->irq_level[w] & ~p->nvic_iabr[w]);
+    return p->nvic_ispr[w] | (p->irq_seen[w] & ~p->nvic_iabr[w]);
 }
 
 static int ppb_read(void *st, bus_access *a, uint32_t *v)
@@ -350,6 +385,7 @@ static int ppb_read(void *st, bus_access *a, uint32_t *v)
     ppb_dev *d = st;
     int c = core_of(a);
     ppb_core *p = &d->c[c];
+    see_lines(d, p); /* ICSR and ISPR show what the core sees */
     uint32_t off = a->offset;
     int wrapped;
     switch (off) {

@@ -32,6 +32,8 @@ typedef struct {
     uint32_t nvic_iser[2], nvic_ispr[2], nvic_ipr[16], nvic_itns[2];
     uint32_t nvic_iabr[2];           /* active IRQs */
     uint32_t irq_level[2];           /* the interrupt lines as the devices drive them */
+    uint64_t line_high_since[64];    /* when each line last went high (clk_sys cycles) */
+    uint32_t irq_seen[2];            /* the high lines this core sees by its own time */
     uint32_t sys_pending, sys_active;   /* system exceptions, bit = exception number */
     uint32_t cfsr, hfsr;             /* fault causes (write 1 to clear) */
     uint32_t bfar;                   /* the address of the last precise BusFault */
@@ -52,8 +54,15 @@ void ppb_init(ppb_dev *p, const board_services *svc);
 /* one core's registers to their reset values; the wiring stays */
 void ppb_reset_core(ppb_dev *p, int core);
 
-/* the interrupt line input: n = core * 64 + IRQ number, level 0/1 */
+/* the interrupt line input: n = core * 64 + IRQ number, level 0/1. A
+ * core sees a line from the cycle it went high on (the board's clock): the
+ * cores run in turns, and a core running behind must not take an
+ * interrupt the other core or a device raises later in its own time. */
 void ppb_irq_line(void *ppb, int n, uint32_t level);
+/* The first cycle after `after` at which a line of `core` that is high
+ * now becomes visible to it (UINT64_MAX: none): the scheduler stops the
+ * core there to let it take the interrupt. */
+uint64_t ppb_next_line_cycle(const ppb_dev *d, int core, uint64_t after);
 /* SysTick: when the next enabled SysTick exception is due (ps, 0 = none),
  * and pending the ones that are */
 uint64_t ppb_next_event(ppb_dev *p);

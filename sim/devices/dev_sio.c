@@ -31,10 +31,19 @@ static void update_irqs(sio_dev *s)
 int sio_fifo_push(sio_dev *s, int to, uint32_t v)
 {
     if (s->count[to] >= SIO_FIFO_DEPTH) return 0;
-    s->fifo[to][(s->head[to] + s->count[to]) % SIO_FIFO_DEPTH] = v;
+    int slot = (s->head[to] + s->count[to]) % SIO_FIFO_DEPTH;
+    s->fifo[to][slot] = v;
+    s->written[to][slot] = svc_now_cycles(s->svc);
     s->count[to]++;
     update_irqs(s);
     return 1;
+}
+
+/* Whether core c's FIFO holds a word written by now (the reading core's
+ * time). */
+static int readable(const sio_dev *s, int c)
+{
+    return s->count[c] && s->written[c][s->head[c]] <= svc_now_cycles(s->svc);
 }
 
 int sio_fifo_pop(sio_dev *s, int core, uint32_t *v)
@@ -92,13 +101,13 @@ static int sio_read(void *st, bus_access *a, uint32_t *v)
     case SIO_GPIO_IN: *v = pins_in_word(s, 0); return BUS_OK;
     case SIO_GPIO_HI_IN: *v = pins_in_word(s, 1); return BUS_OK;
     case SIO_FIFO_ST:
-        *v = (s->count[c] ? SIO_FIFO_ST_VLD : 0) |
+        *v = (readable(s, c) ? SIO_FIFO_ST_VLD : 0) |
              (s->count[1 - c] < SIO_FIFO_DEPTH ? SIO_FIFO_ST_RDY : 0) |
              (s->wof[c] ? SIO_FIFO_ST_WOF : 0) | (s->roe[c] ? SIO_FIFO_ST_ROE : 0);
         return BUS_OK;
     case SIO_FIFO_WR: *v = 0; return BUS_OK;
     case SIO_FIFO_RD:
-        if (!sio_fifo_pop(s, c, v)) {
+        if (!readable(s, c) || !sio_fifo_pop(s, c, v)) {
             s->roe[c] = 1;
             update_irqs(s);
             *v = 0;
@@ -187,6 +196,7 @@ void sio_reset(sio_dev *s)
     sio_dev keep = *s;
     memset(s, 0, sizeof(*s));
     s->dev = keep.dev;
+    s->svc = keep.svc;
     memcpy(s->gpio_in, keep.gpio_in, sizeof(s->gpio_in));
     s->core1_in_rom = keep.core1_in_rom;
     memcpy(s->gpio_word, keep.gpio_word, sizeof(s->gpio_word));
@@ -198,8 +208,9 @@ void sio_reset(sio_dev *s)
     update_irqs(s);
 }
 
-void sio_init(sio_dev *s)
+void sio_init(sio_dev *s, const board_services *svc)
 {
     memset(s, 0, sizeof(*s));
+    s->svc = svc;
     bus_dev_setup(&s->dev, "SIO", SIO_BASE, 0x1000, 0, -1, s, sio_read, sio_write);
 }

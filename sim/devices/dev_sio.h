@@ -11,13 +11,19 @@
  *              OR of its VLD, WOF and ROE) and SIO_IRQ_BELL (irq_bell[c]: a
  *              doorbell pending), core1_rom_kick (pulsed when core 0 moves a
  *              FIFO word while core 1 waits in the ROM: the ROM model, which
- *              runs outside the cores, takes its turn). */
+ *              runs outside the cores, takes its turn).
+ *
+ * A FIFO word is readable from the time it was written on (the board's
+ * clock, services.h): the cores run in turns (sim.c), and a core running
+ * behind must not see a word the other core writes later in its own
+ * time. */
 #ifndef SIM_DEV_SIO_H
 #define SIM_DEV_SIO_H
 
 #include <stdint.h>
 
 #include "device.h"
+#include "services.h"
 #include "signals.h"
 
 #define SIO_FIFO_DEPTH 8
@@ -25,6 +31,7 @@
 typedef struct {
     uint32_t gpio_out, gpio_hi_out, gpio_oe, gpio_hi_oe;
     uint32_t fifo[2][SIO_FIFO_DEPTH];   /* fifo[c]: words waiting for core c */
+    uint64_t written[2][SIO_FIFO_DEPTH];  /* when each was written (clk_sys cycles) */
     int head[2], count[2];
     int wof[2], roe[2];                 /* sticky error flags, per reading/writing core */
     uint32_t spinlock;                  /* bit k: lock k held */
@@ -37,9 +44,10 @@ typedef struct {
     sim_signal irq_bell[2];             /* out: SIO_IRQ_BELL of core c */
     sim_signal core1_rom_kick;          /* out: the ROM model has a FIFO word to answer */
     sim_device dev;
+    const board_services *svc;
 } sio_dev;
 
-void sio_init(sio_dev *s);
+void sio_init(sio_dev *s, const board_services *svc);
 /* the registers to their reset values; the wiring stays */
 void sio_reset(sio_dev *s);
 /* FIFO operations, also used by the core-1 ROM model (through the machine) */

@@ -286,6 +286,8 @@ static void uart_irq_line_follows_mis(void **state)
 #define SIO_DEPTH 8   /* datasheet 3.1.5: two FIFOs, 32 bits wide and 8 deep */
 
 typedef struct {
+    fake_board board;
+    board_services svc;
     sio_dev s;
     line_probe fifo_irq[2];
     line_probe gpio_word[4];
@@ -294,7 +296,8 @@ typedef struct {
 static int sio_fixture_setup(void **state)
 {
     sio_fixture *f = test_calloc(1, sizeof(*f));
-    sio_init(&f->s);
+    f->svc = fake_services(&f->board);
+    sio_init(&f->s, &f->svc);
     for (int c = 0; c < 2; c++) signal_connect(&f->s.irq_fifo[c], record_line, &f->fifo_irq[c], c);
     for (int i = 0; i < 4; i++) signal_connect(&f->s.gpio_word[i], record_line, &f->gpio_word[i], i);
     sio_reset(&f->s);
@@ -365,6 +368,25 @@ static void sio_fifo_push_pop_to_core0(void **state)
     assert_int_equal(fifo_st(f, 0), SIO_FIFO_ST_RDY);
 }
 
+/* A FIFO word is readable from the time it was written: a core that runs
+ * behind the writer (the cores run in turns) sees neither VLD nor the word
+ * before then; a read then is a read of an empty FIFO (ROE). */
+static void sio_fifo_word_readable_from_its_write_time(void **state)
+{
+    sio_fixture *f = *state;
+    f->board.now_ps = 5000 * 1000;   /* cycle 5000: core 0 writes */
+    reg_write(&f->s.dev, BUS_MASTER_CORE0, SIO_FIFO_WR, 42);
+    f->board.now_ps = 4999 * 1000;   /* core 1, a cycle behind */
+    assert_int_equal(fifo_st(f, 1), SIO_FIFO_ST_RDY);
+    assert_int_equal(reg_read(&f->s.dev, BUS_MASTER_CORE1, SIO_FIFO_RD), 0);
+    assert_int_equal(fifo_st(f, 1), SIO_FIFO_ST_RDY | SIO_FIFO_ST_ROE);
+    reg_write(&f->s.dev, BUS_MASTER_CORE1, SIO_FIFO_ST, 0);
+    f->board.now_ps = 5000 * 1000;   /* core 1 at the write's time */
+    assert_int_equal(fifo_st(f, 1), SIO_FIFO_ST_VLD | SIO_FIFO_ST_RDY);
+    assert_int_equal(reg_read(&f->s.dev, BUS_MASTER_CORE1, SIO_FIFO_RD), 42);
+    assert_int_equal(fifo_st(f, 1), SIO_FIFO_ST_RDY);
+}
+
 /* GPIO_OUT / GPIO_OE and their SET/CLR/XOR aliases: the words reach the
  * GPIO input on change only */
 static void sio_gpio_words_are_pushed_on_change(void **state)
@@ -396,6 +418,7 @@ int main(void)
         UART_TEST(uart_irq_line_follows_mis),
         SIO_TEST(sio_fifo_is_8_deep_with_sticky_flags),
         SIO_TEST(sio_fifo_push_pop_to_core0),
+        SIO_TEST(sio_fifo_word_readable_from_its_write_time),
         SIO_TEST(sio_gpio_words_are_pushed_on_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -943,6 +943,32 @@ static void profile_out_unwritable(void **state)
     }
 }
 
+/* The cores run in turns (--slice-cycles), but a FIFO word, its SEV and
+ * the FIFO's interrupt reach the other core when they happen: 2000 round
+ * trips take about 40 cycles each, whatever the turn's length (the turns
+ * once made each one wait for the end of a turn: 1852 cycles at the
+ * default 2000), no word is read before it was written (core 1, running
+ * behind core 0, once read most of them up to a turn early), and core 1's
+ * FIFO interrupt comes once a word, with the word there. */
+static void fifo_round_trips_take_cycles_not_turns(void **state)
+{
+    (void)state;
+    static const char *const slices[] = {"100", "2000", "20000"};
+    for (int i = 0; i < 3; i++) {
+        proc_result r;
+        sim(&r, "-q", "--console", "uart", "--no-stdin", "--slice-cycles", slices[i],
+            image("fifo_pingpong.uf2"), "--expect", "done\r\n", "--timeout-ms", "500", NULL);
+        expect_exit(&r, 0);
+        long us = value_of(r.out, "round trips: 2000 in");
+        if (us > 1000) /* 75 cycles a round trip at 150 MHz */
+            fail_msg("2000 round trips took %ld us with --slice-cycles %s", us, slices[i]);
+        OUT_HAS(&r, " us, 0 wrong\r\n");
+        OUT_HAS(&r, "words read before they were written: 0\r\n");
+        OUT_HAS(&r, "interrupts: 50 for 50 words, 0 reads of an empty FIFO, 0 wrong\r\n");
+        proc_free(&r);
+    }
+}
+
 /* Each function's cycles are split by the core that ran them: core 1's
  * loop on core 1 alone, main on core 0 alone. */
 static void profile_splits_by_core(void **state)
@@ -996,7 +1022,7 @@ int main(int argc, char **argv)
         TEST(timer_alarm_systick), TEST(exceptions_and_interrupts), TEST(bus_fault_to_the_handler),
         TEST(gpio_edge_interrupt), TEST(dma_left_over_after_debug_reset),
         TEST(psram_init_readback), TEST(psram_absent_on_pico2),
-        TEST(psram_read_before_setup), TEST(flash_direct_mode_and_xip), TEST(core1_launch), TEST(dma_copy_and_stream),
+        TEST(psram_read_before_setup), TEST(flash_direct_mode_and_xip), TEST(core1_launch), TEST(fifo_round_trips_take_cycles_not_turns), TEST(dma_copy_and_stream),
         TEST(user_button), TEST(watchdog_and_bootsel_reboot), TEST(trace_mmio_lines),
         TEST(usb_cdc_echo), TEST(usb_host_stall), TEST(usb_disconnect),
         TEST(usb_open_port_after_disconnect), TEST(usb_close_and_open_at_once),

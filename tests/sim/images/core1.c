@@ -1,52 +1,26 @@
 /* core1.c - test image: launches core 1 through the boot ROM's FIFO
- * handshake (0, 0, 1, VTOR, SP, entry; rp2350-facts.md 12.2); core 1 enables
- * its own FPU, sums in floating point and replies through the FIFO. */
+ * handshake (common/core1.c); core 1 enables its own FPU, sums in floating
+ * point and replies through the FIFO. */
 #include "hw.h"
 
-#define FIFO_ST (SIO_BASE + 0x50)
-#define FIFO_WR (SIO_BASE + 0x54)
-#define FIFO_RD (SIO_BASE + 0x58)
-
-extern uint32_t __stack1_top;
 volatile uint32_t core1_counter;
 
-static void fifo_push(uint32_t v)
+/* not inlined: the compiler must not start the sum before the FPU is on */
+static __attribute__((noinline)) uint32_t sum_to_1000(void)
 {
-    while (!(REG(FIFO_ST) & 2)) {}
-    REG(FIFO_WR) = v;
-    __asm volatile("sev");
-}
-
-static uint32_t fifo_pop(void)
-{
-    while (!(REG(FIFO_ST) & 1)) __asm volatile("wfe");
-    return REG(FIFO_RD);
+    float sum = 0;
+    for (int i = 1; i <= 1000; i++) sum += (float)i;
+    return (uint32_t)sum;
 }
 
 static void core1_main(void)
 {
     REG(PPB_CPACR) |= 0xFu << 20;   /* each core enables its own FPU */
-    __asm volatile("dsb; isb");
-    float sum = 0;
-    for (int i = 1; i <= 1000; i++) sum += (float)i;
+    __asm volatile("dsb; isb" ::: "memory");
+    uint32_t sum = sum_to_1000();
     fifo_push(REG(SIO_BASE));       /* CPUID */
-    fifo_push((uint32_t)sum);
+    fifo_push(sum);
     for (;;) core1_counter++;
-}
-
-static void launch_core1(void (*entry)(void))
-{
-    const uint32_t cmds[6] = {0, 0, 1, REG(0xE000ED08), (uint32_t)&__stack1_top, (uint32_t)entry};
-    int i = 0;
-    while (i < 6) {
-        if (cmds[i] == 0) {
-            while (REG(FIFO_ST) & 1) (void)REG(FIFO_RD);   /* drain */
-            __asm volatile("sev");
-        }
-        fifo_push(cmds[i]);
-        uint32_t reply = fifo_pop();
-        i = reply == cmds[i] ? i + 1 : 0;
-    }
 }
 
 int main(void)

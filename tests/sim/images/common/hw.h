@@ -103,6 +103,10 @@ void print(const char *s);
 void print_hex(uint32_t v);
 void print_dec(uint32_t v);
 extern void (*console_hook)(const char *s, int n);
+/* core1.c */
+void launch_core1(void (*entry)(void));
+void fifo_push(uint32_t v);   /* waits for room; SEV */
+uint32_t fifo_pop(void);      /* waits with WFE */
 /* time.c */
 void timer_start_ticks(void);      /* TICKS.TIMER0 at 1 us from a 12 MHz clk_ref */
 uint64_t time_us(void);
