@@ -218,6 +218,11 @@ static int q8_pairs_now(const pl_qvec *out)
     return out->pairs && out->order == PL_PAIRS_Q8 && out->group % 4 == 0;
 }
 
+/* The multiplier of a group's codes: the inverse of its scale, one
+ * division per group, not per value; a group below 1e-30 is all zeros
+ * (its inverse could overflow). */
+static float inverse_scale(float wmax) { return wmax < 1e-30f ? 0.0f : PL_ACT_MAX / wmax; }
+
 /* Codes of group g (xg: its values; wmax: their largest magnitude) and
  * its scale wmax / PL_ACT_MAX. */
 static void quantize_group(pl_qvec *out, const float *xg, int32_t g, float wmax)
@@ -226,9 +231,7 @@ static void quantize_group(pl_qvec *out, const float *xg, int32_t g, float wmax)
     int now = q8_pairs_now(out);
     int16_t *qg = out->q + (size_t)g * group;
     out->scales[g] = wmax / PL_ACT_MAX;
-    /* multiply by the inverse: one division per group, not per value;
-     * a group below 1e-30 is all zeros (its inverse could overflow) */
-    float inv = wmax < 1e-30f ? 0.0f : PL_ACT_MAX / wmax;
+    float inv = inverse_scale(wmax);
     if (now || (!out->pairs && group % 4 == 0 && group > 0)) {
         quantize_group4(xg, qg, now ? out->pairs + (size_t)g * group : NULL, group, inv);
         return;
@@ -344,6 +347,17 @@ void pl_quantize_activations_max(pl_qvec *out, const float *x, int32_t n, float 
     out->group = n;
     quantize_group(out, x, 0, max_abs);
     pairs_after(out, n);
+}
+
+int pl_quantize_activations_max_part(pl_qvec *out, const float *x, float max_abs, int32_t begin,
+                                     int32_t end)
+{
+    if (!q8_pairs_now(out) || out->group != out->n || begin % 4 != 0 || end % 4 != 0) return 0;
+    out->scales[0] = max_abs / PL_ACT_MAX;
+    if (begin < end)
+        quantize_group4(x + begin, out->q + begin, out->pairs + begin, end - begin,
+                        inverse_scale(max_abs));
+    return 1;
 }
 
 void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t group)

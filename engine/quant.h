@@ -83,6 +83,14 @@ void pl_quantize_activations(pl_qvec *out, const float *x, int32_t n, int32_t gr
  * pl_max_abs(x, n) known (found by the parts that made x): the same bits. */
 void pl_quantize_activations_max(pl_qvec *out, const float *x, int32_t n, float max_abs);
 
+/* Values [begin, end) of pl_quantize_activations_max(out, x, n, max_abs)
+ * (out->n, out->group = n, out->order set), with their pairs: the same
+ * bits, so that parts of the one group can be quantized by different
+ * cores. Returns 0 (and does nothing) when the pairs cannot be made piece
+ * by piece: Q8 order, n and the bounds multiples of four, else not. */
+int pl_quantize_activations_max_part(pl_qvec *out, const float *x, float max_abs, int32_t begin,
+                                     int32_t end);
+
 /* Quantizes groups [g_begin, g_end) of x (out->group long, out->n and
  * out->group already set), with their pairs when out->pairs is not NULL:
  * exactly what pl_quantize_activations makes of those groups, so parts of

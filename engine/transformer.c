@@ -364,6 +364,11 @@ static int32_t key_run_end(const pl_kv_exponents *e, int32_t i, int32_t m)
     return lo;
 }
 
+/* The most runs of key exponents a layer's heads take in one call
+ * (pl_attention_head); more (a context whose keys' scale rose that often)
+ * go kernel by kernel. */
+#define MAX_KEY_RUNS 16
+
 /* What every head of a part shares in a layer: worked out once. */
 typedef struct {
     int32_t layer, n;           /* attending positions [0, n) */
@@ -373,7 +378,40 @@ typedef struct {
     int32_t *acc;               /* zero between uses (see attention_head_compact's end) */
     pl_kv_exponents last;       /* position n - 1's: the running maxima */
     float sqrt_hs, key_unit, value_unit; /* sqrt(hs), 2^last.key, 2^last.value_max */
+    int whole;                  /* one call a head (whole_head_init) */
+    pl_attention_head head;     /* its fields but q, k, v and logit_step (the head's own) */
+    pl_key_run runs[MAX_KEY_RUNS];
 } attention_ctx;
+
+/* A run's key shift: from its exponent up to the layer's latest one. */
+static int32_t key_shift(const pl_kv_exponents *last, const pl_kv_exponents *e)
+{
+    int32_t shift = last->key - e->key;
+    return shift < 0 ? 0 : (shift > 31 ? 31 : shift);
+}
+
+/* When the first segment holds the whole context (n <= PL_MIX_SPAN) in at
+ * most MAX_KEY_RUNS runs: x->head and its runs, set for one call a head. */
+static void whole_head_init(attention_ctx *x, const pl_kv_cache *kv)
+{
+    const pl_kv_segment *seg = &kv->seg[0];
+    int32_t n = x->n, runs = 0;
+    x->whole = 0;
+    if (seg->first != 0 || positions_in(seg, n) != n || n > PL_MIX_SPAN) return;
+    const pl_kv_exponents *e = seg->exp + pl_kv_layer_offset(seg, x->layer);
+    for (int32_t i = 0, end; i < n; i = end, runs++) {
+        if (runs == MAX_KEY_RUNS) return;
+        end = key_run_end(e, i, n);
+        x->runs[runs] = (pl_key_run){end, key_shift(&x->last, &e[i])};
+    }
+    x->head = (pl_attention_head){
+        .key_stride = (size_t)x->kv_dim, .e = e, .pair_stride = 2 * (size_t)x->kv_dim,
+        .runs = x->runs, .n_runs = runs, .head_size = x->hs, .n = n,
+        .latest = pl_attention_latest_run(e, n, x->last.value_max),
+        .value_max = x->last.value_max, .value_unit = x->value_unit,
+        .s = x->scores, .w = x->w, .acc = x->acc};
+    x->whole = 1;
+}
 
 static void attention_ctx_init(attention_ctx *x, pl_transformer *t, int32_t layer, int32_t n,
                                int32_t part)
@@ -392,6 +430,52 @@ static void attention_ctx_init(attention_ctx *x, pl_transformer *t, int32_t laye
     x->sqrt_hs = pl_sqrtf((float)x->hs);
     x->key_unit = pl_pow2f(x->last.key);
     x->value_unit = pl_pow2f(x->last.value_max);
+    whole_head_init(x, &s->kv);
+}
+
+/* Where query head h's kv head starts in a position's key or value. */
+static size_t kv_head_offset(const attention_ctx *x, int32_t h)
+{
+    return (size_t)(h / x->per_kv) * (size_t)x->hs;
+}
+
+/* The key of the kv head at head_offset, at a segment's first position of
+ * the layer. */
+static const int16_t *head_keys(const attention_ctx *x, const pl_kv_segment *seg,
+                                size_t head_offset)
+{
+    return (const int16_t *)seg->keys + pl_kv_layer_offset(seg, x->layer) * (size_t)x->kv_dim +
+           head_offset;
+}
+
+/* The values of the kv head at head_offset in the layer's pair `pair` of
+ * a segment's positions. */
+static const int8_t *head_values(const attention_ctx *x, const pl_kv_segment *seg,
+                                 size_t head_offset, size_t pair)
+{
+    return (const int8_t *)seg->values +
+           (pl_kv_pair_offset(seg, x->layer) + pair) * 2 * (size_t)x->kv_dim + 2 * head_offset;
+}
+
+/* What a score step of head h is worth in natural-log units: its query's
+ * scale times the layer's key scale, over sqrt(head_size). */
+static float logit_step_of(const pl_transformer *t, const attention_ctx *x, int32_t h)
+{
+    return t->s.q16_scale[h] / x->sqrt_hs * x->key_unit;
+}
+
+/* Head h in one call (attention_ctx's whole): x->head set to it. */
+static void attention_head_whole(pl_transformer *t, attention_ctx *x, int32_t h)
+{
+    pl_run_state *s = &t->s;
+    const pl_kv_segment *seg = &s->kv.seg[0];
+    size_t head_offset = kv_head_offset(x, h);
+    pl_attention_head *head = &x->head;
+    head->q = s->q16 + (size_t)h * (size_t)x->hs;
+    head->k = head_keys(x, seg, head_offset);
+    head->v = head_values(x, seg, head_offset, 0);
+    head->logit_step = logit_step_of(t, x, h);
+    pl_attention_head_int(s->xb + (size_t)h * (size_t)x->hs, head);
 }
 
 /* Head h against the compact cache, in integers (kernels/attention.h):
@@ -402,34 +486,34 @@ static void attention_ctx_init(attention_ctx *x, pl_transformer *t, int32_t laye
  * those weights in int32 over spans of PL_MIX_SPAN positions that start at
  * multiples of it (wherever the cache is split, the same sums), normalised
  * once. */
-static void attention_head_compact(pl_transformer *t, const attention_ctx *x, int32_t h)
+static void attention_head_compact(pl_transformer *t, attention_ctx *x, int32_t h)
 {
+    if (x->whole) {
+        attention_head_whole(t, x, h);
+        return;
+    }
     pl_run_state *s = &t->s;
     const pl_kv_cache *kv = &s->kv;
     int32_t hs = x->hs, kv_dim = x->kv_dim, layer = x->layer, n = x->n;
-    size_t head_offset = (size_t)(h / x->per_kv) * (size_t)hs;
+    size_t head_offset = kv_head_offset(x, h);
     int32_t *scores = x->scores, *acc = x->acc;
     int16_t *w = x->w;
     pl_kv_exponents last = x->last;
     int32_t best = INT32_MIN, sum = 0;
     for (int32_t g = 0; g < kv->segments && positions_in(&kv->seg[g], n) > 0; g++) {
         const pl_kv_segment *seg = &kv->seg[g];
-        size_t first = pl_kv_layer_offset(seg, layer);
-        const pl_kv_exponents *e = seg->exp + first;
-        const int16_t *keys = (const int16_t *)seg->keys + first * (size_t)kv_dim + head_offset;
+        const pl_kv_exponents *e = seg->exp + pl_kv_layer_offset(seg, layer);
+        const int16_t *keys = head_keys(x, seg, head_offset);
         for (int32_t i = 0, end, m = positions_in(seg, n); i < m; i = end) {
             end = key_run_end(e, i, m);
-            int32_t shift = last.key - e[i].key;
             int32_t b = pl_attention_scores_int(scores + seg->first + i, s->q16 + (size_t)h * hs,
                                                 keys + (size_t)i * (size_t)kv_dim, (size_t)kv_dim,
-                                                shift < 0 ? 0 : (shift > 31 ? 31 : shift), hs,
-                                                end - i);
+                                                key_shift(&last, &e[i]), hs, end - i);
             best = b > best ? b : best;
         }
     }
     pl_attention_softmax sm;
-    float logit_step = s->q16_scale[h] / x->sqrt_hs * x->key_unit;
-    pl_attention_softmax_prepare(&sm, logit_step, best, last.value_max);
+    pl_attention_softmax_prepare(&sm, logit_step_of(t, x, h), best, last.value_max);
     for (int32_t g = 0; g < kv->segments && positions_in(&kv->seg[g], n) > 0; g++) {
         const pl_kv_segment *seg = &kv->seg[g];
         sum += pl_attention_weights_int(w + seg->first, scores + seg->first,
@@ -447,10 +531,8 @@ static void attention_head_compact(pl_transformer *t, const attention_ctx *x, in
             int32_t lo = begin > seg->first ? begin : seg->first;
             int32_t hi = seg->first + positions_in(seg, end);
             if (lo >= hi) continue;
-            size_t pair = pl_kv_pair_offset(seg, layer) + (size_t)(lo - seg->first) / 2;
             pl_attention_mix_int(acc, w + lo,
-                                 (const int8_t *)seg->values + pair * 2 * (size_t)kv_dim +
-                                     2 * head_offset,
+                                 head_values(x, seg, head_offset, (size_t)(lo - seg->first) / 2),
                                  2 * (size_t)kv_dim, hs, (hi - lo + 1) / 2);
         }
         for (int32_t i = 0; i < hs; i++) { /* acc is left zero for the next span or head */
@@ -710,6 +792,34 @@ static void quantize_input(pl_transformer *t, const float *x, const pl_tensor *w
 {
     t->s.xq.order = pair_order_of(w);
     pl_quantize_activations(&t->s.xq, x, w->cols, w->group);
+}
+
+typedef struct {
+    pl_qvec *out;
+    const float *x;
+    float max_abs;
+} one_group_task;
+
+static void one_group_part(void *arg, int32_t part, int32_t parts)
+{
+    const one_group_task *q = arg;
+    int32_t begin, end;
+    share(q->out->n, 4, part, parts, &begin, &end);
+    if (!pl_quantize_activations_max_part(q->out, q->x, q->max_abs, begin, end) && part == 0)
+        pl_quantize_activations_max(q->out, q->x, q->out->n, q->max_abs); /* not piece by piece */
+}
+
+/* t->s.xq = x quantized for w in one group of w->cols values, whose
+ * largest magnitude max_abs is known: in parts (a pass of the cores
+ * costs less than the codes of 172 values on one core). */
+static void quantize_one_group(pl_transformer *t, const float *x, const pl_tensor *w,
+                               float max_abs)
+{
+    one_group_task q = {&t->s.xq, x, max_abs};
+    q.out->order = pair_order_of(w);
+    q.out->n = w->cols;
+    q.out->group = w->cols;
+    run_parts(t, one_group_part, &q);
 }
 
 /* Whether w is quantized in one group per row, so that its input's scale
@@ -1005,8 +1115,7 @@ static const pl_qvec *layer_forward(pl_transformer *t, int32_t l, int32_t pos, c
                   one_group_rows(&L->w2) ? &hidden_max : NULL);
     const pl_qvec *w2_in = NULL;
     if (hidden_max >= 0.0f) {
-        s->xq.order = pair_order_of(&L->w2);
-        pl_quantize_activations_max(&s->xq, s->hb, L->w2.cols, hidden_max);
+        quantize_one_group(t, s->hb, &L->w2, hidden_max);
         w2_in = &s->xq;
     }
     int last = l + 1 == t->cfg.n_layers;

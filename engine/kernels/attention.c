@@ -141,3 +141,59 @@ void pl_attention_mix_int_portable(int32_t *acc, const int16_t *w, const int8_t 
         }
     }
 }
+
+int32_t pl_attention_latest_run(const pl_kv_exponents *e, int32_t n, int32_t value_max)
+{
+    if (n <= 0 || e[n - 1].value_max != value_max) return n;
+    if (e[0].value_max == value_max) return 0; /* most of a context */
+    int32_t lo = 1, hi = n - 1; /* value_max never falls along the positions: halving finds it */
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (e[mid].value_max == value_max) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The head through the kernels one by one: the portable ones, or the
+ * dispatching ones (their DSP versions where those take the arguments).
+ * Not inlined: one copy in the device's SRAM, not one per caller. */
+static __attribute__((noinline)) void head_by_kernels(float *out, const pl_attention_head *h,
+                                                      int portable)
+{
+    int32_t best = INT32_MIN, begin = 0;
+    for (int32_t r = 0; r < h->n_runs; r++) {
+        const int16_t *k = h->k + (size_t)begin * h->key_stride;
+        int32_t end = h->runs[r].end, shift = h->runs[r].shift, b;
+        b = portable ? pl_attention_scores_int_portable(h->s + begin, h->q, k, h->key_stride,
+                                                          shift, h->head_size, end - begin)
+                     : pl_attention_scores_int(h->s + begin, h->q, k, h->key_stride, shift,
+                                               h->head_size, end - begin);
+        best = b > best ? b : best;
+        begin = end;
+    }
+    pl_attention_softmax sm;
+    pl_attention_softmax_prepare(&sm, h->logit_step, best, h->value_max);
+    int32_t sum = portable ? pl_attention_weights_int_portable(h->w, h->s, h->e, &sm, h->n)
+                           : pl_attention_weights_int(h->w, h->s, h->e, &sm, h->n);
+    h->w[h->n] = 0; /* the partner of an odd last position */
+    int32_t pairs = (h->n + 1) / 2;
+    if (portable)
+        pl_attention_mix_int_portable(h->acc, h->w, h->v, h->pair_stride, h->head_size, pairs);
+    else
+        pl_attention_mix_int(h->acc, h->w, h->v, h->pair_stride, h->head_size, pairs);
+    pl_attention_output(out, h->acc, h->head_size, h->value_unit, sum);
+}
+
+void pl_attention_head_int(float *out, const pl_attention_head *h)
+{
+#if PL_ARM_DSP
+    if (pl_attention_head_int_dsp(out, h)) return;
+#endif
+    head_by_kernels(out, h, 0);
+}
+
+void pl_attention_head_int_portable(float *out, const pl_attention_head *h)
+{
+    head_by_kernels(out, h, 1);
+}

@@ -101,4 +101,66 @@ void pl_attention_mix_int_portable(int32_t *acc, const int16_t *w, const int8_t 
 int pl_attention_mix_int_dsp(int32_t *acc, const int16_t *w, const int8_t *v, size_t pair_stride,
                              int32_t head_size, int32_t pairs);
 
+/* ---- a whole head in one call ------------------------------------------
+ *
+ * The three kernels above in sequence for one head over one stretch of the
+ * cache (positions [0, n), n <= PL_MIX_SPAN, in one segment), then the
+ * normalisation: what the engine does per head, with the per-call work
+ * (argument checks, dispatch, job set-up) done once instead of once per
+ * kernel and run. The same bits as the kernels called one by one. */
+
+/* Positions [previous run's end, end) of a head's keys, stored at one
+ * exponent: their scores shifted by `shift` (0..31). */
+typedef struct {
+    int32_t end, shift;
+} pl_key_run;
+
+typedef struct {
+    const int16_t *q;         /* the head's 15-bit query */
+    const int16_t *k;         /* its key at position 0 */
+    size_t key_stride;        /* int16s from a position's key to the next */
+    const pl_kv_exponents *e; /* position 0's exponents */
+    const int8_t *v;          /* its values in pair 0 */
+    size_t pair_stride;       /* bytes from a pair of positions to the next */
+    const pl_key_run *runs;   /* ascending ends, the last one n; none empty */
+    int32_t n_runs, head_size, n; /* n >= 1 */
+    int32_t latest;           /* pl_attention_latest_run(e, n, value_max) */
+    float logit_step;         /* pl_attention_softmax_prepare's */
+    int32_t value_max;        /* the values' common exponent */
+    float value_unit;         /* 2^value_max */
+    int32_t *s;               /* scratch: n scores */
+    int16_t *w;               /* scratch: n + 1 weights */
+    int32_t *acc;             /* head_size sums, zero; left zero */
+} pl_attention_head;
+
+/* out[i] = the head's attention output i for i < head_size:
+ * acc[i] * value_unit / (sum of the weights), acc the values weighed by
+ * pl_attention_weights_int's weights (w[n] = 0 pairs an odd last
+ * position). */
+void pl_attention_head_int(float *out, const pl_attention_head *h);
+void pl_attention_head_int_portable(float *out, const pl_attention_head *h);
+/* The Arm DSP version: 0 when it cannot take these arguments (head size
+ * not 8, rows other than stories260K's 64 bytes, unaligned rows, no
+ * positions, runs that are empty or do not end at n, a shift outside
+ * [0, 31]). */
+int pl_attention_head_int_dsp(float *out, const pl_attention_head *h);
+/* Its last step: out[i] = acc[i] * value_unit / sum (sum >= the best's
+ * weight > 0), acc left zero. Inline, so that a constant head size
+ * unrolls. */
+static inline void pl_attention_output(float *out, int32_t *acc, int32_t head_size,
+                                       float value_unit, int32_t sum)
+{
+    float scale = value_unit / (float)sum;
+#pragma GCC unroll 8
+    for (int32_t i = 0; i < head_size; i++) {
+        out[i] = (float)acc[i] * scale;
+        acc[i] = 0;
+    }
+}
+
+/* Where the run of positions whose e[t].value_max is value_max (the
+ * latest) starts among n: n when none has it (pl_attention_head's
+ * latest). */
+int32_t pl_attention_latest_run(const pl_kv_exponents *e, int32_t n, int32_t value_max);
+
 #endif

@@ -20,26 +20,34 @@ static inline uint32_t word16(const int16_t *p) { return *(const uint32_t *)(con
 static inline uint32_t word8(const int8_t *p) { return *(const uint32_t *)(const void *)p; }
 static inline uint32_t ror8(uint32_t x) { return (x >> 8) | (x << 24); }
 
+/* The assembly loops take stories260K's cache rows: 4 kv heads of 8
+ * values, so 64 bytes from a position's key to the next (int16) and from a
+ * pair of positions' values to the next (int8); the row length is an
+ * immediate of the post-indexed loads. Other layouts take the C loops. */
+#define ASM_ROW_BYTES 64
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define ROW STR(ASM_ROW_BYTES)
+
 typedef struct {
     const int16_t *q; /* 0 */
-    const int16_t *k; /* 4 */
-    int32_t stride;   /* 8: bytes from a key to the next */
-    int32_t *s;       /* 12 */
-    int32_t n;        /* 16: at least one */
-    int32_t shift;    /* 20 */
+    const int16_t *k; /* 4: ASM_ROW_BYTES from a key to the next */
+    int32_t *s;       /* 8 */
+    int32_t n;        /* 12: at least one */
+    int32_t shift;    /* 16 */
 } scores_job;
 
 /* One position of attention_scores8: four SMLAD of the query (r4-r7) with
- * the key at r1, shifted (`shift`: empty for none), stored, the best (lr)
- * kept. */
+ * the key at r1 (its upper words first, then the lower ones with r1 moved
+ * on to the next key), shifted (`shift`: empty for none), stored, the best
+ * (lr) kept. */
 #define SCORE_ONE(shift)                                                                           \
-    "ldrd   r10, r11, [r1]\n\t"                                                                    \
     "ldrd   r12, r0, [r1, #8]\n\t"                                                                 \
+    "ldrd   r10, r11, [r1], #" ROW "\n\t"                                                          \
     "smuad  r10, r4, r10\n\t"                                                                      \
     "smlad  r10, r5, r11, r10\n\t"                                                                 \
     "smlad  r10, r6, r12, r10\n\t"                                                                 \
-    "smlad  r10, r7, r0, r10\n\t"                                                                  \
-    "add    r1, r1, r2\n\t" /* while the sum settles */ shift                                      \
+    "smlad  r10, r7, r0, r10\n\t" shift                                                            \
     "str    r10, [r3], #4\n\t"                                                                     \
     "cmp    r10, lr\n\t"                                                                           \
     "it     gt\n\t"                                                                                \
@@ -47,16 +55,23 @@ typedef struct {
 
 #define SCORE_SHIFT "asr    r10, r10, r9\n\t"
 
-/* The loop of attention_scores8 over the positions: two a pass after one
- * alone when n is odd. */
-#define SCORE_LOOP(shift)                                                                          \
+/* The loop of attention_scores8 over the positions (r8 of them; r2 the
+ * end of s): one alone when their number is odd, two when it leaves an
+ * odd number of pairs, then four a pass. A, B, C: local labels. */
+#define SCORE_LOOP(shift, A, B, C)                                                                 \
+    "add    r2, r3, r8, lsl #2\n\t"                                                                \
     "tst    r8, #1\n\t"                                                                            \
-    "add    r8, r3, r8, lsl #2\n\t" /* the end of s */                                             \
-    "beq    2f\n\t" SCORE_ONE(shift) "cmp    r3, r8\n\t"                                           \
-    "beq    3f\n\t"                                                                                \
-    "2:\n\t" SCORE_ONE(shift) SCORE_ONE(shift) "cmp    r3, r8\n\t"                                 \
-    "bne    2b\n\t"                                                                                \
-    "3:\n\t"                                                                                       \
+    "beq    " A "f\n\t" SCORE_ONE(shift)                                                           \
+    A ":\n\t"                                                                                      \
+    "tst    r8, #2\n\t"                                                                            \
+    "beq    " B "f\n\t" SCORE_ONE(shift) SCORE_ONE(shift)                                          \
+    B ":\n\t"                                                                                      \
+    "cmp    r3, r2\n\t"                                                                            \
+    "beq    " C "f\n\t"                                                                            \
+    "9:\n\t" SCORE_ONE(shift) SCORE_ONE(shift) SCORE_ONE(shift) SCORE_ONE(shift)                  \
+    "cmp    r3, r2\n\t"                                                                            \
+    "bne    9b\n\t"                                                                                \
+    C ":\n\t"                                                                                      \
     "mov    r0, lr\n\t"                                                                            \
     "pop    {r4-r11, pc}\n\t"
 
@@ -69,15 +84,14 @@ __attribute__((naked, noinline)) static int32_t attention_scores8(const scores_j
             "ldr    r1, [r0, #0]\n\t"
             "ldrd   r4, r5, [r1]\n\t" /* the query, for good */
             "ldrd   r6, r7, [r1, #8]\n\t"
-            "ldrd   r1, r2, [r0, #4]\n\t"  /* k, stride */
-            "ldrd   r3, r8, [r0, #12]\n\t" /* s, n */
-            "ldr    r9, [r0, #20]\n\t"     /* shift */
+            "ldrd   r1, r3, [r0, #4]\n\t"  /* k, s */
+            "ldrd   r8, r9, [r0, #12]\n\t" /* n, shift */
             "mov    lr, #0x80000000\n\t"   /* best = INT32_MIN */
             "cmp    r9, #0\n\t"
-            "beq    4f\n\t"
-            SCORE_LOOP(SCORE_SHIFT)
-            "4:\n\t"
-            SCORE_LOOP(""));
+            "beq    5f\n\t"
+            SCORE_LOOP(SCORE_SHIFT, "1", "2", "3")
+            "5:\n\t"
+            SCORE_LOOP("", "6", "7", "8"));
 }
 
 int pl_attention_scores_int_dsp(int32_t *s, const int16_t *q, const int16_t *k, size_t stride,
@@ -91,8 +105,8 @@ int pl_attention_scores_int_dsp(int32_t *s, const int16_t *q, const int16_t *k, 
         *best = top;
         return 1;
     }
-    if (head_size == 8) {
-        scores_job job = {q, k, (int32_t)(stride * sizeof(int16_t)), s, n, shift};
+    if (head_size == 8 && stride * sizeof(int16_t) == ASM_ROW_BYTES) {
+        scores_job job = {q, k, s, n, shift};
         *best = attention_scores8(&job);
         return 1;
     }
@@ -154,9 +168,9 @@ typedef struct {
     "strh   r10, [r3], #2\n\t"
 
 /* Two positions of the latest run interleaved (the second in r8, lr),
- * so that no instruction waits for a load's or UMULL's result; the
- * loop's compare (r1 against the end, r4) in a free slot. */
-#define WEIGHT_TWO_LATEST                                                                          \
+ * so that no instruction waits for a load's or UMULL's result; `cmp`, the
+ * loop's compare (r1 against the end, r4) or nothing, in a free slot. */
+#define WEIGHT_TWO_LATEST(cmp)                                                                     \
     "ldr    r10, [r1], #4\n\t"                                                                     \
     "ldrb   r11, [r2], #4\n\t"                                                                     \
     "sub    r10, r5, r10\n\t"                                                                      \
@@ -174,14 +188,14 @@ typedef struct {
     "lsr    r8, r8, r7\n\t"                                                                        \
     "usat   r8, #10, r8\n\t"                                                                       \
     "ldrh   r8, [r9, r8, lsl #1]\n\t"                                                              \
-    "cmp    r1, r4\n\t"                                                                            \
+    cmp                                                                                            \
     "add    r0, r0, r8\n\t"                                                                        \
     "asr    r8, r8, lr\n\t"                                                                        \
     "strh   r8, [r3], #2\n\t"
 
 /* The weights of n positions; returns their sum before the shifts. One
  * position alone when n is odd, then two a pass; the latest run its own
- * loop. */
+ * loop, four a pass. */
 __attribute__((naked, noinline)) static int32_t attention_weights_asm(const weights_job *job)
 {
     __asm__("push   {r4-r11, lr}\n\t"
@@ -201,38 +215,29 @@ __attribute__((naked, noinline)) static int32_t attention_weights_asm(const weig
             "bne    2b\n\t"
             "3:\n\t"
             "pop    {r4-r11, pc}\n\t"
-            "5:\n\t"
+            "5:\n\t" /* the latest run: one alone, two, then four a pass */
             "tst    r4, #1\n\t"
             "add    r4, r1, r4, lsl #2\n\t"
-            "beq    6f\n\t" WEIGHT_ONE_LATEST "cmp    r1, r4\n\t"
+            "beq    6f\n\t" WEIGHT_ONE_LATEST
+            "6:\n\t"
+            "sub    r10, r4, r1\n\t"
+            "tst    r10, #8\n\t"     /* an odd number of pairs left */
+            "beq    8f\n\t" WEIGHT_TWO_LATEST("")
+            "8:\n\t"
+            "cmp    r1, r4\n\t"
             "beq    7f\n\t"
-            "6:\n\t" WEIGHT_TWO_LATEST
-            "bne    6b\n\t"
+            "9:\n\t" WEIGHT_TWO_LATEST("") WEIGHT_TWO_LATEST("cmp    r1, r4\n\t")
+            "bne    9b\n\t"
             "7:\n\t"
             "pop    {r4-r11, pc}\n\t");
 }
 
-/* Where the run of the latest value_max starts among n positions (n when
- * none has it): value_max never falls along the positions, so halving
- * finds it. */
-static int32_t latest_run_start(const pl_kv_exponents *e, int32_t n, int32_t value_max)
+/* The weights of n positions (sm in range), the run of the latest
+ * value_max from position start on; returns their sum. */
+static int32_t attention_weights_of(int16_t *w, const int32_t *s, const pl_kv_exponents *e,
+                          const pl_attention_softmax *sm, int32_t n, int32_t start)
 {
-    if (e[n - 1].value_max != value_max) return n;
-    if (e[0].value_max == value_max) return 0; /* most of a context */
-    int32_t lo = 1, hi = n - 1;
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (e[mid].value_max == value_max) hi = mid;
-        else lo = mid + 1;
-    }
-    return lo;
-}
-
-int pl_attention_weights_int_dsp(int16_t *w, const int32_t *s, const pl_kv_exponents *e,
-                                 const pl_attention_softmax *sm, int32_t n, int32_t *sum)
-{
-    if (sm->mul >= 0x80000000u || sm->shift < 0 || sm->shift > 31) return 0;
-    int32_t total = 0, start = n > 0 ? latest_run_start(e, n, sm->value_max) : 0;
+    int32_t total = 0;
     if (start > 0) { /* the older runs: shifts from the exponents */
         weights_job job = {s,         &e[0].value,   w, start, (uint32_t)sm->best, sm->mul,
                            sm->shift, sm->value_max, pl_exp2_neg64, 0};
@@ -244,16 +249,22 @@ int pl_attention_weights_int_dsp(int16_t *w, const int32_t *s, const pl_kv_expon
                            pl_exp2_neg64, 1};
         total += attention_weights_asm(&job);
     }
-    *sum = total;
+    return total;
+}
+
+int pl_attention_weights_int_dsp(int16_t *w, const int32_t *s, const pl_kv_exponents *e,
+                                 const pl_attention_softmax *sm, int32_t n, int32_t *sum)
+{
+    if (sm->mul >= 0x80000000u || sm->shift < 0 || sm->shift > 31) return 0;
+    *sum = attention_weights_of(w, s, e, sm, n, pl_attention_latest_run(e, n, sm->value_max));
     return 1;
 }
 
 typedef struct {
-    int32_t *acc;        /* 0 */
-    const int16_t *w;    /* 4 */
-    const int8_t *v;     /* 8 */
-    int32_t pairs;       /* 12: at least one */
-    int32_t pair_stride; /* 16: bytes */
+    int32_t *acc;     /* 0 */
+    const int16_t *w; /* 4 */
+    const int8_t *v;  /* 8: ASM_ROW_BYTES from a pair to the next */
+    int32_t pairs;    /* 12: at least one */
 } mix_job;
 
 /* A word of a pair's values (r10) into the sums of its two dims (lo, hi)
@@ -267,53 +278,45 @@ typedef struct {
 /* One pair of positions of attention_mix8: its weights, then its four
  * words of values - skipped when both weights are 0 (most pairs of a long
  * context: a weight is 0 once its score is 16 octaves below the best or
- * its value exponent far below the maximum). The first word is loaded
- * before the test, where it hides the weights' load delay. Ends with the
- * end of the weights in r10. */
+ * its value exponent far below the maximum). The first word's load moves
+ * r12 on to the next pair, before the test, where it hides the weights'
+ * load delay; the other words are read back from there. */
 #define MIX_PAIR_ASM                                                                               \
     "ldr    r0, [lr], #4\n\t" /* the pair's two weights */                                         \
-    "ldr    r10, [r12, #0]\n\t"                                                                    \
+    "ldr    r10, [r12], #" ROW "\n\t"                                                              \
     "cbz    r0, 4f\n\t"                                                                            \
-    MIX_WORD_ASM("r1", "r2", "ldr    r10, [r12, #4]\n\t")                                          \
-    MIX_WORD_ASM("r3", "r4", "ldr    r10, [r12, #8]\n\t")                                          \
-    MIX_WORD_ASM("r5", "r6", "ldr    r10, [r12, #12]\n\t")                                         \
+    MIX_WORD_ASM("r1", "r2", "ldr    r10, [r12, #4 - " ROW "]\n\t")                                \
+    MIX_WORD_ASM("r3", "r4", "ldr    r10, [r12, #8 - " ROW "]\n\t")                                \
+    MIX_WORD_ASM("r5", "r6", "ldr    r10, [r12, #12 - " ROW "]\n\t")                               \
     MIX_WORD_ASM("r7", "r8", "")                                                                   \
-    "4:\n\t"                                                                                       \
-    "ldr    r10, [sp, #4]\n\t"                                                                     \
-    "add    r12, r12, r9\n\t"
+    "4:\n\t"
 
 /* The weighted sum of an 8-value head: the eight sums in r1-r8 throughout;
- * r12 the values, lr the weights, r9 the pair stride, the end of the
- * weights on the stack. Two pairs a pass after one alone when their number
- * is odd. */
+ * r12 the values, lr the weights, r9 the end of the weights. Two pairs a
+ * pass after one alone when their number is odd. */
 __attribute__((naked, noinline)) static void attention_mix8(const mix_job *job)
 {
-    __asm__("push   {r4-r11, lr}\n\t"
-            "sub    sp, sp, #8\n\t"
-            "str    r0, [sp]\n\t"
+    __asm__("push   {r0, r4-r11, lr}\n\t" /* r0: the job, for acc at the end */
             "ldrd   lr, r12, [r0, #4]\n\t" /* w, v */
             "ldr    r10, [r0, #12]\n\t"    /* pairs */
-            "ldr    r9, [r0, #16]\n\t"     /* pair stride */
-            "add    r11, lr, r10, lsl #2\n\t" /* the end of w */
-            "str    r11, [sp, #4]\n\t"
+            "add    r9, lr, r10, lsl #2\n\t" /* the end of w */
             "ldr    r11, [r0]\n\t"
             "ldmia  r11, {r1-r8}\n\t"
             "tst    r10, #1\n\t"
             "beq    2f\n\t"
             MIX_PAIR_ASM
-            "cmp    lr, r10\n\t"
+            "cmp    lr, r9\n\t"
             "beq    3f\n\t"
             "2:\n\t"
             MIX_PAIR_ASM
             MIX_PAIR_ASM
-            "cmp    lr, r10\n\t"
+            "cmp    lr, r9\n\t"
             "bne    2b\n\t"
             "3:\n\t"
             "ldr    r10, [sp]\n\t"
             "ldr    r10, [r10]\n\t"
             "stmia  r10, {r1-r8}\n\t"
-            "add    sp, sp, #8\n\t"
-            "pop    {r4-r11, pc}\n\t");
+            "pop    {r0, r4-r11, pc}\n\t");
 }
 
 /* acc[i] and acc[i + 1] += the pair's weights times the word's values of
@@ -330,8 +333,8 @@ int pl_attention_mix_int_dsp(int32_t *acc, const int16_t *w, const int8_t *v, si
     if (head_size % 2 != 0 || pair_stride % 4 != 0 || (((uintptr_t)v | (uintptr_t)w) & 3) != 0)
         return 0;
     if (pairs <= 0) return 1;
-    if (head_size == 8) {
-        mix_job job = {acc, w, v, pairs, (int32_t)pair_stride};
+    if (head_size == 8 && pair_stride == ASM_ROW_BYTES) {
+        mix_job job = {acc, w, v, pairs};
         attention_mix8(&job);
         return 1;
     }
@@ -340,6 +343,37 @@ int pl_attention_mix_int_dsp(int32_t *acc, const int16_t *w, const int8_t *v, si
         for (int32_t i = 0; i < head_size; i += 2)
             MIX_WORD(word8(v + 2 * i), wp, acc[i], acc[i + 1]);
     }
+    return 1;
+}
+
+/* stories260K's 8-value heads: the assembly loops called straight, one job
+ * each set up once and moved along the key runs. */
+int pl_attention_head_int_dsp(float *out, const pl_attention_head *h)
+{
+    if (h->head_size != 8 || h->key_stride * sizeof(int16_t) != ASM_ROW_BYTES ||
+        h->pair_stride != ASM_ROW_BYTES ||
+        (((uintptr_t)h->q | (uintptr_t)h->k | (uintptr_t)h->v | (uintptr_t)h->w) & 3) != 0)
+        return 0;
+    if (h->n < 1 || h->n_runs < 1 || h->runs[h->n_runs - 1].end != h->n) return 0;
+    for (int32_t r = 0, end = 0; r < h->n_runs; end = h->runs[r++].end)
+        if (h->runs[r].end <= end || h->runs[r].shift < 0 || h->runs[r].shift > 31) return 0;
+    int32_t best = INT32_MIN, begin = 0;
+    scores_job sj = {h->q, h->k, h->s, 0, 0};
+    for (int32_t r = 0; r < h->n_runs; begin = h->runs[r++].end) {
+        sj.k = h->k + (size_t)begin * h->key_stride;
+        sj.s = h->s + begin;
+        sj.n = h->runs[r].end - begin;
+        sj.shift = h->runs[r].shift;
+        int32_t b = attention_scores8(&sj);
+        best = b > best ? b : best;
+    }
+    pl_attention_softmax sm; /* mul < 2^31, shift in [0, 31] by construction */
+    pl_attention_softmax_prepare(&sm, h->logit_step, best, h->value_max);
+    int32_t sum = attention_weights_of(h->w, h->s, h->e, &sm, h->n, h->latest);
+    h->w[h->n] = 0; /* the partner of an odd last position */
+    mix_job mj = {h->acc, h->w, h->v, (h->n + 1) / 2};
+    attention_mix8(&mj);
+    pl_attention_output(out, h->acc, 8, h->value_unit, sum); /* 8: unrolled */
     return 1;
 }
 #endif

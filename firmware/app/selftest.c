@@ -12,7 +12,7 @@
 #include "memory.h"
 
 #define MAX_COLS 192
-#define MAX_ROWS 9
+#define MAX_ROWS 20
 #define MAX_POSITIONS 48
 #define MAX_HEAD 48
 
@@ -30,18 +30,23 @@ static uint32_t next_random(void)
 static int32_t random_in(int32_t lo, int32_t hi) { return lo + (int32_t)(next_random() % (uint32_t)(hi - lo + 1)); }
 static float random_unit(void) { return (float)(next_random() >> 8) / 16777216.0f; }
 
+/* The kernels read the int8 and int16 arrays a word (or two) at a time:
+ * each starts on a word. */
 typedef struct {
-    int8_t w[MAX_ROWS * MAX_COLS];
+    _Alignas(4) int8_t w[MAX_ROWS * MAX_COLS];
     float scales[MAX_ROWS * MAX_COLS / 4], x[MAX_COLS], out_a[MAX_ROWS], out_b[MAX_ROWS];
     uint16_t f16_scales[MAX_ROWS * MAX_COLS / 8];
-    int16_t q[MAX_COLS], pairs[MAX_COLS];
+    _Alignas(4) int16_t q[MAX_COLS];
+    _Alignas(4) int16_t pairs[MAX_COLS];
     float x_scales[MAX_COLS / 4];
-    int16_t keys[MAX_POSITIONS * 2 * MAX_HEAD];
-    int8_t values[MAX_POSITIONS * 2 * MAX_HEAD];
+    _Alignas(4) int16_t keys[MAX_POSITIONS * 2 * MAX_HEAD];
+    _Alignas(4) int8_t values[MAX_POSITIONS * 2 * MAX_HEAD];
     pl_kv_exponents exp[MAX_POSITIONS];
     int32_t s_a[MAX_POSITIONS], s_b[MAX_POSITIONS];
-    int16_t weights[MAX_POSITIONS], weights_a[MAX_POSITIONS];
+    _Alignas(4) int16_t weights[MAX_POSITIONS];
+    _Alignas(4) int16_t weights_a[MAX_POSITIONS];
     int32_t acc_a[MAX_HEAD], acc_b[MAX_HEAD];
+    float out_head_a[MAX_HEAD], out_head_b[MAX_HEAD];
 } buffers;
 
 /* One int8 matrix product: rows x cols in groups; 1 if both kernels agree
@@ -85,7 +90,9 @@ static int matmul_q4_case(buffers *b)
 static int attention_case(buffers *b)
 {
     static const int32_t heads[] = {8, 16, 48};
-    int32_t hs = heads[next_random() % 3], stride = 2 * hs, n = random_in(1, MAX_POSITIONS);
+    /* 8-value heads in stories260K's rows (4 kv heads: the assembly's), others in 2 */
+    int32_t hs = heads[next_random() % 3], stride = (hs == 8 ? 4 : 2) * hs;
+    int32_t n = random_in(1, MAX_POSITIONS);
     for (int32_t i = 0; i < n * stride; i++) {
         b->keys[i] = (int16_t)random_in(-2730, 2730); /* key_max for 48-value heads */
         b->values[i] = (int8_t)random_in(-127, 127);
@@ -134,6 +141,53 @@ static int attention_case(buffers *b)
     return same && memcmp(b->acc_a, b->acc_b, sizeof(b->acc_a)) == 0;
 }
 
+/* A whole 8-value head in one call (pl_attention_head_int): keys in up to
+ * four runs, the older ones shifted by 1 to 3 (their scores stay near the
+ * latest run's, so their weights count), a logit step that spreads the
+ * weights over the table (a score step of 2^-20..2^-28 natural-log units,
+ * as the cache's scales make them), value exponents rising to the latest
+ * one from a random position, an odd or even number of positions; the
+ * scores, the weights (and the odd position's partner), the sums and the
+ * outputs compared. */
+static int attention_head_case(buffers *b)
+{
+    enum { HS = 8, STRIDE = 4 * HS }; /* stories260K's rows: 4 kv heads */
+    int32_t n = random_in(1, MAX_POSITIONS - 1), value_max = random_in(-20, 3);
+    int32_t latest = random_in(0, n), runs_n = random_in(1, n < 4 ? n : 4);
+    pl_key_run runs[4];
+    for (int32_t r = 0, begin = 0; r < runs_n; r++) { /* none empty; the last at shift 0 */
+        int32_t end = r + 1 == runs_n ? n : random_in(begin + 1, n - (runs_n - 1 - r));
+        runs[r] = (pl_key_run){end, r + 1 == runs_n ? 0 : random_in(1, 3)};
+        begin = end;
+    }
+    for (int32_t i = 0; i < n * STRIDE; i++) {
+        b->keys[i] = (int16_t)random_in(-16383, 16383);
+        b->values[i] = (int8_t)random_in(-127, 127);
+    }
+    for (int32_t i = 0; i < HS; i++) b->q[i] = (int16_t)random_in(-16384, 16383);
+    for (int32_t t = 0; t < n; t++) {
+        int32_t max_t = t < latest ? value_max - 1 - (latest - 1 - t) / 4 : value_max;
+        int32_t value = max_t - random_in(0, 20);
+        b->exp[t] = (pl_kv_exponents){0, (int8_t)value, (int8_t)max_t,
+                                      (int8_t)(max_t - value < 15 ? max_t - value : 15)};
+    }
+    pl_attention_head h = {b->q, b->keys + HS, STRIDE, b->exp, b->values + 2 * HS, 2 * STRIDE,
+                           runs, runs_n, HS, n, pl_attention_latest_run(b->exp, n, value_max),
+                           random_unit() / (float)(1u << random_in(20, 28)), value_max, 0.5f,
+                           b->s_a, b->weights_a, b->acc_a};
+    memset(b->acc_a, 0, sizeof(b->acc_a));
+    memset(b->acc_b, 0, sizeof(b->acc_b));
+    if (!pl_attention_head_int_dsp(b->out_head_a, &h)) return 0;
+    h.s = b->s_b;
+    h.w = b->weights;
+    h.acc = b->acc_b;
+    pl_attention_head_int_portable(b->out_head_b, &h);
+    return memcmp(b->out_head_a, b->out_head_b, HS * sizeof(float)) == 0 &&
+           memcmp(b->acc_a, b->acc_b, sizeof(b->acc_a)) == 0 &&
+           memcmp(b->s_a, b->s_b, (size_t)n * sizeof(int32_t)) == 0 &&
+           memcmp(b->weights_a, b->weights, (size_t)(n + 1) * sizeof(int16_t)) == 0;
+}
+
 /* The activation quantizer (its M33 assembly path) against its formula
  * written out here: per group, scale = max|x| / 16383, codes = x * (16383 /
  * max|x|) rounded half away from zero, and the Q8 pairs x0 x2 x1 x3. */
@@ -173,11 +227,12 @@ void selftest_run(void)
         return;
     }
     int cases = 0, bad = 0;
-    for (int i = 0; i < 40; i++, cases += 4) {
+    for (int i = 0; i < 40; i++, cases += 5) {
         bad += !quantize_case(b);
         bad += !matmul_case(b);
         bad += !matmul_q4_case(b);
         bad += !attention_case(b);
+        bad += !attention_head_case(b);
     }
     memory_reset(); /* the model's placement starts from an empty pool */
     if (bad == 0)

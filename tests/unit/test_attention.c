@@ -206,6 +206,75 @@ static void mix_over_pairs(void **state)
     }
 }
 
+/* A head in one call (pl_attention_head_int_portable) is the kernels in
+ * sequence: each run's scores at its own shift, the softmax weights from
+ * the best of them all, the values weighed over the pairs (an odd last
+ * position's partner weighed 0), the sums normalised, acc left zero. The
+ * reference here sums positions plainly. */
+static void head_in_one_call(void **state)
+{
+    (void)state;
+    static const int32_t heads[] = {8, 48};
+    enum { N = 37 };
+    const float LOGIT_STEP = 2e-8f; /* about 2^-25.6 a score unit: the scores span a few nats */
+    for (size_t hi = 0; hi < 2; hi++) {
+        int32_t hs = heads[hi], kv_dim = 2 * hs;
+        int16_t q[48], *k = malloc(sizeof(int16_t) * N * (size_t)kv_dim), w[N + 1];
+        int8_t *v = malloc((size_t)(N + 1) / 2 * 2 * (size_t)kv_dim), plain[N][96];
+        int32_t key_max = 16383 / (hs / 8); /* the dot product stays in int32 (kv_cache.h) */
+        for (int i = 0; i < hs; i++) q[i] = (int16_t)random_in(-16384, 16383);
+        for (int i = 0; i < N * kv_dim; i++) k[i] = (int16_t)random_in(-key_max, key_max);
+        for (int t = 0; t < N; t++)
+            for (int i = 0; i < kv_dim; i++) {
+                plain[t][i] = (int8_t)random_in(-127, 127);
+                v[(t / 2) * 2 * kv_dim + i / 2 * 4 + t % 2 * 2 + i % 2] = plain[t][i];
+            }
+        for (int i = 0; i < kv_dim; i++) v[(N / 2) * 2 * kv_dim + i / 2 * 4 + 2 + i % 2] = 99;
+        pl_kv_exponents e[N];
+        for (int t = 0; t < N; t++) { /* value_max rises to 2 at position 20 */
+            int32_t max_t = t < 20 ? 1 : 2, value = max_t - random_in(0, 3);
+            e[t] = (pl_kv_exponents){0, (int8_t)value, (int8_t)max_t,
+                                     (int8_t)(max_t - value < 15 ? max_t - value : 15)};
+        }
+        const pl_key_run runs[3] = {{5, 2}, {19, 1}, {N, 0}};
+        int32_t s[N], acc[48] = {0};
+        pl_attention_head h = {q + 0, k + hs, (size_t)kv_dim, e, v + 2 * hs, 2 * (size_t)kv_dim,
+                               runs, 3, hs, N, pl_attention_latest_run(e, N, 2), LOGIT_STEP, 2,
+                               4.0f, s, w, acc};
+        assert_int_equal(h.latest, 20);
+        float out[48];
+        pl_attention_head_int_portable(out, &h);
+
+        int32_t want_s[N], best = INT32_MIN;
+        for (int t = 0; t < N; t++) {
+            int32_t shift = t < 5 ? 2 : (t < 19 ? 1 : 0);
+            int64_t dot = 0;
+            for (int i = 0; i < hs; i++) dot += (int64_t)q[i] * k[hs + t * kv_dim + i];
+            want_s[t] = (int32_t)floorl((long double)dot / (long double)(1ull << shift));
+            best = want_s[t] > best ? want_s[t] : best;
+        }
+        pl_attention_softmax sm;
+        pl_attention_softmax_prepare(&sm, LOGIT_STEP, best, 2);
+        int16_t want_w[N];
+        int32_t sum = pl_attention_weights_int_portable(want_w, want_s, e, &sm, N);
+        assert_memory_equal(s, want_s, sizeof(s));
+        assert_memory_equal(w, want_w, sizeof(want_w));
+        assert_int_equal(w[N], 0);
+        int weighed = 0; /* the logit step spreads the weights: most of them count */
+        for (int t = 0; t < N; t++) weighed += w[t] > 0;
+        assert_true(weighed > N / 2);
+        for (int i = 0; i < hs; i++) {
+            int64_t dot = 0;
+            for (int t = 0; t < N; t++) dot += (int64_t)want_w[t] * plain[t][hs + i];
+            float want = (float)dot * (4.0f / (float)sum);
+            assert_memory_equal(&out[i], &want, sizeof(float));
+            assert_int_equal(acc[i], 0);
+        }
+        free(k);
+        free(v);
+    }
+}
+
 /* Stored keys and values: keys at the running maximum of their exponent
  * (never falling along the positions), values at their own exponent with
  * its running maximum and the distance to it beside it, each within half a
@@ -277,6 +346,7 @@ int main(void)
         cmocka_unit_test(weights_shift_to_the_value_exponent),
         cmocka_unit_test(scores_shift_and_best),
         cmocka_unit_test(mix_over_pairs),
+        cmocka_unit_test(head_in_one_call),
         cmocka_unit_test(kv_store_exponents_and_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

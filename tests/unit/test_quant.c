@@ -265,6 +265,38 @@ static void activations_with_known_max_are_the_same(void **state)
     }
 }
 
+/* The one group in pieces (pl_quantize_activations_max_part, as the cores
+ * quantize w2's input): pieces at multiples of four, in any order, make
+ * the whole group's codes, pairs and scale; Q4 pairs or bounds that are
+ * not multiples of four are refused with nothing written. */
+static void one_group_in_pieces_is_the_whole(void **state)
+{
+    (void)state;
+    enum { N = 172 };
+    float x[N], scale, scale2 = -1.0f;
+    int16_t q[N], q2[N], pairs[N], pairs2[N];
+    for (int i = 0; i < N; i++) x[i] = sinf(i * 0.37f) * (i == 17 ? 9.0f : 1.5f);
+    float max_abs = pl_max_abs(x, N);
+    pl_qvec whole = {q, &scale, 0, 0, pairs, PL_PAIRS_Q8};
+    pl_quantize_activations_max(&whole, x, N, max_abs);
+    pl_qvec parts = {q2, &scale2, N, N, pairs2, PL_PAIRS_Q8};
+    memset(q2, 0x55, sizeof(q2));
+    const int32_t cuts[] = {88, 172, 0, 4, 4, 88}; /* [88, 172), [0, 4), [4, 88) */
+    for (int c = 0; c < 6; c += 2)
+        assert_int_equal(pl_quantize_activations_max_part(&parts, x, max_abs, cuts[c], cuts[c + 1]), 1);
+    assert_memory_equal(q, q2, sizeof(q));
+    assert_memory_equal(pairs, pairs2, sizeof(pairs));
+    assert_true(scale == scale2);
+    int16_t before[N];
+    memcpy(before, q2, sizeof(before));
+    scale2 = -1.0f;
+    assert_int_equal(pl_quantize_activations_max_part(&parts, x, max_abs, 2, 8), 0);
+    parts.order = PL_PAIRS_Q4;
+    assert_int_equal(pl_quantize_activations_max_part(&parts, x, max_abs, 0, 8), 0);
+    assert_memory_equal(before, q2, sizeof(before));
+    assert_true(scale2 == -1.0f);
+}
+
 /* RMSNorm's output quantized (pl_quantize_normed): within half a step (a
  * few float roundings more) of the float RMSNorm weight * x / rms(x) in
  * every group, a zero group all zeros; and the same codes, pairs and
@@ -330,6 +362,7 @@ int main(void)
         cmocka_unit_test(q4_kernel_matches_dequantized_math),
         cmocka_unit_test(sigmoid_table_is_the_sigmoid),
         cmocka_unit_test(activations_with_known_max_are_the_same),
+        cmocka_unit_test(one_group_in_pieces_is_the_whole),
         cmocka_unit_test(normed_quantize_is_rmsnorm_in_any_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
