@@ -140,8 +140,10 @@ void ppb_irq_line(void *ppb, int n, uint32_t level)
     uint32_t was = *w & bit;
     if (level) *w |= bit;
     else *w &= ~bit;
-    if (level && !was) d->c[core].line_high_since[irq] = svc_now_cycles(d->svc);
-    if (level && !was) exception_became_pending(d, core);
+    if (level && !was) {
+        d->c[core].line_high_since[irq] = svc_now_cycles(d->svc);
+        exception_became_pending(d, core);
+    }
 }
 
 uint64_t ppb_next_line_cycle(const ppb_dev *d, int core, uint64_t after)
@@ -385,7 +387,6 @@ static int ppb_read(void *st, bus_access *a, uint32_t *v)
     ppb_dev *d = st;
     int c = core_of(a);
     ppb_core *p = &d->c[c];
-    see_lines(d, p); /* ICSR and ISPR show what the core sees */
     uint32_t off = a->offset;
     int wrapped;
     switch (off) {
@@ -398,7 +399,10 @@ static int ppb_read(void *st, bus_access *a, uint32_t *v)
         return BUS_OK;
     case SYST_RVR: *v = p->syst_rvr; return BUS_OK;
     case SYST_CVR: *v = syst_value(d, c, p, &wrapped); return BUS_OK;
-    case SCB_ICSR: *v = icsr_value(p); return BUS_OK;
+    case SCB_ICSR:
+        see_lines(d, p); /* what the core sees */
+        *v = icsr_value(p);
+        return BUS_OK;
     case SCB_VTOR: *v = p->vtor; return BUS_OK;
     case SCB_AIRCR: *v = 0xFA050000u | p->aircr_prio; return BUS_OK;
     case SCB_SCR: *v = p->scr; return BUS_OK;
@@ -416,8 +420,11 @@ static int ppb_read(void *st, bus_access *a, uint32_t *v)
     }
     if (off >= NVIC_ISER0 && off < NVIC_ISER0 + 8) { *v = p->nvic_iser[(off - NVIC_ISER0) / 4]; return BUS_OK; }
     if (off >= NVIC_ICER0 && off < NVIC_ICER0 + 8) { *v = p->nvic_iser[(off - NVIC_ICER0) / 4]; return BUS_OK; }
-    if (off >= NVIC_ISPR0 && off < NVIC_ISPR0 + 8) { *v = ispr_value(p, (off - NVIC_ISPR0) / 4); return BUS_OK; }
-    if (off >= NVIC_ICPR0 && off < NVIC_ICPR0 + 8) { *v = ispr_value(p, (off - NVIC_ICPR0) / 4); return BUS_OK; }
+    if ((off >= NVIC_ISPR0 && off < NVIC_ISPR0 + 8) || (off >= NVIC_ICPR0 && off < NVIC_ICPR0 + 8)) {
+        see_lines(d, p); /* what the core sees */
+        *v = ispr_value(p, (off - (off < NVIC_ICPR0 ? NVIC_ISPR0 : NVIC_ICPR0)) / 4);
+        return BUS_OK;
+    }
     if (off >= NVIC_IABR0 && off < NVIC_IABR0 + 8) { *v = p->nvic_iabr[(off - NVIC_IABR0) / 4]; return BUS_OK; }
     if (off >= NVIC_ITNS0 && off < NVIC_ITNS0 + 8) { *v = p->nvic_itns[(off - NVIC_ITNS0) / 4]; return BUS_OK; }
     if (off >= NVIC_IPR0 && off < NVIC_IPR0 + 64) { *v = p->nvic_ipr[(off - NVIC_IPR0) / 4]; return BUS_OK; }

@@ -95,24 +95,26 @@ static void assert_contains(const char *text, const char *needle)
     if (!strstr(text, needle)) fail_msg("'%s' not in:\n%s", needle, text);
 }
 
+/* script --help exits 0 and prints a usage line containing usage */
+static void assert_help(const char *script, const char *usage)
+{
+    const char *args[] = {script, "--help", NULL};
+    proc_result r = run_env(args);
+    if (r.exit_code != 0) fail_msg("exit %d:\n%s%s", r.exit_code, r.out, r.err);
+    assert_contains(r.out, usage);
+    proc_free(&r);
+}
+
 static void bench_help_prints_usage(void **state)
 {
     (void)state;
-    const char *args[] = {BENCH_SH, "--help", NULL};
-    proc_result r = run_env(args);
-    if (r.exit_code != 0) fail_msg("exit %d:\n%s%s", r.exit_code, r.out, r.err);
-    assert_contains(r.out, "scripts/bench.sh [BUILD_DIR] --model MODEL.uf2");
-    proc_free(&r);
+    assert_help(BENCH_SH, "scripts/bench.sh [BUILD_DIR] --model MODEL.uf2");
 }
 
 static void bench_15m_help_prints_usage(void **state)
 {
     (void)state;
-    const char *args[] = {BENCH_15M_SH, "--help", NULL};
-    proc_result r = run_env(args);
-    if (r.exit_code != 0) fail_msg("exit %d:\n%s%s", r.exit_code, r.out, r.err);
-    assert_contains(r.out, "scripts/bench-15m.sh [BUILD_DIR]");
-    proc_free(&r);
+    assert_help(BENCH_15M_SH, "scripts/bench-15m.sh [BUILD_DIR]");
 }
 
 /* bench.sh --model X with X a firmware UF2 (writes below the model slot),
