@@ -181,9 +181,11 @@ void pl_kv_store_part(pl_kv_cache *kv, int32_t layer, int32_t pos, const float *
     int16_t *k = (int16_t *)s->keys + row * (size_t)kv_dim;
     float key_inv = pl_pow2f(-e.key), value_inv = pl_pow2f(-e.value);
     for (int32_t d = begin; d < end; d++) k[d] = (int16_t)quantized(key[d], key_inv, kv->key_max);
-    /* values: this position's half of each word of its pair */
-    int8_t *pair = (int8_t *)s->values + (pl_kv_pair_offset(s, layer) + (size_t)(i / 2)) * 2 *
-                                             (size_t)kv_dim;
+    /* values: this position's half of each word of its pair, dims 2j and
+     * 2j + 1 at bytes 4j and 4j + 1 of it */
+    int8_t *half = (int8_t *)s->values +
+                   (pl_kv_pair_offset(s, layer) + (size_t)(i / 2)) * 2 * (size_t)kv_dim +
+                   (size_t)(i % 2) * 2;
     for (int32_t d = begin; d < end; d++)
-        pair[d / 2 * 4 + i % 2 * 2 + d % 2] = (int8_t)quantized(value[d], value_inv, PL_Q8_MAX);
+        half[2 * d - (d & 1)] = (int8_t)quantized(value[d], value_inv, PL_Q8_MAX);
 }

@@ -934,6 +934,88 @@ static void matmul_streamed(pl_transformer *t, const float *x, float *out, const
     }
 }
 
+/* matmul_shared with t->stream: quantized matrices tile by tile, f32
+ * ones in place; SwiGLU, the residual and the norm follow them. */
+static void matmul_shared_streamed(pl_transformer *t, const float *x, int32_t count,
+                                   float *const *outs, const pl_tensor *const *ws,
+                                   int with_swiglu, const pl_qvec *in_q, float *residual,
+                                   const norm_job *norm)
+{
+    const pl_tensor *last = NULL;
+    for (int32_t i = 0; i < count; i++) {
+        if (ws[i]->dtype == PL_DTYPE_F32) {
+            const uint8_t run = 1;
+            matmul_task m = {t, x, &t->s.xq, 1, &outs[i], &ws[i], &run, 0, NULL, NULL, NULL};
+            run_parts(t, matmul_part, &m);
+            continue;
+        }
+        if (!last || ws[i]->group != last->group || ws[i]->dtype != last->dtype)
+            if (!(in_q && !last)) quantize_input(t, x, ws[i]); /* (in_q is t->s.xq here) */
+        last = ws[i];
+        matmul_streamed(t, x, outs[i], ws[i]);
+    }
+    if (with_swiglu) swiglu(t, outs[0], outs[1], ws[0]->rows);
+    if (residual) add_into(residual, outs[0], ws[0]->rows);
+    if (norm) norm_serially(norm, outs[0], residual);
+}
+
+/* Whether the matrices are all quantized alike (one group length and
+ * type): then one pass does them all, on one quantized input. */
+static int quantized_alike(const pl_tensor *const *ws, int32_t count)
+{
+    if (ws[0]->dtype == PL_DTYPE_F32) return 0;
+    for (int32_t i = 1; i < count; i++)
+        if (ws[i]->dtype != ws[0]->dtype || ws[i]->group != ws[0]->group) return 0;
+    return 1;
+}
+
+/* The matrices of the next pass (run[i]) among those not done, marked
+ * done and taken off *left: the f32 ones and the quantized ones of the
+ * first one's group and type. Returns that first quantized matrix (it sets
+ * how the pass's input is quantized), or NULL when the pass is floats
+ * only. */
+static const pl_tensor *next_pass(const pl_tensor *const *ws, int32_t count, uint8_t *done,
+                                  uint8_t *run, int32_t *left)
+{
+    const pl_tensor *first = NULL;
+    for (int32_t i = 0; i < count && !first; i++)
+        if (!done[i] && ws[i]->dtype != PL_DTYPE_F32) first = ws[i];
+    for (int32_t i = 0; i < count; i++) {
+        run[i] = !done[i] && (ws[i]->dtype == PL_DTYPE_F32 ||
+                              (ws[i]->group == first->group && ws[i]->dtype == first->dtype));
+        done[i] |= run[i];
+        *left -= run[i];
+    }
+    return first;
+}
+
+/* One pass of matmul_shared: outs[i] = ws[i] x for the matrices run[i],
+ * x quantized already in in_q (f32 matrices read x). `all`: the pass does
+ * every matrix, so its parts can also apply SwiGLU (with_swiglu), find
+ * its maximum (swiglu_max), add into residual (one matrix) and make the
+ * norm's codes. Returns whether they made the norm's codes. */
+static int matmul_pass(pl_transformer *t, const float *x, const pl_qvec *in_q, int32_t count,
+                       float *const *outs, const pl_tensor *const *ws, const uint8_t *run,
+                       int all, int with_swiglu, float *residual, const norm_job *norm,
+                       float *swiglu_max)
+{
+    int32_t parts = t->parallel && t->opt.parts > 1 ? t->opt.parts : 1;
+    const norm_job *fused = all && norm && norm_in_parts(t, norm->out) ? norm : NULL;
+    float maxima[MAX_PART_MAXIMA];
+    int find_max = swiglu_max && with_swiglu && all && parts <= MAX_PART_MAXIMA;
+    matmul_task m = {t, x, in_q, count, outs, ws, run, with_swiglu && all,
+                     all && count == 1 ? residual : NULL, fused, find_max ? maxima : NULL};
+    for (int32_t p = 0; p < parts && find_max; p++) maxima[p] = 0.0f; /* parts given no rows */
+    run_parts(t, matmul_part, &m);
+    if (find_max) { /* exact in any order: pl_max_abs of all the rows */
+        *swiglu_max = maxima[0];
+        for (int32_t p = 1; p < parts; p++) *swiglu_max = __builtin_fmaxf(*swiglu_max, maxima[p]);
+    }
+    if (residual && count == 1 && !all) add_into(residual, outs[0], ws[0]->rows);
+    if (fused) pl_quantize_normed_finish(norm->out, norm->sums);
+    return fused != NULL;
+}
+
 /* outs[i] = ws[i] x for matrices sharing the input x. The input is
  * quantized once per group length and type among the quantized ones (one
  * pass in practice: the packer gives matrices of one input the same group
@@ -948,57 +1030,26 @@ static void matmul_shared(pl_transformer *t, const float *x, int32_t count, floa
     enum { MAX_SHARED = 3 };
     if (t->yield) t->yield(t->yield_ctx);
     if (t->observer) t->observer(t->observer_ctx, ws, count, x);
-    if (t->stream) { /* quantized matrices tile by tile, f32 ones in place */
-        const pl_tensor *last = NULL;
-        for (int32_t i = 0; i < count; i++) {
-            if (ws[i]->dtype == PL_DTYPE_F32) {
-                const uint8_t run = 1;
-                matmul_task m = {t, x, &t->s.xq, 1, &outs[i], &ws[i], &run, 0, NULL, NULL, NULL};
-                run_parts(t, matmul_part, &m);
-                continue;
-            }
-            if (!last || ws[i]->group != last->group || ws[i]->dtype != last->dtype)
-                if (!(in_q && !last)) quantize_input(t, x, ws[i]); /* (in_q is t->s.xq here) */
-            last = ws[i];
-            matmul_streamed(t, x, outs[i], ws[i]);
-        }
-        if (with_swiglu) swiglu(t, outs[0], outs[1], ws[0]->rows);
-        if (residual) add_into(residual, outs[0], ws[0]->rows);
-        if (norm) norm_serially(norm, outs[0], residual);
+    if (t->stream) {
+        matmul_shared_streamed(t, x, count, outs, ws, with_swiglu, in_q, residual, norm);
+        return;
+    }
+    if (quantized_alike(ws, count)) { /* one pass (the common case) */
+        static const uint8_t every[MAX_SHARED] = {1, 1, 1};
+        if (!in_q) quantize_input(t, x, ws[0]);
+        if (!matmul_pass(t, x, in_q ? in_q : &t->s.xq, count, outs, ws, every, 1, with_swiglu,
+                         residual, norm, swiglu_max) && norm)
+            norm_serially(norm, outs[0], residual); /* not in the parts: the same arithmetic */
         return;
     }
     uint8_t done[MAX_SHARED] = {0}, run[MAX_SHARED];
     int passes = 0;
     for (int32_t left = count; left > 0; passes++) {
-        const pl_tensor *first = NULL; /* sets the group of this pass; NULL = floats only */
-        for (int32_t i = 0; i < count && !first; i++)
-            if (!done[i] && ws[i]->dtype != PL_DTYPE_F32) first = ws[i];
-        for (int32_t i = 0; i < count; i++) {
-            run[i] = !done[i] && (ws[i]->dtype == PL_DTYPE_F32 ||
-                                  (ws[i]->group == first->group && ws[i]->dtype == first->dtype));
-            done[i] |= run[i];
-            left -= run[i];
-        }
+        const pl_tensor *first = next_pass(ws, count, done, run, &left);
         if (first && !(in_q && passes == 0)) quantize_input(t, x, first);
-        int all = left == 0 && passes == 0;
-        const norm_job *fused = all && norm && norm_in_parts(t, norm->out) ? norm : NULL;
-        int32_t parts = t->parallel && t->opt.parts > 1 ? t->opt.parts : 1;
-        float maxima[MAX_PART_MAXIMA];
-        int find_max = swiglu_max && with_swiglu && all && parts <= MAX_PART_MAXIMA;
-        matmul_task m = {t, x, in_q && passes == 0 ? in_q : &t->s.xq, count, outs, ws, run,
-                         with_swiglu && all, all && count == 1 ? residual : NULL, fused,
-                         find_max ? maxima : NULL};
-        for (int32_t p = 0; p < parts && find_max; p++) maxima[p] = 0.0f; /* parts given no rows */
-        run_parts(t, matmul_part, &m);
-        if (find_max) { /* exact in any order: pl_max_abs of all the rows */
-            *swiglu_max = maxima[0];
-            for (int32_t p = 1; p < parts; p++) *swiglu_max = __builtin_fmaxf(*swiglu_max, maxima[p]);
-        }
-        if (residual && count == 1 && !all) add_into(residual, outs[0], ws[0]->rows);
-        if (fused) {
-            pl_quantize_normed_finish(norm->out, norm->sums);
+        if (matmul_pass(t, x, in_q && passes == 0 ? in_q : &t->s.xq, count, outs, ws, run,
+                        left == 0 && passes == 0, with_swiglu, residual, norm, swiglu_max))
             norm = NULL;
-        }
     }
     if (with_swiglu && passes > 1) swiglu(t, outs[0], outs[1], ws[0]->rows);
     if (norm) norm_serially(norm, outs[0], residual); /* not in the parts: the same arithmetic */

@@ -108,3 +108,5 @@ uint64_t time_us(void)
     } while (hi != timer0_hw->timerawh);
     return (uint64_t)hi << 32 | lo;
 }
+
+uint32_t time_us_low(void) { return timer0_hw->timerawl; }

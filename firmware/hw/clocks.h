@@ -16,5 +16,8 @@ uint32_t clock_peri_hz(void);
 
 /* Microseconds since clocks_init (TIMER0). */
 uint64_t time_us(void);
+/* Its low word alone (one register read; wraps every 71 minutes): for
+ * short intervals, as a difference of two readings. */
+uint32_t time_us_low(void);
 
 #endif
