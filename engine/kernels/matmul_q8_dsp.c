@@ -107,7 +107,8 @@ typedef struct {
 
 /* out[0 .. 4 * blocks) = the rows' dot products with x: per group the exact
  * int32 sums, then val += ((float)sum * weight scale) * activation scale,
- * groups in order. All in assembly: the integer loop needs all fourteen
+ * groups in order, from val = -0.0f (the portable kernel's start). All in
+ * assembly: the integer loop needs all fourteen
  * core registers, so everything else waits in FPU registers (s12..s31).
  * A group of eight words (group 32, the usual one) runs unrolled. */
 __attribute__((naked, noinline)) static void matmul_q8_rows4(const matmul_q8_job *job)
@@ -132,8 +133,8 @@ __attribute__((naked, noinline)) static void matmul_q8_rows4(const matmul_q8_job
         "vmov   s31, r2\n\t"                 /* out */
         "ldr    r1, [r0, #40]\n\t"
         "vmov   s30, r1\n\t"                 /* blocks left */
-        "movs   r1, #0\n\t"
-        "vmov   s15, r1\n\t"                 /* 0.0f */
+        "mov    r1, #0x80000000\n\t"
+        "vmov   s15, r1\n\t"                 /* -0.0f */
         "5:\n\t" /* a block of four rows */
         "vmov   r2, s24\n\t"
         "vmov   r1, s27\n\t"
@@ -234,8 +235,8 @@ __attribute__((naked, noinline)) static void matmul_q8_rows4(const matmul_q8_job
 /* The float step of four rows: group 0's sums in G0 (four s registers,
  * as integers), group 1's in the core registers A..D; their eight weight
  * scales at r0 (advanced); out at r9 (advanced). The portable kernel's
- * arithmetic in its order: val = 0 + (sum0 * w0) * x0, val += (sum1 * w1)
- * * x1 (x0, x1 in s26, s27; 0.0f in s25). */
+ * arithmetic in its order: val = (sum0 * w0) * x0 (-0.0f + it is exactly
+ * it), val += (sum1 * w1) * x1 (x0, x1 in s26, s27). */
 #define FLOAT4(g0a, g0b, g0c, g0d, A, B, C, D, first)                                              \
     "vmov   s8, s9, " A ", " B "\n\t"                                                             \
     "vmov   s10, s11, " C ", " D "\n\t"                                                           \
@@ -264,10 +265,6 @@ __attribute__((naked, noinline)) static void matmul_q8_rows4(const matmul_q8_job
     "vmul.f32 s9, s9, s27\n\t"                                                                     \
     "vmul.f32 s10, s10, s27\n\t"                                                                   \
     "vmul.f32 s11, s11, s27\n\t"                                                                   \
-    "vadd.f32 " g0a ", s25, " g0a "\n\t"                                                           \
-    "vadd.f32 " g0b ", s25, " g0b "\n\t"                                                           \
-    "vadd.f32 " g0c ", s25, " g0c "\n\t"                                                           \
-    "vadd.f32 " g0d ", s25, " g0d "\n\t"                                                           \
     "vadd.f32 " g0a ", " g0a ", s8\n\t"                                                            \
     "vadd.f32 " g0b ", " g0b ", s9\n\t"                                                            \
     "vadd.f32 " g0c ", " g0c ", s10\n\t"                                                           \
@@ -280,7 +277,7 @@ __attribute__((naked, noinline)) static void matmul_q8_rows4(const matmul_q8_job
  * step runs once per block with both activation scales held in registers
  * for the whole call: the per-group bookkeeping of matmul_q8_rows4 is
  * gone. The float arithmetic is the portable kernel's, in its order:
- * val = 0 + (sum0 * w0) * x0, then val += (sum1 * w1) * x1. Reads the
+ * val = (sum0 * w0) * x0, then val += (sum1 * w1) * x1. Reads the
  * fields of matmul_q8_job that do not depend on the group (x, row0,
  * offset, scales, x_scales, out, blocks). */
 __attribute__((naked, noinline)) static void matmul_q8_rows4_g2(const matmul_q8_job *job)
@@ -297,8 +294,6 @@ __attribute__((naked, noinline)) static void matmul_q8_rows4_g2(const matmul_q8_
         "vmov   s30, r5\n\t"                 /* out */
         "vmov   s31, r6\n\t"                 /* blocks left */
         "ldr    r0, [r0, #20]\n\t"           /* weight scales, for good */
-        "movs   r5, #0\n\t"
-        "vmov   s25, r5\n\t"                 /* 0.0f */
         "add    r3, r2, r4, lsl #1\n\t"
         "adds   r3, r3, #8\n\t"              /* row 2 = row 0 + 2 * stride */
         "5:\n\t" /* a block of four rows */
@@ -356,7 +351,7 @@ __attribute__((naked, noinline)) static void matmul_q8_rows4_g2(const matmul_q8_
     STEP8(ROW8, STRIDE, 6, 7) STEP8(ROW8, STRIDE, 7, 8)
 
 /* The eight-row blocks keep in FPU registers, for the whole call: s24 the
- * weight scales, s25 0.0f, s26 (s27) the activation scale(s), s28 the
+ * weight scales, s26 (s27) the activation scale(s), s28 the
  * activation pairs, s29 the block's row 0, s30 out, s31 the blocks left.
  * X_SCALES loads the activation scales from [r3]. */
 #define ROWS8_SETUP(x_scales)                                                                      \
@@ -371,8 +366,6 @@ __attribute__((naked, noinline)) static void matmul_q8_rows4_g2(const matmul_q8_
     "vmov   s31, r6\n\t"                                                                           \
     "ldr    r3, [r0, #20]\n\t"                                                                     \
     "vmov   s24, r3\n\t"                                                                           \
-    "movs   r3, #0\n\t"                                                                            \
-    "vmov   s25, r3\n\t"                                                                           \
     "5:\n\t" /* a block of eight rows: the bases, row 0's first word */                           \
     "vmov   lr, s29\n\t"                                                                           \
     "vmov   r0, s28\n\t"                                                                           \
@@ -428,7 +421,7 @@ __attribute__((naked, noinline)) static void matmul_q8_rows8_g2(const matmul_q8_
 /* Eight rows of 172 columns in one group (stories260K's w2: 43 words a
  * row) a block, as matmul_q8_rows8_g2 does rows of 64: the sums from zero
  * through five passes of eight words and three words more, then the
- * float step val = 0 + (sum * w) * x for the eight rows at once. */
+ * float step val = (sum * w) * x for the eight rows at once. */
 #define W2_COLS 172
 __attribute__((naked, noinline)) static void matmul_q8_rows8_172(const matmul_q8_job *job)
 {
@@ -484,14 +477,6 @@ __attribute__((naked, noinline)) static void matmul_q8_rows8_172(const matmul_q8
         "vmul.f32 s5, s5, s26\n\t"
         "vmul.f32 s6, s6, s26\n\t"
         "vmul.f32 s7, s7, s26\n\t"
-        "vadd.f32 s0, s25, s0\n\t"           /* val = 0, val += the group */
-        "vadd.f32 s1, s25, s1\n\t"
-        "vadd.f32 s2, s25, s2\n\t"
-        "vadd.f32 s3, s25, s3\n\t"
-        "vadd.f32 s4, s25, s4\n\t"
-        "vadd.f32 s5, s25, s5\n\t"
-        "vadd.f32 s6, s25, s6\n\t"
-        "vadd.f32 s7, s25, s7\n\t"
         "vmov   r9, s30\n\t"
         "vstmia r9!, {s0-s7}\n\t"
         "vmov   s30, r9\n\t"
@@ -502,7 +487,7 @@ static float one_row(const pl_qvec *x, const uint32_t *w, const float *s, int32_
 {
     int32_t group_words = x->group / 4;
     const uint32_t *xp = (const uint32_t *)(const void *)x->pairs;
-    float v = 0.0f;
+    float v = -0.0f;
     for (int32_t g = 0; g < groups; g++) {
         int32_t a = 0;
         for (int32_t k = 0; k < group_words; k++, xp += 2) a = mac4(*w++, xp[0], xp[1], a);

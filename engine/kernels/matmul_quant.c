@@ -3,7 +3,10 @@
  *
  * For each group of a row: an exact int32 dot product of the weights and
  * the 15-bit activations, then val += ((float)isum * w_scale) * x_scale, groups in
- * order (runq.c's formula and order).
+ * order (runq.c's formula and order). The int8 kernel starts from val =
+ * -0.0f, not runq.c's 0.0f: -0.0f + p is p exactly (+0.0f + p differs
+ * from p only when p is -0.0f), so the fast kernels store the first
+ * group's product without an addition.
  */
 #include "matmul.h"
 
@@ -25,7 +28,7 @@ void pl_matmul_q8_portable(float *out, const pl_qvec *x, const int8_t *w, const 
     for (int32_t r = row_begin; r < row_end; r++) {
         const int8_t *wr = w + (size_t)r * cols;
         const float *sr = scales + (size_t)r * groups;
-        float val = 0.0f;
+        float val = -0.0f;
         for (int32_t g = 0; g < groups; g++) {
             const int8_t *wg = wr + (size_t)g * group;
             const int16_t *xg = x->q + (size_t)g * group;

@@ -58,6 +58,11 @@ static int matmul_case(buffers *b)
     int32_t cols = shape[0], group = shape[1], rows = random_in(1, MAX_ROWS);
     for (int32_t i = 0; i < rows * cols; i++) b->w[i] = (int8_t)random_in(-127, 127);
     for (int32_t i = 0; i < rows * cols / group; i++) b->scales[i] = random_unit() * 0.01f;
+    if (next_random() % 4 == 0) { /* a zero row, negative scales: products of -0.0f */
+        int32_t r = random_in(0, rows - 1), groups = cols / group;
+        memset(b->w + r * cols, 0, (size_t)cols);
+        for (int32_t g = 0; g < groups; g++) b->scales[r * groups + g] *= -1.0f;
+    }
     for (int32_t i = 0; i < cols; i++) b->x[i] = random_unit() * 4.0f - 2.0f;
     pl_qvec xq = {b->q, b->x_scales, 0, 0, b->pairs, PL_PAIRS_Q8};
     pl_quantize_activations(&xq, b->x, cols, group);

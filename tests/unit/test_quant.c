@@ -152,10 +152,11 @@ static void weights_quantize_within_half_a_step(void **state)
     free(w);
 }
 
-/* runq.c's formula written out plainly: must equal the kernel bit for bit. */
+/* runq.c's formula written out plainly, from -0.0f (matmul_quant.c): must
+ * equal the kernel bit for bit. */
 static float plain_q8_row(const int8_t *w, const float *ws, const pl_qvec *x, int cols)
 {
-    float val = 0;
+    float val = -0.0f;
     for (int g = 0; g < cols / x->group; g++) {
         int32_t isum = 0;
         for (int k = 0; k < x->group; k++) isum += w[g * x->group + k] * x->q[g * x->group + k];
@@ -190,6 +191,23 @@ static void q8_kernel_is_the_formula_and_close_to_float(void **state)
     assert_int_equal(bits(partial[3]), bits(out[3]));
     free(w);
     free(x);
+}
+
+/* The first group's product stands as it is (the DSP kernels store it
+ * without adding it to a zero): a row of one group whose product is -0.0f
+ * (a zero sum times a negative scale) gives -0.0f, not 0 + -0.0f = +0.0f. */
+static void q8_first_group_is_not_added_to_zero(void **state)
+{
+    (void)state;
+    int8_t w[8] = {1, -1, 0, 0, 0, 0, 0, 0};
+    int16_t x_q[8] = {5, 5, 0, 0, 0, 0, 0, 0}, pairs[8] = {5, 0, 5, 0, 0, 0, 0, 0}; /* Q8 order */
+    float w_scale = -0.25f, x_scale = 1.0f, out = 1.0f;
+    pl_qvec xq = {x_q, &x_scale, 8, 8, pairs, PL_PAIRS_Q8};
+    pl_matmul_q8_portable(&out, &xq, w, &w_scale, 8, 0, 1);
+    assert_int_equal(bits(out), bits(-0.0f));
+    out = 1.0f;
+    pl_matmul_q8(&out, &xq, w, &w_scale, 8, 0, 1);
+    assert_int_equal(bits(out), bits(-0.0f));
 }
 
 static void q4_kernel_matches_dequantized_math(void **state)
@@ -359,6 +377,7 @@ int main(void)
         cmocka_unit_test(activation_pairs_match_the_codes),
         cmocka_unit_test(weights_quantize_within_half_a_step),
         cmocka_unit_test(q8_kernel_is_the_formula_and_close_to_float),
+        cmocka_unit_test(q8_first_group_is_not_added_to_zero),
         cmocka_unit_test(q4_kernel_matches_dequantized_math),
         cmocka_unit_test(sigmoid_table_is_the_sigmoid),
         cmocka_unit_test(activations_with_known_max_are_the_same),
