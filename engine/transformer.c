@@ -680,7 +680,7 @@ typedef struct {
     int32_t count;
     float *const *outs;
     const pl_tensor *const *ws;
-    const uint8_t *run; /* which of the matrices this pass computes */
+    uint32_t run;       /* bit i set: this pass computes matrix i */
     int swiglu;         /* then outs[0] = swiglu(outs[0], outs[1]) over the rows done */
     float *residual;    /* not NULL: then residual += outs[0] over the rows done */
     const struct norm_job *norm; /* not NULL: then RMSNorm of residual's rows quantized */
@@ -765,7 +765,7 @@ static void matmul_part(void *arg, int32_t part, int32_t parts)
     int32_t unit = m->norm ? m->norm->out->group : 4; /* a multiple of 4 (norm_in_parts) */
     int32_t rows = -1;
     for (int32_t i = 0; i < m->count; i++) {
-        if (!m->run[i]) continue;
+        if (!(m->run >> i & 1)) continue;
         if (m->ws[i]->rows != rows) { /* wk and wv: the same share */
             rows = m->ws[i]->rows;
             share(rows, unit, part, parts, &begin, &end);
@@ -921,7 +921,6 @@ static void matmul_streamed(pl_transformer *t, const float *x, float *out, const
 {
     const pl_weight_stream *st = t->stream;
     int32_t rows = tile_rows(w, st->tile_bytes);
-    const uint8_t run = 1;
     for (int32_t begin = 0; begin < w->rows; begin += rows) {
         int32_t end = begin + rows < w->rows ? begin + rows : w->rows;
         if (t->yield && begin > 0) t->yield(t->yield_ctx); /* a large matrix takes long */
@@ -929,9 +928,16 @@ static void matmul_streamed(pl_transformer *t, const float *x, float *out, const
         prefetch_after(t, w, end);
         float *tile_out = out + begin;
         const pl_tensor *tw = &tile;
-        matmul_task m = {t, x, &t->s.xq, 1, &tile_out, &tw, &run, 0, NULL, NULL, NULL};
+        matmul_task m = {t, x, &t->s.xq, 1, &tile_out, &tw, 1, 0, NULL, NULL, NULL};
         run_parts(t, matmul_part, &m);
     }
+}
+
+/* Whether two quantized matrices take their input quantized alike: the
+ * same group length and type. */
+static int same_kind(const pl_tensor *a, const pl_tensor *b)
+{
+    return a->group == b->group && a->dtype == b->dtype;
 }
 
 /* matmul_shared with t->stream: quantized matrices tile by tile, f32
@@ -944,12 +950,11 @@ static void matmul_shared_streamed(pl_transformer *t, const float *x, int32_t co
     const pl_tensor *last = NULL;
     for (int32_t i = 0; i < count; i++) {
         if (ws[i]->dtype == PL_DTYPE_F32) {
-            const uint8_t run = 1;
-            matmul_task m = {t, x, &t->s.xq, 1, &outs[i], &ws[i], &run, 0, NULL, NULL, NULL};
+            matmul_task m = {t, x, &t->s.xq, 1, &outs[i], &ws[i], 1, 0, NULL, NULL, NULL};
             run_parts(t, matmul_part, &m);
             continue;
         }
-        if (!last || ws[i]->group != last->group || ws[i]->dtype != last->dtype)
+        if (!last || !same_kind(ws[i], last))
             if (!(in_q && !last)) quantize_input(t, x, ws[i]); /* (in_q is t->s.xq here) */
         last = ws[i];
         matmul_streamed(t, x, outs[i], ws[i]);
@@ -959,43 +964,31 @@ static void matmul_shared_streamed(pl_transformer *t, const float *x, int32_t co
     if (norm) norm_serially(norm, outs[0], residual);
 }
 
-/* Whether the matrices are all quantized alike (one group length and
- * type): then one pass does them all, on one quantized input. */
-static int quantized_alike(const pl_tensor *const *ws, int32_t count)
+/* The matrices of the next pass among those not done (bits of done):
+ * the f32 ones and the quantized ones of the first one's group and type
+ * (one pass in practice: the packer gives matrices of one input the same
+ * group and type). Sets *first to that first quantized matrix (it sets how
+ * the pass's input is quantized), or NULL when the pass is floats only. */
+static uint32_t next_pass(const pl_tensor *const *ws, int32_t count, uint32_t done,
+                          const pl_tensor **first)
 {
-    if (ws[0]->dtype == PL_DTYPE_F32) return 0;
-    for (int32_t i = 1; i < count; i++)
-        if (ws[i]->dtype != ws[0]->dtype || ws[i]->group != ws[0]->group) return 0;
-    return 1;
+    *first = NULL;
+    for (int32_t i = 0; i < count && !*first; i++)
+        if (!(done >> i & 1) && ws[i]->dtype != PL_DTYPE_F32) *first = ws[i];
+    uint32_t run = 0;
+    for (int32_t i = 0; i < count; i++)
+        if (!(done >> i & 1) && (ws[i]->dtype == PL_DTYPE_F32 || same_kind(ws[i], *first)))
+            run |= 1u << i;
+    return run;
 }
 
-/* The matrices of the next pass (run[i]) among those not done, marked
- * done and taken off *left: the f32 ones and the quantized ones of the
- * first one's group and type. Returns that first quantized matrix (it sets
- * how the pass's input is quantized), or NULL when the pass is floats
- * only. */
-static const pl_tensor *next_pass(const pl_tensor *const *ws, int32_t count, uint8_t *done,
-                                  uint8_t *run, int32_t *left)
-{
-    const pl_tensor *first = NULL;
-    for (int32_t i = 0; i < count && !first; i++)
-        if (!done[i] && ws[i]->dtype != PL_DTYPE_F32) first = ws[i];
-    for (int32_t i = 0; i < count; i++) {
-        run[i] = !done[i] && (ws[i]->dtype == PL_DTYPE_F32 ||
-                              (ws[i]->group == first->group && ws[i]->dtype == first->dtype));
-        done[i] |= run[i];
-        *left -= run[i];
-    }
-    return first;
-}
-
-/* One pass of matmul_shared: outs[i] = ws[i] x for the matrices run[i],
+/* One pass of matmul_shared: outs[i] = ws[i] x for the matrices of run,
  * x quantized already in in_q (f32 matrices read x). `all`: the pass does
  * every matrix, so its parts can also apply SwiGLU (with_swiglu), find
  * its maximum (swiglu_max), add into residual (one matrix) and make the
  * norm's codes. Returns whether they made the norm's codes. */
 static int matmul_pass(pl_transformer *t, const float *x, const pl_qvec *in_q, int32_t count,
-                       float *const *outs, const pl_tensor *const *ws, const uint8_t *run,
+                       float *const *outs, const pl_tensor *const *ws, uint32_t run,
                        int all, int with_swiglu, float *residual, const norm_job *norm,
                        float *swiglu_max)
 {
@@ -1027,28 +1020,21 @@ static void matmul_shared(pl_transformer *t, const float *x, int32_t count, floa
                           float *residual, const norm_job *norm, float *swiglu_max)
 {
     if (swiglu_max) *swiglu_max = -1.0f; /* none: set below when the parts find it */
-    enum { MAX_SHARED = 3 };
     if (t->yield) t->yield(t->yield_ctx);
     if (t->observer) t->observer(t->observer_ctx, ws, count, x);
     if (t->stream) {
         matmul_shared_streamed(t, x, count, outs, ws, with_swiglu, in_q, residual, norm);
         return;
     }
-    if (quantized_alike(ws, count)) { /* one pass (the common case) */
-        static const uint8_t every[MAX_SHARED] = {1, 1, 1};
-        if (!in_q) quantize_input(t, x, ws[0]);
-        if (!matmul_pass(t, x, in_q ? in_q : &t->s.xq, count, outs, ws, every, 1, with_swiglu,
-                         residual, norm, swiglu_max) && norm)
-            norm_serially(norm, outs[0], residual); /* not in the parts: the same arithmetic */
-        return;
-    }
-    uint8_t done[MAX_SHARED] = {0}, run[MAX_SHARED];
+    uint32_t done = 0, every = (1u << count) - 1;
     int passes = 0;
-    for (int32_t left = count; left > 0; passes++) {
-        const pl_tensor *first = next_pass(ws, count, done, run, &left);
+    for (; done != every; passes++) {
+        const pl_tensor *first;
+        uint32_t run = next_pass(ws, count, done, &first);
+        done |= run;
         if (first && !(in_q && passes == 0)) quantize_input(t, x, first);
         if (matmul_pass(t, x, in_q && passes == 0 ? in_q : &t->s.xq, count, outs, ws, run,
-                        left == 0 && passes == 0, with_swiglu, residual, norm, swiglu_max))
+                        done == every && passes == 0, with_swiglu, residual, norm, swiglu_max))
             norm = NULL;
     }
     if (with_swiglu && passes > 1) swiglu(t, outs[0], outs[1], ws[0]->rows);

@@ -235,7 +235,7 @@ __attribute__((naked, noinline)) static int32_t attention_weights_asm(const weig
 /* The weights of n positions (sm in range), the run of the latest
  * value_max from position start on; returns their sum. */
 static int32_t attention_weights_of(int16_t *w, const int32_t *s, const pl_kv_exponents *e,
-                          const pl_attention_softmax *sm, int32_t n, int32_t start)
+                                    const pl_attention_softmax *sm, int32_t n, int32_t start)
 {
     int32_t total = 0;
     if (start > 0) { /* the older runs: shifts from the exponents */
