@@ -163,8 +163,11 @@ int main(int argc, char **argv)
     }
     int written = close_output(uart_log, o.uart_log) & close_output(trace, o.trace_mmio) &
                   close_output(o.profile_file, o.profile_out);
+    if (!sim_log_close()) { /* (its own message goes to stderr alone now) */
+        sim_error("cannot write %s", o.log);
+        written = 0;
+    }
     if (!written && code == SIM_EXIT_OK) code = SIM_EXIT_USAGE;
     options_free(&o);
-    sim_log_close();
     return code;
 }

@@ -10,15 +10,17 @@ void sim_log_set_level(int l) { level = l; }
 
 int sim_log_open(const char *path)
 {
-    sim_log_close();
+    (void)sim_log_close();
     log_file = fopen(path, "w");
     return log_file != NULL;
 }
 
-void sim_log_close(void)
+int sim_log_close(void)
 {
-    if (log_file) fclose(log_file);
+    if (!log_file) return 1;
+    int lost = ferror(log_file) | fclose(log_file);
     log_file = NULL;
+    return !lost;
 }
 
 static void emit_to(FILE *f, const char *prefix, const char *fmt, va_list ap)

@@ -29,7 +29,8 @@ void sim_log_set_level(int level);
 /* --log FILE: every message, whatever the level, also goes to FILE.
  * Returns 0 if it cannot be written. */
 int sim_log_open(const char *path);
-void sim_log_close(void);
+/* Closes it; 0 when something written to it was lost (1: none open). */
+int sim_log_close(void);
 
 /* "sim: ..." diagnostic line: stderr only with -v. */
 void sim_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -63,8 +63,9 @@ static const char help_text[] =
     "Scripted sessions (steps run in the order given):\n"
     "  --expect REGEX        wait until the console output not yet matched contains\n"
     "                        REGEX (POSIX extended regular expression)\n"
-    "  --send TEXT           send TEXT to the device; C escapes \\n \\r \\t \\\\ \\e \\0\n"
-    "                        and \\xHH are understood (\\x03 is Ctrl-C)\n"
+    "  --send TEXT           send TEXT to the device; C escapes \\n \\r \\t \\\\ \\\" \\e\n"
+    "                        \\0 and \\xHH are understood (\\x03 is Ctrl-C), any\n"
+    "                        other escape is refused\n"
     "  --host-stall-ms N     from this step on, the USB host stops reading IN data\n"
     "                        for N ms of modelled time (the device's buffers fill)\n"
     "  --close-port          the terminal closes the port: SET_CONTROL_LINE_STATE\n"
@@ -161,7 +162,8 @@ static const char help_text[] =
     "     undefined instruction, USB protocol violation, clock fault, or an image the\n"
     "     boot ROM refuses; the message names the PC and the reason\n"
     "  3  bad command line, unreadable image, or an output file (--profile-out,\n"
-    "     --uart-log, --trace-mmio) that cannot be written\n"
+    "     --uart-log, --trace-mmio, --log) that cannot be written (when the run\n"
+    "     itself failed, its own code)\n"
     "The simulator also ends (SIGTERM) when the process that started it ends.\n";
 
 void options_print_help(void) { fputs(help_text, stdout); }

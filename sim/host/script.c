@@ -19,11 +19,11 @@ static int hexval(char c)
     return -1;
 }
 
-size_t script_unescape(const char *in, char *out)
+int script_unescape(const char *in, char *out, size_t *len)
 {
     size_t k = 0;
     for (const char *p = in; *p; p++) {
-        if (*p != '\\' || !p[1]) {
+        if (*p != '\\') {
             out[k++] = *p;
             continue;
         }
@@ -34,19 +34,21 @@ size_t script_unescape(const char *in, char *out)
         case 't': out[k++] = '\t'; break;
         case 'e': out[k++] = 0x1B; break;
         case '0': out[k++] = '\0'; break;
+        case '\\': case '"': out[k++] = *p; break;
         case 'x': {
             int h1 = hexval(p[1]), h2 = h1 >= 0 ? hexval(p[2]) : -1;
-            if (h1 < 0) { out[k++] = 'x'; break; }
+            if (h1 < 0) return 0;
             if (h2 < 0) { out[k++] = (char)h1; p += 1; break; }
             out[k++] = (char)(h1 * 16 + h2);
             p += 2;
             break;
         }
-        default: out[k++] = *p; break;
+        default: return 0; /* a typo (or a lone backslash at the end): not sent as something else */
         }
     }
     out[k] = '\0';
-    return k;
+    *len = k;
+    return 1;
 }
 
 /* --expect patterns may write control bytes as \r \n \t \e \xHH; every
@@ -149,7 +151,13 @@ const char *script_add(script *s, int kind, const char *arg)
         }
     } else if (kind == STEP_SEND) {
         st->text = malloc(strlen(arg) + 1);
-        st->len = script_unescape(arg, st->text);
+        if (!script_unescape(arg, st->text, &st->len)) {
+            free(st->text);
+            st->text = NULL;
+            snprintf(err, sizeof(err), "bad escape in --send '%s' (known: \\n \\r \\t \\\\ \\\" "
+                     "\\e \\0 \\xHH)", arg);
+            return err;
+        }
     } else if (!arg) { /* a step without a value: named for messages */
         st->arg = option_of(kind);
     } else if (kind == STEP_RESET_REQUEST) { /* bootsel, bootsel=WVALUE or flash */

@@ -49,7 +49,8 @@ int script_run(machine *m, script *s);
 /* the step being waited for, as given on the command line (for timeout
  * messages): "--expect 'REGEX' (step 2 of 5)", "--wait-ms 3000 (step ...)" */
 const char *script_waiting_for(const script *s);
-/* Turns C escapes (\n \r \t \\ \" \xHH \0 \e) into bytes; returns length. */
-size_t script_unescape(const char *in, char *out);
+/* Turns C escapes (\n \r \t \\ \" \xHH \0 \e) into bytes, their number in
+ * *len; 0 for any other escape (a lone backslash at the end too). */
+int script_unescape(const char *in, char *out, size_t *len);
 
 #endif

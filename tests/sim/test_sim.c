@@ -135,6 +135,15 @@ static void bad_usage(void **state)
     expect_exit(&r, 3);
     ERR_HAS(&r, "bad --suspend-ms value 'soon'");
     proc_free(&r);
+    /* an escape --send does not know is refused, not sent as something else
+     * (\xZZ once sent "xZZ") */
+    const char *bad_sends[] = {"\\xZZ\\r", "/bench\\q", "abc\\"};
+    for (size_t i = 0; i < sizeof(bad_sends) / sizeof(bad_sends[0]); i++) {
+        sim(&r, "--send", bad_sends[i], image("hello_uart.uf2"), NULL);
+        expect_exit(&r, 3);
+        ERR_HAS(&r, "bad escape in --send");
+        proc_free(&r);
+    }
     /* a profile step without a profile would do nothing, silently */
     sim(&r, "--profile-reset", image("hello_uart.uf2"), NULL);
     expect_exit(&r, 3);
@@ -915,8 +924,9 @@ static void profile_report(void **state)
 
 /* An output file that cannot be written is an error: a report into a
  * missing directory before the run starts (its --expect is never met, so a
- * run would time out with exit 1), a report or a UART log the disk refuses
- * when it is written. A run that cannot start leaves no empty report. */
+ * run would time out with exit 1), a report, a UART log or the simulator's
+ * own log the disk refuses when it is written. A run that cannot start
+ * leaves no empty report. */
 static void profile_out_unwritable(void **state)
 {
     (void)state;
@@ -933,7 +943,7 @@ static void profile_out_unwritable(void **state)
     expect_exit(&r, 3);
     ERR_HAS(&r, "cannot write /nonexistent/profile.txt");
     proc_free(&r);
-    const char *full_disk[] = {"--uart-log", "--profile-out"};
+    const char *full_disk[] = {"--uart-log", "--profile-out", "--log"};
     for (size_t i = 0; i < sizeof(full_disk) / sizeof(full_disk[0]); i++) {
         sim(&r, "-q", "--console", "uart", "--no-stdin", image("hello_uart.uf2"), "--expect",
             "hello from", full_disk[i], "/dev/full", "--timeout-ms", "500", NULL);
